@@ -1,0 +1,215 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
+
+export const BUILT_IN_TYPES = [
+  'buyer_lead',
+  'seller_lead',
+  'referral',
+  'vendor_coordination',
+  'contract_milestone',
+  'post_close',
+] as const;
+
+export const ROLES = [
+  'buyer_agent',
+  'listing_agent',
+  'isa',
+  'transaction_coordinator',
+  'admin',
+  'team_leader',
+] as const;
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id such as U04ABCDEF');
+const slackChannelId = z
+  .string()
+  .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C04ABCDEF');
+const timeZone = z
+  .string()
+  .refine((tz) => IANAZone.isValidZone(tz), 'expected an IANA time zone such as America/Chicago');
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time such as 08:30');
+const zip = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(/^\d{5}$/, 'expected a 5-digit zip'));
+const role = z.enum(ROLES);
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).min(1)]).transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
+
+const duration = z.string().transform((text, ctx) => {
+  const seconds = parseDuration(text);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; write e.g. 90s, 5m, 1h30m or 2d` });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+const priceBand = z
+  .strictObject({ min: z.number().nonnegative().optional(), max: z.number().positive().optional() })
+  .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, 'min must not exceed max');
+
+const weeklyHours = z.strictObject({
+  days: z.array(z.enum(WEEKDAYS)).min(1),
+  start: clockTime,
+  end: clockTime,
+});
+
+const agent = z.strictObject({
+  id: slackUserId,
+  name: z.string().min(1),
+  email: z.email().optional(),
+  roles: z.array(role).min(1),
+  zips: z.array(zip).default([]),
+  price: priceBand.optional(),
+  weight: z.number().int().min(1).max(100).default(1),
+  active: z.boolean().default(true),
+  timezone: timeZone.optional(),
+});
+
+const pool = z
+  .strictObject({ roles: z.array(role).optional(), agents: z.array(slackUserId).optional() })
+  .refine((p) => (p.roles?.length ?? 0) + (p.agents?.length ?? 0) > 0, 'a pool needs roles or agents');
+
+const assign = z.discriminatedUnion(
+  'strategy',
+  [
+    z.strictObject({ strategy: z.literal('round_robin'), pool, prefer_zip: z.boolean().default(true) }),
+    z.strictObject({ strategy: z.literal('role'), role }),
+    z.strictObject({ strategy: z.literal('agent'), agent: slackUserId }),
+    z.strictObject({ strategy: z.literal('original_agent') }),
+    z.strictObject({ strategy: z.literal('escalate'), reason: z.string().optional() }),
+  ],
+  { error: 'expected strategy round_robin, role, agent, original_agent or escalate' },
+);
+
+/** One step of a backup chain; `rest_of_pool` is "the next available agent in the primary pool". */
+const fallbackStep = z.union(
+  [
+    z.strictObject({ role }),
+    z.strictObject({ agent: slackUserId }),
+    z.strictObject({ rest_of_pool: z.literal(true) }),
+    z.strictObject({ escalate: z.literal(true) }),
+  ],
+  { error: 'expected one of { role: isa }, { agent: U… }, { rest_of_pool: true } or { escalate: true }' },
+);
+
+const notifyTarget = z.union(
+  [
+    z.strictObject({ role, via: z.enum(['dm', 'cc']).default('dm') }),
+    z.strictObject({ agent: slackUserId, via: z.enum(['dm', 'cc']).default('dm') }),
+    z.strictObject({ original_agent: z.literal(true), via: z.enum(['dm', 'cc']).default('dm') }),
+    z.strictObject({ channel: slackChannelId }),
+  ],
+  {
+    error:
+      'expected one of { role: … }, { agent: U… }, { original_agent: true } (each with via: dm or cc) or { channel: C… }',
+  },
+);
+
+const match = z
+  .strictObject({
+    type: oneOrMany(z.string().min(1)).optional(),
+    source: oneOrMany(z.string().min(1)).optional(),
+    zip: oneOrMany(zip).optional(),
+    price: priceBand.optional(),
+    tags: oneOrMany(z.string().min(1)).optional(),
+    when: weeklyHours.optional(),
+  })
+  .default({});
+
+const sla = z.union(
+  [
+    duration,
+    z.strictObject({ within: duration, clock: z.enum(['always', 'business_hours']).default('always') }),
+    z.literal('end_of_business_day'),
+  ],
+  {
+    error:
+      'expected a duration such as 5m or 1h30m, { within: 2h, clock: business_hours }, or end_of_business_day',
+  },
+);
+
+const rule = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, - and _'),
+  match,
+  assign,
+  sla: sla.optional(),
+  fallback: z.array(fallbackStep).default([]),
+  notify: z.array(notifyTarget).default([]),
+});
+
+export const dispatchConfigSchema = z
+  .strictObject({
+    team: z.strictObject({
+      name: z.string().min(1),
+      timezone: timeZone,
+      leaders_channel: slackChannelId,
+      business_hours: weeklyHours.default({
+        days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+        start: '09:00',
+        end: '17:00',
+      }),
+      default_sla: duration.default(900),
+    }),
+    types: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case')).default([]),
+    sources: z.record(z.string(), z.string()).default({}),
+    agents: z.array(agent).min(1, 'list at least one agent'),
+    rules: z.array(rule).min(1, 'list at least one rule'),
+  })
+  .superRefine((config, ctx) => {
+    const types = new Set<string>([...BUILT_IN_TYPES, ...config.types]);
+    const agentIds = new Set<string>();
+    config.agents.forEach((a, i) => {
+      if (agentIds.has(a.id))
+        ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id ${a.id}` });
+      agentIds.add(a.id);
+    });
+    const knownAgent = (id: string, path: (string | number)[]) => {
+      if (!agentIds.has(id))
+        ctx.addIssue({ code: 'custom', path, message: `${id} is not one of the agents` });
+    };
+    for (const [source, type] of Object.entries(config.sources)) {
+      if (!types.has(type))
+        ctx.addIssue({ code: 'custom', path: ['sources', source], message: `unknown type "${type}"` });
+    }
+    const names = new Set<string>();
+    config.rules.forEach((r, i) => {
+      if (names.has(r.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'name'],
+          message: `duplicate rule name ${r.name}`,
+        });
+      names.add(r.name);
+      r.match.type?.forEach((t, j) => {
+        if (!types.has(t))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', i, 'match', 'type', j],
+            message: `unknown type "${t}"`,
+          });
+      });
+      if (r.assign.strategy === 'agent') knownAgent(r.assign.agent, ['rules', i, 'assign', 'agent']);
+      if (r.assign.strategy === 'round_robin') {
+        r.assign.pool.agents?.forEach((id, j) => {
+          knownAgent(id, ['rules', i, 'assign', 'pool', 'agents', j]);
+        });
+      }
+      r.fallback.forEach((step, j) => {
+        if ('agent' in step) knownAgent(step.agent, ['rules', i, 'fallback', j, 'agent']);
+      });
+      r.notify.forEach((target, j) => {
+        if ('agent' in target) knownAgent(target.agent, ['rules', i, 'notify', j, 'agent']);
+      });
+    });
+  });
+
+export type DispatchConfig = z.output<typeof dispatchConfigSchema>;
+export type AgentConfig = DispatchConfig['agents'][number];
+export type RuleConfig = DispatchConfig['rules'][number];
+export type FallbackStep = RuleConfig['fallback'][number];
+export type Role = (typeof ROLES)[number];
+export type WeeklyHours = z.output<typeof weeklyHours>;

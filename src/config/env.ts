@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is required: the bot token (xoxb-…) from OAuth & Permissions' })
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{16,}$/i, 'must be the hex signing secret from Basic Information')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Socket Mode)')
+    .optional(),
+  SLACK_API_URL: z
+    .url({ error: 'must be a URL such as https://slack.com/api/' })
+    .default('https://slack.com/api/')
+    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(65535, 'must be a port number between 0 and 65535')
+    .default(3000),
+  DATABASE_PATH: z.string().min(1, 'must be a file path').default('./data/dispatch.db'),
+  DISPATCH_CONFIG: z.string().min(1, 'must be a file path').default('./dispatch.yml'),
+  INTAKE_TOKEN: z
+    .string({ error: 'is required: the shared secret senders put in Authorization: Bearer …' })
+    .min(16, 'must be at least 16 characters (use `openssl rand -hex 24`)'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+/** A user mistake in the environment: printed as one line per variable, never as a stack trace. */
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'EnvError';
+  }
+}
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // An empty variable is as good as unset: `PORT=` in a .env file should mean the default.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`);
+  if (!cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN to use Socket Mode)',
+    );
+  }
+  if (result.success && problems.length === 0) return result.data;
+  throw new EnvError(problems);
+}

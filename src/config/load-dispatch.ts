@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type DispatchConfig, dispatchConfigSchema } from './dispatch-schema.js';
+
+export interface ConfigProblem {
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** A config that cannot be used; `message` lists every problem as file:line:col, one per line. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    const lines = problems.map(
+      (p) => `  ${file}:${p.line}:${p.column}  ${p.path ? `${p.path}: ` : ''}${p.message}`,
+    );
+    super(`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadDispatchConfig(file: string): DispatchConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    throw new ConfigError(file, [{ path: '', line: 0, column: 0, message: reason }]);
+  }
+  return parseDispatchConfig(text, file);
+}
+
+export function parseDispatchConfig(text: string, file = 'dispatch.yml'): DispatchConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({
+        path: '',
+        line: e.linePos?.[0].line ?? 0,
+        column: e.linePos?.[0].col ?? 0,
+        message: e.message.split('\n')[0] ?? e.code,
+      })),
+    );
+  }
+  const result = dispatchConfigSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.flatMap((issue) => describeIssue(issue, doc, lineCounter));
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  throw new ConfigError(file, problems);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): ConfigProblem[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    // Point at each unknown key itself, which is what the reader has to delete or fix.
+    return issue.keys.map((key) => ({
+      ...locate(doc, [...path, key], lines, true),
+      path: formatPath([...path, key]),
+      message: `unknown key "${key}"`,
+    }));
+  }
+  return [{ ...locate(doc, path, lines, false), path: formatPath(path), message: humanMessage(issue) }];
+}
+
+function humanMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required';
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** The nearest YAML node for a path: a missing key is reported where its parent starts. */
+function locate(doc: Document, path: (string | number)[], lines: LineCounter, wantKey: boolean) {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const prefix = path.slice(0, depth);
+    const node = wantKey && depth === path.length ? findKey(doc, prefix) : doc.getIn(prefix, true);
+    if (isNode(node) && node.range) {
+      const pos = lines.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return { line: 1, column: 1 };
+}
+
+function findKey(doc: Document, path: (string | number)[]): unknown {
+  const parent = doc.getIn(path.slice(0, -1), true);
+  const key = path[path.length - 1];
+  if (parent && typeof parent === 'object' && 'items' in parent && Array.isArray(parent.items)) {
+    for (const item of parent.items) {
+      if (item && typeof item === 'object' && 'key' in item && isNode(item.key) && 'value' in item.key) {
+        if (String(item.key.value) === String(key)) return item.key;
+      }
+    }
+  }
+  return undefined;
+}
+
+function formatPath(path: (string | number)[]): string {
+  return path.reduce<string>(
+    (out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : p),
+    '',
+  );
+}

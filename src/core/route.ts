@@ -1,0 +1,193 @@
+import type { DispatchConfig, FallbackStep, RuleConfig } from '../config/dispatch-schema.js';
+import { type RoutableTask, ruleMatches } from './match.js';
+import { type SlaSpec, slaSpecOf } from './sla.js';
+import { pickWeightedRoundRobin } from './weighted-round-robin.js';
+
+export interface RosterAgent {
+  id: string;
+  name: string;
+  email: string | null;
+  roles: string[];
+  zips: string[];
+  weight: number;
+  active: boolean;
+  /** Can take an offer right now (active, not away, within hours); computed by the caller. */
+  available: boolean;
+}
+
+export interface ChainEntry {
+  agentId: string;
+  reason: string;
+}
+
+export type RoutingDecision =
+  | {
+      kind: 'offer';
+      rule: string;
+      chain: ChainEntry[];
+      sla: SlaSpec;
+      /** New round-robin counters for the rule, to persist with the task. */
+      roundRobin?: { rule: string; state: Map<string, number> };
+    }
+  | { kind: 'escalate'; rule: string | null; reason: string; chain: ChainEntry[]; sla: SlaSpec | null };
+
+export interface RouteInput {
+  task: RoutableTask;
+  config: DispatchConfig;
+  roster: RosterAgent[];
+  /** Round-robin counters per rule name. */
+  roundRobinState: (rule: string) => ReadonlyMap<string, number>;
+  now: Date;
+}
+
+/** Chooses the rule and the candidate chain for a task. Pure: same input, same decision. */
+export function route(input: RouteInput): RoutingDecision {
+  const { task, config, now } = input;
+  const rule = config.rules.find((r) => ruleMatches(r, task, now, config.team.timezone));
+  if (!rule) {
+    return { kind: 'escalate', rule: null, reason: noRuleReason(task), chain: [], sla: null };
+  }
+  const sla = slaSpecOf(rule, config.team.default_sla);
+  if (rule.assign.strategy === 'escalate') {
+    const reason = rule.assign.reason ?? 'this rule sends every task to the leaders for manual review';
+    return { kind: 'escalate', rule: rule.name, reason: `Rule ${rule.name}: ${reason}`, chain: [], sla };
+  }
+  const primary = primaryCandidates(rule, input);
+  const chain = dedupe([...primary.entries, ...expandFallback(rule.fallback, primary.restOfPool, input)]);
+  if (chain.length === 0) {
+    const why = primary.note ?? 'nobody in its chain is available';
+    return { kind: 'escalate', rule: rule.name, reason: `Rule ${rule.name}: ${why}`, chain, sla };
+  }
+  return {
+    kind: 'offer',
+    rule: rule.name,
+    chain,
+    sla,
+    ...(primary.roundRobin ? { roundRobin: { rule: rule.name, state: primary.roundRobin } } : {}),
+  };
+}
+
+interface Primary {
+  entries: ChainEntry[];
+  restOfPool: ChainEntry[];
+  roundRobin?: Map<string, number>;
+  note?: string;
+}
+
+function primaryCandidates(rule: RuleConfig, input: RouteInput): Primary {
+  const { roster, task } = input;
+  const byId = new Map(roster.map((a) => [a.id, a]));
+  const assign = rule.assign;
+  switch (assign.strategy) {
+    case 'round_robin': {
+      const pool = roster.filter(
+        (a) =>
+          assign.pool.agents?.includes(a.id) ||
+          a.roles.some((r) => (assign.pool.roles as readonly string[] | undefined)?.includes(r)),
+      );
+      return roundRobinFrom(rule.name, pool, assign.prefer_zip, input);
+    }
+    case 'role': {
+      const holders = roster.filter((a) => a.roles.includes(assign.role));
+      return roundRobinFrom(rule.name, holders, false, input, `the ${label(assign.role)}`);
+    }
+    case 'agent': {
+      const agent = byId.get(assign.agent);
+      if (agent?.available)
+        return { entries: [{ agentId: agent.id, reason: `named in rule ${rule.name}` }], restOfPool: [] };
+      return { entries: [], restOfPool: [], note: `${agent?.name ?? assign.agent} is not available` };
+    }
+    case 'original_agent': {
+      const ref = task.referringAgent?.trim().toLowerCase();
+      if (!ref) return { entries: [], restOfPool: [], note: 'the task names no original agent' };
+      const agent = roster.find((a) => a.id.toLowerCase() === ref || a.email?.toLowerCase() === ref);
+      if (!agent)
+        return {
+          entries: [],
+          restOfPool: [],
+          note: `the original agent (${task.referringAgent}) is not on the team`,
+        };
+      if (!agent.active)
+        return { entries: [], restOfPool: [], note: `the original agent ${agent.name} is inactive` };
+      if (!agent.available)
+        return { entries: [], restOfPool: [], note: `the original agent ${agent.name} is not available` };
+      return { entries: [{ agentId: agent.id, reason: 'the original agent' }], restOfPool: [] };
+    }
+    default:
+      return { entries: [], restOfPool: [] };
+  }
+}
+
+function roundRobinFrom(
+  ruleName: string,
+  pool: RosterAgent[],
+  preferZip: boolean,
+  input: RouteInput,
+  who = 'round robin',
+): Primary {
+  const available = pool.filter((a) => a.available);
+  const zip = input.task.zip;
+  const experts = preferZip && zip ? available.filter((a) => a.zips.includes(zip)) : [];
+  const candidates = experts.length > 0 ? experts : available;
+  const result = pickWeightedRoundRobin(candidates, input.roundRobinState(ruleName));
+  if (!result)
+    return {
+      entries: [],
+      restOfPool: [],
+      note: `nobody in the ${who === 'round robin' ? 'pool' : who} is available`,
+    };
+  const reason = experts.length > 0 ? `${who}, covers ${zip}` : who;
+  const inLine = [...result.nextInLine, ...available.filter((a) => !candidates.includes(a)).map((a) => a.id)];
+  return {
+    entries: [{ agentId: result.pick, reason }],
+    restOfPool: inLine.map((id) => ({ agentId: id, reason: 'next available in the pool' })),
+    roundRobin: result.state,
+  };
+}
+
+function expandFallback(steps: FallbackStep[], restOfPool: ChainEntry[], input: RouteInput): ChainEntry[] {
+  const out: ChainEntry[] = [];
+  for (const step of steps) {
+    if ('escalate' in step) break;
+    if ('rest_of_pool' in step) out.push(...restOfPool);
+    else if ('role' in step) {
+      for (const a of input.roster) {
+        if (a.available && a.roles.includes(step.role))
+          out.push({ agentId: a.id, reason: `backup: ${label(step.role)}` });
+      }
+    } else {
+      const agent = input.roster.find((a) => a.id === step.agent);
+      if (agent?.available) out.push({ agentId: agent.id, reason: 'backup: named in the rule' });
+    }
+  }
+  return out;
+}
+
+function dedupe(chain: ChainEntry[]): ChainEntry[] {
+  const seen = new Set<string>();
+  const out: ChainEntry[] = [];
+  for (const entry of chain) {
+    if (seen.has(entry.agentId)) continue;
+    seen.add(entry.agentId);
+    out.push(entry);
+  }
+  return out;
+}
+
+const ROLE_LABELS: Record<string, string> = {
+  buyer_agent: 'buyer agent',
+  listing_agent: 'listing agent',
+  isa: 'ISA',
+  transaction_coordinator: 'transaction coordinator',
+  admin: 'admin',
+  team_leader: 'team leader',
+};
+
+export function label(role: string): string {
+  return ROLE_LABELS[role] ?? role.replace(/_/g, ' ');
+}
+
+function noRuleReason(task: RoutableTask): string {
+  const where = task.zip ? ` in ${task.zip}` : '';
+  return `No routing rule matches a ${task.type.replace(/_/g, ' ')} from ${task.source}${where}`;
+}

@@ -1,0 +1,62 @@
+import { DateTime } from 'luxon';
+import type { RuleConfig, WeeklyHours } from '../config/dispatch-schema.js';
+
+/** A rule's SLA, frozen on the task when it is routed. */
+export type SlaSpec =
+  | { kind: 'duration'; seconds: number; clock: 'always' | 'business_hours' }
+  | { kind: 'end_of_business_day' };
+
+export function slaSpecOf(rule: RuleConfig, defaultSeconds: number): SlaSpec {
+  const sla = rule.sla;
+  if (sla === undefined) return { kind: 'duration', seconds: defaultSeconds, clock: 'always' };
+  if (typeof sla === 'number') return { kind: 'duration', seconds: sla, clock: 'always' };
+  if (sla === 'end_of_business_day') return { kind: 'end_of_business_day' };
+  return { kind: 'duration', seconds: sla.within, clock: sla.clock };
+}
+
+export function describeSla(spec: SlaSpec): string {
+  if (spec.kind === 'end_of_business_day') return 'same business day';
+  const minutes = spec.seconds / 60;
+  const amount = minutes < 60 || minutes % 60 !== 0 ? `${Math.round(minutes)} min` : `${minutes / 60} h`;
+  return spec.clock === 'business_hours' ? `${amount} of business hours` : amount;
+}
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** The business window that contains `at` or the next one after it (searches two weeks ahead). */
+function nextWindow(hours: WeeklyHours, at: DateTime): { start: DateTime; end: DateTime } | undefined {
+  const [sh, sm] = hours.start.split(':').map(Number);
+  const [eh, em] = hours.end.split(':').map(Number);
+  for (let i = 0; i < 15; i++) {
+    const day = at.startOf('day').plus({ days: i });
+    const key = WEEKDAYS[day.weekday - 1];
+    if (key === undefined || !hours.days.includes(key)) continue;
+    const start = day.set({ hour: sh ?? 0, minute: sm ?? 0 });
+    let end = day.set({ hour: eh ?? 0, minute: em ?? 0 });
+    if (end <= start) end = end.plus({ days: 1 });
+    if (end > at) return { start: start > at ? start : at, end };
+  }
+  return undefined;
+}
+
+/** When an offer made at `offeredAt` is due. Never earlier than `offeredAt`. */
+export function offerDeadline(spec: SlaSpec, offeredAt: Date, hours: WeeklyHours, zone: string): Date {
+  if (spec.kind === 'duration' && spec.clock === 'always')
+    return new Date(offeredAt.getTime() + spec.seconds * 1000);
+  let cursor: DateTime = DateTime.fromJSDate(offeredAt, { zone });
+  if (spec.kind === 'end_of_business_day') {
+    const window = nextWindow(hours, cursor);
+    return window ? window.end.toJSDate() : offeredAt;
+  }
+  let remaining = spec.seconds * 1000;
+  for (let guard = 0; guard < 400; guard++) {
+    const window = nextWindow(hours, cursor);
+    if (!window) break;
+    const available = window.end.toMillis() - window.start.toMillis();
+    if (remaining <= available) return new Date(window.start.toMillis() + remaining);
+    remaining -= available;
+    cursor = window.end;
+  }
+  // Business hours with no open day at all: fall back to wall-clock time rather than never.
+  return new Date(offeredAt.getTime() + spec.seconds * 1000);
+}

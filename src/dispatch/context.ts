@@ -1,0 +1,16 @@
+import type { Clock } from '../clock.js';
+import type { DispatchConfig } from '../config/dispatch-schema.js';
+import type { Db } from '../db/connection.js';
+import type { Logger } from '../log.js';
+
+/** What every use case needs; built once in main.ts. */
+export interface DispatchContext {
+  db: Db;
+  config: DispatchConfig;
+  clock: Clock;
+  log: Logger;
+}
+
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either the database or an open transaction: guarded steps compose inside one transaction. */
+export type Sql = Db | Tx;

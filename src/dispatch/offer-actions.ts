@@ -1,0 +1,140 @@
+import { and, eq, sql as raw } from 'drizzle-orm';
+import { agents, type OfferRow, offers, type TaskRow, tasks } from '../db/schema.js';
+import type { DispatchContext, Sql } from './context.js';
+import { recordEvent } from './events.js';
+import { offerNext } from './offer-next.js';
+
+/** Why a click changed nothing, as data; blocks/ turns it into words in the clicker's time zone. */
+export type StaleOffer =
+  | { kind: 'unknown' }
+  | { kind: 'not_yours'; offeredTo: string }
+  | { kind: 'claimed'; byYou: boolean; ownerName: string; at: Date }
+  | { kind: 'passed'; at: Date; byYou: boolean }
+  | { kind: 'expired'; at: Date }
+  | { kind: 'escalated'; at: Date }
+  | { kind: 'moved_on'; at: Date };
+
+export type OfferActionResult =
+  | { ok: true; taskId: number; offerId: number }
+  | { ok: false; stale: StaleOffer };
+
+/** The assignee claims the live offer: one guarded transition, with its event. */
+export function claimOffer(ctx: DispatchContext, offerId: number, userId: string): OfferActionResult {
+  const now = ctx.clock.now();
+  return ctx.db.transaction((tx) => {
+    const offer = endLiveOffer(tx, offerId, userId, 'claimed', now);
+    if (!offer) return { ok: false, stale: explainStale(tx, offerId, userId) };
+    const owned = tx
+      .update(tasks)
+      .set({ status: 'claimed', ownerId: userId, claimedAt: now, liveOfferId: null })
+      .where(and(eq(tasks.id, offer.taskId), eq(tasks.status, 'offered'), eq(tasks.liveOfferId, offerId)))
+      .run().changes;
+    if (owned !== 1) throw new Error(`task ${offer.taskId} did not hold live offer ${offerId}`);
+    recordEvent(tx, { taskId: offer.taskId, offerId, kind: 'claimed', actor: userId, at: now });
+    return { ok: true, taskId: offer.taskId, offerId };
+  });
+}
+
+/** The assignee passes: the next candidate is offered in the same transaction. */
+export function passOffer(
+  ctx: DispatchContext,
+  offerId: number,
+  userId: string,
+  reason?: string,
+): OfferActionResult {
+  const now = ctx.clock.now();
+  return ctx.db.transaction((tx) => {
+    const offer = endLiveOffer(tx, offerId, userId, 'passed', now, reason);
+    if (!offer) return { ok: false, stale: explainStale(tx, offerId, userId) };
+    recordEvent(tx, {
+      taskId: offer.taskId,
+      offerId,
+      kind: 'passed',
+      actor: userId,
+      at: now,
+      detail: reason ? { reason } : {},
+    });
+    moveOn(tx, ctx, offer, now, 'everyone in its chain passed or was unavailable');
+    return { ok: true, taskId: offer.taskId, offerId };
+  });
+}
+
+/** Slack refused to deliver the DM for good (account_inactive, …): try the next candidate at once. */
+export function failOfferDelivery(ctx: DispatchContext, offerId: number, error: string): boolean {
+  const now = ctx.clock.now();
+  return ctx.db.transaction((tx) => {
+    const offer = tx
+      .update(offers)
+      .set({ status: 'failed', resolvedAt: now, version: raw`${offers.version} + 1` })
+      .where(and(eq(offers.id, offerId), eq(offers.status, 'live')))
+      .returning()
+      .get();
+    if (!offer) return false;
+    recordEvent(tx, {
+      taskId: offer.taskId,
+      offerId,
+      kind: 'delivery_failed',
+      at: now,
+      detail: { error, agentId: offer.agentId },
+    });
+    moveOn(tx, ctx, offer, now, `nobody in its chain could be reached (last error: ${error})`);
+    return true;
+  });
+}
+
+function endLiveOffer(
+  sql: Sql,
+  offerId: number,
+  userId: string,
+  status: 'claimed' | 'passed',
+  now: Date,
+  passReason?: string,
+): OfferRow | undefined {
+  return sql
+    .update(offers)
+    .set({ status, resolvedAt: now, passReason: passReason ?? null, version: raw`${offers.version} + 1` })
+    .where(and(eq(offers.id, offerId), eq(offers.status, 'live'), eq(offers.agentId, userId)))
+    .returning()
+    .get();
+}
+
+function moveOn(sql: Sql, ctx: DispatchContext, offer: OfferRow, now: Date, exhausted: string): void {
+  const task = sql.select().from(tasks).where(eq(tasks.id, offer.taskId)).get();
+  if (!task) throw new Error(`offer ${offer.id} has no task`);
+  sql
+    .update(tasks)
+    .set({ liveOfferId: null })
+    .where(and(eq(tasks.id, task.id), eq(tasks.liveOfferId, offer.id)))
+    .run();
+  const rule = task.ruleName ? `Rule ${task.ruleName}: ` : '';
+  offerNext(sql, ctx.config, task, offer.position + 1, now, `${rule}${exhausted}`);
+}
+
+function explainStale(sql: Sql, offerId: number, userId: string): StaleOffer {
+  const offer = sql.select().from(offers).where(eq(offers.id, offerId)).get();
+  if (!offer) return { kind: 'unknown' };
+  const task = sql.select().from(tasks).where(eq(tasks.id, offer.taskId)).get();
+  if (!task) return { kind: 'unknown' };
+  if (offer.agentId !== userId) return { kind: 'not_yours', offeredTo: agentName(sql, offer.agentId) };
+  return explainOfferState(sql, offer, task, userId);
+}
+
+function explainOfferState(sql: Sql, offer: OfferRow, task: TaskRow, userId: string): StaleOffer {
+  const at = offer.resolvedAt ?? offer.offeredAt;
+  if (task.status === 'claimed' && task.ownerId) {
+    return {
+      kind: 'claimed',
+      byYou: task.ownerId === userId,
+      ownerName: agentName(sql, task.ownerId),
+      at: task.claimedAt ?? at,
+    };
+  }
+  if (offer.status === 'passed') return { kind: 'passed', at, byYou: true };
+  if (offer.status === 'expired') return { kind: 'expired', at };
+  if (task.status === 'escalated') return { kind: 'escalated', at: task.escalatedAt ?? at };
+  return { kind: 'moved_on', at };
+}
+
+function agentName(sql: Sql, id: string): string {
+  return sql.select({ name: agents.name }).from(agents).where(eq(agents.id, id)).get()?.name ?? id;
+}

@@ -1,0 +1,75 @@
+import { and, eq, sql as raw } from 'drizzle-orm';
+import type { DispatchConfig } from '../config/dispatch-schema.js';
+import { offerDeadline } from '../core/sla.js';
+import { offers, type TaskRow, tasks } from '../db/schema.js';
+import type { Sql } from './context.js';
+import { escalateTask } from './escalate.js';
+import { recordEvent } from './events.js';
+import { loadRoster } from './roster.js';
+
+/**
+ * Offers the task to the first available candidate at or after `position` in its frozen chain,
+ * or escalates when the chain is spent. The caller has already ended the previous offer.
+ */
+export function offerNext(
+  sql: Sql,
+  config: DispatchConfig,
+  task: TaskRow,
+  position: number,
+  now: Date,
+  exhaustedReason: string,
+): void {
+  const available = new Set(
+    loadRoster(sql)
+      .filter((a) => a.available)
+      .map((a) => a.id),
+  );
+  for (let i = position; i < task.chain.length; i++) {
+    const entry = task.chain[i];
+    if (!entry) continue;
+    if (!available.has(entry.agentId)) {
+      recordEvent(sql, {
+        taskId: task.id,
+        kind: 'skipped',
+        at: now,
+        detail: { agentId: entry.agentId, why: 'not available' },
+      });
+      continue;
+    }
+    const sla = task.sla ?? { kind: 'duration', seconds: config.team.default_sla, clock: 'always' };
+    const offer = sql
+      .insert(offers)
+      .values({
+        taskId: task.id,
+        agentId: entry.agentId,
+        position: i,
+        status: 'live',
+        reason: entry.reason,
+        offeredAt: now,
+        deadline: offerDeadline(sla, now, config.team.business_hours, config.team.timezone),
+      })
+      .returning({ id: offers.id })
+      .get();
+    const moved = sql
+      .update(tasks)
+      .set({ status: 'offered', liveOfferId: offer.id })
+      .where(and(eq(tasks.id, task.id), raw`${tasks.status} in ('received', 'offered')`))
+      .run().changes;
+    if (moved !== 1) throw new Error(`task ${task.id} left the dispatch states while being offered`);
+    recordEvent(sql, {
+      taskId: task.id,
+      offerId: offer.id,
+      kind: 'offered',
+      at: now,
+      detail: { agentId: entry.agentId, position: i, reason: entry.reason },
+    });
+    return;
+  }
+  escalateTask(sql, {
+    taskId: task.id,
+    reason: exhaustedReason,
+    manualReview: false,
+    now,
+    from: ['received', 'offered'],
+  });
+}

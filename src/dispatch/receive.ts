@@ -1,0 +1,62 @@
+import { and, eq } from 'drizzle-orm';
+import { tasks } from '../db/schema.js';
+import type { LeadInput } from '../intake/lead-schema.js';
+import type { DispatchContext } from './context.js';
+import { recordEvent } from './events.js';
+
+export type ReceiveResult = { id: number; duplicate: false } | { id: number; duplicate: true };
+
+/**
+ * Stores the task durably and nothing else, so the sender's 202 never waits on routing
+ * or Slack. Idempotent on (source, externalId): a repeat records a `duplicate` event on the
+ * original and creates nothing.
+ */
+export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResult {
+  const now = ctx.clock.now();
+  const source = lead.source.trim().toLowerCase();
+  return ctx.db.transaction((tx) => {
+    const inserted = tx
+      .insert(tasks)
+      .values({
+        source,
+        externalId: lead.externalId,
+        type: lead.type ?? '',
+        status: 'received',
+        firstName: lead.firstName ?? null,
+        lastName: lead.lastName ?? null,
+        email: lead.email ?? null,
+        phone: lead.phone ?? null,
+        street: lead.address?.street ?? null,
+        city: lead.address?.city ?? null,
+        state: lead.address?.state ?? null,
+        zip: lead.zip ?? lead.address?.zip ?? null,
+        price: lead.price ?? null,
+        message: lead.message ?? null,
+        referringAgent: lead.referringAgent ?? null,
+        tags: lead.tags ?? [],
+        payload: lead,
+        receivedAt: lead.receivedAt ? new Date(lead.receivedAt) : now,
+        createdAt: now,
+      })
+      .onConflictDoNothing({ target: [tasks.source, tasks.externalId] })
+      .returning({ id: tasks.id })
+      .get();
+    if (inserted) {
+      recordEvent(tx, { taskId: inserted.id, kind: 'received', at: now, detail: { source } });
+      return { id: inserted.id, duplicate: false };
+    }
+    const existing = tx
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(eq(tasks.source, source), eq(tasks.externalId, lead.externalId)))
+      .get();
+    if (!existing) throw new Error('a conflicting task vanished inside its own transaction');
+    recordEvent(tx, {
+      taskId: existing.id,
+      kind: 'duplicate',
+      at: now,
+      detail: { source, externalId: lead.externalId },
+    });
+    return { id: existing.id, duplicate: true };
+  });
+}

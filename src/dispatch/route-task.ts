@@ -1,0 +1,91 @@
+import { and, eq } from 'drizzle-orm';
+import { classify } from '../core/classify.js';
+import { route } from '../core/route.js';
+import { roundRobin, tasks } from '../db/schema.js';
+import type { DispatchContext, Sql } from './context.js';
+import { escalateTask } from './escalate.js';
+import { recordEvent } from './events.js';
+import { offerNext } from './offer-next.js';
+import { loadRoster } from './roster.js';
+
+/**
+ * Classifies and routes a received task, then makes its first offer — one transaction, guarded
+ * on `received`, so the intake path and the sweeper can both call it and only one wins.
+ */
+export function dispatchTask(ctx: DispatchContext, taskId: number): void {
+  const { config } = ctx;
+  const now = ctx.clock.now();
+  ctx.db.transaction((tx) => {
+    const task = tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
+      .get();
+    if (!task) return;
+    const classification = classify(
+      { type: task.type || undefined, source: task.source, referringAgent: task.referringAgent ?? undefined },
+      config,
+    );
+    recordEvent(tx, {
+      taskId,
+      kind: 'classified',
+      at: now,
+      detail: { type: classification.type, why: classification.why },
+    });
+    if (classification.type === null) {
+      escalateTask(tx, {
+        taskId,
+        reason: `Could not classify: ${classification.why}`,
+        manualReview: true,
+        now,
+        from: ['received'],
+      });
+      return;
+    }
+    const decision = route({
+      task: { ...task, type: classification.type },
+      config,
+      roster: loadRoster(tx),
+      roundRobinState: (rule) => readRoundRobin(tx, rule),
+      now,
+    });
+    const routed = tx
+      .update(tasks)
+      .set({ type: classification.type, ruleName: decision.rule, chain: decision.chain, sla: decision.sla })
+      .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
+      .returning()
+      .get();
+    if (!routed) return;
+    recordEvent(tx, {
+      taskId,
+      kind: 'routed',
+      at: now,
+      detail: {
+        rule: decision.rule,
+        chain: decision.chain,
+        ...(decision.kind === 'escalate' ? { reason: decision.reason } : {}),
+      },
+    });
+    if (decision.kind === 'escalate') {
+      escalateTask(tx, { taskId, reason: decision.reason, manualReview: true, now, from: ['received'] });
+      return;
+    }
+    if (decision.roundRobin) writeRoundRobin(tx, decision.roundRobin.rule, decision.roundRobin.state);
+    offerNext(tx, config, routed, 0, now, `Rule ${decision.rule}: nobody in its chain is available`);
+  });
+}
+
+function readRoundRobin(sql: Sql, rule: string): Map<string, number> {
+  const rows = sql.select().from(roundRobin).where(eq(roundRobin.ruleName, rule)).all();
+  return new Map(rows.map((r) => [r.agentId, r.current]));
+}
+
+function writeRoundRobin(sql: Sql, rule: string, state: ReadonlyMap<string, number>): void {
+  for (const [agentId, current] of state) {
+    sql
+      .insert(roundRobin)
+      .values({ ruleName: rule, agentId, current })
+      .onConflictDoUpdate({ target: [roundRobin.ruleName, roundRobin.agentId], set: { current } })
+      .run();
+  }
+}

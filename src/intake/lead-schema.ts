@@ -1,0 +1,104 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+const zip = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v).trim())
+  .pipe(z.string().regex(/^\d{5}(-\d{4})?$/, 'must be a US zip code such as 78701 or 78701-1234'))
+  .transform((v) => v.slice(0, 5));
+
+const phone = z
+  .string()
+  .trim()
+  .transform((raw, ctx) => {
+    const parsed = parsePhoneNumberFromString(raw, 'US');
+    if (!parsed?.isValid()) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a valid phone number, such as (512) 555-0100 or +15125550100',
+      });
+      return z.NEVER;
+    }
+    return parsed.number;
+  });
+
+const price = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const n = typeof v === 'number' ? v : Number(v.replace(/[$,\s]/g, ''));
+  if (!Number.isFinite(n) || n <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be a positive amount in dollars, such as 450000' });
+    return z.NEVER;
+  }
+  return Math.round(n);
+});
+
+/** What `POST /leads` accepts. Unknown fields are kept in the stored payload, not rejected. */
+export const leadSchema = z.looseObject({
+  source: text(64).min(1, 'is required, e.g. "zillow"'),
+  externalId: z
+    .union([z.string(), z.number()], { error: 'is required: the id of this lead in the sending system' })
+    .transform((v) => String(v).trim())
+    .pipe(z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters')),
+  type: text(64).min(1).optional(),
+  firstName: text(100).optional(),
+  lastName: text(100).optional(),
+  email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')).optional(),
+  phone: phone.optional(),
+  zip: zip.optional(),
+  address: z
+    .strictObject({
+      street: text(200).optional(),
+      city: text(100).optional(),
+      state: text(40).optional(),
+      zip: zip.optional(),
+    })
+    .optional(),
+  price: price.optional(),
+  message: text(5000).optional(),
+  tags: z.array(text(64)).max(50).optional(),
+  referringAgent: z
+    .string()
+    .trim()
+    .refine(
+      (v) => /^[UW][A-Z0-9]{2,}$/.test(v) || z.email().safeParse(v).success,
+      'must be an email or a Slack user id',
+    )
+    .optional(),
+  receivedAt: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-25T14:03:00Z' })
+    .optional(),
+});
+
+export type LeadInput = z.output<typeof leadSchema>;
+
+export interface LeadIssue {
+  path: string;
+  message: string;
+}
+
+/** Validates the body and checks what zod cannot: a type the config knows, and a time not in the future. */
+export function validateLead(
+  body: unknown,
+  knownTypes: readonly string[],
+  now: Date,
+): { ok: true; lead: LeadInput } | { ok: false; issues: LeadIssue[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, issues: [{ path: '(body)', message: 'must be a JSON object' }] };
+  }
+  const result = leadSchema.safeParse(body);
+  const issues: LeadIssue[] = result.success
+    ? []
+    : result.error.issues.map((i) => ({
+        path: i.path.map(String).join('.'),
+        message: i.message.replace(/^Invalid input: expected (\w+), received undefined$/, 'is required'),
+      }));
+  const raw = body as Record<string, unknown>;
+  if (typeof raw.type === 'string' && raw.type.trim() && !knownTypes.includes(raw.type.trim())) {
+    issues.push({ path: 'type', message: `must be one of ${knownTypes.join(', ')}` });
+  }
+  if (typeof raw.receivedAt === 'string' && Date.parse(raw.receivedAt) > now.getTime() + 5 * 60_000) {
+    issues.push({ path: 'receivedAt', message: 'must not be in the future' });
+  }
+  if (!result.success || issues.length > 0) return { ok: false, issues };
+  return { ok: true, lead: result.data };
+}

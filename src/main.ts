@@ -1,0 +1,118 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Clock, systemClock } from './clock.js';
+import type { DispatchConfig } from './config/dispatch-schema.js';
+import type { Env } from './config/env.js';
+import { loadDispatchConfig } from './config/load-dispatch.js';
+import { type Db, migrateDatabase, openDatabase } from './db/connection.js';
+import type { DispatchContext } from './dispatch/context.js';
+import { syncAgents } from './dispatch/roster.js';
+import { dispatchTask } from './dispatch/route-task.js';
+import { healthHandler } from './health.js';
+import { leadIntakeHandler } from './intake/http.js';
+import { createLogger, type Logger } from './log.js';
+import { Sweeper } from './scheduler/sweeper.js';
+import { createSlackApp, registerListeners } from './slack/app.js';
+import { Delivery } from './slack/delivery.js';
+
+export interface StartOptions {
+  env: Env;
+  /** Defaults to loading env.DISPATCH_CONFIG. */
+  config?: DispatchConfig;
+  clock?: Clock;
+  log?: Logger;
+  /** Run the sweeper on its cron schedule; tests turn this off and call `sweeper.runOnce()`. */
+  schedule?: boolean;
+  /** Address to listen on; defaults to all interfaces. */
+  host?: string;
+}
+
+export interface RunningServer {
+  port: number;
+  ctx: DispatchContext;
+  delivery: Delivery;
+  sweeper: Sweeper;
+  stop(): Promise<void>;
+}
+
+/** Composes and starts everything: config → database → Slack app and intake → sweeper. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { env } = options;
+  const log = options.log ?? createLogger(env.LOG_LEVEL);
+  const config = options.config ?? loadDispatchConfig(env.DISPATCH_CONFIG);
+  const clock = options.clock ?? systemClock;
+  const db: Db = openDatabase(env.DATABASE_PATH);
+  migrateDatabase(db);
+  syncAgents(db, config, clock.now());
+  const ctx: DispatchContext = { db, config, clock, log };
+
+  let delivery: Delivery | undefined;
+  const afterReceive = (taskId: number) => {
+    try {
+      dispatchTask(ctx, taskId);
+    } catch (error) {
+      log.error('routing failed; the sweeper will retry', { taskId, error: String(error) });
+    }
+    delivery?.kick();
+  };
+  const health = { leadersChannelError: null as string | null };
+  const app = createSlackApp(
+    {
+      env,
+      log,
+      customRoutes: [
+        {
+          path: '/leads',
+          method: ['POST'],
+          handler: leadIntakeHandler(ctx, { token: env.INTAKE_TOKEN, afterReceive }),
+        },
+        {
+          path: '/healthz',
+          method: ['GET'],
+          handler: (req, res) => healthHandler(ctx, delivery?.health ?? health)(req, res),
+        },
+      ],
+    },
+    { ctx },
+  );
+  delivery = new Delivery(ctx, app.client);
+  const sweeper = new Sweeper(ctx, delivery);
+  registerListeners(app, { ctx, delivery });
+  app.error(async (error) => {
+    log.error('Slack listener failed', { error: error.message });
+  });
+  await app.init();
+  const started = (await app.start(
+    options.host ? { port: env.PORT, host: options.host } : env.PORT,
+  )) as unknown;
+  const port = listeningPort(started) ?? env.PORT;
+  await sweeper.runOnce();
+  if (options.schedule !== false) sweeper.start();
+  log.info('lead-dispatch started', {
+    port,
+    socketMode: Boolean(env.SLACK_APP_TOKEN),
+    agents: config.agents.length,
+    rules: config.rules.length,
+  });
+
+  return {
+    port,
+    ctx,
+    delivery,
+    sweeper,
+    async stop() {
+      sweeper.stop();
+      await app.stop();
+      await delivery?.idle();
+      db.$client.close();
+    },
+  };
+}
+
+function listeningPort(started: unknown): number | undefined {
+  if (started && typeof started === 'object' && 'address' in started) {
+    const address = (started as Server).address() as AddressInfo | string | null;
+    if (address && typeof address === 'object') return address.port;
+  }
+  return undefined;
+}

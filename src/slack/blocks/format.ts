@@ -1,0 +1,49 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { DateTime } from 'luxon';
+import { formatDuration } from '../../core/duration.js';
+
+/** Slack mrkdwn treats &, < and > as control characters; anything a lead typed must be escaped. */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function money(amount: number): string {
+  return `$${amount.toLocaleString('en-US')}`;
+}
+
+/** A tappable tel: link that shows the number the way Americans write it. */
+export function phoneLink(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  const shown = parsed
+    ? parsed.country === 'US'
+      ? parsed.formatNational()
+      : parsed.formatInternational()
+    : e164;
+  return `<tel:${e164}|${escapeText(shown)}>`;
+}
+
+export function emailLink(email: string): string {
+  return `<mailto:${email}|${escapeText(email)}>`;
+}
+
+/** "10:46 AM CST" in the reader's zone; the zone name makes a shared screenshot unambiguous. */
+export function clockTime(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat('h:mm a ZZZZ');
+}
+
+/** "Thu, Nov 26 at 9:00 AM CST", or just the time when it is today in that zone. */
+export function dayAndTime(at: Date, zone: string, now: Date): string {
+  const local = DateTime.fromJSDate(at, { zone });
+  const today = DateTime.fromJSDate(now, { zone });
+  if (local.hasSame(today, 'day')) return clockTime(at, zone);
+  return `${local.toFormat('ccc, LLL d')} at ${clockTime(at, zone)}`;
+}
+
+export function elapsed(from: Date, to: Date): string {
+  return formatDuration((to.getTime() - from.getTime()) / 1000);
+}
+
+export function humanType(type: string): string {
+  const words = type.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

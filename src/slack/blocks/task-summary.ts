@@ -1,0 +1,39 @@
+import type { KnownBlock } from '@slack/types';
+import type { TaskRow } from '../../db/schema.js';
+import { emailLink, escapeText, humanType, money, phoneLink } from './format.js';
+
+export function contactName(task: TaskRow): string {
+  const name = [task.firstName, task.lastName].filter(Boolean).join(' ').trim();
+  return name || 'Unnamed contact';
+}
+
+/** "Buyer lead from zillow" — the one-line headline used in notifications and fallbacks. */
+export function headline(task: TaskRow): string {
+  return `${humanType(task.type || 'task')} from ${task.source}`;
+}
+
+export function area(task: TaskRow): string | undefined {
+  const cityLine = [task.city, [task.state, task.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  const parts = [task.street, cityLine].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/** The lead's details: who, how to reach them, where, how much, and what they said. */
+export function taskSummaryBlocks(task: TaskRow): KnownBlock[] {
+  const fields: string[] = [`*Contact*\n${escapeText(contactName(task))}`];
+  if (task.phone) fields.push(`*Phone*\n${phoneLink(task.phone)}`);
+  if (task.email) fields.push(`*Email*\n${emailLink(task.email)}`);
+  const where = area(task);
+  if (where) fields.push(`*Area*\n${escapeText(where)}`);
+  if (task.price !== null) fields.push(`*Price*\n${money(task.price)}`);
+  if (task.referringAgent) fields.push(`*Referred by*\n${escapeText(task.referringAgent)}`);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: `${headline(task)} · #${task.id}`.slice(0, 150) } },
+    { type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) },
+  ];
+  if (task.message) {
+    const quoted = escapeText(task.message.slice(0, 2800)).replace(/\n/g, '\n>');
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `>${quoted}` } });
+  }
+  return blocks;
+}

@@ -1,0 +1,719 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  allText,
+  type Block,
+  type ButtonInfo,
+  blockText,
+  buttons,
+  findButton,
+  type HasContent,
+  isRecord,
+  str,
+} from './blocks.js';
+
+export * from './blocks.js';
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  /** The human the DM is with, for D channels. */
+  user?: string;
+  text?: string;
+  blocks: Block[];
+  thread_ts?: string;
+  metadata?: unknown;
+  postedAt: number;
+  updates: MessageUpdate[];
+  /** Set when a response_url call used `delete_original`. */
+  deleted?: boolean;
+}
+
+export interface MessageUpdate {
+  text?: string;
+  blocks: Block[];
+  at: number;
+}
+
+export interface Ephemeral {
+  via: 'response_url' | 'chat.postEphemeral';
+  channel?: string;
+  user?: string;
+  text?: string;
+  blocks: Block[];
+  replaceOriginal?: boolean;
+  deleteOriginal?: boolean;
+  responseType?: string;
+  at: number;
+}
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export interface RecordedView {
+  method: 'views.open' | 'views.push' | 'views.publish' | 'views.update';
+  id: string;
+  hash: string;
+  userId?: string;
+  view: Record<string, unknown>;
+  at: number;
+}
+
+export interface Failure {
+  error?: string;
+  status?: number;
+  retryAfter?: number;
+  times?: number;
+  when?: (args: Record<string, unknown>) => boolean;
+}
+
+export interface DoubleUser {
+  name?: string;
+  realName?: string;
+  tz?: string;
+  deleted?: boolean;
+}
+
+export interface SlackDoubleOptions {
+  botUserId?: string;
+  botId?: string;
+  teamId?: string;
+  channels?: string[];
+  users?: Record<string, DoubleUser>;
+}
+
+export interface PostFilter {
+  /** A user id (matches the DM with that user) or a channel id. */
+  to?: string;
+  textIncludes?: string;
+  /** true: only thread replies; false: only top-level posts. */
+  thread?: boolean;
+}
+
+export interface EphemeralFilter {
+  user?: string;
+  textIncludes?: string;
+}
+
+export interface ResponseUrlContext {
+  user?: string;
+  channel?: string;
+  /** The message a button was clicked on; `replace_original` / `delete_original` apply to it. */
+  message?: PostedMessage;
+}
+
+interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  body: Record<string, unknown> | string;
+}
+
+class ApiError extends Error {
+  constructor(readonly error: string) {
+    super(error);
+  }
+}
+
+// @slack/web-api JSON-encodes object arguments inside form bodies; only these are known to be objects,
+// so a text such as "[1]" is never mistaken for JSON.
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view']);
+const MAX_RESPONSE_URL_USES = 5;
+
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.includes('application/json')) {
+    const parsed: unknown = raw ? JSON.parse(raw) : {};
+    return isRecord(parsed) ? parsed : {};
+  }
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (!JSON_FIELDS.has(key)) {
+      args[key] = value;
+      continue;
+    }
+    try {
+      args[key] = JSON.parse(value);
+    } catch {
+      args[key] = value;
+    }
+  }
+  return args;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const truthy = (value: unknown): boolean => value === true || value === 'true';
+function clip(s = ''): string {
+  return JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}…` : s);
+}
+
+/**
+ * A stateful stand-in for the Slack Web API on 127.0.0.1, for driving the real Bolt app and
+ * @slack/web-api client in tests. Every post, update and ephemeral must be claimed with a take or waitFor
+ * helper, so `assertNothingUnexpected()` catches duplicates and stray messages.
+ */
+export class SlackDouble {
+  readonly calls: RecordedCall[] = [];
+  readonly messages: PostedMessage[] = [];
+  readonly ephemerals: Ephemeral[] = [];
+  readonly views: RecordedView[] = [];
+  readonly channels: Set<string>;
+  readonly users: Map<string, DoubleUser>;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly teamId: string;
+  readonly appId = 'A0DOUBLE';
+
+  private port = 0;
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+  private readonly seen = new WeakSet<object>();
+  private readonly originals = new WeakMap<PostedMessage, HasContent>();
+  private readonly dmByUser = new Map<string, string>();
+  private readonly userByDm = new Map<string, string>();
+  private readonly homeViewIds = new Map<string, string>();
+  private failures: Array<Failure & { method: string; remaining: number }> = [];
+  private readonly responseUrls = new Map<string, ResponseUrlContext & { uses: number }>();
+  private readonly triggers = new Map<string, boolean>();
+  private tsSeq = 0;
+  private idSeq = 0;
+
+  private constructor(options: SlackDoubleOptions) {
+    this.botUserId = options.botUserId ?? 'U0BOT';
+    this.botId = options.botId ?? 'B0BOT';
+    this.teamId = options.teamId ?? 'T0DOUBLE';
+    this.channels = new Set(options.channels ?? []);
+    this.users = new Map(Object.entries(options.users ?? {}));
+  }
+
+  static async start(options: SlackDoubleOptions = {}): Promise<SlackDouble> {
+    const double = new SlackDouble(options);
+    await new Promise<void>((resolve, reject) => {
+      double.server.once('error', reject);
+      double.server.listen(0, '127.0.0.1', resolve);
+    });
+    double.port = (double.server.address() as AddressInfo).port;
+    return double;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Pass as Bolt's `clientOptions.slackApiUrl` / SLACK_API_URL (trailing slash included). */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api/`;
+  }
+
+  fail(method: string, failure: Failure): void {
+    this.failures.push({ ...failure, method, remaining: failure.times ?? 1 });
+  }
+
+  /** Clears recordings and injected failures; DM channels, response_urls and trigger_ids stay valid. */
+  reset(): void {
+    this.calls.length = 0;
+    this.messages.length = 0;
+    this.ephemerals.length = 0;
+    this.views.length = 0;
+    this.failures = [];
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  dmChannelFor(userId: string): string {
+    let channel = this.dmByUser.get(userId);
+    if (!channel) {
+      channel = `D${String(this.dmByUser.size + 1).padStart(8, '0')}`;
+      this.dmByUser.set(userId, channel);
+      this.userByDm.set(channel, userId);
+    }
+    return channel;
+  }
+
+  responseUrl(context: ResponseUrlContext = {}): string {
+    const id = this.nextId('R');
+    this.responseUrls.set(id, { ...context, uses: 0 });
+    return `${this.baseUrl}/respond/${id}`;
+  }
+
+  /** Mints a trigger_id that views.open / views.push accept once. */
+  triggerId(): string {
+    const id = `${Date.now()}.${this.nextId('')}.trigger`;
+    this.triggers.set(id, false);
+    return id;
+  }
+
+  buttons(message: HasContent): ButtonInfo[] {
+    return buttons(message);
+  }
+
+  findButton(message: HasContent, actionId: string): ButtonInfo {
+    return findButton(message, actionId);
+  }
+
+  allText(message: HasContent): string {
+    return allText(message);
+  }
+
+  // ---- expectations ------------------------------------------------------------------------
+
+  findPost(filter: PostFilter = {}): PostedMessage | undefined {
+    return this.messages.find((m) => {
+      if (this.seen.has(m)) return false;
+      if (filter.to && m.channel !== filter.to && m.user !== filter.to) return false;
+      if (filter.thread !== undefined && (m.thread_ts !== undefined) !== filter.thread) return false;
+      if (!filter.textIncludes) return true;
+      const original = this.originals.get(m);
+      return `${allText(m)}\n${original ? allText(original) : ''}`.includes(filter.textIncludes);
+    });
+  }
+
+  takePost(filter: PostFilter = {}): PostedMessage {
+    const message = this.findPost(filter);
+    if (!message)
+      throw new Error(`No unseen Slack post matching ${JSON.stringify(filter)}.\n${this.describe()}`);
+    this.seen.add(message);
+    return message;
+  }
+
+  findUpdate(message: PostedMessage, textIncludes?: string): MessageUpdate | undefined {
+    return message.updates.find(
+      (u) => !this.seen.has(u) && (!textIncludes || allText(u).includes(textIncludes)),
+    );
+  }
+
+  takeUpdate(message: PostedMessage, textIncludes?: string): MessageUpdate {
+    const update = this.findUpdate(message, textIncludes);
+    if (!update) {
+      const what = textIncludes ? ` containing ${JSON.stringify(textIncludes)}` : '';
+      throw new Error(
+        `No unseen update${what} of message ${message.channel}/${message.ts}.\n${this.describe()}`,
+      );
+    }
+    this.seen.add(update);
+    return update;
+  }
+
+  findEphemeral(filter: EphemeralFilter = {}): Ephemeral | undefined {
+    return this.ephemerals.find(
+      (e) =>
+        !this.seen.has(e) &&
+        (!filter.user || e.user === filter.user) &&
+        (!filter.textIncludes || allText(e).includes(filter.textIncludes)),
+    );
+  }
+
+  takeEphemeral(filter: EphemeralFilter = {}): Ephemeral {
+    const ephemeral = this.findEphemeral(filter);
+    if (!ephemeral) {
+      throw new Error(`No unseen ephemeral matching ${JSON.stringify(filter)}.\n${this.describe()}`);
+    }
+    this.seen.add(ephemeral);
+    return ephemeral;
+  }
+
+  /** For setup phases whose output a test does not care about. */
+  markAllSeen(): void {
+    for (const m of this.messages) {
+      this.seen.add(m);
+      for (const u of m.updates) this.seen.add(u);
+    }
+    for (const e of this.ephemerals) this.seen.add(e);
+  }
+
+  assertNothingUnexpected(): void {
+    const lines = this.describeItems().filter((l) => l.startsWith('  UNSEEN'));
+    if (lines.length > 0) {
+      throw new Error(`${lines.length} unexpected Slack output(s):\n${lines.join('\n')}`);
+    }
+  }
+
+  /** Polls every 5 ms for async delivery; counts iterations so it also works under fake timers. */
+  async waitFor<T>(probe: () => T | undefined | false, timeoutMs = 2000, what = 'condition'): Promise<T> {
+    for (let waited = 0; ; waited += 5) {
+      const value = probe();
+      if (value !== undefined && value !== false) return value;
+      if (waited >= timeoutMs)
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\n${this.describe()}`);
+      await delay(5);
+    }
+  }
+
+  async waitForPost(filter: PostFilter = {}, timeoutMs?: number): Promise<PostedMessage> {
+    const message = await this.waitFor(
+      () => this.findPost(filter),
+      timeoutMs,
+      `post ${JSON.stringify(filter)}`,
+    );
+    this.seen.add(message);
+    return message;
+  }
+
+  async waitForUpdate(
+    message: PostedMessage,
+    textIncludes?: string,
+    timeoutMs?: number,
+  ): Promise<MessageUpdate> {
+    const what = `update of ${message.channel}/${message.ts}${textIncludes ? ` containing "${textIncludes}"` : ''}`;
+    const update = await this.waitFor(() => this.findUpdate(message, textIncludes), timeoutMs, what);
+    this.seen.add(update);
+    return update;
+  }
+
+  async waitForEphemeral(filter: EphemeralFilter = {}, timeoutMs?: number): Promise<Ephemeral> {
+    const what = `ephemeral ${JSON.stringify(filter)}`;
+    const ephemeral = await this.waitFor(() => this.findEphemeral(filter), timeoutMs, what);
+    this.seen.add(ephemeral);
+    return ephemeral;
+  }
+
+  /** Everything recorded, with seen/UNSEEN marks, for error messages. */
+  describe(): string {
+    const items = this.describeItems();
+    const calls = this.calls.slice(-10).map((c) => c.method);
+    return [
+      items.length ? `Slack output so far:\n${items.join('\n')}` : 'No Slack output so far.',
+      `Last API calls: ${calls.join(', ') || 'none'}`,
+    ].join('\n');
+  }
+
+  private describeItems(): string[] {
+    const mark = (item: object) => (this.seen.has(item) ? '  seen  ' : '  UNSEEN');
+    const describeContent = (c: HasContent) => `text=${clip(c.text)} block0=${clip(blockText(c.blocks[0]))}`;
+    const lines: string[] = [];
+    for (const m of this.messages) {
+      const dm = m.user ? ` (DM with ${m.user})` : '';
+      const thread = m.thread_ts ? ` thread=${m.thread_ts}` : '';
+      lines.push(
+        `${mark(m)} post ${m.channel}${dm} ts=${m.ts}${thread} ${describeContent(this.originals.get(m) ?? m)}`,
+      );
+      for (const u of m.updates)
+        lines.push(`${mark(u)} update of ${m.channel}/${m.ts} ${describeContent(u)}`);
+    }
+    for (const e of this.ephemerals) {
+      lines.push(
+        `${mark(e)} ephemeral via ${e.via} to ${e.user ?? '?'} in ${e.channel ?? '?'} ${describeContent(e)}`,
+      );
+    }
+    return lines;
+  }
+
+  // ---- HTTP ----------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let reply: Reply;
+    try {
+      const raw = await readBody(req);
+      const path = new URL(req.url ?? '/', this.baseUrl).pathname;
+      const api = /^\/api\/([\w.]+)$/.exec(path)?.[1];
+      const respondId = /^\/respond\/(\w+)$/.exec(path)?.[1];
+      const args = req.method === 'POST' ? parseBody(raw, req.headers['content-type']) : {};
+      if (req.method === 'POST' && api) reply = this.api(api, args, req.headers.authorization);
+      else if (req.method === 'POST' && respondId) reply = this.respond(respondId, args);
+      else reply = { status: 404, body: 'not found' };
+    } catch (err) {
+      // A bug in the double itself: make it loud rather than a quiet Slack error.
+      console.error('SlackDouble internal error', err);
+      reply = { status: 500, body: `SlackDouble internal error: ${String(err)}` };
+    }
+    const isJson = typeof reply.body !== 'string';
+    res.writeHead(reply.status ?? 200, {
+      'content-type': isJson ? 'application/json; charset=utf-8' : 'text/plain',
+      ...reply.headers,
+    });
+    res.end(isJson ? JSON.stringify(reply.body) : reply.body);
+  }
+
+  private injectedFailure(method: string, args: Record<string, unknown>): Reply | undefined {
+    const failure = this.failures.find(
+      (f) => f.method === method && f.remaining > 0 && (!f.when || f.when(args)),
+    );
+    if (!failure) return undefined;
+    failure.remaining -= 1;
+    if (failure.status === 429) {
+      return {
+        status: 429,
+        headers: { 'retry-after': String(failure.retryAfter ?? 1) },
+        body: { ok: false, error: 'ratelimited' },
+      };
+    }
+    if (failure.status !== undefined && failure.status !== 200) {
+      return { status: failure.status, body: failure.error ?? `injected HTTP ${failure.status}` };
+    }
+    return { body: { ok: false, error: failure.error ?? 'internal_error' } };
+  }
+
+  private api(method: string, args: Record<string, unknown>, authorization: string | undefined): Reply {
+    const at = Date.now();
+    this.calls.push({ method, args, at });
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : str(args.token);
+    if (!token) return { body: { ok: false, error: 'not_authed' } };
+    if (!/^xox[bp]-/.test(token)) return { body: { ok: false, error: 'invalid_auth' } };
+    const injected = this.injectedFailure(method, args);
+    if (injected) return injected;
+    try {
+      const result = this.dispatch(method, args, at);
+      return { body: result ? { ok: true, ...result } : { ok: false, error: 'unknown_method' } };
+    } catch (err) {
+      if (err instanceof ApiError) return { body: { ok: false, error: err.error } };
+      throw err;
+    }
+  }
+
+  private dispatch(
+    method: string,
+    args: Record<string, unknown>,
+    at: number,
+  ): Record<string, unknown> | undefined {
+    switch (method) {
+      case 'auth.test':
+        return {
+          url: 'https://double.slack.test/',
+          team: 'Double Team',
+          team_id: this.teamId,
+          user: 'dispatch',
+          user_id: this.botUserId,
+          bot_id: this.botId,
+          is_enterprise_install: false,
+        };
+      case 'chat.postMessage':
+        return this.postMessage(args, at);
+      case 'chat.update':
+        return this.update(args, at);
+      case 'chat.postEphemeral': {
+        const user = str(args.user);
+        if (!user) throw new ApiError('user_not_found');
+        const { channel } = this.resolveConversation(str(args.channel));
+        const blocks = this.validBlocks(args.blocks);
+        this.ephemerals.push({ via: 'chat.postEphemeral', channel, user, text: str(args.text), blocks, at });
+        return { message_ts: this.nextTs() };
+      }
+      case 'conversations.open': {
+        const users = (str(args.users) ?? '').split(',').filter(Boolean);
+        const [user] = users;
+        if (!user) throw new ApiError('users_list_not_supplied');
+        if (users.length > 1) throw new ApiError('double_does_not_support_mpim');
+        this.assertActive(user);
+        return { channel: { id: this.dmChannelFor(user) } };
+      }
+      case 'users.info':
+        return { user: this.userInfo(str(args.user)) };
+      case 'views.open':
+      case 'views.push':
+      case 'views.publish':
+      case 'views.update':
+        return { view: this.view(method, args, at) };
+      default:
+        return undefined;
+    }
+  }
+
+  private postMessage(args: Record<string, unknown>, at: number): Record<string, unknown> {
+    const { channel, user } = this.resolveConversation(str(args.channel));
+    const text = str(args.text);
+    const blocks = this.validBlocks(args.blocks);
+    if (!text && blocks.length === 0 && args.attachments === undefined) throw new ApiError('no_text');
+    if (text && text.length > 40000) throw new ApiError('msg_too_long');
+    const message: PostedMessage = {
+      channel,
+      ts: this.nextTs(),
+      user,
+      text,
+      blocks,
+      thread_ts: str(args.thread_ts),
+      metadata: args.metadata,
+      postedAt: at,
+      updates: [],
+    };
+    this.messages.push(message);
+    this.originals.set(message, { text, blocks });
+    return { channel, ts: message.ts, message: this.asSlackMessage(message) };
+  }
+
+  private update(args: Record<string, unknown>, at: number): Record<string, unknown> {
+    const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts && !m.deleted);
+    if (!message) throw new ApiError('message_not_found');
+    // Slack keeps the previous text/blocks when a field is omitted; `blocks: []` removes them.
+    const text = args.text === undefined ? message.text : str(args.text);
+    const blocks = args.blocks === undefined ? message.blocks : this.validBlocks(args.blocks);
+    message.text = text;
+    message.blocks = blocks;
+    if (args.metadata !== undefined) message.metadata = args.metadata;
+    message.updates.push({ text, blocks, at });
+    return {
+      channel: message.channel,
+      ts: message.ts,
+      text: text ?? '',
+      message: this.asSlackMessage(message),
+    };
+  }
+
+  private respond(id: string, args: Record<string, unknown>): Reply {
+    this.calls.push({ method: 'response_url', args, at: Date.now() });
+    const context = this.responseUrls.get(id);
+    if (!context) return { status: 404, body: 'no_such_response_url' };
+    const injected = this.injectedFailure('response_url', args);
+    if (injected) return injected;
+    if (context.uses >= MAX_RESPONSE_URL_USES) return { status: 404, body: 'used_url' };
+    context.uses += 1;
+    const ephemeral: Ephemeral = {
+      via: 'response_url',
+      channel: context.channel,
+      user: context.user,
+      text: str(args.text),
+      blocks: Array.isArray(args.blocks) ? args.blocks.filter(isRecord) : [],
+      replaceOriginal: truthy(args.replace_original),
+      deleteOriginal: truthy(args.delete_original),
+      responseType: str(args.response_type),
+      at: Date.now(),
+    };
+    this.ephemerals.push(ephemeral);
+    // Reflect replace/delete on the clicked message so later clicks only see what the user sees.
+    const original = context.message;
+    if (original && ephemeral.deleteOriginal) {
+      original.deleted = true;
+      original.blocks = [];
+    } else if (original && ephemeral.replaceOriginal) {
+      original.text = ephemeral.text;
+      original.blocks = ephemeral.blocks;
+    }
+    return { body: 'ok' };
+  }
+
+  private view(
+    method: RecordedView['method'],
+    args: Record<string, unknown>,
+    at: number,
+  ): Record<string, unknown> {
+    const view = args.view;
+    if (!isRecord(view)) throw new ApiError('invalid_arguments');
+    let id: string;
+    let userId: string | undefined;
+    if (method === 'views.open' || method === 'views.push') {
+      const trigger = str(args.trigger_id) ?? '';
+      const used = this.triggers.get(trigger);
+      if (used === undefined) throw new ApiError('invalid_trigger_id');
+      if (used) throw new ApiError('expired_trigger_id');
+      this.triggers.set(trigger, true);
+      id = this.nextId('V');
+    } else if (method === 'views.publish') {
+      userId = str(args.user_id);
+      if (!userId) throw new ApiError('user_not_found');
+      id = this.homeViewIds.get(userId) ?? this.nextId('V');
+      this.homeViewIds.set(userId, id);
+    } else {
+      const previous = this.views.findLast(
+        (v) =>
+          v.id === args.view_id ||
+          (args.external_id !== undefined && v.view.external_id === args.external_id),
+      );
+      if (!previous) throw new ApiError('not_found');
+      if (args.hash !== undefined && args.hash !== previous.hash) throw new ApiError('hash_conflict');
+      id = previous.id;
+      userId = previous.userId;
+    }
+    const hash = `${Math.floor(at / 1000)}.${this.nextId('H')}`;
+    this.views.push({ method, id, hash, userId, view, at });
+    return {
+      ...view,
+      id,
+      hash,
+      team_id: this.teamId,
+      app_id: this.appId,
+      bot_id: this.botId,
+      state: { values: {} },
+    };
+  }
+
+  private userInfo(id: string | undefined): Record<string, unknown> {
+    const user = id ? this.users.get(id) : undefined;
+    if (!id || !user) throw new ApiError('user_not_found');
+    const name = user.name ?? id.toLowerCase();
+    const realName = user.realName ?? name;
+    return {
+      id,
+      team_id: this.teamId,
+      name,
+      real_name: realName,
+      deleted: user.deleted ?? false,
+      is_bot: false,
+      tz: user.tz ?? 'America/New_York',
+      profile: {
+        real_name: realName,
+        display_name: name,
+        status_text: '',
+        status_emoji: '',
+        status_expiration: 0,
+      },
+    };
+  }
+
+  private resolveConversation(channel: string | undefined): { channel: string; user?: string } {
+    if (!channel) throw new ApiError('channel_not_found');
+    if (/^[UW]/.test(channel)) {
+      this.assertActive(channel);
+      return { channel: this.dmChannelFor(channel), user: channel };
+    }
+    const dmUser = this.userByDm.get(channel);
+    if (dmUser) return { channel, user: dmUser };
+    if (this.channels.has(channel)) return { channel };
+    throw new ApiError('channel_not_found');
+  }
+
+  private assertActive(userId: string): void {
+    if (this.users.get(userId)?.deleted) throw new ApiError('user_disabled');
+  }
+
+  /** Light Block Kit validation, plus the block_ids Slack fills in when the app omits them. */
+  private validBlocks(value: unknown): Block[] {
+    if (value === undefined || value === '') return [];
+    if (!Array.isArray(value) || value.length > 50) throw new ApiError('invalid_blocks');
+    const ids = new Set<string>();
+    return value.map((block) => {
+      if (!isRecord(block) || typeof block.type !== 'string') throw new ApiError('invalid_blocks');
+      const blockId = str(block.block_id) ?? this.nextId('b');
+      if (ids.has(blockId)) throw new ApiError('invalid_blocks');
+      ids.add(blockId);
+      return { ...block, block_id: blockId };
+    });
+  }
+
+  private asSlackMessage(m: PostedMessage): Record<string, unknown> {
+    const { ts, text, blocks, thread_ts, metadata } = m;
+    return {
+      type: 'message',
+      user: this.botUserId,
+      bot_id: this.botId,
+      app_id: this.appId,
+      ts,
+      text,
+      blocks,
+      thread_ts,
+      metadata,
+    };
+  }
+
+  private nextTs(): string {
+    this.tsSeq += 100;
+    const seconds = 1_700_000_000 + Math.floor(this.tsSeq / 1_000_000);
+    return `${seconds}.${String(this.tsSeq % 1_000_000).padStart(6, '0')}`;
+  }
+
+  private nextId(prefix: string): string {
+    this.idSeq += 1;
+    return `${prefix}${String(this.idSeq).padStart(6, '0')}`;
+  }
+}
