@@ -16,6 +16,11 @@ export interface ClickButtonArgs {
   /** Defaults to the button's own value. */
   value?: string;
   teamId?: string;
+  /**
+   * Click as `message` looked when it was snapshotted (structuredClone), the way a second
+   * device that has not refreshed yet would; by default only what is on screen now can be clicked.
+   */
+  stale?: boolean;
 }
 
 export interface SelectUserArgs {
@@ -66,7 +71,7 @@ export class SlackSender {
   }
 
   async clickButton(args: ClickButtonArgs): Promise<Response> {
-    const message = this.current(args.message);
+    const message = args.stale ? args.message : this.current(args.message);
     const button = this.double.findButton(message, args.actionId);
     return this.blockAction(args.user, message, args.teamId, {
       type: 'button',

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DispatchConfig } from '../../src/config/dispatch-schema.js';
+import { readEnv } from '../../src/config/env.js';
+import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
+import { silentLogger } from '../../src/log.js';
+import { type RunningServer, startServer } from '../../src/main.js';
+import { TestClock } from './clock.js';
+import { SlackDouble } from './slack-double.js';
+import { SlackSender } from './slack-requests.js';
+
+export const SIGNING_SECRET = '8f742231b10e8888abcd99aaaaaa85a5';
+export const INTAKE_TOKEN = 'intake-test-token-0123456789';
+export const EXAMPLE_CONFIG = join(import.meta.dirname, '../../dispatch.example.yml');
+export const LEADERS = 'C0LEADERS1';
+/** Wednesday 10:40 AM in Austin (America/Chicago, CST). */
+export const MORNING = '2026-11-25T16:40:00Z';
+
+export interface Harness {
+  double: SlackDouble;
+  server: RunningServer;
+  clock: TestClock;
+  slack: SlackSender;
+  baseUrl: string;
+  dbPath: string;
+  /** POSTs a lead with the intake token (override headers to test auth). */
+  postLead(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Waits until every Slack call the app has started is finished. */
+  settle(): Promise<void>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  config?: DispatchConfig;
+  now?: string;
+}
+
+/** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const double = await SlackDouble.start({ channels: [LEADERS] });
+  const dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-test-'));
+  const dbPath = join(dir, 'dispatch.db');
+  const clock = new TestClock(options.now ?? MORNING);
+  const config = options.config ?? loadDispatchConfig(EXAMPLE_CONFIG);
+  const env = readEnv({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: double.apiUrl,
+    PORT: '0',
+    DATABASE_PATH: dbPath,
+    INTAKE_TOKEN,
+  });
+  const boot = () =>
+    startServer({ env, config, clock, log: silentLogger, schedule: false, host: '127.0.0.1' });
+  let server = await boot();
+  const harness: Harness = {
+    double,
+    server,
+    clock,
+    dbPath,
+    get baseUrl() {
+      return `http://127.0.0.1:${server.port}`;
+    },
+    get slack() {
+      return new SlackSender(`http://127.0.0.1:${server.port}`, SIGNING_SECRET, double);
+    },
+    postLead(body, headers = {}) {
+      return fetch(`http://127.0.0.1:${server.port}/leads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+    settle: () => server.delivery.idle(),
+    async restart() {
+      await server.stop();
+      server = await boot();
+      harness.server = server;
+    },
+    async close() {
+      await server.stop();
+      await double.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** A Zillow buyer lead in Dana's and Priya's zip. */
+export function zillowLead(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    source: 'zillow',
+    externalId: `z-${Math.random().toString(36).slice(2, 10)}`,
+    firstName: 'Jane',
+    lastName: 'Buyer',
+    email: 'Jane.Buyer@Example.com',
+    phone: '(512) 555-0142',
+    address: { street: '12 Elm St', city: 'Austin', state: 'TX', zip: '78701' },
+    price: 450000,
+    message: 'Can I see it Saturday? <3 bedrooms & a yard>',
+    ...overrides,
+  };
+}
