@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { query } from '../support/db.js';
 import { type Harness, startHarness, zillowLead } from '../support/harness.js';
 
 const DANA = 'U0DANA001';
@@ -7,12 +7,7 @@ const PRIYA = 'U0PRIYA01';
 const IVY = 'U0IVY0001';
 
 function rows(h: Harness, sql: string, ...params: unknown[]) {
-  const db = new Database(h.dbPath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as Record<string, unknown>[];
-  } finally {
-    db.close();
-  }
+  return query(h.dbPath, sql, ...params);
 }
 
 describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {

@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { query } from '../support/db.js';
+import { type Harness, LEADERS, startHarness, zillowLead } from '../support/harness.js';
+
+const SAM = 'U0SAM0001';
+const LEE = 'U0LEE0001';
+
+describe('the exception path and the end of a chain', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    h.double.assertNothingUnexpected();
+    await h.close();
+  });
+
+  async function post(body: Record<string, unknown>): Promise<number> {
+    const res = await h.postLead(body);
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { id: number }).id;
+  }
+
+  it('a task no rule matches goes to the leaders for manual review, with the reason', async () => {
+    const id = await post(zillowLead({ source: 'relocation_partner', type: 'relocation' }));
+    const post_ = await h.double.waitForPost({ to: LEADERS });
+    const text = h.double.allText(post_);
+    expect(text).toContain('Needs a leader.');
+    expect(text).toContain('Manual review.');
+    expect(text).toContain('Rule manual-review: no routing rule matches this task');
+    expect(text).toContain('Nobody was offered it.');
+    expect(text).toContain('Jane Buyer');
+    const [task] = query(h.dbPath, 'select status, manual_review, escalation_channel, escalation_ts from tasks where id = ?', id);
+    expect(task).toEqual({ status: 'escalated', manual_review: 1, escalation_channel: LEADERS, escalation_ts: post_.ts });
+    expect(query(h.dbPath, 'select count(*) as n from offers')).toEqual([{ n: 0 }]);
+  });
+
+  it('a task that cannot be classified is flagged with why', async () => {
+    await post(zillowLead({ source: 'billboard' }));
+    const text = h.double.allText(await h.double.waitForPost({ to: LEADERS }));
+    expect(text).toContain('Could not classify: source "billboard" is not in the sources map and no type was given');
+  });
+
+  it('a referral goes to its original agent, found by email', async () => {
+    await post(zillowLead({ source: 'past_client', referringAgent: 'Sam@Lakeside.example' }));
+    const dm = await h.double.waitForPost({ to: SAM });
+    expect(h.double.allText(dm)).toContain('Rule *referral* chose you: the original agent.');
+  });
+
+  it('a referral whose original agent is inactive goes to the leaders with that reason', async () => {
+    await post(zillowLead({ source: 'past_client', referringAgent: 'rob@lakeside.example' }));
+    const text = h.double.allText(await h.double.waitForPost({ to: LEADERS }));
+    expect(text).toContain('Rule referral: the original agent Rob Former is inactive');
+  });
+
+  it('when everyone in the chain passes, the leaders get one post listing who was tried', async () => {
+    const id = await post(zillowLead({ source: 'web_form', address: { zip: '78703' } }));
+    const sams = await h.double.waitForPost({ to: SAM });
+    h.clock.advance('2m');
+    await h.slack.clickButton({ user: SAM, message: sams, actionId: 'offer_pass' });
+    const lees = await h.double.waitForPost({ to: LEE });
+    expect(h.double.allText(lees)).toContain('backup: team leader');
+    await h.double.waitForUpdate(sams, 'Offered to Lee Walker');
+    h.clock.advance('3m');
+    await h.slack.clickButton({ user: LEE, message: lees, actionId: 'offer_pass' });
+
+    const escalation = await h.double.waitForPost({ to: LEADERS });
+    const text = h.double.allText(escalation);
+    expect(text).toContain('Rule seller-lead: everyone in its chain passed or was unavailable');
+    expect(text).toContain('Sam Okafor — passed after 2 min');
+    expect(text).toContain('Lee Walker — passed after 3 min');
+    await h.double.waitForUpdate(lees, 'It went to the team leaders.');
+    await h.settle();
+    expect(query(h.dbPath, "select count(*) as n from events where task_id = ? and kind = 'escalated'", id)).toEqual([{ n: 1 }]);
+  });
+
+  it('an agent Slack cannot reach is skipped at once and the backup is offered', async () => {
+    h.double.fail('chat.postMessage', { error: 'account_inactive', when: (args) => args.channel === 'U0DANA001' });
+    const id = await post(zillowLead());
+    const ivys = await h.double.waitForPost({ to: 'U0IVY0001' });
+    expect(h.double.buttons(ivys).map((b) => b.text)).toEqual(['Claim', 'Pass']);
+    const offers = query(h.dbPath, 'select agent_id, status from offers where task_id = ? order by id', id);
+    expect(offers).toEqual([
+      { agent_id: 'U0DANA001', status: 'failed' },
+      { agent_id: 'U0IVY0001', status: 'live' },
+    ]);
+    const failed = query(h.dbPath, "select detail from events where task_id = ? and kind = 'delivery_failed'", id);
+    expect(JSON.parse(String(failed[0]?.detail))).toMatchObject({ error: 'account_inactive' });
+  });
+
+  it('a rate-limited DM waits in the database and does not hold up other leads', async () => {
+    h.double.fail('chat.postMessage', { status: 429, retryAfter: 30, when: (args) => args.channel === 'U0DANA001' });
+    await post(zillowLead());
+    await h.settle();
+    await post(zillowLead({ address: { zip: '78704' } }));
+    await h.double.waitForPost({ to: 'U0MARCO01' });
+    expect(h.double.messages.filter((m) => m.user === 'U0DANA001')).toHaveLength(0);
+
+    h.clock.advance('29s');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(h.double.messages.filter((m) => m.user === 'U0DANA001')).toHaveLength(0);
+    h.clock.advance('1s');
+    await h.server.sweeper.runOnce();
+    await h.double.waitForPost({ to: 'U0DANA001' });
+  });
+});

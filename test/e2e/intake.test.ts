@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../support/db.js';
+import { type Harness, startHarness, zillowLead } from '../support/harness.js';
+
+describe('POST /leads', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const taskCount = () => query(h.dbPath, 'select count(*) as n from tasks')[0]?.n;
+
+  it('stores the lead before answering 202 { id }', async () => {
+    const res = await h.postLead(zillowLead({ externalId: 'z-store' }));
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: number };
+    const [task] = query(h.dbPath, 'select source, external_id, phone, email, zip from tasks where id = ?', id);
+    expect(task).toEqual({ source: 'zillow', external_id: 'z-store', phone: '+15125550142', email: 'jane.buyer@example.com', zip: '78701' });
+    await h.double.waitForPost({ to: 'U0DANA001' });
+  });
+
+  it('is idempotent on (source, externalId): a repeat answers 200 duplicate and dispatches nothing', async () => {
+    const lead = zillowLead({ externalId: 'z-twice' });
+    const first = (await (await h.postLead(lead)).json()) as { id: number };
+    await h.double.waitForPost({ to: 'U0PRIYA01' });
+    const again = await h.postLead({ ...lead, source: 'Zillow' });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ id: first.id, duplicate: true });
+    await h.settle();
+    expect(query(h.dbPath, 'select count(*) as n from offers where task_id = ?', first.id)).toEqual([{ n: 1 }]);
+    expect(query(h.dbPath, "select kind from events where task_id = ? and kind = 'duplicate'", first.id)).toHaveLength(1);
+    h.double.assertNothingUnexpected();
+  });
+
+  it('answers 401 without the bearer token or with a wrong one', async () => {
+    const before = taskCount();
+    const none = await h.postLead(zillowLead(), { authorization: '' });
+    const wrong = await h.postLead(zillowLead(), { authorization: 'Bearer not-the-token' });
+    expect([none.status, wrong.status]).toEqual([401, 401]);
+    expect(((await wrong.json()) as { error: string }).error).toContain('Authorization: Bearer');
+    expect(taskCount()).toBe(before);
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    const res = await h.postLead('source=zillow', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+  });
+
+  it('answers 413 for a body over 100 kB', async () => {
+    const before = taskCount();
+    const res = await h.postLead(zillowLead({ message: 'x'.repeat(101 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(taskCount()).toBe(before);
+  });
+
+  it('answers 400 for malformed JSON', async () => {
+    const res = await h.postLead('{"source": "zillow",');
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; issues: Array<{ path: string }> };
+    expect(body.error).toBe('malformed JSON');
+    expect(body.issues[0]?.path).toBe('(body)');
+  });
+
+  it('answers 400 naming every bad field at once, and stores nothing', async () => {
+    const before = taskCount();
+    const res = await h.postLead({ externalId: 7, email: 'not-an-email', phone: '555', price: 'lots', zip: '123', type: 'unicorn' });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; issues: Array<{ path: string; message: string }> };
+    expect(body.error).toBe('invalid lead');
+    expect(body.issues.map((i) => i.path).sort()).toEqual(['email', 'phone', 'price', 'source', 'type', 'zip']);
+    expect(body.issues.find((i) => i.path === 'source')?.message).toBe('is required');
+    expect(taskCount()).toBe(before);
+  });
+
+  it('keeps serving after all of that', async () => {
+    await h.server.sweeper.runOnce();
+    const res = await fetch(`${h.baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    h.double.assertNothingUnexpected();
+  });
+});
