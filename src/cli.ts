@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EnvError, readEnv } from './config/env.js';
 import { ConfigError, loadDispatchConfig } from './config/load-dispatch.js';
@@ -13,6 +14,8 @@ Commands:
   help                  show this text`;
 
 async function main(argv: string[]): Promise<number> {
+  // A .env file in the working directory is the easy way to keep tokens out of shell history.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
   const [command, ...rest] = positionals;
   switch (command) {

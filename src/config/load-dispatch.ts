@@ -29,7 +29,10 @@ export function loadDispatchConfig(file: string): DispatchConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'file not found (start from dispatch.example.yml: cp dispatch.example.yml dispatch.yml)'
+        : String(error);
     throw new ConfigError(file, [{ path: '', line: 0, column: 0, message: reason }]);
   }
   return parseDispatchConfig(text, file);

@@ -26,8 +26,7 @@ export interface RenderedMessage {
 
 /** The agent's DM for one offer, in whatever state the rows say it is in. */
 export function renderOfferMessage(view: OfferView): RenderedMessage {
-  const { task, offer } = view;
-  const blocks = [...taskSummaryBlocks(task), ...statusBlocks(view)];
+  const blocks = [...taskSummaryBlocks(view.task), ...statusBlocks(view)];
   return { text: notificationText(view), blocks };
 }
 
