@@ -37,7 +37,8 @@ export function createSlackApp(options: SlackAppOptions, deps: Omit<SlackDeps, '
       ...common,
       socketMode: true,
       appToken: env.SLACK_APP_TOKEN,
-      installerOptions: { port: env.PORT },
+      // The Socket Mode client makes its own Web API calls (apps.connections.open) with these options.
+      installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } },
     });
   }
   return new App({ ...common, signingSecret: env.SLACK_SIGNING_SECRET ?? '' });
