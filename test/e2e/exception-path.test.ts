@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { type Harness, LEADERS, startHarness, zillowLead } from '../support/harness.js';
+import { type Harness, LEADERS, useHarness, zillowLead } from '../support/harness.js';
 
 const SAM = 'U0SAM0001';
 const LEE = 'U0LEE0001';
 
 describe('the exception path and the end of a chain', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    h.double.assertNothingUnexpected();
-    await h.close();
-  });
+  const h = useHarness();
 
   async function post(body: Record<string, unknown>): Promise<number> {
     const res = await h.postLead(body);
@@ -30,15 +23,26 @@ describe('the exception path and the end of a chain', () => {
     expect(text).toContain('Rule manual-review: no routing rule matches this task');
     expect(text).toContain('Nobody was offered it.');
     expect(text).toContain('Jane Buyer');
-    const [task] = query(h.dbPath, 'select status, manual_review, escalation_channel, escalation_ts from tasks where id = ?', id);
-    expect(task).toEqual({ status: 'escalated', manual_review: 1, escalation_channel: LEADERS, escalation_ts: post_.ts });
+    const [task] = query(
+      h.dbPath,
+      'select status, manual_review, escalation_channel, escalation_ts from tasks where id = ?',
+      id,
+    );
+    expect(task).toEqual({
+      status: 'escalated',
+      manual_review: 1,
+      escalation_channel: LEADERS,
+      escalation_ts: post_.ts,
+    });
     expect(query(h.dbPath, 'select count(*) as n from offers')).toEqual([{ n: 0 }]);
   });
 
   it('a task that cannot be classified is flagged with why', async () => {
     await post(zillowLead({ source: 'billboard' }));
     const text = h.double.allText(await h.double.waitForPost({ to: LEADERS }));
-    expect(text).toContain('Could not classify: source "billboard" is not in the sources map and no type was given');
+    expect(text).toContain(
+      'Could not classify: source "billboard" is not in the sources map and no type was given',
+    );
   });
 
   it('a referral goes to its original agent, found by email', async () => {
@@ -71,11 +75,16 @@ describe('the exception path and the end of a chain', () => {
     expect(text).toContain('Lee Walker — passed after 3 min');
     await h.double.waitForUpdate(lees, 'It went to the team leaders.');
     await h.settle();
-    expect(query(h.dbPath, "select count(*) as n from events where task_id = ? and kind = 'escalated'", id)).toEqual([{ n: 1 }]);
+    expect(
+      query(h.dbPath, "select count(*) as n from events where task_id = ? and kind = 'escalated'", id),
+    ).toEqual([{ n: 1 }]);
   });
 
   it('an agent Slack cannot reach is skipped at once and the backup is offered', async () => {
-    h.double.fail('chat.postMessage', { error: 'account_inactive', when: (args) => args.channel === 'U0DANA001' });
+    h.double.fail('chat.postMessage', {
+      error: 'account_inactive',
+      when: (args) => args.channel === 'U0DANA001',
+    });
     const id = await post(zillowLead());
     const ivys = await h.double.waitForPost({ to: 'U0IVY0001' });
     expect(h.double.buttons(ivys).map((b) => b.text)).toEqual(['Claim', 'Pass']);
@@ -84,12 +93,20 @@ describe('the exception path and the end of a chain', () => {
       { agent_id: 'U0DANA001', status: 'failed' },
       { agent_id: 'U0IVY0001', status: 'live' },
     ]);
-    const failed = query(h.dbPath, "select detail from events where task_id = ? and kind = 'delivery_failed'", id);
+    const failed = query(
+      h.dbPath,
+      "select detail from events where task_id = ? and kind = 'delivery_failed'",
+      id,
+    );
     expect(JSON.parse(String(failed[0]?.detail))).toMatchObject({ error: 'account_inactive' });
   });
 
   it('a rate-limited DM waits in the database and does not hold up other leads', async () => {
-    h.double.fail('chat.postMessage', { status: 429, retryAfter: 30, when: (args) => args.channel === 'U0DANA001' });
+    h.double.fail('chat.postMessage', {
+      status: 429,
+      retryAfter: 30,
+      when: (args) => args.channel === 'U0DANA001',
+    });
     await post(zillowLead());
     await h.settle();
     await post(zillowLead({ address: { zip: '78704' } }));

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { type Harness, startHarness, zillowLead } from '../support/harness.js';
+import { type Harness, useHarness, zillowLead } from '../support/harness.js';
 
 const DANA = 'U0DANA001';
 const PRIYA = 'U0PRIYA01';
@@ -11,14 +11,7 @@ function rows(h: Harness, sql: string, ...params: unknown[]) {
 }
 
 describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    h.double.assertNothingUnexpected();
-    await h.close();
-  });
+  const h = useHarness();
 
   it('DMs the zip expert with the lead, the rule, the deadline and Claim/Pass buttons', async () => {
     const res = await h.postLead(zillowLead({ externalId: 'z-1001' }));

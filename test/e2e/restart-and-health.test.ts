@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { type Harness, LEADERS, startHarness, zillowLead } from '../support/harness.js';
+import { type Harness, LEADERS, useHarness, zillowLead } from '../support/harness.js';
 
 const DANA = 'U0DANA001';
 const PRIYA = 'U0PRIYA01';
 
 describe('restarts and health', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    h.double.assertNothingUnexpected();
-    await h.close();
-  });
+  const h = useHarness();
 
   it('round robin keeps its place across a restart (weights 2:1 give Dana, Priya, Dana)', async () => {
     await h.postLead(zillowLead());
@@ -54,7 +47,12 @@ describe('restarts and health', () => {
   it('/healthz reports the database, the sweeper and the leaders channel', async () => {
     const ok = await fetch(`${h.baseUrl}/healthz`);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ status: 'ok', database: 'ok', sweeper: { status: 'ok' }, slack: { leadersChannel: 'ok' } });
+    expect(await ok.json()).toMatchObject({
+      status: 'ok',
+      database: 'ok',
+      sweeper: { status: 'ok' },
+      slack: { leadersChannel: 'ok' },
+    });
 
     h.clock.advance('11s');
     const stale = await fetch(`${h.baseUrl}/healthz`);
@@ -65,7 +63,9 @@ describe('restarts and health', () => {
     await h.postLead(zillowLead({ source: 'billboard' }));
     await h.server.sweeper.runOnce();
     await h.settle();
-    const failing = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as { slack: { leadersChannel: string } };
+    const failing = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as {
+      slack: { leadersChannel: string };
+    };
     expect(failing.slack.leadersChannel).toBe('failing: channel_not_found');
     expect(query(h.dbPath, 'select escalation_ts from tasks')).toEqual([{ escalation_ts: null }]);
 
@@ -74,12 +74,16 @@ describe('restarts and health', () => {
     await h.server.sweeper.runOnce();
     await h.double.waitForPost({ to: LEADERS });
     await h.settle();
-    const recovered = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as { slack: { leadersChannel: string } };
+    const recovered = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as {
+      slack: { leadersChannel: string };
+    };
     expect(recovered.slack.leadersChannel).toBe('ok');
   });
 
   it('rejects Slack requests with a bad signature', async () => {
-    const res = await h.slack.post('payload=%7B%7D', 'application/x-www-form-urlencoded', { signingSecret: 'f'.repeat(32) });
+    const res = await h.slack.post('payload=%7B%7D', 'application/x-www-form-urlencoded', {
+      signingSecret: 'f'.repeat(32),
+    });
     expect(res.status).toBe(401);
   });
 });

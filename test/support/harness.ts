@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { DispatchConfig } from '../../src/config/dispatch-schema.js';
 import { readEnv } from '../../src/config/env.js';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
@@ -102,4 +103,31 @@ export function zillowLead(overrides: Record<string, unknown> = {}): Record<stri
     message: 'Can I see it Saturday? <3 bedrooms & a yard>',
     ...overrides,
   };
+}
+
+/**
+ * A fresh harness per test, closed afterwards; each test also fails on any Slack output it did
+ * not take. Returns a stand-in that always points at the current test's harness.
+ */
+export function useHarness(options: HarnessOptions = {}): Harness {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await startHarness(options);
+  });
+  afterEach(async () => {
+    const h = current;
+    current = undefined;
+    if (!h) return;
+    try {
+      h.double.assertNothingUnexpected();
+    } finally {
+      await h.close();
+    }
+  });
+  return new Proxy({} as Harness, {
+    get(_target, key) {
+      if (!current) throw new Error('the harness is only available inside a test');
+      return Reflect.get(current, key);
+    },
+  });
 }
