@@ -17,8 +17,18 @@ describe('POST /leads', () => {
     const res = await h.postLead(zillowLead({ externalId: 'z-store' }));
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: number };
-    const [task] = query(h.dbPath, 'select source, external_id, phone, email, zip from tasks where id = ?', id);
-    expect(task).toEqual({ source: 'zillow', external_id: 'z-store', phone: '+15125550142', email: 'jane.buyer@example.com', zip: '78701' });
+    const [task] = query(
+      h.dbPath,
+      'select source, external_id, phone, email, zip from tasks where id = ?',
+      id,
+    );
+    expect(task).toEqual({
+      source: 'zillow',
+      external_id: 'z-store',
+      phone: '+15125550142',
+      email: 'jane.buyer@example.com',
+      zip: '78701',
+    });
     await h.double.waitForPost({ to: 'U0DANA001' });
   });
 
@@ -30,8 +40,12 @@ describe('POST /leads', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ id: first.id, duplicate: true });
     await h.settle();
-    expect(query(h.dbPath, 'select count(*) as n from offers where task_id = ?', first.id)).toEqual([{ n: 1 }]);
-    expect(query(h.dbPath, "select kind from events where task_id = ? and kind = 'duplicate'", first.id)).toHaveLength(1);
+    expect(query(h.dbPath, 'select count(*) as n from offers where task_id = ?', first.id)).toEqual([
+      { n: 1 },
+    ]);
+    expect(
+      query(h.dbPath, "select kind from events where task_id = ? and kind = 'duplicate'", first.id),
+    ).toHaveLength(1);
     h.double.assertNothingUnexpected();
   });
 
@@ -66,11 +80,25 @@ describe('POST /leads', () => {
 
   it('answers 400 naming every bad field at once, and stores nothing', async () => {
     const before = taskCount();
-    const res = await h.postLead({ externalId: 7, email: 'not-an-email', phone: '555', price: 'lots', zip: '123', type: 'unicorn' });
+    const res = await h.postLead({
+      externalId: 7,
+      email: 'not-an-email',
+      phone: '555',
+      price: 'lots',
+      zip: '123',
+      type: 'unicorn',
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: string; issues: Array<{ path: string; message: string }> };
     expect(body.error).toBe('invalid lead');
-    expect(body.issues.map((i) => i.path).sort()).toEqual(['email', 'phone', 'price', 'source', 'type', 'zip']);
+    expect(body.issues.map((i) => i.path).sort()).toEqual([
+      'email',
+      'phone',
+      'price',
+      'source',
+      'type',
+      'zip',
+    ]);
     expect(body.issues.find((i) => i.path === 'source')?.message).toBe('is required');
     expect(taskCount()).toBe(before);
   });
