@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { type Harness, LEADERS, useHarness, zillowLead } from '../support/harness.js';
+import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
 
 const SAM = 'U0SAM0001';
 const LEE = 'U0LEE0001';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { type Harness, LEADERS, useHarness, zillowLead } from '../support/harness.js';
+import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
 
 const DANA = 'U0DANA001';
 const PRIYA = 'U0PRIYA01';
