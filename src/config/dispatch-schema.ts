@@ -160,52 +160,94 @@ export const dispatchConfigSchema = z
     rules: z.array(rule).min(1, 'list at least one rule'),
   })
   .superRefine((config, ctx) => {
-    const types = new Set<string>([...BUILT_IN_TYPES, ...config.types]);
-    const agentIds = new Set<string>();
-    config.agents.forEach((a, i) => {
-      if (agentIds.has(a.id))
-        ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id ${a.id}` });
-      agentIds.add(a.id);
+    const issues = crossReferenceIssues({
+      types: config.types,
+      sources: config.sources,
+      agentIds: config.agents.map((a) => a.id),
+      rules: config.rules.map((value, index) => ({ index, value })),
     });
-    const knownAgent = (id: string, path: (string | number)[]) => {
-      if (!agentIds.has(id))
-        ctx.addIssue({ code: 'custom', path, message: `${id} is not one of the agents` });
-    };
-    for (const [source, type] of Object.entries(config.sources)) {
-      if (!types.has(type))
-        ctx.addIssue({ code: 'custom', path: ['sources', source], message: `unknown type "${type}"` });
-    }
-    const names = new Set<string>();
-    config.rules.forEach((r, i) => {
-      if (names.has(r.name))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', i, 'name'],
-          message: `duplicate rule name ${r.name}`,
-        });
-      names.add(r.name);
-      r.match.type?.forEach((t, j) => {
-        if (!types.has(t))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['rules', i, 'match', 'type', j],
-            message: `unknown type "${t}"`,
-          });
-      });
-      if (r.assign.strategy === 'agent') knownAgent(r.assign.agent, ['rules', i, 'assign', 'agent']);
-      if (r.assign.strategy === 'round_robin') {
-        r.assign.pool.agents?.forEach((id, j) => {
-          knownAgent(id, ['rules', i, 'assign', 'pool', 'agents', j]);
-        });
-      }
-      r.fallback.forEach((step, j) => {
-        if ('agent' in step) knownAgent(step.agent, ['rules', i, 'fallback', j, 'agent']);
-      });
-      r.notify.forEach((target, j) => {
-        if ('agent' in target) knownAgent(target.agent, ['rules', i, 'notify', j, 'agent']);
-      });
-    });
+    for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
   });
+
+export interface CrossReferenceInput {
+  types: string[];
+  sources: Record<string, string>;
+  /** By position in `agents`; undefined where an entry has no usable id. */
+  agentIds: Array<string | undefined>;
+  /** The rules that parsed, with their position, so paths point at the right YAML line. */
+  rules: Array<{ index: number; value: z.output<typeof rule> }>;
+}
+
+/**
+ * Checks between sections (agents a rule names, types a source maps to, duplicate names). It is
+ * separate so the loader can run it even when another part of the file has a shape mistake, and
+ * report every problem at once.
+ */
+export function crossReferenceIssues(
+  input: CrossReferenceInput,
+): Array<{ path: (string | number)[]; message: string }> {
+  const issues: Array<{ path: (string | number)[]; message: string }> = [];
+  const types = new Set<string>([...BUILT_IN_TYPES, ...input.types]);
+  const agentIds = new Set<string>();
+  input.agentIds.forEach((id, i) => {
+    if (id === undefined) return;
+    if (agentIds.has(id)) issues.push({ path: ['agents', i, 'id'], message: `duplicate agent id ${id}` });
+    agentIds.add(id);
+  });
+  const knownAgent = (id: string, path: (string | number)[]) => {
+    if (!agentIds.has(id)) issues.push({ path, message: `${id} is not one of the agents` });
+  };
+  for (const [source, type] of Object.entries(input.sources)) {
+    if (!types.has(type)) issues.push({ path: ['sources', source], message: `unknown type "${type}"` });
+  }
+  const names = new Set<string>();
+  for (const { index: i, value: r } of input.rules) {
+    if (names.has(r.name))
+      issues.push({ path: ['rules', i, 'name'], message: `duplicate rule name ${r.name}` });
+    names.add(r.name);
+    r.match.type?.forEach((t, j) => {
+      if (!types.has(t))
+        issues.push({ path: ['rules', i, 'match', 'type', j], message: `unknown type "${t}"` });
+    });
+    if (r.assign.strategy === 'agent') knownAgent(r.assign.agent, ['rules', i, 'assign', 'agent']);
+    if (r.assign.strategy === 'round_robin') {
+      r.assign.pool.agents?.forEach((id, j) => {
+        knownAgent(id, ['rules', i, 'assign', 'pool', 'agents', j]);
+      });
+    }
+    r.fallback.forEach((step, j) => {
+      if ('agent' in step) knownAgent(step.agent, ['rules', i, 'fallback', j, 'agent']);
+    });
+    r.notify.forEach((target, j) => {
+      if ('agent' in target) knownAgent(target.agent, ['rules', i, 'notify', j, 'agent']);
+    });
+  }
+  return issues;
+}
+
+/** Cross-reference checks on a file that failed to parse as a whole: each part is read on its own. */
+export function crossReferenceIssuesOfRaw(
+  raw: unknown,
+): Array<{ path: (string | number)[]; message: string }> {
+  const root = isRecord(raw) ? raw : {};
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const types = list(root.types).filter((t): t is string => typeof t === 'string');
+  const sources = Object.fromEntries(
+    Object.entries(isRecord(root.sources) ? root.sources : {}).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    ),
+  );
+  const agentIds = list(root.agents).map((a) => (isRecord(a) && typeof a.id === 'string' ? a.id : undefined));
+  const rules = list(root.rules).flatMap((r, index) => {
+    const parsed = rule.safeParse(r);
+    return parsed.success ? [{ index, value: parsed.data }] : [];
+  });
+  return crossReferenceIssues({ types, sources, agentIds, rules });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 export type DispatchConfig = z.output<typeof dispatchConfigSchema>;
 export type AgentConfig = DispatchConfig['agents'][number];

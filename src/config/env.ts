@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueText } from './issue-text.js';
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z
@@ -46,7 +47,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(cleaned);
   const problems = result.success
     ? []
-    : result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`);
+    : result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issueText(issue)}`);
   if (!cleaned.SLACK_APP_TOKEN && !cleaned.SLACK_SIGNING_SECRET) {
     problems.push(
       'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN to use Socket Mode)',

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type DispatchConfig, dispatchConfigSchema } from './dispatch-schema.js';
+import { crossReferenceIssuesOfRaw, type DispatchConfig, dispatchConfigSchema } from './dispatch-schema.js';
+import { issueText } from './issue-text.js';
 
 export interface ConfigProblem {
   path: string;
@@ -48,13 +49,24 @@ export function parseDispatchConfig(text: string, file = 'dispatch.yml'): Dispat
         path: '',
         line: e.linePos?.[0].line ?? 0,
         column: e.linePos?.[0].col ?? 0,
-        message: e.message.split('\n')[0] ?? e.code,
+        message: (e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, ''),
       })),
     );
   }
-  const result = dispatchConfigSchema.safeParse(doc.toJS() ?? {});
+  const raw: unknown = doc.toJS() ?? {};
+  const result = dispatchConfigSchema.safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue, doc, lineCounter));
+  // zod skips the cross-reference checks when the shape is wrong anywhere; run them anyway.
+  const seen = new Set(problems.map((p) => `${p.path}|${p.message}`));
+  for (const issue of crossReferenceIssuesOfRaw(raw)) {
+    const problem = {
+      ...locate(doc, issue.path, lineCounter, false),
+      path: formatPath(issue.path),
+      message: issue.message,
+    };
+    if (!seen.has(`${problem.path}|${problem.message}`)) problems.push(problem);
+  }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   throw new ConfigError(file, problems);
 }
@@ -69,12 +81,7 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
       message: `unknown key "${key}"`,
     }));
   }
-  return [{ ...locate(doc, path, lines, false), path: formatPath(path), message: humanMessage(issue) }];
-}
-
-function humanMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return 'is required';
-  return issue.message.replace(/^Invalid input: /, '');
+  return [{ ...locate(doc, path, lines, false), path: formatPath(path), message: issueText(issue) }];
 }
 
 /** The nearest YAML node for a path: a missing key is reported where its parent starts. */

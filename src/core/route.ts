@@ -54,6 +54,11 @@ export function route(input: RouteInput): RoutingDecision {
   }
   const primary = primaryCandidates(rule, input);
   const chain = dedupe([...primary.entries, ...expandFallback(rule.fallback, primary.restOfPool, input)]);
+  const [first, ...rest] = chain;
+  if (first && primary.entries.length === 0 && primary.note) {
+    // The backup should know why the lead skipped the primary, e.g. "the original agent is inactive".
+    chain.splice(0, chain.length, { ...first, reason: `${first.reason} (${primary.note})` }, ...rest);
+  }
   if (chain.length === 0) {
     const why = primary.note ?? 'nobody in its chain is available';
     return { kind: 'escalate', rule: rule.name, reason: `Rule ${rule.name}: ${why}`, chain, sla };
@@ -85,11 +90,17 @@ function primaryCandidates(rule: RuleConfig, input: RouteInput): Primary {
           assign.pool.agents?.includes(a.id) ||
           a.roles.some((r) => (assign.pool.roles as readonly string[] | undefined)?.includes(r)),
       );
-      return roundRobinFrom(rule.name, pool, assign.prefer_zip, input);
+      return roundRobinFrom(rule.name, pool, assign.prefer_zip, input, {
+        reason: 'round robin',
+        nobody: 'nobody in the pool is available',
+      });
     }
     case 'role': {
       const holders = roster.filter((a) => a.roles.includes(assign.role));
-      return roundRobinFrom(rule.name, holders, false, input, `the ${label(assign.role)}`);
+      return roundRobinFrom(rule.name, holders, false, input, {
+        reason: `the ${label(assign.role)}`,
+        nobody: `no ${label(assign.role)} is available`,
+      });
     }
     case 'agent': {
       const agent = byId.get(assign.agent);
@@ -105,7 +116,7 @@ function primaryCandidates(rule: RuleConfig, input: RouteInput): Primary {
         return {
           entries: [],
           restOfPool: [],
-          note: `the original agent (${task.referringAgent}) is not on the team`,
+          note: `the original agent ${task.referringAgent} is not on the team`,
         };
       if (!agent.active)
         return { entries: [], restOfPool: [], note: `the original agent ${agent.name} is inactive` };
@@ -123,20 +134,15 @@ function roundRobinFrom(
   pool: RosterAgent[],
   preferZip: boolean,
   input: RouteInput,
-  who = 'round robin',
+  words: { reason: string; nobody: string },
 ): Primary {
   const available = pool.filter((a) => a.available);
   const zip = input.task.zip;
   const experts = preferZip && zip ? available.filter((a) => a.zips.includes(zip)) : [];
   const candidates = experts.length > 0 ? experts : available;
   const result = pickWeightedRoundRobin(candidates, input.roundRobinState(ruleName));
-  if (!result)
-    return {
-      entries: [],
-      restOfPool: [],
-      note: `nobody in the ${who === 'round robin' ? 'pool' : who} is available`,
-    };
-  const reason = experts.length > 0 ? `${who}, covers ${zip}` : who;
+  if (!result) return { entries: [], restOfPool: [], note: words.nobody };
+  const reason = experts.length > 0 ? `${words.reason}, covers ${zip}` : words.reason;
   const inLine = [...result.nextInLine, ...available.filter((a) => !candidates.includes(a)).map((a) => a.id)];
   return {
     entries: [{ agentId: result.pick, reason }],

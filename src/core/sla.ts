@@ -23,18 +23,23 @@ export function describeSla(spec: SlaSpec): string {
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-/** The business window that contains `at` or the next one after it (searches two weeks ahead). */
+/**
+ * The business window that contains `at` or the next one after it (searches two weeks ahead).
+ * Starts a day back so an overnight window that opened yesterday evening is still found.
+ */
 function nextWindow(hours: WeeklyHours, at: DateTime): { start: DateTime; end: DateTime } | undefined {
-  const [sh, sm] = hours.start.split(':').map(Number);
-  const [eh, em] = hours.end.split(':').map(Number);
-  for (let i = 0; i < 15; i++) {
+  const [sh = 0, sm = 0] = hours.start.split(':').map(Number);
+  const [eh = 0, em = 0] = hours.end.split(':').map(Number);
+  // Whether a window wraps past midnight is a fact of the config, not of the computed times:
+  // on a spring-forward night luxon moves a start inside the gap, which must not look like a wrap.
+  const overnight = eh * 60 + em <= sh * 60 + sm;
+  for (let i = -1; i < 15; i++) {
     const day = at.startOf('day').plus({ days: i });
     const key = WEEKDAYS[day.weekday - 1];
     if (key === undefined || !hours.days.includes(key)) continue;
-    const start = day.set({ hour: sh ?? 0, minute: sm ?? 0 });
-    let end = day.set({ hour: eh ?? 0, minute: em ?? 0 });
-    if (end <= start) end = end.plus({ days: 1 });
-    if (end > at) return { start: start > at ? start : at, end };
+    const start = day.set({ hour: sh, minute: sm });
+    const end = (overnight ? day.plus({ days: 1 }) : day).set({ hour: eh, minute: em });
+    if (end > at && end > start) return { start: start > at ? start : at, end };
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { issueText } from '../config/issue-text.js';
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const zip = z
@@ -90,7 +91,7 @@ export function validateLead(
     ? []
     : result.error.issues.map((i) => ({
         path: i.path.map(String).join('.'),
-        message: i.message.replace(/^Invalid input: expected (\w+), received undefined$/, 'is required'),
+        message: issueText(i),
       }));
   const raw = body as Record<string, unknown>;
   if (typeof raw.type === 'string' && raw.type.trim() && !knownTypes.includes(raw.type.trim())) {

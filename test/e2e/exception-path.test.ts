@@ -23,6 +23,7 @@ describe('the exception path and the end of a chain', () => {
     expect(text).toContain('Rule manual-review: no routing rule matches this task');
     expect(text).toContain('Nobody was offered it.');
     expect(text).toContain('Jane Buyer');
+    await h.settle(); // the double has the post; let the app record its ts
     const [task] = query(
       h.dbPath,
       'select status, manual_review, escalation_channel, escalation_ts from tasks where id = ?',

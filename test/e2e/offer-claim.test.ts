@@ -32,6 +32,7 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
     expect(text).toContain('Claim by *10:45 AM CST* (5 min)');
     expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass']);
 
+    await h.settle(); // the double has the DM; let the app record its channel and ts
     const [task] = rows(h, 'select status, type, rule_name, owner_id from tasks where id = ?', id);
     expect(task).toEqual({
       status: 'offered',

@@ -12,8 +12,16 @@ import {
   isRecord,
   str,
 } from './blocks.js';
+import { SocketModeDouble } from './socket-mode-double.js';
 
 export * from './blocks.js';
+export type {
+  Envelope,
+  EnvelopeType,
+  SendOptions,
+  SocketAck,
+  SocketConnection,
+} from './socket-mode-double.js';
 
 export interface PostedMessage {
   channel: string;
@@ -157,7 +165,8 @@ function clip(s = ''): string {
 /**
  * A stateful stand-in for the Slack Web API on 127.0.0.1, for driving the real Bolt app and
  * @slack/web-api client in tests. Every post, update and ephemeral must be claimed with a take or waitFor
- * helper, so `assertNothingUnexpected()` catches duplicates and stray messages.
+ * helper, so `assertNothingUnexpected()` catches duplicates and stray messages. `socket` is Slack's side of
+ * Socket Mode (`apps.connections.open` and the WebSocket, on the same port).
  */
 export class SlackDouble {
   readonly calls: RecordedCall[] = [];
@@ -170,6 +179,7 @@ export class SlackDouble {
   readonly botId: string;
   readonly teamId: string;
   readonly appId = 'A0DOUBLE';
+  readonly socket: SocketModeDouble = new SocketModeDouble(this);
 
   private port = 0;
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -190,6 +200,7 @@ export class SlackDouble {
     this.teamId = options.teamId ?? 'T0DOUBLE';
     this.channels = new Set(options.channels ?? []);
     this.users = new Map(Object.entries(options.users ?? {}));
+    this.server.on('upgrade', (req, socket, head) => this.socket.handleUpgrade(req, socket, head));
   }
 
   static async start(options: SlackDoubleOptions = {}): Promise<SlackDouble> {
@@ -203,6 +214,7 @@ export class SlackDouble {
   }
 
   async stop(): Promise<void> {
+    this.socket.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -227,6 +239,7 @@ export class SlackDouble {
     this.ephemerals.length = 0;
     this.views.length = 0;
     this.failures = [];
+    this.socket.reset();
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -335,7 +348,9 @@ export class SlackDouble {
   }
 
   assertNothingUnexpected(): void {
-    const lines = this.describeItems().filter((l) => l.startsWith('  UNSEEN'));
+    const lines = [...this.describeItems(), ...this.socket.unexpected()].filter((l) =>
+      l.startsWith('  UNSEEN'),
+    );
     if (lines.length > 0) {
       throw new Error(`${lines.length} unexpected Slack output(s):\n${lines.join('\n')}`);
     }
@@ -382,11 +397,13 @@ export class SlackDouble {
 
   /** Everything recorded, with seen/UNSEEN marks, for error messages. */
   describe(): string {
-    const items = this.describeItems();
+    const items = [...this.describeItems(), ...this.socket.unexpected()];
     const calls = this.calls.slice(-10).map((c) => c.method);
+    const socket = this.socket.describe();
     return [
       items.length ? `Slack output so far:\n${items.join('\n')}` : 'No Slack output so far.',
       `Last API calls: ${calls.join(', ') || 'none'}`,
+      ...(socket ? [socket] : []),
     ].join('\n');
   }
 
@@ -461,7 +478,11 @@ export class SlackDouble {
     this.calls.push({ method, args, at });
     const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : str(args.token);
     if (!token) return { body: { ok: false, error: 'not_authed' } };
-    if (!/^xox[bp]-/.test(token)) return { body: { ok: false, error: 'invalid_auth' } };
+    if (!/^(xox[bp]|xapp)-/.test(token)) return { body: { ok: false, error: 'invalid_auth' } };
+    // apps.connections.open takes only the app-level token, and every other method refuses it.
+    if (token.startsWith('xapp-') !== (method === 'apps.connections.open')) {
+      return { body: { ok: false, error: 'not_allowed_token_type' } };
+    }
     const injected = this.injectedFailure(method, args);
     if (injected) return injected;
     try {
@@ -479,6 +500,8 @@ export class SlackDouble {
     at: number,
   ): Record<string, unknown> | undefined {
     switch (method) {
+      case 'apps.connections.open':
+        return { url: this.socket.openConnectionUrl() };
       case 'auth.test':
         return {
           url: 'https://double.slack.test/',

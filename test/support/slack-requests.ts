@@ -71,32 +71,25 @@ export class SlackSender {
   }
 
   async clickButton(args: ClickButtonArgs): Promise<Response> {
-    const message = args.stale ? args.message : this.current(args.message);
-    const button = this.double.findButton(message, args.actionId);
-    return this.blockAction(args.user, message, args.teamId, {
-      type: 'button',
-      action_id: button.action_id,
-      block_id: button.block_id,
-      value: args.value ?? button.value,
-      text: { type: 'plain_text', text: button.text, emoji: true },
-      style: button.style,
-    });
+    return this.interaction(clickButtonPayload(this.double, args));
   }
 
   async selectUser(args: SelectUserArgs): Promise<Response> {
-    const message = this.current(args.message);
+    const message = liveMessage(this.double, args.message);
     const element = interactiveElements(message.blocks).find((e) => e.action_id === args.actionId);
     if (element?.type !== 'users_select') {
       throw new Error(
         `No users_select with action_id "${args.actionId}" in message ${message.channel}/${message.ts}`,
       );
     }
-    return this.blockAction(args.user, message, undefined, {
-      type: 'users_select',
-      action_id: element.action_id,
-      block_id: element.block_id,
-      selected_user: args.selectedUser,
-    });
+    return this.interaction(
+      blockActionsPayload(this.double, args.user, message, undefined, {
+        type: 'users_select',
+        action_id: element.action_id,
+        block_id: element.block_id,
+        selected_user: args.selectedUser,
+      }),
+    );
   }
 
   async slashCommand(args: SlashCommandArgs): Promise<Response> {
@@ -179,65 +172,92 @@ export class SlackSender {
     return this.post(JSON.stringify(body), 'application/json', { headers });
   }
 
-  private async blockAction(
-    user: string,
-    message: PostedMessage,
-    teamId: string | undefined,
-    action: Record<string, unknown>,
-  ): Promise<Response> {
-    const team = teamId ?? this.double.teamId;
-    return this.interaction({
-      type: 'block_actions',
-      user: { ...this.userOf(user), team_id: team },
-      api_app_id: this.double.appId,
-      token: 'verification-token',
-      container: {
-        type: 'message',
-        message_ts: message.ts,
-        channel_id: message.channel,
-        is_ephemeral: false,
-      },
-      trigger_id: this.double.triggerId(),
-      team: { id: team, domain: 'double' },
-      enterprise: null,
-      is_enterprise_install: false,
-      channel: {
-        id: message.channel,
-        name: message.channel.startsWith('D') ? 'directmessage' : message.channel,
-      },
-      message: {
-        type: 'message',
-        user: this.double.botUserId,
-        bot_id: this.double.botId,
-        ts: message.ts,
-        text: message.text ?? '',
-        blocks: message.blocks,
-        ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
-      },
-      state: { values: {} },
-      response_url: this.double.responseUrl({ user, channel: message.channel, message }),
-      actions: [{ ...action, action_ts: (Date.now() / 1000).toFixed(6) }],
-    });
-  }
-
   private interaction(payload: Record<string, unknown>): Promise<Response> {
     return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM);
   }
 
-  /** The double's live copy: a user can only act on what the message shows now. */
-  private current(message: PostedMessage): PostedMessage {
-    const live = this.double.messages.find((m) => m.channel === message.channel && m.ts === message.ts);
-    if (!live || live.deleted)
-      throw new Error(`Message ${message.channel}/${message.ts} is not (or no longer) in Slack`);
-    return live;
-  }
-
   private userName(user: string): string {
-    return this.double.users.get(user)?.name ?? user.toLowerCase();
+    return userName(this.double, user);
   }
 
   private userOf(user: string): Record<string, unknown> {
-    const name = this.userName(user);
-    return { id: user, username: name, name, team_id: this.double.teamId };
+    return userOf(this.double, user);
   }
+}
+
+/**
+ * The block_actions payload Slack sends when `args.user` clicks a button: over HTTP as the `payload` form
+ * field, in Socket Mode as the `interactive` envelope's payload.
+ */
+export function clickButtonPayload(double: SlackDouble, args: ClickButtonArgs): Record<string, unknown> {
+  const message = args.stale ? args.message : liveMessage(double, args.message);
+  const button = double.findButton(message, args.actionId);
+  return blockActionsPayload(double, args.user, message, args.teamId, {
+    type: 'button',
+    action_id: button.action_id,
+    block_id: button.block_id,
+    value: args.value ?? button.value,
+    text: { type: 'plain_text', text: button.text, emoji: true },
+    style: button.style,
+  });
+}
+
+/** A block_actions payload for one action on `message`, with a fresh response_url and trigger_id. */
+export function blockActionsPayload(
+  double: SlackDouble,
+  user: string,
+  message: PostedMessage,
+  teamId: string | undefined,
+  action: Record<string, unknown>,
+): Record<string, unknown> {
+  const team = teamId ?? double.teamId;
+  return {
+    type: 'block_actions',
+    user: { ...userOf(double, user), team_id: team },
+    api_app_id: double.appId,
+    token: 'verification-token',
+    container: {
+      type: 'message',
+      message_ts: message.ts,
+      channel_id: message.channel,
+      is_ephemeral: false,
+    },
+    trigger_id: double.triggerId(),
+    team: { id: team, domain: 'double' },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: {
+      id: message.channel,
+      name: message.channel.startsWith('D') ? 'directmessage' : message.channel,
+    },
+    message: {
+      type: 'message',
+      user: double.botUserId,
+      bot_id: double.botId,
+      ts: message.ts,
+      text: message.text ?? '',
+      blocks: message.blocks,
+      ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
+    },
+    state: { values: {} },
+    response_url: double.responseUrl({ user, channel: message.channel, message }),
+    actions: [{ ...action, action_ts: (Date.now() / 1000).toFixed(6) }],
+  };
+}
+
+/** The double's live copy: a user can only act on what the message shows now. */
+function liveMessage(double: SlackDouble, message: PostedMessage): PostedMessage {
+  const live = double.messages.find((m) => m.channel === message.channel && m.ts === message.ts);
+  if (!live || live.deleted)
+    throw new Error(`Message ${message.channel}/${message.ts} is not (or no longer) in Slack`);
+  return live;
+}
+
+function userName(double: SlackDouble, user: string): string {
+  return double.users.get(user)?.name ?? user.toLowerCase();
+}
+
+function userOf(double: SlackDouble, user: string): Record<string, unknown> {
+  const name = userName(double, user);
+  return { id: user, username: name, name, team_id: double.teamId };
 }

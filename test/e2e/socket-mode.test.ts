@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readEnv } from '../../src/config/env.js';
+import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
+import { silentLogger } from '../../src/log.js';
+import { type RunningServer, startServer } from '../../src/main.js';
+import { TestClock } from '../support/clock.js';
+import { query } from '../support/db.js';
+import { EXAMPLE_CONFIG, INTAKE_TOKEN, LEADERS, MORNING, zillowLead } from '../support/harness.js';
+import { SlackDouble } from '../support/slack-double.js';
+import { SlackSender } from '../support/slack-requests.js';
+
+const DANA = 'U0DANA001';
+const APP_TOKEN = 'xapp-1-test';
+
+/**
+ * In Socket Mode Bolt's custom-route server listens on installerOptions.port and `app.start()` resolves to
+ * the socket's connection info, not the server, so `PORT: '0'` would leave the port unknown: pick one.
+ */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, resolve);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+describe('Socket Mode: the real app over a WebSocket to the Slack double', () => {
+  let double: SlackDouble;
+  let server: RunningServer | undefined;
+  let clock: TestClock;
+  let dir: string;
+  let dbPath: string;
+  let baseUrl: string;
+
+  beforeEach(async () => {
+    double = await SlackDouble.start({ channels: [LEADERS] });
+    dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-socket-'));
+    dbPath = join(dir, 'dispatch.db');
+    clock = new TestClock(MORNING);
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    const env = readEnv({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_APP_TOKEN: APP_TOKEN,
+      SLACK_API_URL: double.apiUrl,
+      PORT: String(port),
+      DATABASE_PATH: dbPath,
+      INTAKE_TOKEN,
+    });
+    expect(env.SLACK_SIGNING_SECRET).toBeUndefined();
+    server = await startServer({
+      env,
+      config: loadDispatchConfig(EXAMPLE_CONFIG),
+      clock,
+      log: silentLogger,
+      schedule: false,
+      host: '127.0.0.1',
+    });
+  });
+
+  afterEach(async () => {
+    const running = server;
+    server = undefined;
+    try {
+      double.assertNothingUnexpected();
+    } finally {
+      try {
+        await running?.stop();
+        // stop() does not wait for the Socket Mode client's close handshake; let it finish before the
+        // double goes away, or the client would see an abnormal closure during the next test.
+        if (double.socket.connected) await double.socket.waitForDisconnect();
+      } finally {
+        await double.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  function postLead(body: unknown): Promise<Response> {
+    return fetch(`${baseUrl}/leads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  it('opens one connection with the app-level token and is connected when startServer resolves', () => {
+    expect(double.callsTo('apps.connections.open')).toHaveLength(1);
+    expect(double.socket.connected).toBe(true);
+    expect(double.socket.connections).toHaveLength(1);
+    // The bot token still serves the Web API: Bolt checked it with auth.test at init.
+    expect(double.callsTo('auth.test')).toHaveLength(1);
+  });
+
+  it('offers a lead from POST /leads by DM, and a Claim click over the socket is acked and claims it', async () => {
+    const res = await postLead(zillowLead({ externalId: 'z-socket-1' }));
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: number };
+
+    const dm = await double.waitForPost({ to: DANA });
+    expect(double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass']);
+    clock.advance('38s');
+
+    const ack = await double.socket.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
+    const [envelope] = double.socket.sent;
+    expect(envelope).toMatchObject({ type: 'interactive', accepts_response_payload: false });
+    expect(envelope?.payload).toMatchObject({ type: 'block_actions', user: { id: DANA } });
+    expect(ack).toEqual({ envelope_id: envelope?.envelope_id, payload: {} });
+
+    const update = await double.waitForUpdate(dm, 'Claimed by you');
+    expect(double.allText({ ...dm, blocks: update.blocks })).toContain(
+      'Claimed by you at 10:40 AM CST*, 38 s after it arrived.',
+    );
+    expect(double.buttons(dm)).toEqual([]);
+    const [task] = query(dbPath, 'select status, owner_id from tasks where id = ?', id);
+    expect(task).toEqual({ status: 'claimed', owner_id: DANA });
+
+    await server?.delivery.idle();
+    double.assertNothingUnexpected();
+  });
+
+  it('answers 404 to Slack requests over HTTP: without a signing secret nothing there may act', async () => {
+    await postLead(zillowLead());
+    const dm = await double.waitForPost({ to: DANA });
+    const forger = new SlackSender(baseUrl, 'f'.repeat(32), double);
+
+    const res = await forger.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
+    expect(res.status).toBe(404);
+    await server?.delivery.idle();
+    expect(dm.updates).toEqual([]);
+    expect(query(dbPath, 'select status from tasks')).toEqual([{ status: 'offered' }]);
+  });
+
+  it('stop() closes the socket with a normal closure', async () => {
+    const running = server;
+    server = undefined;
+    await running?.stop();
+
+    const connection = await double.socket.waitForDisconnect();
+    expect(connection.closed?.code).toBe(1000);
+    expect(double.callsTo('apps.connections.open')).toHaveLength(1);
+  });
+});
