@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from './clock.js';
 import type { DispatchConfig } from './config/dispatch-schema.js';
 import type { Env } from './config/env.js';
@@ -12,7 +10,7 @@ import { healthHandler } from './health.js';
 import { leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
 import { Sweeper } from './scheduler/sweeper.js';
-import { createSlackApp, registerListeners } from './slack/app.js';
+import { createSlackRuntime, registerListeners } from './slack/app.js';
 import { Delivery } from './slack/delivery.js';
 
 export interface StartOptions {
@@ -56,25 +54,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     delivery?.kick();
   };
   const health = { leadersChannelError: null as string | null };
-  const app = createSlackApp(
-    {
-      env,
-      log,
-      customRoutes: [
-        {
-          path: '/leads',
-          method: ['POST'],
-          handler: leadIntakeHandler(ctx, { token: env.INTAKE_TOKEN, afterReceive }),
-        },
-        {
-          path: '/healthz',
-          method: ['GET'],
-          handler: (req, res) => healthHandler(ctx, delivery?.health ?? health)(req, res),
-        },
-      ],
-    },
-    { ctx },
-  );
+  const slack = createSlackRuntime({
+    env,
+    log,
+    host: options.host,
+    routes: [
+      {
+        path: '/leads',
+        method: ['POST'],
+        handler: leadIntakeHandler(ctx, { token: env.INTAKE_TOKEN, afterReceive }),
+      },
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (req, res) => healthHandler(ctx, delivery?.health ?? health)(req, res),
+      },
+    ],
+  });
+  const { app } = slack;
   delivery = new Delivery(ctx, app.client);
   const sweeper = new Sweeper(ctx, delivery);
   registerListeners(app, { ctx, delivery });
@@ -82,10 +79,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     log.error('Slack listener failed', { error: error.message });
   });
   await app.init();
-  const started = (await app.start(
-    options.host ? { port: env.PORT, host: options.host } : env.PORT,
-  )) as unknown;
-  const port = listeningPort(started) ?? env.PORT;
+  const port = await slack.start();
   await sweeper.runOnce();
   if (options.schedule !== false) sweeper.start();
   log.info('lead-dispatch started', {
@@ -102,17 +96,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     sweeper,
     async stop() {
       sweeper.stop();
-      await app.stop();
+      await slack.stop();
       await delivery?.idle();
       db.$client.close();
     },
   };
-}
-
-function listeningPort(started: unknown): number | undefined {
-  if (started && typeof started === 'object' && 'address' in started) {
-    const address = (started as Server).address() as AddressInfo | string | null;
-    if (address && typeof address === 'object') return address.port;
-  }
-  return undefined;
 }

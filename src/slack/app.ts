@@ -1,26 +1,40 @@
-import { App, type CustomRoute, LogLevel } from '@slack/bolt';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
+import { type Route, RouteServer } from '../http/route-server.js';
 import type { Logger } from '../log.js';
 import * as actions from './actions/index.js';
 import type { SlackDeps } from './deps.js';
 
-export interface SlackAppOptions {
+export interface SlackRuntimeOptions {
   env: Env;
   log: Logger;
-  customRoutes: CustomRoute[];
+  /** Intake and health, served on PORT in both modes. */
+  routes: Route[];
+  host?: string;
+}
+
+/** The Bolt app plus the HTTP server it shares with intake, started and stopped as one. */
+export interface SlackRuntime {
+  app: App;
+  /** Resolves with the HTTP port once intake is listening and Slack is connected. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
 }
 
 /**
- * The Bolt app in HTTP mode (signed requests on POST /slack/events) or, when SLACK_APP_TOKEN is
- * set, in Socket Mode; intake and health share its HTTP server as custom routes either way.
+ * HTTP mode: Bolt's HTTPReceiver serves signed Slack requests on POST /slack/events, with intake
+ * and health as custom routes on the same server. Socket Mode (SLACK_APP_TOKEN set): Slack talks
+ * over a WebSocket and a plain HTTP server of ours serves intake and health.
  */
-export function createSlackApp(options: SlackAppOptions, deps: Omit<SlackDeps, 'delivery'>): App {
-  const { env, log } = options;
+export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
+  const { env, log, routes, host } = options;
+  const logLevel = env.LOG_LEVEL === 'debug' ? LogLevel.DEBUG : LogLevel.WARN;
   const common = {
     token: env.SLACK_BOT_TOKEN,
-    customRoutes: options.customRoutes,
     deferInitialization: true,
-    logLevel: env.LOG_LEVEL === 'debug' ? LogLevel.DEBUG : LogLevel.WARN,
+    logLevel,
     // Retries live in the database (retry_at), so one rate-limited DM never stalls the client's shared queue.
     clientOptions: {
       slackApiUrl: env.SLACK_API_URL,
@@ -28,20 +42,51 @@ export function createSlackApp(options: SlackAppOptions, deps: Omit<SlackDeps, '
       retryConfig: { retries: 0 },
     },
   };
-  log.debug('creating the Slack app', {
-    socketMode: Boolean(env.SLACK_APP_TOKEN),
-    team: deps.ctx.config.team.name,
-  });
-  if (env.SLACK_APP_TOKEN) {
-    return new App({
-      ...common,
-      socketMode: true,
-      appToken: env.SLACK_APP_TOKEN,
-      // The Socket Mode client makes its own Web API calls (apps.connections.open) with these options.
-      installerOptions: { port: env.PORT, clientOptions: { slackApiUrl: env.SLACK_API_URL } },
-    });
+
+  if (!env.SLACK_APP_TOKEN) {
+    const app = new App({ ...common, signingSecret: env.SLACK_SIGNING_SECRET ?? '', customRoutes: routes });
+    return {
+      app,
+      async start() {
+        const server = (await app.start(host ? { port: env.PORT, host } : env.PORT)) as Server;
+        return (server.address() as AddressInfo).port;
+      },
+      stop: () => app.stop().then(() => undefined),
+    };
   }
-  return new App({ ...common, signingSecret: env.SLACK_SIGNING_SECRET ?? '' });
+
+  const receiver = new SocketModeReceiver({
+    appToken: env.SLACK_APP_TOKEN,
+    logLevel,
+    // The socket client makes its own Web API call (apps.connections.open).
+    installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } },
+  });
+  const app = new App({ ...common, receiver });
+  const http = new RouteServer(routes, log);
+  return {
+    app,
+    async start() {
+      const port = await http.listen(env.PORT, host);
+      try {
+        await app.start();
+      } catch (error) {
+        await http.close();
+        throw error;
+      }
+      return port;
+    },
+    async stop() {
+      // Bolt's stop() only begins the close handshake; wait for it so nothing arrives after we close the DB.
+      const client = receiver.client;
+      const disconnected = new Promise<void>((resolve) => {
+        if (client.websocket) client.once('disconnected', () => resolve());
+        else resolve();
+      });
+      await app.stop();
+      await Promise.race([disconnected, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await http.close();
+    },
+  };
 }
 
 export function registerListeners(app: App, deps: SlackDeps): void {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,21 +15,6 @@ import { SlackSender } from '../support/slack-requests.js';
 const DANA = 'U0DANA001';
 const APP_TOKEN = 'xapp-1-test';
 
-/**
- * In Socket Mode Bolt's custom-route server listens on installerOptions.port and `app.start()` resolves to
- * the socket's connection info, not the server, so `PORT: '0'` would leave the port unknown: pick one.
- */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, resolve);
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 describe('Socket Mode: the real app over a WebSocket to the Slack double', () => {
   let double: SlackDouble;
   let server: RunningServer | undefined;
@@ -44,13 +28,11 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
     dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-socket-'));
     dbPath = join(dir, 'dispatch.db');
     clock = new TestClock(MORNING);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
     const env = readEnv({
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_APP_TOKEN: APP_TOKEN,
       SLACK_API_URL: double.apiUrl,
-      PORT: String(port),
+      PORT: '0',
       DATABASE_PATH: dbPath,
       INTAKE_TOKEN,
     });
@@ -63,6 +45,7 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
       schedule: false,
       host: '127.0.0.1',
     });
+    baseUrl = `http://127.0.0.1:${server.port}`;
   });
 
   afterEach(async () => {
@@ -73,9 +56,6 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
     } finally {
       try {
         await running?.stop();
-        // stop() does not wait for the Socket Mode client's close handshake; let it finish before the
-        // double goes away, or the client would see an abnormal closure during the next test.
-        if (double.socket.connected) await double.socket.waitForDisconnect();
       } finally {
         await double.stop();
         rmSync(dir, { recursive: true, force: true });
@@ -138,13 +118,34 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
     expect(query(dbPath, 'select status from tasks')).toEqual([{ status: 'offered' }]);
   });
 
-  it('stop() closes the socket with a normal closure', async () => {
+  it('stop() waits for the socket to close with a normal closure', async () => {
     const running = server;
     server = undefined;
     await running?.stop();
 
-    const connection = await double.socket.waitForDisconnect();
+    // The client finished its close handshake inside stop(); the double sees the TCP close right after.
+    const connection = await double.socket.waitForDisconnect(500);
     expect(connection.closed?.code).toBe(1000);
     expect(double.callsTo('apps.connections.open')).toHaveLength(1);
+  });
+
+  it('a busy PORT makes startServer reject with EADDRINUSE instead of crashing the process', async () => {
+    const env = readEnv({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_APP_TOKEN: APP_TOKEN,
+      SLACK_API_URL: double.apiUrl,
+      PORT: String(server?.port),
+      DATABASE_PATH: join(dir, 'second.db'),
+      INTAKE_TOKEN,
+    });
+    const second = startServer({
+      env,
+      config: loadDispatchConfig(EXAMPLE_CONFIG),
+      clock,
+      log: silentLogger,
+      schedule: false,
+      host: '127.0.0.1',
+    });
+    await expect(second).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 });
