@@ -56,7 +56,7 @@ CREATE TABLE `offers` (
 --> statement-breakpoint
 CREATE INDEX `offers_task` ON `offers` (`task_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `offers_one_live_per_task` ON `offers` (`task_id`) WHERE status = 'live';--> statement-breakpoint
-CREATE INDEX `offers_pending_render` ON `offers` (`rendered_version`,`version`);--> statement-breakpoint
+CREATE INDEX `offers_pending_render` ON `offers` (`id`) WHERE rendered_version < version;--> statement-breakpoint
 CREATE TABLE `round_robin` (
 	`rule_name` text NOT NULL,
 	`agent_id` text NOT NULL,
@@ -99,8 +99,10 @@ CREATE TABLE `tasks` (
 	`escalation_version` integer DEFAULT 0 NOT NULL,
 	`escalation_rendered_version` integer DEFAULT 0 NOT NULL,
 	`escalation_retry_at` integer,
+	`escalation_attempts` integer DEFAULT 0 NOT NULL,
 	FOREIGN KEY (`owner_id`) REFERENCES `agents`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `tasks_source_external_id` ON `tasks` (`source`,`external_id`);--> statement-breakpoint
-CREATE INDEX `tasks_status` ON `tasks` (`status`);
+CREATE INDEX `tasks_status` ON `tasks` (`status`);--> statement-breakpoint
+CREATE INDEX `tasks_escalation_pending` ON `tasks` (`id`) WHERE escalation_rendered_version < escalation_version;

@@ -1,16 +1,19 @@
 import type { ServerResponse } from 'node:http';
-import { eq } from 'drizzle-orm';
+import { and, count, eq, isNull, min } from 'drizzle-orm';
 import { isDatabaseHealthy } from './db/connection.js';
-import { heartbeats } from './db/schema.js';
+import { heartbeats, offers } from './db/schema.js';
 import type { DispatchContext } from './dispatch/context.js';
-import { send } from './intake/http.js';
+import { sendJson } from './http/json.js';
 import { SWEEPER } from './scheduler/sweeper.js';
 import type { DeliveryHealth } from './slack/delivery.js';
 
 export const SWEEPER_STALE_MS = 10_000;
 
-/** `GET /healthz`: 200 when the database answers and the sweeper ran in the last 10 s, else 503. */
-export function healthHandler(ctx: DispatchContext, delivery: DeliveryHealth) {
+/**
+ * `GET /healthz`: 503 when the database does not answer or the sweeper has not run for 10 s
+ * (restarting helps then); Slack trouble is reported but stays 200, since a restart cannot fix it.
+ */
+export function healthHandler(ctx: DispatchContext, slack: DeliveryHealth) {
   return (_req: unknown, res: ServerResponse): void => {
     const now = ctx.clock.now();
     const database = isDatabaseHealthy(ctx.db);
@@ -19,8 +22,15 @@ export function healthHandler(ctx: DispatchContext, delivery: DeliveryHealth) {
       : undefined;
     const ageMs = beat ? now.getTime() - beat.at.getTime() : null;
     const sweeperOk = ageMs !== null && ageMs <= SWEEPER_STALE_MS;
+    const backlog = database
+      ? ctx.db
+          .select({ waiting: count(), oldest: min(offers.offeredAt) })
+          .from(offers)
+          .where(and(eq(offers.status, 'live'), isNull(offers.dmTs)))
+          .get()
+      : undefined;
     const healthy = database && sweeperOk;
-    send(res, healthy ? 200 : 503, {
+    sendJson(res, healthy ? 200 : 503, {
       status: healthy ? 'ok' : 'unhealthy',
       database: database ? 'ok' : 'unreachable',
       sweeper: {
@@ -29,7 +39,10 @@ export function healthHandler(ctx: DispatchContext, delivery: DeliveryHealth) {
         ageSeconds: ageMs === null ? null : ageMs / 1000,
       },
       slack: {
-        leadersChannel: delivery.leadersChannelError ? `failing: ${delivery.leadersChannelError}` : 'ok',
+        token: slack.tokenError ? `failing: ${slack.tokenError}` : 'ok',
+        leadersChannel: slack.leadersChannelError ? `failing: ${slack.leadersChannelError}` : 'ok',
+        undeliveredOffers: backlog?.waiting ?? null,
+        oldestUndeliveredSeconds: backlog?.oldest ? (now.getTime() - backlog.oldest.getTime()) / 1000 : null,
       },
     });
   };

@@ -10,7 +10,7 @@ import { healthHandler } from './health.js';
 import { leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
 import { Sweeper } from './scheduler/sweeper.js';
-import { createSlackRuntime, registerListeners } from './slack/app.js';
+import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
 import { Delivery } from './slack/delivery.js';
 
 export interface StartOptions {
@@ -44,16 +44,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   syncAgents(db, config, clock.now());
   const ctx: DispatchContext = { db, config, clock, log };
 
-  let delivery: Delivery | undefined;
+  const delivery = new Delivery(ctx, createWebClient(env));
+  const sweeper = new Sweeper(ctx, delivery);
   const afterReceive = (taskId: number) => {
     try {
       dispatchTask(ctx, taskId);
     } catch (error) {
       log.error('routing failed; the sweeper will retry', { taskId, error: String(error) });
     }
-    delivery?.kick();
+    delivery.kick();
   };
-  const health = { leadersChannelError: null as string | null };
   const slack = createSlackRuntime({
     env,
     log,
@@ -64,16 +64,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         method: ['POST'],
         handler: leadIntakeHandler(ctx, { token: env.INTAKE_TOKEN, afterReceive }),
       },
-      {
-        path: '/healthz',
-        method: ['GET'],
-        handler: (req, res) => healthHandler(ctx, delivery?.health ?? health)(req, res),
-      },
+      { path: '/healthz', method: ['GET'], handler: healthHandler(ctx, delivery.health) },
     ],
   });
   const { app } = slack;
-  delivery = new Delivery(ctx, app.client);
-  const sweeper = new Sweeper(ctx, delivery);
   registerListeners(app, { ctx, delivery });
   app.error(async (error) => {
     log.error('Slack listener failed', { error: error.message });
@@ -97,7 +91,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     async stop() {
       sweeper.stop();
       await slack.stop();
-      await delivery?.idle();
+      await delivery.idle();
       db.$client.close();
     },
   };

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
+import { WEEKDAYS } from '../core/weekly-hours.js';
 
 export const BUILT_IN_TYPES = [
   'buyer_lead',
@@ -19,8 +20,6 @@ export const ROLES = [
   'admin',
   'team_leader',
 ] as const;
-
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id such as U04ABCDEF');
 const slackChannelId = z
@@ -254,4 +253,4 @@ export type AgentConfig = DispatchConfig['agents'][number];
 export type RuleConfig = DispatchConfig['rules'][number];
 export type FallbackStep = RuleConfig['fallback'][number];
 export type Role = (typeof ROLES)[number];
-export type WeeklyHours = z.output<typeof weeklyHours>;
+export type { WeeklyHours } from '../core/weekly-hours.js';

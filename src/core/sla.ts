@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { RuleConfig, WeeklyHours } from '../config/dispatch-schema.js';
+import type { RuleConfig } from '../config/dispatch-schema.js';
+import { isOvernight, minutesOf, type WeeklyHours, weekdayOf } from './weekly-hours.js';
 
 /** A rule's SLA, frozen on the task when it is routed. */
 export type SlaSpec =
@@ -21,24 +22,21 @@ export function describeSla(spec: SlaSpec): string {
   return spec.clock === 'business_hours' ? `${amount} of business hours` : amount;
 }
 
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
 /**
  * The business window that contains `at` or the next one after it (searches two weeks ahead).
  * Starts a day back so an overnight window that opened yesterday evening is still found.
  */
 function nextWindow(hours: WeeklyHours, at: DateTime): { start: DateTime; end: DateTime } | undefined {
-  const [sh = 0, sm = 0] = hours.start.split(':').map(Number);
-  const [eh = 0, em = 0] = hours.end.split(':').map(Number);
+  const open = minutesOf(hours.start);
+  const close = minutesOf(hours.end);
   // Whether a window wraps past midnight is a fact of the config, not of the computed times:
   // on a spring-forward night luxon moves a start inside the gap, which must not look like a wrap.
-  const overnight = eh * 60 + em <= sh * 60 + sm;
+  const overnight = isOvernight(hours);
   for (let i = -1; i < 15; i++) {
     const day = at.startOf('day').plus({ days: i });
-    const key = WEEKDAYS[day.weekday - 1];
-    if (key === undefined || !hours.days.includes(key)) continue;
-    const start = day.set({ hour: sh, minute: sm });
-    const end = (overnight ? day.plus({ days: 1 }) : day).set({ hour: eh, minute: em });
+    if (!hours.days.includes(weekdayOf(day.weekday))) continue;
+    const start = day.set({ hour: open.hour, minute: open.minute });
+    const end = (overnight ? day.plus({ days: 1 }) : day).set({ hour: close.hour, minute: close.minute });
     if (end > at && end > start) return { start: start > at ? start : at, end };
   }
   return undefined;

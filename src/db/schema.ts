@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { ChainEntry } from '../core/route.js';
 import type { SlaSpec } from '../core/sla.js';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -20,7 +21,7 @@ export const agents = sqliteTable('agents', {
   syncedAt: ms('synced_at').notNull(),
 });
 
-export type ChainEntry = { agentId: string; reason: string };
+export type { ChainEntry } from '../core/route.js';
 export type { SlaSpec };
 
 export const tasks = sqliteTable(
@@ -61,10 +62,13 @@ export const tasks = sqliteTable(
     escalationVersion: integer('escalation_version').notNull().default(0),
     escalationRenderedVersion: integer('escalation_rendered_version').notNull().default(0),
     escalationRetryAt: ms('escalation_retry_at'),
+    escalationAttempts: integer('escalation_attempts').notNull().default(0),
   },
   (t) => [
     uniqueIndex('tasks_source_external_id').on(t.source, t.externalId),
     index('tasks_status').on(t.status),
+    // Only the few escalations whose post is behind their row are indexed: the delivery scan stays small.
+    index('tasks_escalation_pending').on(t.id).where(sql`escalation_rendered_version < escalation_version`),
   ],
 );
 
@@ -98,7 +102,7 @@ export const offers = sqliteTable(
     index('offers_task').on(t.taskId),
     // At most one live offer per task, enforced by the database itself.
     uniqueIndex('offers_one_live_per_task').on(t.taskId).where(sql`status = 'live'`),
-    index('offers_pending_render').on(t.renderedVersion, t.version),
+    index('offers_pending_render').on(t.id).where(sql`rendered_version < version`),
   ],
 );
 

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { normalizeSource } from '../core/classify.js';
 import { tasks } from '../db/schema.js';
 import type { LeadInput } from '../intake/lead-schema.js';
 import type { DispatchContext } from './context.js';
@@ -13,7 +14,7 @@ export type ReceiveResult = { id: number; duplicate: false } | { id: number; dup
  */
 export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResult {
   const now = ctx.clock.now();
-  const source = lead.source.trim().toLowerCase();
+  const source = normalizeSource(lead.source);
   return ctx.db.transaction((tx) => {
     const inserted = tx
       .insert(tasks)

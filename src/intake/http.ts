@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { knownTypes } from '../core/classify.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { receiveTask } from '../dispatch/receive.js';
+import { sendJson } from '../http/json.js';
 import { type LeadIssue, validateLead } from './lead-schema.js';
 import { BodyTooLarge, readBody } from './read-body.js';
 
@@ -20,20 +21,20 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (!timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) {
-        return send(res, 401, {
+        return sendJson(res, 401, {
           error: 'missing or wrong intake token: send Authorization: Bearer <INTAKE_TOKEN>',
         });
       }
       const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
       if (type !== 'application/json') {
-        return send(res, 415, { error: 'send the lead as JSON with Content-Type: application/json' });
+        return sendJson(res, 415, { error: 'send the lead as JSON with Content-Type: application/json' });
       }
       let raw: string;
       try {
         raw = await readBody(req, MAX_LEAD_BYTES);
       } catch (error) {
         if (error instanceof BodyTooLarge)
-          return send(res, 413, { error: `body is larger than ${MAX_LEAD_BYTES / 1024} kB` });
+          return sendJson(res, 413, { error: `body is larger than ${MAX_LEAD_BYTES / 1024} kB` });
         throw error;
       }
       let body: unknown;
@@ -47,15 +48,15 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
       const result = receiveTask(ctx, checked.lead);
       if (result.duplicate) {
         ctx.log.info('duplicate lead ignored', { taskId: result.id, source: checked.lead.source });
-        return send(res, 200, { id: result.id, duplicate: true });
+        return sendJson(res, 200, { id: result.id, duplicate: true });
       }
       ctx.log.info('lead received', { taskId: result.id, source: checked.lead.source });
-      send(res, 202, { id: result.id });
+      sendJson(res, 202, { id: result.id });
       options.afterReceive(result.id);
     } catch (error) {
       ctx.log.error('intake failed', { error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent)
-        send(res, 500, { error: 'internal error; the lead was not stored, please retry' });
+        sendJson(res, 500, { error: 'internal error; the lead was not stored, please retry' });
     }
   };
 }
@@ -65,10 +66,5 @@ function digest(value: string): Buffer {
 }
 
 function invalid(res: ServerResponse, error: string, issues: LeadIssue[]): void {
-  send(res, 400, { error, issues });
-}
-
-export function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
+  sendJson(res, 400, { error, issues });
 }

@@ -33,6 +33,25 @@ const price = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return Math.round(n);
 });
 
+const MAX_PRICE = 1_000_000_000;
+const MAX_DEPTH = 10;
+
+/** How deeply a parsed JSON value nests, counted without recursion so hostile input cannot blow the stack. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (!item) break;
+    const [node, depth] = item;
+    if (typeof node !== 'object' || node === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** What `POST /leads` accepts. Unknown fields are kept in the stored payload, not rejected. */
 export const leadSchema = z.looseObject({
   source: text(64).min(1, 'is required, e.g. "zillow"'),
@@ -86,6 +105,12 @@ export function validateLead(
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, issues: [{ path: '(body)', message: 'must be a JSON object' }] };
   }
+  if (depthOf(body) > MAX_DEPTH) {
+    return {
+      ok: false,
+      issues: [{ path: '(body)', message: `must not be nested more than ${MAX_DEPTH} levels deep` }],
+    };
+  }
   const result = leadSchema.safeParse(body);
   const issues: LeadIssue[] = result.success
     ? []
@@ -97,9 +122,12 @@ export function validateLead(
   if (typeof raw.type === 'string' && raw.type.trim() && !knownTypes.includes(raw.type.trim())) {
     issues.push({ path: 'type', message: `must be one of ${knownTypes.join(', ')}` });
   }
-  if (typeof raw.receivedAt === 'string' && Date.parse(raw.receivedAt) > now.getTime() + 5 * 60_000) {
+  const isoTime = z.iso.datetime({ offset: true }).safeParse(raw.receivedAt);
+  const receivedAt = isoTime.success ? Date.parse(isoTime.data) : Number.NaN;
+  if (receivedAt > now.getTime() + 5 * 60_000)
     issues.push({ path: 'receivedAt', message: 'must not be in the future' });
-  }
+  if (receivedAt < now.getTime() - 365 * 86_400_000)
+    issues.push({ path: 'receivedAt', message: 'must be within the last year' });
   if (!result.success || issues.length > 0) return { ok: false, issues };
   return { ok: true, lead: result.data };
 }

@@ -44,7 +44,7 @@ export class Sweeper {
     }
   }
 
-  /** Every second, which keeps the lateness of any deadline under a second. */
+  /** Every second: a stuck task or a DM waiting out a retry is picked up within a second. */
   start(): void {
     this.task = cron.schedule('* * * * * *', () => {
       this.runOnce().catch((error: unknown) => this.ctx.log.error('sweep failed', { error: String(error) }));

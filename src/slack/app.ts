@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { WebClient, type WebClientOptions, LogLevel as WebLogLevel } from '@slack/web-api';
 import type { Env } from '../config/env.js';
 import { type Route, RouteServer } from '../http/route-server.js';
 import type { Logger } from '../log.js';
@@ -87,6 +88,24 @@ export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
       await http.close();
     },
   };
+}
+
+/**
+ * Retries live in the database (retry_at), so the client never waits out a 429 itself (which
+ * would pause its whole queue) and gives up on a silent Slack after 10 s instead of 5 minutes.
+ */
+function webClientOptions(env: Env): WebClientOptions {
+  return {
+    slackApiUrl: env.SLACK_API_URL,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+  };
+}
+
+/** The client delivery posts with: the same settings as the Bolt app's own. */
+export function createWebClient(env: Env): WebClient {
+  return new WebClient(env.SLACK_BOT_TOKEN, { ...webClientOptions(env), logLevel: WebLogLevel.WARN });
 }
 
 export function registerListeners(app: App, deps: SlackDeps): void {

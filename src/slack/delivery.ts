@@ -1,5 +1,6 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { and, eq, isNull, lt, lte, or, sql as raw } from 'drizzle-orm';
+import { classifySlackFailure, retryDelaySeconds, type SlackFailure } from '../core/slack-failure.js';
 import { offers, tasks } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { failOfferDelivery } from '../dispatch/offer-actions.js';
@@ -7,23 +8,15 @@ import { renderEscalationMessage } from './blocks/escalation-message.js';
 import { renderOfferMessage } from './blocks/offer-message.js';
 import { loadEscalationView, loadOfferView } from './views-from-rows.js';
 
-/** Slack errors that will not go away by retrying: the candidate cannot be reached at all. */
-const UNREACHABLE = new Set([
-  'account_inactive',
-  'user_not_found',
-  'channel_not_found',
-  'messages_tab_disabled',
-  'user_disabled',
-  'is_archived',
-  'not_in_channel',
-  'cannot_dm_bot',
-]);
-/** chat.update errors after which there is nothing left to update. */
-const GONE = new Set(['message_not_found', 'cant_update_message', 'channel_not_found', 'is_archived']);
-
+/** What /healthz reports about Slack; null means fine. */
 export interface DeliveryHealth {
   leadersChannelError: string | null;
+  /** Set while our token or app is refused; every delivery is waiting on it. */
+  tokenError: string | null;
 }
+
+/** How long an item that failed in an unexpected way rests before it is tried again. */
+const COOLDOWN_MS = 5_000;
 
 /**
  * Makes Slack show what the rows say. Every offer and escalation carries a version; this
@@ -31,8 +24,10 @@ export interface DeliveryHealth {
  * so a rate-limited DM waits in the database (retry_at) without holding up anyone else's lead.
  */
 export class Delivery {
-  readonly health: DeliveryHealth = { leadersChannelError: null };
+  readonly health: DeliveryHealth = { leadersChannelError: null, tokenError: null };
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Items that threw unexpectedly, resting until the given time, so a bug cannot spin the loop. */
+  private readonly resting = new Map<string, number>();
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -42,25 +37,34 @@ export class Delivery {
   /** Starts delivering everything that is due and not already under way. Never throws. */
   kick(): void {
     const now = this.ctx.clock.now();
-    for (const id of this.dueOffers(now)) this.start(`offer:${id}`, () => this.deliverOffer(id));
+    for (const id of this.dueOffers(now)) this.start(`offer:${id}`, () => this.deliverOffer(id), now);
     for (const id of this.dueEscalations(now))
-      this.start(`escalation:${id}`, () => this.deliverEscalation(id));
+      this.start(`escalation:${id}`, () => this.deliverEscalation(id), now);
   }
 
-  /** Resolves once nothing is in flight; follow-up work kicked along the way is awaited too. */
+  /** Resolves once nothing is in flight, including follow-up work kicked along the way. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+    do {
+      await Promise.allSettled([...this.inFlight.values()]);
+      await new Promise((resolve) => setImmediate(resolve));
+    } while (this.inFlight.size > 0);
   }
 
-  private start(key: string, work: () => Promise<void>): void {
-    if (this.inFlight.has(key)) return;
+  private start(key: string, work: () => Promise<void>, now: Date): void {
+    if (this.inFlight.has(key) || (this.resting.get(key) ?? 0) > now.getTime()) return;
+    this.resting.delete(key);
     const run = work()
-      .catch((error: unknown) =>
-        this.ctx.log.error('delivery failed unexpectedly', { key, error: String(error) }),
-      )
+      .catch((error: unknown) => {
+        this.resting.set(key, this.ctx.clock.now().getTime() + COOLDOWN_MS);
+        this.ctx.log.error('delivery failed unexpectedly; resting before the next try', {
+          key,
+          error: String(error),
+        });
+      })
       .finally(() => {
         this.inFlight.delete(key);
-        this.kick();
+        // Yield first: follow-up work (the next candidate's DM) should not starve timers and HTTP.
+        setImmediate(() => this.kick());
       });
     this.inFlight.set(key, run);
   }
@@ -93,16 +97,20 @@ export class Delivery {
   private async deliverOffer(offerId: number): Promise<void> {
     const { db, config, clock, log } = this.ctx;
     const view = loadOfferView(db, config, offerId, clock.now());
-    if (!view || view.offer.renderedVersion >= view.offer.version) return;
-    const { offer } = view;
-    const version = offer.version;
-    const markRendered = () =>
+    const markRendered = (version: number) =>
       db
         .update(offers)
         .set({ renderedVersion: raw`max(${offers.renderedVersion}, ${version})`, retryAt: null, attempts: 0 })
         .where(eq(offers.id, offerId))
         .run();
-    if (!offer.dmTs && offer.status !== 'live') return void markRendered(); // ended before it was ever shown
+    if (!view) {
+      log.error('offer has no task or agent row; nothing to show', { offerId });
+      db.update(offers).set({ renderedVersion: offers.version }).where(eq(offers.id, offerId)).run();
+      return;
+    }
+    const { offer } = view;
+    if (offer.renderedVersion >= offer.version) return;
+    if (!offer.dmTs && offer.status !== 'live') return void markRendered(offer.version); // ended before it was shown
     const message = renderOfferMessage(view);
     try {
       if (!offer.dmTs) {
@@ -124,33 +132,29 @@ export class Delivery {
           blocks: message.blocks,
         });
       }
-      markRendered();
+      this.health.tokenError = null;
+      markRendered(offer.version);
     } catch (error) {
       const code = slackErrorCode(error);
-      if (!offer.dmTs && code && UNREACHABLE.has(code)) {
-        log.warn('offer undeliverable, moving on', {
-          taskId: offer.taskId,
-          offerId,
-          agentId: offer.agentId,
-          error: code,
-        });
-        failOfferDelivery(this.ctx, offerId, code);
-        markRendered();
-      } else if (offer.dmTs && code && GONE.has(code)) {
-        log.warn('offer message gone, not updating', { offerId, error: code });
-        markRendered();
-      } else {
-        const retryAt = this.retryAt(error, offer.attempts);
-        log.warn('offer delivery will be retried', {
-          offerId,
-          error: code ?? String(error),
-          retryAt: retryAt.toISOString(),
-        });
-        db.update(offers)
-          .set({ attempts: offer.attempts + 1, retryAt })
-          .where(eq(offers.id, offerId))
-          .run();
+      const failure = await this.confirmFailure(code, !offer.dmTs);
+      const fields = { taskId: offer.taskId, offerId, agentId: offer.agentId, error: code ?? String(error) };
+      if (failure === 'recipient' && !offer.dmTs) {
+        log.warn('agent cannot be reached on Slack; offering the next candidate', fields);
+        failOfferDelivery(this.ctx, offerId, code ?? 'unreachable');
+        markRendered(offer.version);
+        return;
       }
+      if (failure === 'gone' || (failure === 'recipient' && offer.dmTs)) {
+        log.warn('offer message is gone; not updating it', fields);
+        markRendered(offer.version);
+        return;
+      }
+      this.noteFailure(failure, code, fields);
+      const retryAt = this.retryAt(error, offer.attempts);
+      db.update(offers)
+        .set({ attempts: offer.attempts + 1, retryAt })
+        .where(eq(offers.id, offerId))
+        .run();
     }
   }
 
@@ -159,8 +163,17 @@ export class Delivery {
     const view = loadEscalationView(db, config, taskId, clock.now());
     if (!view || view.task.escalationRenderedVersion >= view.task.escalationVersion) return;
     const { task } = view;
-    const version = task.escalationVersion;
     const message = renderEscalationMessage(view);
+    const markRendered = () =>
+      db
+        .update(tasks)
+        .set({
+          escalationRenderedVersion: raw`max(${tasks.escalationRenderedVersion}, ${task.escalationVersion})`,
+          escalationRetryAt: null,
+          escalationAttempts: 0,
+        })
+        .where(eq(tasks.id, taskId))
+        .run();
     try {
       if (!task.escalationTs) {
         const channel = config.team.leaders_channel;
@@ -183,30 +196,70 @@ export class Delivery {
         });
       }
       this.health.leadersChannelError = null;
-      db.update(tasks)
-        .set({
-          escalationRenderedVersion: raw`max(${tasks.escalationRenderedVersion}, ${version})`,
-          escalationRetryAt: null,
-        })
-        .where(eq(tasks.id, taskId))
-        .run();
+      this.health.tokenError = null;
+      markRendered();
     } catch (error) {
-      const code = slackErrorCode(error) ?? String(error);
-      this.health.leadersChannelError = code;
-      const retryAt = this.retryAt(error, 3);
-      log.error('cannot post to the leaders channel', {
+      const code = slackErrorCode(error);
+      const failure = classifySlackFailure(code);
+      if (failure === 'gone') {
+        // Someone deleted the leaders' post: post it again rather than leave the task unseen.
+        log.warn('escalation message is gone; posting it again', { taskId });
+        db.update(tasks)
+          .set({ escalationTs: null, escalationChannel: null })
+          .where(eq(tasks.id, taskId))
+          .run();
+        return;
+      }
+      if (failure === 'recipient') this.health.leadersChannelError = code ?? 'unreachable';
+      this.noteFailure(failure, code, {
         taskId,
         channel: config.team.leaders_channel,
-        error: code,
+        error: code ?? String(error),
       });
-      db.update(tasks).set({ escalationRetryAt: retryAt }).where(eq(tasks.id, taskId)).run();
+      const retryAt = this.retryAt(error, task.escalationAttempts);
+      db.update(tasks)
+        .set({ escalationRetryAt: retryAt, escalationAttempts: task.escalationAttempts + 1 })
+        .where(eq(tasks.id, taskId))
+        .run();
     }
   }
 
-  /** Slack's Retry-After when it gave one, else exponential backoff from 1 s up to 60 s. */
+  /**
+   * Slack uses `account_inactive` both for a deactivated recipient and for a dead token. When a DM
+   * fails with a token-class error, ask auth.test: if our token still works, it was the recipient.
+   */
+  private async confirmFailure(code: string | undefined, isNewDm: boolean): Promise<SlackFailure> {
+    const failure = classifySlackFailure(code);
+    if (failure !== 'token' || !isNewDm) return failure;
+    try {
+      await this.client.auth.test();
+      return 'recipient';
+    } catch {
+      return 'token';
+    }
+  }
+
+  private noteFailure(
+    failure: SlackFailure,
+    code: string | undefined,
+    fields: Record<string, unknown>,
+  ): void {
+    const { log } = this.ctx;
+    if (failure === 'token') {
+      this.health.tokenError = code ?? 'refused';
+      log.error('Slack refuses our token; deliveries wait until it is fixed', fields);
+    } else if (failure === 'content') {
+      log.error('Slack rejected a message we rendered; will retry', fields);
+    } else if (failure === 'recipient') {
+      log.error('cannot post to the leaders channel', fields);
+    } else {
+      log.warn('Slack delivery will be retried', fields);
+    }
+  }
+
   private retryAt(error: unknown, attempts: number): Date {
     const retryAfter = isRateLimited(error) ? error.retryAfter : undefined;
-    const seconds = retryAfter ?? Math.min(60, 2 ** attempts);
+    const seconds = retryDelaySeconds(attempts, retryAfter, Math.random());
     return new Date(this.ctx.clock.now().getTime() + seconds * 1000);
   }
 }

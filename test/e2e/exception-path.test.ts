@@ -122,4 +122,34 @@ describe('the exception path and the end of a chain', () => {
     await h.server.sweeper.runOnce();
     await h.double.waitForPost({ to: 'U0DANA001' });
   });
+
+  it('a token Slack refuses holds every DM (no fail-over), says so in /healthz, and delivers once fixed', async () => {
+    h.double.fail('chat.postMessage', { error: 'invalid_auth', times: 2 });
+    h.double.fail('auth.test', { error: 'invalid_auth', times: 2 });
+    const id = await post(zillowLead());
+    await h.settle();
+    expect(query(h.dbPath, 'select agent_id, status from offers where task_id = ?', id)).toEqual([
+      { agent_id: 'U0DANA001', status: 'live' },
+    ]);
+    const health = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as { slack: Record<string, unknown> };
+    expect(health.slack).toMatchObject({ token: 'failing: invalid_auth', undeliveredOffers: 1 });
+
+    h.clock.advance('2s');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    h.clock.advance('3s');
+    await h.server.sweeper.runOnce();
+    await h.double.waitForPost({ to: 'U0DANA001' });
+    await h.settle();
+    const after = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as { slack: Record<string, unknown> };
+    expect(after.slack).toMatchObject({ token: 'ok', undeliveredOffers: 0 });
+  });
+
+  it("a lead's text cannot break the message or ping the channel", async () => {
+    await post(zillowLead({ firstName: '<!here>', message: '&'.repeat(2800) }));
+    const dm = await h.double.waitForPost({ to: 'U0DANA001' });
+    expect(dm.text).toContain('&lt;!here&gt;');
+    expect(h.double.allText(dm)).not.toContain('<!here>');
+    expect(h.double.allText(dm)).toContain('&amp;&amp;&amp;');
+  });
 });

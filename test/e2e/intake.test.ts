@@ -103,6 +103,17 @@ describe('POST /leads', () => {
     expect(taskCount()).toBe(before);
   });
 
+  it('answers 400 for a body nested deeper than any lead needs, without storing it', async () => {
+    const before = taskCount();
+    const deep = `${'['.repeat(40_000)}${']'.repeat(40_000)}`;
+    const res = await h.postLead(`{"source":"zillow","externalId":"z-deep","extra":${deep}}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { issues: Array<{ message: string }> }).issues[0]?.message).toContain(
+      'nested',
+    );
+    expect(taskCount()).toBe(before);
+  });
+
   it('keeps serving after all of that', async () => {
     await h.server.sweeper.runOnce();
     const res = await fetch(`${h.baseUrl}/healthz`);

@@ -707,6 +707,7 @@ export class SlackDouble {
     const ids = new Set<string>();
     return value.map((block) => {
       if (!isRecord(block) || typeof block.type !== 'string') throw new ApiError('invalid_blocks');
+      if (!withinTextLimits(block)) throw new ApiError('invalid_blocks');
       const blockId = str(block.block_id) ?? this.nextId('b');
       if (ids.has(blockId)) throw new ApiError('invalid_blocks');
       ids.add(blockId);
@@ -739,4 +740,14 @@ export class SlackDouble {
     this.idSeq += 1;
     return `${prefix}${String(this.idSeq).padStart(6, '0')}`;
   }
+}
+
+/** Slack's documented text limits: 3,000 characters for a section's text, 2,000 per field, 150 for a header. */
+function withinTextLimits(block: Record<string, unknown>): boolean {
+  const textOf = (v: unknown) => (isRecord(v) && typeof v.text === 'string' ? v.text : '');
+  if (block.type === 'header') return textOf(block.text).length <= 150;
+  if (block.type !== 'section') return true;
+  if (textOf(block.text).length > 3000) return false;
+  const fields = Array.isArray(block.fields) ? block.fields : [];
+  return fields.length <= 10 && fields.every((f) => textOf(f).length <= 2000);
 }

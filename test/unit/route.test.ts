@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { type DispatchConfig, ROLES, type RuleConfig } from '../../src/config/dispatch-schema.js';
 import { loadDispatchConfig, parseDispatchConfig } from '../../src/config/load-dispatch.js';
 import { classify, knownTypes } from '../../src/core/classify.js';
-import { type RoutableTask, ruleMatches, withinWeeklyHours } from '../../src/core/match.js';
+import { type RoutableTask, ruleMatches } from '../../src/core/match.js';
 import { type RosterAgent, type RouteInput, type RoutingDecision, route } from '../../src/core/route.js';
+import { withinWeeklyHours } from '../../src/core/weekly-hours.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../dispatch.example.yml', import.meta.url));
 const example = loadDispatchConfig(EXAMPLE);

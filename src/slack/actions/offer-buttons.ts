@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { claimOffer, type OfferActionResult, passOffer } from '../../dispatch/offer-actions.js';
 import { findAgent } from '../../dispatch/roster.js';
 import { CLAIM_ACTION, PASS_ACTION } from '../blocks/offer-message.js';
@@ -9,12 +9,7 @@ import type { SlackDeps } from '../deps.js';
 export function register(app: App, deps: SlackDeps): void {
   const handle =
     (act: (offerId: number, userId: string) => OfferActionResult) =>
-    async ({
-      ack,
-      body,
-      action,
-      respond,
-    }: Parameters<Parameters<typeof app.action<BlockAction<ButtonAction>>>[1]>[0]) => {
+    async ({ ack, body, action, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
       await ack();
       const offerId = Number(action.value);
       const result: OfferActionResult = Number.isInteger(offerId)

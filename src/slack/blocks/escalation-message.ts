@@ -50,5 +50,5 @@ export function renderEscalationMessage(view: EscalationView): RenderedMessage {
       ],
     },
   ];
-  return { text: `Needs a leader: ${headline(task)} — ${task.reviewReason ?? ''}`, blocks };
+  return { text: escapeText(`Needs a leader: ${headline(task)} — ${task.reviewReason ?? ''}`), blocks };
 }

@@ -7,6 +7,15 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Cuts already-escaped mrkdwn to at most `max` characters without splitting an entity such as
+ * `&amp;`: Slack rejects a whole message (invalid_blocks) when one text is over its limit.
+ */
+export function clip(escaped: string, max: number): string {
+  if (escaped.length <= max) return escaped;
+  return `${escaped.slice(0, max - 1).replace(/&[a-z]*$/, '')}…`;
+}
+
 export function money(amount: number): string {
   return `$${amount.toLocaleString('en-US')}`;
 }

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { describeSla } from '../../core/sla.js';
 import type { AgentRow, OfferRow, TaskRow } from '../../db/schema.js';
 import { clockTime, dayAndTime, elapsed, escapeText } from './format.js';
 import { contactName, headline, taskSummaryBlocks } from './task-summary.js';
@@ -37,7 +38,7 @@ function statusBlocks(view: OfferView): KnownBlock[] {
     case 'live':
       return [
         context(
-          `${why}  ⏱ Claim by *${dayAndTime(offer.deadline, zone, now)}* (${elapsed(offer.offeredAt, offer.deadline)}).`,
+          `${why}  ⏱ Claim by *${dayAndTime(offer.deadline, zone, now)}* (${task.sla ? describeSla(task.sla) : elapsed(offer.offeredAt, offer.deadline)}).`,
         ),
         {
           type: 'actions',
@@ -92,7 +93,8 @@ function successorText(successor: Successor): string {
 
 function notificationText(view: OfferView): string {
   const { task, offer, zone, now } = view;
-  const what = `${headline(task)}: ${contactName(task)}`;
+  // The notification text is mrkdwn too: a lead named "<!here>" must not ping anyone.
+  const what = escapeText(`${headline(task)}: ${contactName(task)}`);
   if (offer.status === 'live') return `New ${what} — claim by ${dayAndTime(offer.deadline, zone, now)}`;
   return `${what} — ${offer.status}`;
 }

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { TaskRow } from '../../db/schema.js';
-import { emailLink, escapeText, humanType, money, phoneLink } from './format.js';
+import { clip, emailLink, escapeText, humanType, money, phoneLink } from './format.js';
 
 export function contactName(task: TaskRow): string {
   const name = [task.firstName, task.lastName].filter(Boolean).join(' ').trim();
@@ -18,22 +18,26 @@ export function area(task: TaskRow): string | undefined {
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
+const FIELD_MAX = 1900;
+const SECTION_MAX = 2900;
+
 /** The lead's details: who, how to reach them, where, how much, and what they said. */
 export function taskSummaryBlocks(task: TaskRow): KnownBlock[] {
-  const fields: string[] = [`*Contact*\n${escapeText(contactName(task))}`];
+  const fields: string[] = [`*Contact*\n${clip(escapeText(contactName(task)), FIELD_MAX)}`];
   if (task.phone) fields.push(`*Phone*\n${phoneLink(task.phone)}`);
   if (task.email) fields.push(`*Email*\n${emailLink(task.email)}`);
   const where = area(task);
-  if (where) fields.push(`*Area*\n${escapeText(where)}`);
+  if (where) fields.push(`*Area*\n${clip(escapeText(where), FIELD_MAX)}`);
   if (task.price !== null) fields.push(`*Price*\n${money(task.price)}`);
-  if (task.referringAgent) fields.push(`*Referred by*\n${escapeText(task.referringAgent)}`);
+  if (task.referringAgent) fields.push(`*Referred by*\n${clip(escapeText(task.referringAgent), FIELD_MAX)}`);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `${headline(task)} · #${task.id}`.slice(0, 150) } },
     { type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) },
   ];
   if (task.message) {
-    const quoted = escapeText(task.message.slice(0, 2800)).replace(/\n/g, '\n>');
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `>${quoted}` } });
+    // Escaping and quoting lengthen the text, so cut after both, under Slack's 3,000 per section.
+    const quoted = `>${escapeText(task.message).replace(/\n/g, '\n>')}`;
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(quoted, SECTION_MAX) } });
   }
   return blocks;
 }
