@@ -63,17 +63,23 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // A user's mistake gets one clear message, never a stack trace.
-    if (error instanceof EnvError)
-      process.stderr.write(`lead-dispatch: environment problem:\n  ${error.problems.join('\n  ')}\n`);
-    else if (error instanceof ConfigError) process.stderr.write(`lead-dispatch: ${error.message}\n`);
-    else if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
-      process.stderr.write(
-        `lead-dispatch: port is already in use (${error.message}); set PORT to a free port\n`,
-      );
-    } else
-      process.stderr.write(
-        `lead-dispatch: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
+    process.stderr.write(`lead-dispatch: ${describeStartupError(error)}\n`);
     process.exit(1);
   },
 );
+
+/** A user's mistake (environment, config, a path, a port) in one line; only our own bugs get a stack. */
+function describeStartupError(error: unknown): string {
+  if (error instanceof EnvError) return `environment problem:\n  ${error.problems.join('\n  ')}`;
+  if (error instanceof ConfigError) return error.message;
+  if (!(error instanceof Error)) return String(error);
+  const code = 'code' in error ? String(error.code) : '';
+  if (code === 'EADDRINUSE') return `port is already in use (${error.message}); set PORT to a free port`;
+  if ('syscall' in error && 'path' in error)
+    return `${error.message} (check DATABASE_PATH and DISPATCH_CONFIG)`;
+  if (code.startsWith('SQLITE_')) return `database error: ${error.message} (check DATABASE_PATH)`;
+  if (code === 'slack_webapi_platform_error' || code === 'slack_webapi_request_error') {
+    return `Slack refused to start us: ${error.message} (check SLACK_BOT_TOKEN and SLACK_API_URL)`;
+  }
+  return error.stack ?? error.message;
+}

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -12,13 +12,23 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') makeParentDirs(path);
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return drizzle(sqlite, { schema });
+}
+
+/**
+ * mkdir -p one level at a time: Node 20's recursive mkdirSync never returns for a path under
+ * /proc, which turned a typo in DATABASE_PATH into a hang instead of an error.
+ */
+function makeParentDirs(path: string): void {
+  const dirs: string[] = [];
+  for (let dir = dirname(resolve(path)); !existsSync(dir); dir = dirname(dir)) dirs.unshift(dir);
+  for (const dir of dirs) mkdirSync(dir);
 }
 
 export function migrateDatabase(db: Db): void {

@@ -35,9 +35,26 @@ export function emailLink(email: string): string {
   return `<mailto:${email}|${escapeText(email)}>`;
 }
 
-/** "10:46 AM CST" in the reader's zone; the zone name makes a shared screenshot unambiguous. */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "10:46 AM CST" in the reader's zone; the zone name makes a shared screenshot unambiguous.
+ * One cached formatter per zone: building one costs ~0.25 ms, on every DM render otherwise.
+ */
 export function clockTime(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat('h:mm a ZZZZ');
+  let format = clockFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+    clockFormats.set(zone, format);
+  }
+  const parts = format.formatToParts(at);
+  const value = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${value('hour')}:${value('minute')} ${value('dayPeriod')} ${value('timeZoneName')}`;
 }
 
 /** "Thu, Nov 26 at 9:00 AM CST", or just the time when it is today in that zone. */
