@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EnvError, readEnv } from './config/env.js';
+import type { DispatchConfig } from './config/dispatch-schema.js';
+import { type Env, EnvError, readEnv } from './config/env.js';
 import { ConfigError, loadDispatchConfig } from './config/load-dispatch.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
 import { startServer } from './main.js';
@@ -20,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   switch (command) {
     case 'start': {
-      const server = await startServer({ env: readEnv() });
+      const server = await startServer(readStartupInputs());
       const shutdown = async (signal: string) => {
         process.stderr.write(`${signal}: stopping lead-dispatch\n`);
         await server.stop();
@@ -46,30 +47,55 @@ async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
-    case undefined:
     case 'help':
-    case '--help':
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return 0;
+    case undefined:
+      if (argv.includes('--help') || argv.includes('-h')) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      }
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
     default:
       process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
       return 2;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exit(code);
-  },
-  (error: unknown) => {
-    // A user's mistake gets one clear message, never a stack trace.
-    process.stderr.write(`lead-dispatch: ${describeStartupError(error)}\n`);
-    process.exit(1);
-  },
-);
+/** Reads the environment and dispatch.yml, reporting the problems of both at once. */
+function readStartupInputs(): { env: Env; config: DispatchConfig } {
+  const problems: string[] = [];
+  let env: Env | undefined;
+  let config: DispatchConfig | undefined;
+  try {
+    env = readEnv();
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    const hint = existsSync('.env')
+      ? ''
+      : '\n  (no .env in this folder: cp .env.example .env, then fill it in)';
+    problems.push(`environment problem:\n  ${error.problems.join('\n  ')}${hint}`);
+  }
+  try {
+    config = loadDispatchConfig(env?.DISPATCH_CONFIG ?? (process.env.DISPATCH_CONFIG || './dispatch.yml'));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error.message);
+  }
+  if (!env || !config) throw new StartupError(problems);
+  return { env, config };
+}
+
+class StartupError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
 
 /** A user's mistake (environment, config, a path, a port) in one line; only our own bugs get a stack. */
 function describeStartupError(error: unknown): string {
+  if (error instanceof StartupError) return error.problems.join('\nlead-dispatch: ');
   if (error instanceof EnvError) return `environment problem:\n  ${error.problems.join('\n  ')}`;
   if (error instanceof ConfigError) return error.message;
   if (!(error instanceof Error)) return String(error);
@@ -83,3 +109,14 @@ function describeStartupError(error: unknown): string {
   }
   return error.stack ?? error.message;
 }
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    // A user's mistake gets one clear message, never a stack trace.
+    process.stderr.write(`lead-dispatch: ${describeStartupError(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -44,7 +44,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   syncAgents(db, config, clock.now());
   const ctx: DispatchContext = { db, config, clock, log };
 
-  const delivery = new Delivery(ctx, createWebClient(env));
+  const delivery = new Delivery(ctx, createWebClient(env, log));
   const sweeper = new Sweeper(ctx, delivery);
   const afterReceive = (taskId: number) => {
     try {

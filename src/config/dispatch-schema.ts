@@ -92,7 +92,9 @@ const fallbackStep = z.union(
     z.strictObject({ rest_of_pool: z.literal(true) }),
     z.strictObject({ escalate: z.literal(true) }),
   ],
-  { error: 'expected one of { role: isa }, { agent: U… }, { rest_of_pool: true } or { escalate: true }' },
+  {
+    error: `expected { role: … } with one of ${ROLES.join(', ')}; or { agent: U… }, { rest_of_pool: true }, { escalate: true }`,
+  },
 );
 
 const notifyTarget = z.union(

@@ -27,7 +27,11 @@ const envSchema = z.object({
   DISPATCH_CONFIG: z.string().min(1, 'must be a file path').default('./dispatch.yml'),
   INTAKE_TOKEN: z
     .string({ error: 'is required: the shared secret senders put in Authorization: Bearer …' })
-    .min(16, 'must be at least 16 characters (use `openssl rand -hex 24`)'),
+    .min(16, 'must be at least 16 characters (use `openssl rand -hex 24`)')
+    .refine(
+      (v) => !/^change-?me/i.test(v),
+      'is still the placeholder from .env.example; use `openssl rand -hex 24`',
+    ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -17,9 +17,9 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    const lines = problems.map(
-      (p) => `  ${file}:${p.line}:${p.column}  ${p.path ? `${p.path}: ` : ''}${p.message}`,
-    );
+    // A problem with the file itself (missing, a folder) has no line to point at.
+    const where = (p: ConfigProblem) => (p.line > 0 ? `${file}:${p.line}:${p.column}` : file);
+    const lines = problems.map((p) => `  ${where(p)}  ${p.path ? `${p.path}: ` : ''}${p.message}`);
     super(`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines.join('\n')}`);
     this.name = 'ConfigError';
   }
@@ -30,10 +30,13 @@ export function loadDispatchConfig(file: string): DispatchConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'file not found (start from dispatch.example.yml: cp dispatch.example.yml dispatch.yml)'
-        : String(error);
+      code === 'ENOENT'
+        ? 'file not found (start from the example: cp dispatch.example.yml dispatch.yml)'
+        : code === 'EISDIR'
+          ? 'is a folder; give the path of a dispatch.yml file'
+          : `cannot be read (${code ?? String(error)})`;
     throw new ConfigError(file, [{ path: '', line: 0, column: 0, message: reason }]);
   }
   return parseDispatchConfig(text, file);
@@ -43,9 +46,11 @@ export function parseDispatchConfig(text: string, file = 'dispatch.yml'): Dispat
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
+    // One syntax slip often cascades into several reports of the same kind; the first says it best.
+    const distinct = doc.errors.filter((e, i) => doc.errors.findIndex((o) => o.code === e.code) === i);
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({
+      distinct.map((e) => ({
         path: '',
         line: e.linePos?.[0].line ?? 0,
         column: e.linePos?.[0].col ?? 0,

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { normalizeSource } from '../core/classify.js';
 import { tasks } from '../db/schema.js';
 import type { LeadInput } from '../intake/lead-schema.js';
-import type { DispatchContext } from './context.js';
+import type { DispatchContext, Tx } from './context.js';
 import { recordEvent } from './events.js';
 
 export type ReceiveResult = { id: number; duplicate: false } | { id: number; duplicate: true };
@@ -16,6 +16,16 @@ export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResul
   const now = ctx.clock.now();
   const source = normalizeSource(lead.source);
   return ctx.db.transaction((tx) => {
+    const existing = () =>
+      tx
+        .select({ id: tasks.id })
+        .from(tasks)
+        .where(and(eq(tasks.source, source), eq(tasks.externalId, lead.externalId)))
+        .get();
+    // Look first, so a repeat does not burn an id (AUTOINCREMENT would skip #2 on a conflict);
+    // the unique index still decides if another process inserts in between.
+    const seen = existing();
+    if (seen) return duplicate(tx, seen.id);
     const inserted = tx
       .insert(tasks)
       .values({
@@ -46,18 +56,18 @@ export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResul
       recordEvent(tx, { taskId: inserted.id, kind: 'received', at: now, detail: { source } });
       return { id: inserted.id, duplicate: false };
     }
-    const existing = tx
-      .select({ id: tasks.id })
-      .from(tasks)
-      .where(and(eq(tasks.source, source), eq(tasks.externalId, lead.externalId)))
-      .get();
-    if (!existing) throw new Error('a conflicting task vanished inside its own transaction');
+    const raced = existing();
+    if (!raced) throw new Error('a conflicting task vanished inside its own transaction');
+    return duplicate(tx, raced.id);
+  });
+
+  function duplicate(tx: Tx, id: number): ReceiveResult {
     recordEvent(tx, {
-      taskId: existing.id,
+      taskId: id,
       kind: 'duplicate',
       at: now,
       detail: { source, externalId: lead.externalId },
     });
-    return { id: existing.id, duplicate: true };
-  });
+    return { id, duplicate: true };
+  }
 }

@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import { WebClient, type WebClientOptions, LogLevel as WebLogLevel } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Env } from '../config/env.js';
 import { type Route, RouteServer } from '../http/route-server.js';
 import type { Logger } from '../log.js';
 import * as actions from './actions/index.js';
+import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 
 export interface SlackRuntimeOptions {
@@ -32,6 +33,7 @@ export interface SlackRuntime {
 export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
   const { env, log, routes, host } = options;
   const logLevel = env.LOG_LEVEL === 'debug' ? LogLevel.DEBUG : LogLevel.WARN;
+  const logger = boltLogger(log, logLevel);
   const common = {
     token: env.SLACK_BOT_TOKEN,
     deferInitialization: true,
@@ -58,6 +60,7 @@ export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
 
   const receiver = new SocketModeReceiver({
     appToken: env.SLACK_APP_TOKEN,
+    logger,
     logLevel,
     // The socket client makes its own Web API call (apps.connections.open).
     installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } },
@@ -104,8 +107,11 @@ function webClientOptions(env: Env): WebClientOptions {
 }
 
 /** The client delivery posts with: the same settings as the Bolt app's own. */
-export function createWebClient(env: Env): WebClient {
-  return new WebClient(env.SLACK_BOT_TOKEN, { ...webClientOptions(env), logLevel: WebLogLevel.WARN });
+export function createWebClient(env: Env, log: Logger): WebClient {
+  return new WebClient(env.SLACK_BOT_TOKEN, {
+    ...webClientOptions(env),
+    logger: boltLogger(log, LogLevel.WARN),
+  });
 }
 
 export function registerListeners(app: App, deps: SlackDeps): void {

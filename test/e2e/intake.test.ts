@@ -47,6 +47,12 @@ describe('POST /leads', () => {
       query(h.dbPath, "select kind from events where task_id = ? and kind = 'duplicate'", first.id),
     ).toHaveLength(1);
     h.double.assertNothingUnexpected();
+
+    const next = (await (await h.postLead(zillowLead({ address: { zip: '78745' } }))).json()) as {
+      id: number;
+    };
+    expect(next.id).toBe(first.id + 1); // a repeat burns no id: agents see #1, #2, not #1, #3
+    await h.double.waitForPost({ to: 'U0MARCO01' });
   });
 
   it('answers 401 without the bearer token or with a wrong one', async () => {

@@ -21,7 +21,8 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
     const dm = await h.double.waitForPost({ to: DANA });
     expect(dm.channel).toMatch(/^D/);
     const text = h.double.allText(dm);
-    expect(text).toContain(`Buyer lead from zillow · #${id}`);
+    expect(text).toContain(`Buyer lead from Zillow · #${id}`);
+    expect(dm.text).toMatch(/^New buyer lead from Zillow: Jane Buyer — claim by 10:45 AM CST/);
     expect(text).toContain('Jane Buyer');
     expect(text).toContain('<tel:+15125550142|(512) 555-0142>');
     expect(text).toContain('<mailto:jane.buyer@example.com|jane.buyer@example.com>');

@@ -33,12 +33,12 @@ export function renderEscalationMessage(view: EscalationView): RenderedMessage {
             return `• ${escapeText(agent.name)} — ${OUTCOME[offer.status]} after ${had}`;
           })
           .join('\n');
+  const reason: KnownBlock = {
+    type: 'section',
+    text: { type: 'mrkdwn', text: `🚨 *Needs a leader.* ${flag}${escapeText(task.reviewReason ?? '')}` },
+  };
   const blocks: KnownBlock[] = [
-    {
-      type: 'section',
-      text: { type: 'mrkdwn', text: `🚨 *Needs a leader.* ${flag}${escapeText(task.reviewReason ?? '')}` },
-    },
-    ...taskSummaryBlocks(task),
+    ...taskSummaryBlocks(task, reason),
     { type: 'section', text: { type: 'mrkdwn', text: `*Tried*\n${tried}` } },
     {
       type: 'context',

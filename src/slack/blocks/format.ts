@@ -69,6 +69,23 @@ export function elapsed(from: Date, to: Date): string {
   return formatDuration((to.getTime() - from.getTime()) / 1000);
 }
 
+/** Sources are stored lower-case for matching; people read the brand. */
+const SOURCE_LABELS: Record<string, string> = {
+  zillow: 'Zillow',
+  'realtor.com': 'Realtor.com',
+  realtor_com: 'Realtor.com',
+  idx_form: 'IDX form',
+  web_form: 'web form',
+  facebook_ads: 'Facebook Ads',
+  google_ads: 'Google Ads',
+  past_client: 'past client',
+  agent_referral: 'agent referral',
+};
+
+export function sourceLabel(source: string): string {
+  return SOURCE_LABELS[source] ?? source.replace(/_/g, ' ');
+}
+
 export function humanType(type: string): string {
   const words = type.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);

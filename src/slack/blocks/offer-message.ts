@@ -95,7 +95,8 @@ function notificationText(view: OfferView): string {
   const { task, offer, zone, now } = view;
   // The notification text is mrkdwn too: a lead named "<!here>" must not ping anyone.
   const what = escapeText(`${headline(task)}: ${contactName(task)}`);
-  if (offer.status === 'live') return `New ${what} — claim by ${dayAndTime(offer.deadline, zone, now)}`;
+  if (offer.status === 'live')
+    return `New ${lowerFirst(what)} — claim by ${dayAndTime(offer.deadline, zone, now)}`;
   return `${what} — ${offer.status}`;
 }
 
@@ -105,4 +106,8 @@ function section(text: string): KnownBlock {
 
 function context(text: string): KnownBlock {
   return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }

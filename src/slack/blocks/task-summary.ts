@@ -1,15 +1,15 @@
 import type { KnownBlock } from '@slack/types';
 import type { TaskRow } from '../../db/schema.js';
-import { clip, emailLink, escapeText, humanType, money, phoneLink } from './format.js';
+import { clip, emailLink, escapeText, humanType, money, phoneLink, sourceLabel } from './format.js';
 
 export function contactName(task: TaskRow): string {
   const name = [task.firstName, task.lastName].filter(Boolean).join(' ').trim();
   return name || 'Unnamed contact';
 }
 
-/** "Buyer lead from zillow" — the one-line headline used in notifications and fallbacks. */
+/** "Buyer lead from Zillow" — the one-line headline used in headers and notifications. */
 export function headline(task: TaskRow): string {
-  return `${humanType(task.type || 'task')} from ${task.source}`;
+  return `${humanType(task.type || 'task')} from ${sourceLabel(task.source)}`;
 }
 
 export function area(task: TaskRow): string | undefined {
@@ -22,7 +22,7 @@ const FIELD_MAX = 1900;
 const SECTION_MAX = 2900;
 
 /** The lead's details: who, how to reach them, where, how much, and what they said. */
-export function taskSummaryBlocks(task: TaskRow): KnownBlock[] {
+export function taskSummaryBlocks(task: TaskRow, lead?: KnownBlock): KnownBlock[] {
   const fields: string[] = [`*Contact*\n${clip(escapeText(contactName(task)), FIELD_MAX)}`];
   if (task.phone) fields.push(`*Phone*\n${phoneLink(task.phone)}`);
   if (task.email) fields.push(`*Email*\n${emailLink(task.email)}`);
@@ -32,6 +32,7 @@ export function taskSummaryBlocks(task: TaskRow): KnownBlock[] {
   if (task.referringAgent) fields.push(`*Referred by*\n${clip(escapeText(task.referringAgent), FIELD_MAX)}`);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `${headline(task)} · #${task.id}`.slice(0, 150) } },
+    ...(lead ? [lead] : []),
     { type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) },
   ];
   if (task.message) {
