@@ -2,6 +2,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { issueText } from '../config/issue-text.js';
 
+const MAX_PRICE = 1_000_000_000;
+const MAX_DEPTH = 10;
+
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const zip = z
   .union([z.string(), z.number()])
@@ -26,15 +29,15 @@ const phone = z
 
 const price = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const n = typeof v === 'number' ? v : Number(v.replace(/[$,\s]/g, ''));
-  if (!Number.isFinite(n) || n <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'must be a positive amount in dollars, such as 450000' });
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_PRICE) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a positive amount in dollars up to $1 billion, such as 450000',
+    });
     return z.NEVER;
   }
   return Math.round(n);
 });
-
-const MAX_PRICE = 1_000_000_000;
-const MAX_DEPTH = 10;
 
 /** How deeply a parsed JSON value nests, counted without recursion so hostile input cannot blow the stack. */
 function depthOf(value: unknown): number {

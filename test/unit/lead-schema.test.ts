@@ -98,9 +98,9 @@ describe('validateLead', () => {
     expect(accepted({ price }).price).toBe(dollars);
   });
 
-  it.each(['', 'lots', '$-5', 0, -100])('rejects the price %j', (price) => {
+  it.each(['', 'lots', '$-5', 0, -100, 1e20, '$2,000,000,000'])('rejects the price %j', (price) => {
     expect(rejected({ ...minimal, price })).toEqual([
-      { path: 'price', message: 'must be a positive amount in dollars, such as 450000' },
+      { path: 'price', message: 'must be a positive amount in dollars up to $1 billion, such as 450000' },
     ]);
   });
 
