@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readEnv } from '../../src/config/env.js';
+import { type Env, readEnv } from '../../src/config/env.js';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
 import { silentLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/main.js';
@@ -23,6 +23,16 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
   let dbPath: string;
   let baseUrl: string;
 
+  const boot = (env: Env) =>
+    startServer({
+      env,
+      config: loadDispatchConfig(EXAMPLE_CONFIG),
+      clock,
+      log: silentLogger,
+      schedule: false,
+      host: '127.0.0.1',
+    });
+
   beforeEach(async () => {
     double = await SlackDouble.start({ channels: [LEADERS] });
     dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-socket-'));
@@ -37,14 +47,7 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
       INTAKE_TOKEN,
     });
     expect(env.SLACK_SIGNING_SECRET).toBeUndefined();
-    server = await startServer({
-      env,
-      config: loadDispatchConfig(EXAMPLE_CONFIG),
-      clock,
-      log: silentLogger,
-      schedule: false,
-      host: '127.0.0.1',
-    });
+    server = await boot(env);
     baseUrl = `http://127.0.0.1:${server.port}`;
   });
 
@@ -138,14 +141,7 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
       DATABASE_PATH: join(dir, 'second.db'),
       INTAKE_TOKEN,
     });
-    const second = startServer({
-      env,
-      config: loadDispatchConfig(EXAMPLE_CONFIG),
-      clock,
-      log: silentLogger,
-      schedule: false,
-      host: '127.0.0.1',
-    });
+    const second = boot(env);
     await expect(second).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 });
