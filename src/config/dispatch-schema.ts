@@ -138,6 +138,8 @@ const rule = z.strictObject({
   match,
   assign,
   sla: sla.optional(),
+  /** The owner must mark the lead contacted this long after claiming it; reminded once, then escalated. */
+  contact_sla: duration.optional(),
   fallback: z.array(fallbackStep).default([]),
   notify: z.array(notifyTarget).default([]),
 });
@@ -154,6 +156,8 @@ export const dispatchConfigSchema = z
         end: '17:00',
       }),
       default_sla: duration.default(900),
+      /** How often an escalation nobody has acted on is announced again, as a threaded reply. */
+      escalation_reminder: duration.default(900),
     }),
     types: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case')).default([]),
     sources: z.record(z.string(), z.string()).default({}),

@@ -54,21 +54,17 @@ export const tasks = sqliteTable(
     liveOfferId: integer('live_offer_id'),
     ownerId: text('owner_id').references(() => agents.id),
     claimedAt: ms('claimed_at'),
+    /** Flagged for a person: no rule matched, it could not be classified, or its rule says so. */
     manualReview: integer('manual_review', { mode: 'boolean' }).notNull().default(false),
-    reviewReason: text('review_reason'),
-    escalatedAt: ms('escalated_at'),
-    escalationChannel: text('escalation_channel'),
-    escalationTs: text('escalation_ts'),
-    escalationVersion: integer('escalation_version').notNull().default(0),
-    escalationRenderedVersion: integer('escalation_rendered_version').notNull().default(0),
-    escalationRetryAt: ms('escalation_retry_at'),
-    escalationAttempts: integer('escalation_attempts').notNull().default(0),
+    // The no-contact timer: the SLA is frozen from the rule at routing time.
+    contactSlaSeconds: integer('contact_sla_seconds'),
+    contactDueAt: ms('contact_due_at'),
+    contactRemindedAt: ms('contact_reminded_at'),
+    contactedAt: ms('contacted_at'),
   },
   (t) => [
     uniqueIndex('tasks_source_external_id').on(t.source, t.externalId),
     index('tasks_status').on(t.status),
-    // Only the few escalations whose post is behind their row are indexed: the delivery scan stays small.
-    index('tasks_escalation_pending').on(t.id).where(sql`escalation_rendered_version < escalation_version`),
   ],
 );
 
@@ -133,6 +129,63 @@ export const roundRobin = sqliteTable(
   (t) => [primaryKey({ columns: [t.ruleName, t.agentId] })],
 );
 
+/**
+ * One post in the leaders' channel, from the moment a task needs a person until a leader acts.
+ * A task escalated again later gets a new row and a new post; the old one keeps saying who did what.
+ */
+export const escalations = sqliteTable(
+  'escalations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    reason: text('reason').notNull(),
+    createdAt: ms('created_at').notNull(),
+    channel: text('channel'),
+    ts: text('ts'),
+    version: integer('version').notNull().default(1),
+    renderedVersion: integer('rendered_version').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    retryAt: ms('retry_at'),
+    /** When the leaders were last told: the post, then each threaded reminder. */
+    announcedAt: ms('announced_at'),
+    resolvedAt: ms('resolved_at'),
+    resolvedBy: text('resolved_by'),
+    resolution: text('resolution', { enum: ['assigned', 'taken', 'returned'] }),
+    assignee: text('assignee'),
+  },
+  (t) => [
+    uniqueIndex('escalations_one_open_per_task').on(t.taskId).where(sql`resolved_at is null`),
+    // Only the few rows whose post is behind are indexed, so the delivery scan stays small.
+    index('escalations_pending_render').on(t.id).where(sql`rendered_version < version`),
+  ],
+);
+
+/**
+ * One-off messages (threaded re-announcements, contact reminders): an outbox, so a crash or a
+ * Slack outage delays them and never loses them. Their text is rendered from rows when sent.
+ */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    kind: text('kind', { enum: ['escalation_reminder', 'contact_reminder'] }).notNull(),
+    /** A user id (DM) or a channel id. */
+    recipient: text('recipient').notNull(),
+    threadTs: text('thread_ts'),
+    createdAt: ms('created_at').notNull(),
+    sentAt: ms('sent_at'),
+    ts: text('ts'),
+    attempts: integer('attempts').notNull().default(0),
+    retryAt: ms('retry_at'),
+  },
+  (t) => [index('notifications_pending').on(t.id).where(sql`sent_at is null`)],
+);
+
 export const heartbeats = sqliteTable('heartbeats', {
   name: text('name').primaryKey(),
   at: ms('at').notNull(),
@@ -143,3 +196,5 @@ export type TaskRow = typeof tasks.$inferSelect;
 export type OfferRow = typeof offers.$inferSelect;
 export type AgentRow = typeof agents.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
+export type EscalationRow = typeof escalations.$inferSelect;

@@ -1,41 +1,37 @@
-import { and, eq, inArray, sql as raw } from 'drizzle-orm';
-import { tasks } from '../db/schema.js';
+import { and, eq, inArray } from 'drizzle-orm';
+import { escalations, type TaskRow, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
 import { recordEvent } from './events.js';
 
 /**
- * Hands the task to the leaders' channel. Guarded on the states it may come from, so a
- * task is escalated once however many paths reach this point at the same time.
+ * Hands the task to the leaders' channel: a new escalation row, which delivery posts. Guarded on
+ * the states it may come from, so a task is escalated once however many paths reach this point.
  */
 export function escalateTask(
   sql: Sql,
-  args: {
-    taskId: number;
-    reason: string;
-    manualReview: boolean;
-    now: Date;
-    from: Array<'received' | 'offered'>;
-  },
+  args: { taskId: number; reason: string; manualReview: boolean; now: Date; from: TaskRow['status'][] },
 ): boolean {
   const changed = sql
     .update(tasks)
     .set({
       status: 'escalated',
       liveOfferId: null,
-      manualReview: args.manualReview,
-      reviewReason: args.reason,
-      escalatedAt: args.now,
-      escalationVersion: raw`${tasks.escalationVersion} + 1`,
+      contactDueAt: null,
+      ...(args.manualReview ? { manualReview: true } : {}),
     })
     .where(and(eq(tasks.id, args.taskId), inArray(tasks.status, args.from)))
     .run().changes;
-  if (changed === 1) {
-    recordEvent(sql, {
-      taskId: args.taskId,
-      kind: 'escalated',
-      at: args.now,
-      detail: { reason: args.reason, manualReview: args.manualReview },
-    });
-  }
-  return changed === 1;
+  if (changed !== 1) return false;
+  const escalation = sql
+    .insert(escalations)
+    .values({ taskId: args.taskId, reason: args.reason, createdAt: args.now })
+    .returning({ id: escalations.id })
+    .get();
+  recordEvent(sql, {
+    taskId: args.taskId,
+    kind: 'escalated',
+    at: args.now,
+    detail: { reason: args.reason, manualReview: args.manualReview, escalationId: escalation.id },
+  });
+  return true;
 }

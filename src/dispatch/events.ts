@@ -11,7 +11,15 @@ export type EventKind =
   | 'claimed'
   | 'passed'
   | 'delivery_failed'
-  | 'escalated';
+  | 'expired'
+  | 'pass_reason'
+  | 'escalated'
+  | 'reannounced'
+  | 'assigned'
+  | 'taken'
+  | 'returned'
+  | 'contact_reminded'
+  | 'contacted';
 
 export const SYSTEM = 'system';
 

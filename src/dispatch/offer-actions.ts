@@ -1,5 +1,5 @@
-import { and, eq, sql as raw } from 'drizzle-orm';
-import { agents, type OfferRow, offers, type TaskRow, tasks } from '../db/schema.js';
+import { and, eq, isNull, lte, sql as raw } from 'drizzle-orm';
+import { agents, escalations, type OfferRow, offers, type TaskRow, tasks } from '../db/schema.js';
 import type { DispatchContext, Sql } from './context.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
@@ -26,7 +26,13 @@ export function claimOffer(ctx: DispatchContext, offerId: number, userId: string
     if (!offer) return { ok: false, stale: explainStale(tx, offerId, userId) };
     const owned = tx
       .update(tasks)
-      .set({ status: 'claimed', ownerId: userId, claimedAt: now, liveOfferId: null })
+      .set({
+        status: 'claimed',
+        ownerId: userId,
+        claimedAt: now,
+        liveOfferId: null,
+        contactDueAt: contactDue(now),
+      })
       .where(and(eq(tasks.id, offer.taskId), eq(tasks.status, 'offered'), eq(tasks.liveOfferId, offerId)))
       .run().changes;
     if (owned !== 1) throw new Error(`task ${offer.taskId} did not hold live offer ${offerId}`);
@@ -34,6 +40,10 @@ export function claimOffer(ctx: DispatchContext, offerId: number, userId: string
     return { ok: true, taskId: offer.taskId, offerId };
   });
 }
+
+/** The no-contact timer starts at the claim, from the SLA frozen on the task. */
+export const contactDue = (now: Date) =>
+  raw`case when ${tasks.contactSlaSeconds} is null then null else ${now.getTime()} + ${tasks.contactSlaSeconds} * 1000 end`;
 
 /** The assignee passes: the next candidate is offered in the same transaction. */
 export function passOffer(
@@ -98,7 +108,75 @@ function endLiveOffer(
     .get();
 }
 
-function moveOn(sql: Sql, ctx: DispatchContext, offer: OfferRow, now: Date, exhausted: string): void {
+/** The offers whose deadline passed: each one ends and moves down its chain, or escalates. */
+export function expireDueOffers(ctx: DispatchContext): number {
+  const now = ctx.clock.now();
+  const due = ctx.db
+    .select({ id: offers.id })
+    .from(offers)
+    .where(and(eq(offers.status, 'live'), lte(offers.deadline, now)))
+    .all();
+  let expired = 0;
+  for (const { id } of due) {
+    ctx.db.transaction((tx) => {
+      // Guarded on live and past due: a claim that won the race leaves nothing to expire.
+      const offer = tx
+        .update(offers)
+        .set({ status: 'expired', resolvedAt: now, version: raw`${offers.version} + 1` })
+        .where(and(eq(offers.id, id), eq(offers.status, 'live'), lte(offers.deadline, now)))
+        .returning()
+        .get();
+      if (!offer) return;
+      expired++;
+      recordEvent(tx, {
+        taskId: offer.taskId,
+        offerId: id,
+        kind: 'expired',
+        at: now,
+        detail: { agentId: offer.agentId },
+      });
+      moveOn(tx, ctx, offer, now, 'nobody in its chain claimed it in time');
+    });
+  }
+  return expired;
+}
+
+/** After a pass, the agent may say why (wrong area, price point, conflict): kept for the misassignment report. */
+export function recordPassReason(
+  ctx: DispatchContext,
+  offerId: number,
+  userId: string,
+  reason: string,
+): boolean {
+  const now = ctx.clock.now();
+  return ctx.db.transaction((tx) => {
+    const offer = tx
+      .update(offers)
+      .set({ passReason: reason, version: raw`${offers.version} + 1` })
+      .where(
+        and(
+          eq(offers.id, offerId),
+          eq(offers.status, 'passed'),
+          eq(offers.agentId, userId),
+          isNull(offers.passReason),
+        ),
+      )
+      .returning()
+      .get();
+    if (!offer) return false;
+    recordEvent(tx, {
+      taskId: offer.taskId,
+      offerId,
+      kind: 'pass_reason',
+      actor: userId,
+      at: now,
+      detail: { reason },
+    });
+    return true;
+  });
+}
+
+export function moveOn(sql: Sql, ctx: DispatchContext, offer: OfferRow, now: Date, exhausted: string): void {
   const task = sql.select().from(tasks).where(eq(tasks.id, offer.taskId)).get();
   if (!task) throw new Error(`offer ${offer.id} has no task`);
   sql
@@ -131,7 +209,14 @@ function explainOfferState(sql: Sql, offer: OfferRow, task: TaskRow, userId: str
   }
   if (offer.status === 'passed') return { kind: 'passed', at, byYou: true };
   if (offer.status === 'expired') return { kind: 'expired', at };
-  if (task.status === 'escalated') return { kind: 'escalated', at: task.escalatedAt ?? at };
+  if (task.status === 'escalated') {
+    const open = sql
+      .select({ at: escalations.createdAt })
+      .from(escalations)
+      .where(and(eq(escalations.taskId, task.id), isNull(escalations.resolvedAt)))
+      .get();
+    return { kind: 'escalated', at: open?.at ?? at };
+  }
   return { kind: 'moved_on', at };
 }
 

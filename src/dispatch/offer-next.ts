@@ -1,11 +1,14 @@
-import { and, eq, sql as raw } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
+import type { ChainEntry } from '../core/route.js';
 import { offerDeadline } from '../core/sla.js';
 import { offers, type TaskRow, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { loadRoster } from './roster.js';
+
+type TaskStatus = TaskRow['status'];
 
 /**
  * Offers the task to the first available candidate at or after `position` in its frozen chain,
@@ -36,33 +39,7 @@ export function offerNext(
       });
       continue;
     }
-    const sla = task.sla ?? { kind: 'duration', seconds: config.team.default_sla, clock: 'always' };
-    const offer = sql
-      .insert(offers)
-      .values({
-        taskId: task.id,
-        agentId: entry.agentId,
-        position: i,
-        status: 'live',
-        reason: entry.reason,
-        offeredAt: now,
-        deadline: offerDeadline(sla, now, config.team.business_hours, config.team.timezone),
-      })
-      .returning({ id: offers.id })
-      .get();
-    const moved = sql
-      .update(tasks)
-      .set({ status: 'offered', liveOfferId: offer.id })
-      .where(and(eq(tasks.id, task.id), raw`${tasks.status} in ('received', 'offered')`))
-      .run().changes;
-    if (moved !== 1) throw new Error(`task ${task.id} left the dispatch states while being offered`);
-    recordEvent(sql, {
-      taskId: task.id,
-      offerId: offer.id,
-      kind: 'offered',
-      at: now,
-      detail: { agentId: entry.agentId, position: i, reason: entry.reason },
-    });
+    createOffer(sql, config, task, entry, i, now, ['received', 'offered']);
     return;
   }
   escalateTask(sql, {
@@ -72,4 +49,44 @@ export function offerNext(
     now,
     from: ['received', 'offered'],
   });
+}
+
+/** One live offer with its deadline, moving the task (guarded on `from`) to `offered`. */
+export function createOffer(
+  sql: Sql,
+  config: DispatchConfig,
+  task: TaskRow,
+  entry: ChainEntry,
+  position: number,
+  now: Date,
+  from: TaskStatus[],
+): number {
+  const sla = task.sla ?? { kind: 'duration', seconds: config.team.default_sla, clock: 'always' };
+  const offer = sql
+    .insert(offers)
+    .values({
+      taskId: task.id,
+      agentId: entry.agentId,
+      position,
+      status: 'live',
+      reason: entry.reason,
+      offeredAt: now,
+      deadline: offerDeadline(sla, now, config.team.business_hours, config.team.timezone),
+    })
+    .returning({ id: offers.id })
+    .get();
+  const moved = sql
+    .update(tasks)
+    .set({ status: 'offered', liveOfferId: offer.id })
+    .where(and(eq(tasks.id, task.id), inArray(tasks.status, from)))
+    .run().changes;
+  if (moved !== 1) throw new Error(`task ${task.id} left the dispatch states while being offered`);
+  recordEvent(sql, {
+    taskId: task.id,
+    offerId: offer.id,
+    kind: 'offered',
+    at: now,
+    detail: { agentId: entry.agentId, position, reason: entry.reason },
+  });
+  return offer.id;
 }

@@ -13,66 +13,75 @@ import { loadRoster } from './roster.js';
  * on `received`, so the intake path and the sweeper can both call it and only one wins.
  */
 export function dispatchTask(ctx: DispatchContext, taskId: number): void {
+  ctx.db.transaction((tx) => routeReceivedTask(tx, ctx, taskId, ctx.clock.now()));
+}
+
+/** The routing step inside a caller's transaction (leaders' "Back to the pool" reuses it). */
+export function routeReceivedTask(tx: Sql, ctx: DispatchContext, taskId: number, now: Date): void {
   const { config } = ctx;
-  const now = ctx.clock.now();
-  ctx.db.transaction((tx) => {
-    const task = tx
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
-      .get();
-    if (!task) return;
-    const classification = classify(
-      { type: task.type || undefined, source: task.source, referringAgent: task.referringAgent ?? undefined },
-      config,
-    );
-    recordEvent(tx, {
-      taskId,
-      kind: 'classified',
-      at: now,
-      detail: { type: classification.type, why: classification.why },
-    });
-    if (classification.type === null) {
-      escalateTask(tx, {
-        taskId,
-        reason: `Could not classify: ${classification.why}`,
-        manualReview: true,
-        now,
-        from: ['received'],
-      });
-      return;
-    }
-    const decision = route({
-      task: { ...task, type: classification.type },
-      config,
-      roster: loadRoster(tx),
-      roundRobinState: (rule) => readRoundRobin(tx, rule),
-      now,
-    });
-    const routed = tx
-      .update(tasks)
-      .set({ type: classification.type, ruleName: decision.rule, chain: decision.chain, sla: decision.sla })
-      .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
-      .returning()
-      .get();
-    if (!routed) return;
-    recordEvent(tx, {
-      taskId,
-      kind: 'routed',
-      at: now,
-      detail: {
-        rule: decision.rule,
-        chain: decision.chain,
-        ...(decision.kind === 'escalate' ? { reason: decision.reason } : {}),
-      },
-    });
-    if (decision.kind === 'escalate') {
-      escalateTask(tx, { taskId, reason: decision.reason, manualReview: true, now, from: ['received'] });
-      return;
-    }
-    if (decision.roundRobin) writeRoundRobin(tx, decision.roundRobin.rule, decision.roundRobin.state);
-    offerNext(tx, config, routed, 0, now, `Rule ${decision.rule}: nobody in its chain is available`);
+  const task = tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
+    .get();
+  if (!task) return;
+  const classification = classify(
+    { type: task.type || undefined, source: task.source, referringAgent: task.referringAgent ?? undefined },
+    config,
+  );
+  recordEvent(tx, {
+    taskId,
+    kind: 'classified',
+    at: now,
+    detail: { type: classification.type, why: classification.why },
   });
+  if (classification.type === null) {
+    escalateTask(tx, {
+      taskId,
+      reason: `Could not classify: ${classification.why}`,
+      manualReview: true,
+      now,
+      from: ['received'],
+    });
+    return;
+  }
+  const decision = route({
+    task: { ...task, type: classification.type },
+    config,
+    roster: loadRoster(tx),
+    roundRobinState: (rule) => readRoundRobin(tx, rule),
+    now,
+  });
+  const contactSla = config.rules.find((r) => r.name === decision.rule)?.contact_sla ?? null;
+  const routed = tx
+    .update(tasks)
+    .set({
+      type: classification.type,
+      ruleName: decision.rule,
+      chain: decision.chain,
+      sla: decision.sla,
+      contactSlaSeconds: contactSla,
+    })
+    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
+    .returning()
+    .get();
+  if (!routed) return;
+  recordEvent(tx, {
+    taskId,
+    kind: 'routed',
+    at: now,
+    detail: {
+      rule: decision.rule,
+      chain: decision.chain,
+      ...(decision.kind === 'escalate' ? { reason: decision.reason } : {}),
+    },
+  });
+  if (decision.kind === 'escalate') {
+    escalateTask(tx, { taskId, reason: decision.reason, manualReview: true, now, from: ['received'] });
+    return;
+  }
+  if (decision.roundRobin) writeRoundRobin(tx, decision.roundRobin.rule, decision.roundRobin.state);
+  offerNext(tx, config, routed, 0, now, `Rule ${decision.rule}: nobody in its chain is available`);
 }
 
 function readRoundRobin(sql: Sql, rule: string): Map<string, number> {

@@ -1,19 +1,25 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, min } from 'drizzle-orm';
 import cron, { type ScheduledTask } from 'node-cron';
-import { heartbeats, tasks } from '../db/schema.js';
+import { heartbeats, offers, tasks } from '../db/schema.js';
+import { runContactTimers } from '../dispatch/contact.js';
 import type { DispatchContext } from '../dispatch/context.js';
+import { expireDueOffers } from '../dispatch/offer-actions.js';
+import { reannounceEscalations } from '../dispatch/reannounce.js';
 import { dispatchTask } from '../dispatch/route-task.js';
 import type { Delivery } from '../slack/delivery.js';
 
 export const SWEEPER = 'sweeper';
 
 /**
- * The reconciler: everything it does is derived from rows, so a restart or a missed tick
- * only delays work. It routes tasks stuck in `received` and re-kicks Slack delivery.
+ * The reconciler (as in GoAlert): everything it does is derived from rows and guarded, so a
+ * restart, a missed tick or two sweepers at once only delay work. Each run routes tasks stuck
+ * in `received`, expires offers past their deadline, runs the no-contact timers, re-announces
+ * escalations nobody acted on, and kicks Slack delivery.
  */
 export class Sweeper {
   private task: ScheduledTask | undefined;
   private running = false;
+  private wakeUp: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -33,6 +39,9 @@ export class Sweeper {
           log.error('routing failed; will retry on the next sweep', { taskId: id, error: String(error) });
         }
       }
+      expireDueOffers(this.ctx);
+      runContactTimers(this.ctx);
+      reannounceEscalations(this.ctx);
       this.delivery.kick();
       const at = clock.now();
       db.insert(heartbeats)
@@ -44,15 +53,37 @@ export class Sweeper {
     }
   }
 
-  /** Every second: a stuck task or a DM waiting out a retry is picked up within a second. */
+  /**
+   * Every second, plus a wake-up at the next offer deadline when it falls between two ticks, so
+   * a lapsed offer moves on within milliseconds. The timer is only a hint: the deadline is a column.
+   */
   start(): void {
-    this.task = cron.schedule('* * * * * *', () => {
-      this.runOnce().catch((error: unknown) => this.ctx.log.error('sweep failed', { error: String(error) }));
-    });
+    this.task = cron.schedule('* * * * * *', () => this.tick());
   }
 
   stop(): void {
     this.task?.stop();
     this.task = undefined;
+    clearTimeout(this.wakeUp);
+  }
+
+  private tick(): void {
+    this.runOnce()
+      .then(() => this.scheduleWakeUp())
+      .catch((error: unknown) => this.ctx.log.error('sweep failed', { error: String(error) }));
+  }
+
+  private scheduleWakeUp(): void {
+    if (!this.task) return;
+    const next = this.ctx.db
+      .select({ at: min(offers.deadline) })
+      .from(offers)
+      .where(and(eq(offers.status, 'live')))
+      .get()?.at;
+    if (!next) return;
+    const wait = next.getTime() - this.ctx.clock.now().getTime();
+    if (wait > 1000) return;
+    clearTimeout(this.wakeUp);
+    this.wakeUp = setTimeout(() => this.tick(), Math.max(0, wait)).unref();
   }
 }

@@ -1,10 +1,12 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { and, eq, isNull, lt, lte, or, sql as raw } from 'drizzle-orm';
 import { classifySlackFailure, retryDelaySeconds, type SlackFailure } from '../core/slack-failure.js';
-import { offers, tasks } from '../db/schema.js';
+import { escalations, notifications, offers, tasks } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { failOfferDelivery } from '../dispatch/offer-actions.js';
-import { renderEscalationMessage } from './blocks/escalation-message.js';
+import { findAgent } from '../dispatch/roster.js';
+import { renderContactReminder } from './blocks/contact-reminder.js';
+import { renderEscalationMessage, renderEscalationReminder } from './blocks/escalation-message.js';
 import { renderOfferMessage } from './blocks/offer-message.js';
 import { loadEscalationView, loadOfferView } from './views-from-rows.js';
 
@@ -82,13 +84,24 @@ export class Delivery {
 
   private dueEscalations(now: Date): number[] {
     return this.ctx.db
-      .select({ id: tasks.id })
-      .from(tasks)
+      .select({ id: escalations.id })
+      .from(escalations)
       .where(
         and(
-          lt(tasks.escalationRenderedVersion, tasks.escalationVersion),
-          or(isNull(tasks.escalationRetryAt), lte(tasks.escalationRetryAt, now)),
+          lt(escalations.renderedVersion, escalations.version),
+          or(isNull(escalations.retryAt), lte(escalations.retryAt, now)),
         ),
+      )
+      .all()
+      .map((r) => r.id);
+  }
+
+  private dueNotifications(now: Date): number[] {
+    return this.ctx.db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(isNull(notifications.sentAt), or(isNull(notifications.retryAt), lte(notifications.retryAt, now))),
       )
       .all()
       .map((r) => r.id);
@@ -110,7 +123,9 @@ export class Delivery {
     }
     const { offer } = view;
     if (offer.renderedVersion >= offer.version) return;
-    if (!offer.dmTs && offer.status !== 'live') return void markRendered(offer.version); // ended before it was shown
+    // An offer that ended before it was ever shown needs no DM; a claimed one (a leader's "Take it") does.
+    if (!offer.dmTs && offer.status !== 'live' && offer.status !== 'claimed')
+      return void markRendered(offer.version);
     const message = renderOfferMessage(view);
     try {
       if (!offer.dmTs) {
@@ -158,39 +173,39 @@ export class Delivery {
     }
   }
 
-  private async deliverEscalation(taskId: number): Promise<void> {
+  private async deliverEscalation(escalationId: number): Promise<void> {
     const { db, config, clock, log } = this.ctx;
-    const view = loadEscalationView(db, config, taskId, clock.now());
-    if (!view || view.task.escalationRenderedVersion >= view.task.escalationVersion) return;
-    const { task } = view;
+    const view = loadEscalationView(db, config, escalationId, clock.now());
+    if (!view || view.escalation.renderedVersion >= view.escalation.version) return;
+    const { escalation } = view;
     const message = renderEscalationMessage(view);
     const markRendered = () =>
       db
-        .update(tasks)
+        .update(escalations)
         .set({
-          escalationRenderedVersion: raw`max(${tasks.escalationRenderedVersion}, ${task.escalationVersion})`,
-          escalationRetryAt: null,
-          escalationAttempts: 0,
+          renderedVersion: raw`max(${escalations.renderedVersion}, ${escalation.version})`,
+          retryAt: null,
+          attempts: 0,
         })
-        .where(eq(tasks.id, taskId))
+        .where(eq(escalations.id, escalationId))
         .run();
     try {
-      if (!task.escalationTs) {
+      if (!escalation.ts) {
         const channel = config.team.leaders_channel;
         const posted = await this.client.chat.postMessage({
           channel,
           text: message.text,
           blocks: message.blocks,
         });
-        db.update(tasks)
-          .set({ escalationChannel: posted.channel ?? channel, escalationTs: posted.ts ?? null })
-          .where(and(eq(tasks.id, taskId), isNull(tasks.escalationTs)))
+        db.update(escalations)
+          .set({ channel: posted.channel ?? channel, ts: posted.ts ?? null, announcedAt: clock.now() })
+          .where(and(eq(escalations.id, escalationId), isNull(escalations.ts)))
           .run();
-        log.info('task escalated to leaders', { taskId });
-      } else if (task.escalationChannel) {
+        log.info('task escalated to leaders', { taskId: escalation.taskId, escalationId });
+      } else if (escalation.channel) {
         await this.client.chat.update({
-          channel: task.escalationChannel,
-          ts: task.escalationTs,
+          channel: escalation.channel,
+          ts: escalation.ts,
           text: message.text,
           blocks: message.blocks,
         });
@@ -203,23 +218,70 @@ export class Delivery {
       const failure = classifySlackFailure(code);
       if (failure === 'gone') {
         // Someone deleted the leaders' post: post it again rather than leave the task unseen.
-        log.warn('escalation message is gone; posting it again', { taskId });
-        db.update(tasks)
-          .set({ escalationTs: null, escalationChannel: null })
-          .where(eq(tasks.id, taskId))
-          .run();
+        log.warn('escalation message is gone; posting it again', { escalationId });
+        db.update(escalations).set({ ts: null, channel: null }).where(eq(escalations.id, escalationId)).run();
         return;
       }
       if (failure === 'recipient') this.health.leadersChannelError = code ?? 'unreachable';
       this.noteFailure(failure, code, {
-        taskId,
+        escalationId,
         channel: config.team.leaders_channel,
         error: code ?? String(error),
       });
-      const retryAt = this.retryAt(error, task.escalationAttempts);
-      db.update(tasks)
-        .set({ escalationRetryAt: retryAt, escalationAttempts: task.escalationAttempts + 1 })
-        .where(eq(tasks.id, taskId))
+      db.update(escalations)
+        .set({ retryAt: this.retryAt(error, escalation.attempts), attempts: escalation.attempts + 1 })
+        .where(eq(escalations.id, escalationId))
+        .run();
+    }
+  }
+
+  /** Reminders are one-off posts: sent once, retried while Slack is unavailable, given up on if the recipient is gone. */
+  private async deliverNotification(notificationId: number): Promise<void> {
+    const { db, config, clock, log } = this.ctx;
+    const row = db
+      .select({ note: notifications, task: tasks })
+      .from(notifications)
+      .innerJoin(tasks, eq(tasks.id, notifications.taskId))
+      .where(eq(notifications.id, notificationId))
+      .get();
+    if (!row || row.note.sentAt) return;
+    const { note, task } = row;
+    const now = clock.now();
+    const zone = (task.ownerId && findAgent(db, task.ownerId)?.timezone) || config.team.timezone;
+    const message =
+      note.kind === 'contact_reminder'
+        ? renderContactReminder(task, zone, now)
+        : renderEscalationReminder(task, now);
+    try {
+      const posted = await this.client.chat.postMessage({
+        channel: note.recipient,
+        text: message.text,
+        blocks: message.blocks,
+        ...(note.threadTs ? { thread_ts: note.threadTs } : {}),
+      });
+      db.update(notifications)
+        .set({ sentAt: clock.now(), ts: posted.ts ?? null })
+        .where(eq(notifications.id, notificationId))
+        .run();
+    } catch (error) {
+      const code = slackErrorCode(error);
+      const failure = classifySlackFailure(code);
+      if (failure === 'recipient' || failure === 'gone' || failure === 'content') {
+        log.error('reminder could not be sent; giving up on it', {
+          notificationId,
+          taskId: task.id,
+          error: code,
+        });
+        db.update(notifications)
+          .set({ sentAt: clock.now() })
+          .where(eq(notifications.id, notificationId))
+          .run();
+        return;
+      }
+      this.noteFailure(failure, code, { notificationId, taskId: task.id, error: code ?? String(error) });
+      db.update(notifications)
+        .set({ retryAt: this.retryAt(error, note.attempts), attempts: note.attempts + 1 })
+        .where(eq(notifications.id, notificationId))
         .run();
     }
   }

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { agents, offers, tasks } from '../db/schema.js';
+import { agents, escalations, offers, tasks } from '../db/schema.js';
 import type { Sql } from '../dispatch/context.js';
 import type { EscalationView } from './blocks/escalation-message.js';
 import type { OfferView, Successor } from './blocks/offer-message.js';
@@ -43,17 +43,33 @@ function successorOf(sql: Sql, taskId: number, offerId: number, status: string):
 export function loadEscalationView(
   sql: Sql,
   config: DispatchConfig,
-  taskId: number,
+  escalationId: number,
   now: Date,
 ): EscalationView | undefined {
-  const task = sql.select().from(tasks).where(eq(tasks.id, taskId)).get();
-  if (!task) return undefined;
+  const row = sql
+    .select({ escalation: escalations, task: tasks })
+    .from(escalations)
+    .innerJoin(tasks, eq(tasks.id, escalations.taskId))
+    .where(eq(escalations.id, escalationId))
+    .get();
+  if (!row) return undefined;
   const tried = sql
     .select({ offer: offers, agent: agents })
     .from(offers)
     .innerJoin(agents, eq(agents.id, offers.agentId))
-    .where(eq(offers.taskId, taskId))
+    .where(and(eq(offers.taskId, row.task.id), lte(offers.offeredAt, row.escalation.createdAt)))
     .orderBy(asc(offers.id))
     .all();
-  return { task, tried, zone: config.team.timezone, now };
+  return { ...row, tried, names: agentNames(sql), zone: config.team.timezone, now };
+}
+
+/** Display names by Slack id, for the few places that name people other than the reader. */
+export function agentNames(sql: Sql): Record<string, string> {
+  return Object.fromEntries(
+    sql
+      .select({ id: agents.id, name: agents.name })
+      .from(agents)
+      .all()
+      .map((a) => [a.id, a.name]),
+  );
 }

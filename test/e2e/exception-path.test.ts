@@ -26,15 +26,17 @@ describe('the exception path and the end of a chain', () => {
     await h.settle(); // the double has the post; let the app record its ts
     const [task] = query(
       h.dbPath,
-      'select status, manual_review, escalation_channel, escalation_ts from tasks where id = ?',
+      'select t.status, t.manual_review, e.channel, e.ts, e.resolved_at from tasks t join escalations e on e.task_id = t.id where t.id = ?',
       id,
     );
     expect(task).toEqual({
       status: 'escalated',
       manual_review: 1,
-      escalation_channel: LEADERS,
-      escalation_ts: post_.ts,
+      channel: LEADERS,
+      ts: post_.ts,
+      resolved_at: null,
     });
+    expect(h.double.buttons(post_).map((b) => b.text)).toEqual(['Take it', 'Back to the pool', 'Timeline']);
     expect(query(h.dbPath, 'select count(*) as n from offers')).toEqual([{ n: 0 }]);
   });
 
@@ -88,7 +90,7 @@ describe('the exception path and the end of a chain', () => {
     });
     const id = await post(zillowLead());
     const ivys = await h.double.waitForPost({ to: 'U0IVY0001' });
-    expect(h.double.buttons(ivys).map((b) => b.text)).toEqual(['Claim', 'Pass']);
+    expect(h.double.buttons(ivys).map((b) => b.text)).toEqual(['Claim', 'Pass', 'Timeline']);
     const offers = query(h.dbPath, 'select agent_id, status from offers where task_id = ? order by id', id);
     expect(offers).toEqual([
       { agent_id: 'U0DANA001', status: 'failed' },

@@ -31,7 +31,7 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
     expect(text).toContain('&lt;3 bedrooms &amp; a yard&gt;');
     expect(text).toContain('Rule *portal-buyer-lead* chose you: round robin, covers 78701');
     expect(text).toContain('Claim by *10:45 AM CST* (5 min)');
-    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass']);
+    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass', 'Timeline']);
 
     await h.settle(); // the double has the DM; let the app record its channel and ts
     const [task] = rows(h, 'select status, type, rule_name, owner_id from tasks where id = ?', id);
@@ -57,7 +57,7 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
     const update = await h.double.waitForUpdate(dm);
     const text = h.double.allText({ ...dm, blocks: update.blocks });
     expect(text).toContain('Claimed by you at 10:40 AM CST*, 38 s after it arrived.');
-    expect(h.double.buttons(dm)).toEqual([]);
+    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Mark contacted', 'Timeline']);
     const [task] = rows(h, 'select status, owner_id, claimed_at from tasks where id = ?', id);
     expect(task).toMatchObject({ status: 'claimed', owner_id: DANA, claimed_at: h.clock.now().getTime() });
     const claims = rows(h, "select actor from events where task_id = ? and kind = 'claimed'", id);
@@ -125,12 +125,18 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
 
     const second = await h.double.waitForPost({ to: IVY });
     expect(h.double.allText(second)).toContain('Rule *portal-buyer-lead* chose you: backup: ISA.');
-    expect(h.double.buttons(second).map((b) => b.text)).toEqual(['Claim', 'Pass']);
+    expect(h.double.buttons(second).map((b) => b.text)).toEqual(['Claim', 'Pass', 'Timeline']);
     const update = await h.double.waitForUpdate(first);
     expect(h.double.allText({ ...first, blocks: update.blocks })).toContain(
       'You passed at 10:41 AM CST. Offered to Ivy Chen.',
     );
-    expect(h.double.buttons(first)).toEqual([]);
+    expect(h.double.buttons(first).map((b) => b.text)).toEqual([
+      'Wrong area',
+      'Price point',
+      'Conflict',
+      'Other',
+      'Timeline',
+    ]);
     const offers = rows(h, 'select agent_id, status, position from offers where task_id = ? order by id', id);
     expect(offers).toEqual([
       { agent_id: DANA, status: 'passed', position: 0 },

@@ -67,7 +67,7 @@ describe('restarts and health', () => {
       slack: { leadersChannel: string };
     };
     expect(failing.slack.leadersChannel).toBe('failing: channel_not_found');
-    expect(query(h.dbPath, 'select escalation_ts from tasks')).toEqual([{ escalation_ts: null }]);
+    expect(query(h.dbPath, 'select ts from escalations')).toEqual([{ ts: null }]);
 
     h.double.channels.add(LEADERS);
     h.clock.advance('10s');

@@ -88,7 +88,7 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
     const { id } = (await res.json()) as { id: number };
 
     const dm = await double.waitForPost({ to: DANA });
-    expect(double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass']);
+    expect(double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass', 'Timeline']);
     clock.advance('38s');
 
     const ack = await double.socket.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
@@ -101,7 +101,7 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
     expect(double.allText({ ...dm, blocks: update.blocks })).toContain(
       'Claimed by you at 10:40 AM CST*, 38 s after it arrived.',
     );
-    expect(double.buttons(dm)).toEqual([]);
+    expect(double.buttons(dm).map((b) => b.text)).toEqual(['Mark contacted', 'Timeline']);
     const [task] = query(dbPath, 'select status, owner_id from tasks where id = ?', id);
     expect(task).toEqual({ status: 'claimed', owner_id: DANA });
 

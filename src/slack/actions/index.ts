@@ -1,7 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
+import * as escalationButtons from './escalation-buttons.js';
 import * as offerButtons from './offer-buttons.js';
+import * as timeline from './timeline.js';
 
 export function register(app: App, deps: SlackDeps): void {
   offerButtons.register(app, deps);
+  escalationButtons.register(app, deps);
+  timeline.register(app, deps);
 }

@@ -1,29 +1,38 @@
 import type { KnownBlock } from '@slack/types';
-import type { AgentRow, OfferRow, TaskRow } from '../../db/schema.js';
+import type { AgentRow, EscalationRow, OfferRow, TaskRow } from '../../db/schema.js';
+import { button, context, section, timelineButton } from './elements.js';
 import { clockTime, elapsed, escapeText } from './format.js';
 import type { RenderedMessage } from './offer-message.js';
 import { headline, taskSummaryBlocks } from './task-summary.js';
 
+export const ASSIGN_ACTION = 'escalation_assign';
+export const TAKE_ACTION = 'escalation_take';
+export const RETURN_ACTION = 'escalation_return';
+
 export interface EscalationView {
+  escalation: EscalationRow;
   task: TaskRow;
   /** Every offer made for the task, oldest first, with the agent it went to. */
   tried: Array<{ offer: OfferRow; agent: AgentRow }>;
+  /** Display names for the leader who acted and the assignee. */
+  names: Record<string, string>;
   zone: string;
   now: Date;
 }
 
 const OUTCOME: Record<OfferRow['status'], string> = {
   live: 'still deciding',
-  claimed: 'claimed',
+  claimed: 'claimed it',
   passed: 'passed',
   expired: 'let it expire',
   failed: 'could not be reached',
 };
 
-/** The leaders' channel post for a task that needs a person to decide. */
+/** The leaders' channel post: why it needs a person, who was tried, and one-click actions until someone acts. */
 export function renderEscalationMessage(view: EscalationView): RenderedMessage {
-  const { task, zone, now } = view;
+  const { escalation, task, zone, now } = view;
   const flag = task.manualReview ? '🔎 *Manual review.* ' : '';
+  const reason = section(`🚨 *Needs a leader.* ${flag}${escapeText(escalation.reason)}`);
   const tried =
     view.tried.length === 0
       ? 'Nobody was offered it.'
@@ -33,22 +42,54 @@ export function renderEscalationMessage(view: EscalationView): RenderedMessage {
             return `• ${escapeText(agent.name)} — ${OUTCOME[offer.status]} after ${had}`;
           })
           .join('\n');
-  const reason: KnownBlock = {
-    type: 'section',
-    text: { type: 'mrkdwn', text: `🚨 *Needs a leader.* ${flag}${escapeText(task.reviewReason ?? '')}` },
-  };
+  const waited = escalation.resolvedAt ?? now;
   const blocks: KnownBlock[] = [
     ...taskSummaryBlocks(task, reason),
-    { type: 'section', text: { type: 'mrkdwn', text: `*Tried*\n${tried}` } },
+    section(`*Tried*\n${tried}`),
+    context(
+      `Arrived ${clockTime(task.receivedAt, zone)} · waited ${elapsed(task.receivedAt, waited)}${task.ruleName ? ` · rule ${escapeText(task.ruleName)}` : ''}`,
+    ),
+    ...(escalation.resolvedAt ? resolvedBlocks(view) : openActions(view)),
+  ];
+  return { text: escapeText(`Needs a leader: ${headline(task)} — ${escalation.reason}`), blocks };
+}
+
+function openActions({ escalation, task }: EscalationView): KnownBlock[] {
+  return [
     {
-      type: 'context',
+      type: 'actions',
+      block_id: `escalation_${escalation.id}`,
       elements: [
         {
-          type: 'mrkdwn',
-          text: `Arrived ${clockTime(task.receivedAt, zone)} · waiting ${elapsed(task.receivedAt, now)}${task.ruleName ? ` · rule ${escapeText(task.ruleName)}` : ''}`,
+          type: 'users_select',
+          action_id: ASSIGN_ACTION,
+          placeholder: { type: 'plain_text', text: 'Assign to…' },
         },
+        button('Take it', TAKE_ACTION, String(escalation.id), 'primary'),
+        button('Back to the pool', RETURN_ACTION, String(escalation.id)),
+        timelineButton(task.id),
       ],
     },
   ];
-  return { text: escapeText(`Needs a leader: ${headline(task)} — ${task.reviewReason ?? ''}`), blocks };
+}
+
+function resolvedBlocks({ escalation, task, names, zone }: EscalationView): KnownBlock[] {
+  const who = escapeText(names[escalation.resolvedBy ?? ''] ?? escalation.resolvedBy ?? 'A leader');
+  const at = clockTime(escalation.resolvedAt ?? new Date(0), zone);
+  const what =
+    escalation.resolution === 'assigned'
+      ? `assigned it to ${escapeText(names[escalation.assignee ?? ''] ?? escalation.assignee ?? 'someone')}`
+      : escalation.resolution === 'taken'
+        ? 'took it'
+        : 'sent it back to the pool';
+  return [
+    section(`✅ ${who} ${what} at ${at}.`),
+    { type: 'actions', block_id: `escalation_${escalation.id}`, elements: [timelineButton(task.id)] },
+  ];
+}
+
+/** The threaded re-announcement of an escalation nobody has acted on. */
+export function renderEscalationReminder(task: TaskRow, now: Date): RenderedMessage {
+  const text = `⏰ Still waiting for a leader: ${escapeText(headline(task))} #${task.id} arrived ${elapsed(task.receivedAt, now)} ago.`;
+  return { text, blocks: [section(text)] };
 }

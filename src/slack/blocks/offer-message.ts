@@ -1,6 +1,7 @@
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import { describeSla } from '../../core/sla.js';
 import type { AgentRow, OfferRow, TaskRow } from '../../db/schema.js';
+import { button, context, section, timelineButton } from './elements.js';
 import { clockTime, dayAndTime, elapsed, escapeText } from './format.js';
 import { contactName, headline, taskSummaryBlocks } from './task-summary.js';
 
@@ -31,54 +32,91 @@ export function renderOfferMessage(view: OfferView): RenderedMessage {
   return { text: notificationText(view), blocks };
 }
 
+export const CONTACTED_ACTION = 'task_contacted';
+export const PASS_REASON_ACTION = 'offer_pass_reason';
+export const PASS_REASONS: Record<string, string> = {
+  wrong_area: 'Wrong area',
+  price_point: 'Price point',
+  conflict: 'Conflict',
+  other: 'Other',
+};
+
 function statusBlocks(view: OfferView): KnownBlock[] {
   const { task, offer, zone, now } = view;
   const why = `Rule *${escapeText(task.ruleName ?? 'unknown')}* chose you: ${escapeText(offer.reason)}.`;
+  const timeline = timelineButton(task.id);
+  const actions = (id: string, ...elements: Button[]): KnownBlock => ({
+    type: 'actions',
+    block_id: id,
+    elements,
+  });
   switch (offer.status) {
-    case 'live':
+    case 'live': {
+      const sla = task.sla ? describeSla(task.sla) : elapsed(offer.offeredAt, offer.deadline);
       return [
-        context(
-          `${why}  ⏱ Claim by *${dayAndTime(offer.deadline, zone, now)}* (${task.sla ? describeSla(task.sla) : elapsed(offer.offeredAt, offer.deadline)}).`,
-        ),
-        {
-          type: 'actions',
-          block_id: `offer_${offer.id}`,
-          elements: [
-            {
-              type: 'button',
-              action_id: CLAIM_ACTION,
-              value: String(offer.id),
-              style: 'primary',
-              text: { type: 'plain_text', text: 'Claim' },
-            },
-            {
-              type: 'button',
-              action_id: PASS_ACTION,
-              value: String(offer.id),
-              text: { type: 'plain_text', text: 'Pass' },
-            },
-          ],
-        },
-      ];
-    case 'claimed': {
-      const at = offer.resolvedAt ?? now;
-      return [
-        section(
-          `✅ *Claimed by you at ${clockTime(at, zone)}*, ${elapsed(task.receivedAt, at)} after it arrived.`,
+        context(`${why}  ⏱ Claim by *${dayAndTime(offer.deadline, zone, now)}* (${sla}).`),
+        actions(
+          `offer_${offer.id}`,
+          button('Claim', CLAIM_ACTION, String(offer.id), 'primary'),
+          button('Pass', PASS_ACTION, String(offer.id)),
+          timeline,
         ),
       ];
     }
-    case 'passed':
+    case 'claimed': {
+      const at = offer.resolvedAt ?? now;
+      const claimed = section(
+        `✅ *Claimed by you at ${clockTime(at, zone)}*, ${elapsed(task.receivedAt, at)} after it arrived.`,
+      );
+      if (task.ownerId !== offer.agentId) return [claimed, actions(`offer_${offer.id}`, timeline)];
+      if (task.contactedAt) {
+        return [
+          claimed,
+          context(`📞 Marked contacted at ${clockTime(task.contactedAt, zone)}.`),
+          actions(`offer_${offer.id}`, timeline),
+        ];
+      }
+      if (task.status === 'claimed' && task.contactDueAt) {
+        return [
+          claimed,
+          context(
+            `📞 Mark it contacted by *${dayAndTime(task.contactDueAt, zone, now)}*, or it goes to the team leaders.`,
+          ),
+          actions(
+            `offer_${offer.id}`,
+            button('Mark contacted', CONTACTED_ACTION, String(task.id), 'primary'),
+            timeline,
+          ),
+        ];
+      }
+      return [claimed, actions(`offer_${offer.id}`, timeline)];
+    }
+    case 'passed': {
+      const reason = offer.passReason
+        ? ` (${escapeText(PASS_REASONS[offer.passReason] ?? offer.passReason)})`
+        : '';
+      const passed = section(
+        `↪️ You passed at ${clockTime(offer.resolvedAt ?? now, zone)}${reason}. ${successorText(view.successor)}`,
+      );
+      if (offer.passReason) return [passed, actions(`offer_${offer.id}`, timeline)];
       return [
-        section(
-          `↪️ You passed at ${clockTime(offer.resolvedAt ?? now, zone)}. ${successorText(view.successor)}`,
+        passed,
+        context('Why? It helps the team route better (optional).'),
+        actions(
+          `offer_${offer.id}`,
+          ...Object.entries(PASS_REASONS).map(([key, label]) =>
+            button(label, PASS_REASON_ACTION, `${offer.id}:${key}`),
+          ),
+          timeline,
         ),
       ];
+    }
     case 'expired':
       return [
         section(
           `⌛ Offer expired at ${clockTime(offer.resolvedAt ?? now, zone)}. ${successorText(view.successor)}`,
         ),
+        actions(`offer_${offer.id}`, timeline),
       ];
     case 'failed':
       return [section(`⚠️ This offer could not be delivered and moved on. ${successorText(view.successor)}`)];
@@ -98,14 +136,6 @@ function notificationText(view: OfferView): string {
   if (offer.status === 'live')
     return `New ${lowerFirst(what)} — claim by ${dayAndTime(offer.deadline, zone, now)}`;
   return `${what} — ${offer.status}`;
-}
-
-function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
-}
-
-function context(text: string): KnownBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
 }
 
 function lowerFirst(text: string): string {

@@ -1,3 +1,5 @@
+import type { ContactResult } from '../../dispatch/contact.js';
+import type { LeaderRefusal } from '../../dispatch/leader-actions.js';
 import type { StaleOffer } from '../../dispatch/offer-actions.js';
 import { clockTime, escapeText } from './format.js';
 
@@ -20,5 +22,35 @@ export function staleClickText(stale: StaleOffer, zone: string): string {
       return `This lead went to the team leaders at ${clockTime(stale.at, zone)}. Nothing was changed.`;
     case 'moved_on':
       return `This offer ended at ${clockTime(stale.at, zone)}. Nothing was changed.`;
+  }
+}
+
+export function contactResultText(result: Exclude<ContactResult, { ok: true }>, zone: string): string {
+  if (result.why === 'already' && result.at)
+    return `Already marked contacted at ${clockTime(result.at, zone)}.`;
+  if (result.why === 'not_owner') return 'Only the agent who owns this lead can mark it contacted.';
+  return 'This lead is no longer yours to mark: it went back to the team leaders.';
+}
+
+/** Why a leader's click changed nothing. */
+export function leaderRefusalText(refusal: LeaderRefusal, zone: string): string {
+  switch (refusal.kind) {
+    case 'not_leader':
+      return 'Only team leaders can assign, take or return escalated leads. Nothing was changed.';
+    case 'unknown_escalation':
+      return 'This escalation no longer exists. Nothing was changed.';
+    case 'already_resolved': {
+      const what =
+        refusal.resolution === 'assigned'
+          ? `assigned it to ${escapeText(refusal.assignee ?? 'someone')}`
+          : refusal.resolution === 'taken'
+            ? 'took it'
+            : 'sent it back to the pool';
+      return `${escapeText(refusal.by)} already ${what} at ${clockTime(refusal.at, zone)}. Nothing was changed.`;
+    }
+    case 'not_an_agent':
+      return `<@${refusal.userId}> is not an agent in dispatch.yml, so the lead cannot be assigned to them.`;
+    case 'agent_unavailable':
+      return `${escapeText(refusal.name)} is not available right now (inactive or away). Pick someone else.`;
   }
 }

@@ -13,6 +13,27 @@ CREATE TABLE `agents` (
 	`synced_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `escalations` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`task_id` integer NOT NULL,
+	`reason` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`channel` text,
+	`ts` text,
+	`version` integer DEFAULT 1 NOT NULL,
+	`rendered_version` integer DEFAULT 0 NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`retry_at` integer,
+	`announced_at` integer,
+	`resolved_at` integer,
+	`resolved_by` text,
+	`resolution` text,
+	`assignee` text,
+	FOREIGN KEY (`task_id`) REFERENCES `tasks`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `escalations_one_open_per_task` ON `escalations` (`task_id`) WHERE resolved_at is null;--> statement-breakpoint
+CREATE INDEX `escalations_pending_render` ON `escalations` (`id`) WHERE rendered_version < version;--> statement-breakpoint
 CREATE TABLE `events` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`task_id` integer NOT NULL,
@@ -32,6 +53,21 @@ CREATE TABLE `heartbeats` (
 	`detail` text
 );
 --> statement-breakpoint
+CREATE TABLE `notifications` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`task_id` integer NOT NULL,
+	`kind` text NOT NULL,
+	`recipient` text NOT NULL,
+	`thread_ts` text,
+	`created_at` integer NOT NULL,
+	`sent_at` integer,
+	`ts` text,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`retry_at` integer,
+	FOREIGN KEY (`task_id`) REFERENCES `tasks`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `notifications_pending` ON `notifications` (`id`) WHERE sent_at is null;--> statement-breakpoint
 CREATE TABLE `offers` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`task_id` integer NOT NULL,
@@ -92,17 +128,12 @@ CREATE TABLE `tasks` (
 	`owner_id` text,
 	`claimed_at` integer,
 	`manual_review` integer DEFAULT false NOT NULL,
-	`review_reason` text,
-	`escalated_at` integer,
-	`escalation_channel` text,
-	`escalation_ts` text,
-	`escalation_version` integer DEFAULT 0 NOT NULL,
-	`escalation_rendered_version` integer DEFAULT 0 NOT NULL,
-	`escalation_retry_at` integer,
-	`escalation_attempts` integer DEFAULT 0 NOT NULL,
+	`contact_sla_seconds` integer,
+	`contact_due_at` integer,
+	`contact_reminded_at` integer,
+	`contacted_at` integer,
 	FOREIGN KEY (`owner_id`) REFERENCES `agents`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `tasks_source_external_id` ON `tasks` (`source`,`external_id`);--> statement-breakpoint
-CREATE INDEX `tasks_status` ON `tasks` (`status`);--> statement-breakpoint
-CREATE INDEX `tasks_escalation_pending` ON `tasks` (`id`) WHERE escalation_rendered_version < escalation_version;
+CREATE INDEX `tasks_status` ON `tasks` (`status`);

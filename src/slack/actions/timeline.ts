@@ -1,0 +1,23 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { asc, eq } from 'drizzle-orm';
+import { events } from '../../db/schema.js';
+import { TIMELINE_ACTION } from '../blocks/elements.js';
+import { renderTimeline } from '../blocks/timeline.js';
+import type { SlackDeps } from '../deps.js';
+import { agentNames } from '../views-from-rows.js';
+import { whisper, zoneOf } from './reply.js';
+
+/** Timeline: the task's whole history, shown only to the one who asked. */
+export function register(app: App, deps: SlackDeps): void {
+  app.action<BlockAction<ButtonAction>>(TIMELINE_ACTION, async ({ ack, body, action, respond }) => {
+    await ack();
+    const taskId = Number(action.value);
+    const { db, clock } = deps.ctx;
+    const rows = db.select().from(events).where(eq(events.taskId, taskId)).orderBy(asc(events.id)).all();
+    if (rows.length === 0) return whisper(respond, 'No history found for this task.');
+    await whisper(
+      respond,
+      renderTimeline(taskId, rows, agentNames(db), zoneOf(deps, body.user.id), clock.now()),
+    );
+  });
+}

@@ -1,0 +1,64 @@
+import type { EventRow } from '../../db/schema.js';
+import { dayAndTime, escapeText } from './format.js';
+
+type Names = Record<string, string>;
+
+/** One line per event, in the reader's time: the whole history of a task, as the audit table has it. */
+export function renderTimeline(
+  taskId: number,
+  events: EventRow[],
+  names: Names,
+  zone: string,
+  now: Date,
+): string {
+  const name = (id: unknown) => escapeText(typeof id === 'string' ? (names[id] ?? id) : 'someone');
+  const lines = events.map((e) => {
+    const d = e.detail;
+    const what = describe(e, d, name);
+    return `• ${dayAndTime(e.at, zone, now)} — ${what}`;
+  });
+  return `*Timeline of #${taskId}*\n${lines.join('\n')}`;
+}
+
+function describe(e: EventRow, d: Record<string, unknown>, name: (id: unknown) => string): string {
+  switch (e.kind) {
+    case 'received':
+      return 'received';
+    case 'duplicate':
+      return 'sent again by the source (ignored as a duplicate)';
+    case 'classified':
+      return d.type ? `classified as ${String(d.type).replace(/_/g, ' ')}` : 'could not be classified';
+    case 'routed':
+      return d.rule ? `routed by rule ${escapeText(String(d.rule))}` : 'matched no rule';
+    case 'offered':
+      return `offered to ${name(d.agentId)} (${escapeText(String(d.reason ?? ''))})`;
+    case 'skipped':
+      return `skipped ${name(d.agentId)}: ${escapeText(String(d.why ?? ''))}`;
+    case 'claimed':
+      return `claimed by ${name(e.actor)}`;
+    case 'passed':
+      return `passed by ${name(e.actor)}`;
+    case 'pass_reason':
+      return `${name(e.actor)} gave the reason: ${escapeText(String(d.reason ?? '').replace(/_/g, ' '))}`;
+    case 'expired':
+      return `offer to ${name(d.agentId)} expired`;
+    case 'delivery_failed':
+      return `could not reach ${name(d.agentId)} on Slack (${escapeText(String(d.error ?? ''))})`;
+    case 'escalated':
+      return `sent to the leaders: ${escapeText(String(d.reason ?? ''))}`;
+    case 'reannounced':
+      return 'leaders reminded';
+    case 'assigned':
+      return `${name(e.actor)} assigned it to ${name(d.assignee)}`;
+    case 'taken':
+      return `${name(e.actor)} took it`;
+    case 'returned':
+      return `${name(e.actor)} sent it back to the pool`;
+    case 'contact_reminded':
+      return `${name(d.ownerId)} reminded to make contact`;
+    case 'contacted':
+      return `${name(e.actor)} marked it contacted`;
+    default:
+      return escapeText(e.kind);
+  }
+}
