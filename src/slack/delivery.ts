@@ -42,6 +42,8 @@ export class Delivery {
     for (const id of this.dueOffers(now)) this.start(`offer:${id}`, () => this.deliverOffer(id), now);
     for (const id of this.dueEscalations(now))
       this.start(`escalation:${id}`, () => this.deliverEscalation(id), now);
+    for (const id of this.dueNotifications(now))
+      this.start(`notification:${id}`, () => this.deliverNotification(id), now);
   }
 
   /** Resolves once nothing is in flight, including follow-up work kicked along the way. */
