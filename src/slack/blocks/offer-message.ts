@@ -43,7 +43,11 @@ export const PASS_REASONS: Record<string, string> = {
 
 function statusBlocks(view: OfferView): KnownBlock[] {
   const { task, offer, zone, now } = view;
-  const why = `Rule *${escapeText(task.ruleName ?? 'unknown')}* chose you: ${escapeText(offer.reason)}.`;
+  // An offer past the end of the frozen chain was made by a leader, not by a rule.
+  const why =
+    offer.position >= task.chain.length || !task.ruleName
+      ? `${escapeText(offer.reason.charAt(0).toUpperCase() + offer.reason.slice(1))}.`
+      : `Rule *${escapeText(task.ruleName)}* chose you: ${escapeText(offer.reason)}.`;
   const timeline = timelineButton(task.id);
   const actions = (id: string, ...elements: Button[]): KnownBlock => ({
     type: 'actions',

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { query } from '../support/db.js';
+import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
+
+const DANA = 'U0DANA001';
+const IVY = 'U0IVY0001';
+const PRIYA = 'U0PRIYA01';
+const MARCO = 'U0MARCO01';
+const SAM = 'U0SAM0001';
+const LEE = 'U0LEE0001';
+
+describe('the SLA clock moves a lead down its chain by itself', () => {
+  const h = useHarness();
+
+  async function post(body: Record<string, unknown>): Promise<number> {
+    const res = await h.postLead(body);
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { id: number }).id;
+  }
+
+  async function lapse(by = '5m') {
+    h.clock.advance(by);
+    await h.server.sweeper.runOnce();
+  }
+
+  it('offer → SLA lapses → sweep → the backup gets a DM and the first DM says so', async () => {
+    const id = await post(zillowLead());
+    const dana = await h.double.waitForPost({ to: DANA });
+    await lapse('4m59s');
+    await h.settle();
+    expect(h.double.callsTo('chat.postMessage')).toHaveLength(1); // not a second early
+
+    await lapse('1s');
+    const ivy = await h.double.waitForPost({ to: IVY });
+    expect(h.double.allText(ivy)).toContain('Claim by *10:50 AM CST* (5 min)');
+    const update = await h.double.waitForUpdate(dana, 'Offer expired at 10:45 AM CST. Offered to Ivy Chen.');
+    expect(update.blocks.length).toBeGreaterThan(0);
+    expect(h.double.buttons(dana).map((b) => b.text)).toEqual(['Timeline']);
+    await h.settle();
+    expect(query(h.dbPath, 'select agent_id, status from offers where task_id = ? order by id', id)).toEqual([
+      { agent_id: DANA, status: 'expired' },
+      { agent_id: IVY, status: 'live' },
+    ]);
+  });
+
+  it('when the whole chain lets it lapse, the leaders get exactly one post saying who had it and for how long', async () => {
+    const id = await post(zillowLead());
+    for (const agent of [DANA, IVY, PRIYA, MARCO]) {
+      const dm = await h.double.waitForPost({ to: agent });
+      await lapse();
+      await h.double.waitForUpdate(dm, 'Offer expired');
+    }
+    const escalation = await h.double.waitForPost({ to: LEADERS });
+    const text = h.double.allText(escalation);
+    expect(text).toContain('Rule portal-buyer-lead: nobody in its chain claimed it in time');
+    for (const name of ['Dana Reyes', 'Ivy Chen', 'Priya Nair', 'Marco Silva'])
+      expect(text).toContain(`${name} — let it expire after 5 min`);
+    expect(text).toContain('waited 20 min');
+    await lapse('1s');
+    await lapse('1s');
+    await h.settle();
+    expect(query(h.dbPath, 'select count(*) as n from escalations where task_id = ?', id)).toEqual([
+      { n: 1 },
+    ]);
+    expect(h.double.messages.filter((m) => m.channel === LEADERS)).toHaveLength(1);
+  });
+
+  it('a Claim racing the sweep on the same offer has exactly one outcome', async () => {
+    const id = await post(zillowLead());
+    const dana = await h.double.waitForPost({ to: DANA });
+    h.clock.advance('5m');
+    await Promise.all([
+      h.slack.clickButton({ user: DANA, message: dana, actionId: 'offer_claim' }),
+      h.server.sweeper.runOnce(),
+    ]);
+    await h.settle();
+    const outcomes = query(
+      h.dbPath,
+      "select kind from events where task_id = ? and kind in ('claimed', 'expired')",
+      id,
+    );
+    expect(outcomes).toHaveLength(1);
+    if (outcomes[0]?.kind === 'claimed') {
+      await h.double.waitForUpdate(dana, 'Claimed by you');
+    } else {
+      await h.double.waitForUpdate(dana, 'Offer expired');
+      await h.double.waitForPost({ to: IVY });
+      await h.double.waitForEphemeral({ user: DANA, textIncludes: 'expired' });
+    }
+  });
+
+  it('a restart in the middle of a chain sends no DM twice', async () => {
+    await post(zillowLead());
+    const dana = await h.double.waitForPost({ to: DANA });
+    await lapse();
+    await h.double.waitForPost({ to: IVY });
+    await h.double.waitForUpdate(dana, 'Offer expired');
+    await h.restart();
+    await h.server.sweeper.runOnce();
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(h.double.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(h.double.callsTo('chat.update')).toHaveLength(1);
+  });
+
+  it('a referral that arrives at 9 pm is due by the end of the next business day, in the agent’s time', async () => {
+    h.clock.set('2026-11-25T03:00:00Z'); // Tuesday 9:00 PM in Austin
+    await post(zillowLead({ source: 'past_client', referringAgent: SAM }));
+    const dm = await h.double.waitForPost({ to: SAM });
+    expect(h.double.allText(dm)).toContain('Claim by *Wed, Nov 25 at 6:00 PM CST* (same business day)');
+  });
+
+  it('Pass keeps one click, then takes an optional reason that is recorded and shown', async () => {
+    const id = await post(zillowLead());
+    const dana = await h.double.waitForPost({ to: DANA });
+    await h.slack.clickButton({ user: DANA, message: dana, actionId: 'offer_pass' });
+    await h.double.waitForPost({ to: IVY });
+    await h.double.waitForUpdate(dana, 'You passed');
+    await h.slack.clickButton({
+      user: DANA,
+      message: dana,
+      actionId: 'offer_pass_reason',
+      value: '1:wrong_area',
+    });
+    await h.double.waitForUpdate(dana, 'You passed at 10:40 AM CST (Wrong area). Offered to Ivy Chen.');
+    expect(h.double.buttons(dana).map((b) => b.text)).toEqual(['Timeline']);
+    expect(
+      query(h.dbPath, 'select pass_reason from offers where task_id = ? and agent_id = ?', id, DANA),
+    ).toEqual([{ pass_reason: 'wrong_area' }]);
+  });
+
+  it('Timeline shows the whole history privately to whoever asks', async () => {
+    await post(zillowLead());
+    const dana = await h.double.waitForPost({ to: DANA });
+    h.clock.advance('2m');
+    await h.slack.clickButton({ user: DANA, message: dana, actionId: 'offer_claim' });
+    await h.double.waitForUpdate(dana, 'Claimed by you');
+    await h.slack.clickButton({ user: DANA, message: dana, actionId: 'task_timeline' });
+    const note = await h.double.waitForEphemeral({ user: DANA });
+    expect(note.text).toContain('*Timeline of #1*');
+    expect(note.text).toContain('10:40 AM CST — received');
+    expect(note.text).toContain('routed by rule portal-buyer-lead');
+    expect(note.text).toContain('offered to Dana Reyes (round robin, covers 78701)');
+    expect(note.text).toContain('10:42 AM CST — claimed by Dana Reyes');
+  });
+});
