@@ -1,5 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { escalations, type TaskRow, tasks } from '../db/schema.js';
+import { and, eq, inArray, sql as raw } from 'drizzle-orm';
+import { escalations, offers, type TaskRow, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
 import { recordEvent } from './events.js';
 
@@ -27,6 +27,12 @@ export function escalateTask(
     .values({ taskId: args.taskId, reason: args.reason, createdAt: args.now })
     .returning({ id: escalations.id })
     .get();
+  // An owner's DM (a claimed offer) changes too: it no longer asks them to mark contact.
+  sql
+    .update(offers)
+    .set({ version: raw`${offers.version} + 1` })
+    .where(and(eq(offers.taskId, args.taskId), eq(offers.status, 'claimed')))
+    .run();
   recordEvent(sql, {
     taskId: args.taskId,
     kind: 'escalated',

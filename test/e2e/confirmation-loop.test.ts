@@ -144,3 +144,162 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
     expect(note.text).toContain('10:42 AM CST — claimed by Dana Reyes');
   });
 });
+
+describe('escalations: the leaders act in one click', () => {
+  const h = useHarness();
+
+  async function escalated(body: Record<string, unknown> = zillowLead({ source: 'billboard' })) {
+    const res = await h.postLead(body);
+    const { id } = (await res.json()) as { id: number };
+    const post = await h.double.waitForPost({ to: LEADERS });
+    await h.settle();
+    return { id, post };
+  }
+
+  it('Assign to… offers the lead to the chosen agent, who still claims it, and the post says who did what', async () => {
+    const { id, post } = await escalated();
+    h.clock.advance('3m');
+    await h.slack.selectUser({
+      user: LEE,
+      message: post,
+      actionId: 'escalation_assign',
+      selectedUser: MARCO,
+    });
+    const dm = await h.double.waitForPost({ to: MARCO });
+    expect(h.double.allText(dm)).toContain('Assigned by Lee Walker.');
+    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass', 'Timeline']);
+    await h.double.waitForUpdate(post, '✅ Lee Walker assigned it to Marco Silva at 10:43 AM CST.');
+    expect(h.double.buttons(post).map((b) => b.text)).toEqual(['Timeline']);
+    await h.slack.clickButton({ user: MARCO, message: dm, actionId: 'offer_claim' });
+    await h.double.waitForUpdate(dm, 'Claimed by you');
+    await h.settle();
+    expect(query(h.dbPath, 'select status, owner_id from tasks where id = ?', id)).toEqual([
+      { status: 'claimed', owner_id: MARCO },
+    ]);
+    expect(query(h.dbPath, 'select resolution, resolved_by, assignee from escalations')).toEqual([
+      { resolution: 'assigned', resolved_by: LEE, assignee: MARCO },
+    ]);
+  });
+
+  it('only team leaders may act; a second click after a leader acted is told who got there first', async () => {
+    const { post } = await escalated();
+    const snapshot = structuredClone(post);
+    await h.slack.clickButton({ user: DANA, message: post, actionId: 'escalation_take' });
+    const refused = await h.double.waitForEphemeral({ user: DANA });
+    expect(refused.text).toBe(
+      'Only team leaders can assign, take or return escalated leads. Nothing was changed.',
+    );
+    expect(query(h.dbPath, 'select resolved_at from escalations')).toEqual([{ resolved_at: null }]);
+
+    await h.slack.clickButton({ user: LEE, message: post, actionId: 'escalation_take' });
+    await h.double.waitForUpdate(post, 'Lee Walker took it');
+    await h.double.waitForPost({ to: LEE });
+    await h.slack.clickButton({ user: LEE, message: snapshot, actionId: 'escalation_return', stale: true });
+    const late = await h.double.waitForEphemeral({ user: LEE });
+    expect(late.text).toBe('Lee Walker already took it at 10:40 AM CST. Nothing was changed.');
+  });
+
+  it('Take it makes the leader the owner at once and DMs them the lead', async () => {
+    const { id, post } = await escalated();
+    await h.slack.clickButton({ user: LEE, message: post, actionId: 'escalation_take' });
+    const dm = await h.double.waitForPost({ to: LEE });
+    expect(h.double.allText(dm)).toContain('Claimed by you at 10:40 AM CST');
+    await h.double.waitForUpdate(post, '✅ Lee Walker took it at 10:40 AM CST.');
+    await h.settle();
+    expect(query(h.dbPath, 'select status, owner_id from tasks where id = ?', id)).toEqual([
+      { status: 'claimed', owner_id: LEE },
+    ]);
+  });
+
+  it('Back to the pool routes it again from the top', async () => {
+    const res = await h.postLead(zillowLead({ source: 'web_form', address: { zip: '78703' } }));
+    const { id } = (await res.json()) as { id: number };
+    const sams = await h.double.waitForPost({ to: SAM });
+    await h.slack.clickButton({ user: SAM, message: sams, actionId: 'offer_pass' });
+    const lees = await h.double.waitForPost({ to: LEE });
+    await h.double.waitForUpdate(sams, 'Offered to Lee Walker');
+    await h.slack.clickButton({ user: LEE, message: lees, actionId: 'offer_pass' });
+    const post = await h.double.waitForPost({ to: LEADERS });
+    await h.double.waitForUpdate(lees, 'It went to the team leaders.');
+
+    await h.slack.clickButton({ user: LEE, message: post, actionId: 'escalation_return' });
+    const again = await h.double.waitForPost({ to: SAM });
+    expect(again.ts).not.toBe(sams.ts);
+    await h.double.waitForUpdate(post, '✅ Lee Walker sent it back to the pool at 10:40 AM CST.');
+    await h.settle();
+    expect(
+      query(h.dbPath, "select count(*) as n from events where task_id = ? and kind = 'returned'", id),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('an escalation nobody acts on is re-announced in its thread until a leader acts', async () => {
+    const { post } = await escalated();
+    h.clock.advance('15m');
+    await h.server.sweeper.runOnce();
+    const first = await h.double.waitForPost({ to: LEADERS, thread: true });
+    expect(first.thread_ts).toBe(post.ts);
+    expect(first.text).toContain('Still waiting for a leader: Task from billboard #1 arrived 15 min ago.');
+    h.clock.advance('10m');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(h.double.messages.filter((m) => m.thread_ts === post.ts)).toHaveLength(1);
+    h.clock.advance('5m');
+    await h.server.sweeper.runOnce();
+    await h.double.waitForPost({ to: LEADERS, thread: true });
+
+    await h.slack.clickButton({ user: LEE, message: post, actionId: 'escalation_take' });
+    await h.double.waitForUpdate(post, 'took it');
+    await h.double.waitForPost({ to: LEE });
+    h.clock.advance('1h');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(h.double.messages.filter((m) => m.thread_ts === post.ts)).toHaveLength(2);
+  });
+});
+
+describe('the no-contact timer', () => {
+  const h = useHarness();
+
+  async function claimed() {
+    await h.postLead(zillowLead());
+    const dm = await h.double.waitForPost({ to: DANA });
+    await h.slack.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
+    await h.double.waitForUpdate(dm, 'Claimed by you');
+    return dm;
+  }
+
+  it('a claimed lead not marked contacted gets one reminder, then goes to the leaders', async () => {
+    const dm = await claimed();
+    expect(h.double.allText(dm)).toContain('Mark it contacted by *10:55 AM CST*');
+    h.clock.advance('15m');
+    await h.server.sweeper.runOnce();
+    const reminder = await h.double.waitForPost({ to: DANA, textIncludes: 'Reminder' });
+    expect(reminder.text).toContain('Reach them by *11:10 AM CST*, or it goes to the team leaders.');
+    expect(h.double.buttons(reminder).map((b) => b.text)).toEqual(['Mark contacted', 'Timeline']);
+
+    h.clock.advance('15m');
+    await h.server.sweeper.runOnce();
+    const post = await h.double.waitForPost({ to: LEADERS });
+    expect(h.double.allText(post)).toContain(
+      'Dana Reyes claimed it but has not marked it contacted, even after a reminder',
+    );
+    await h.double.waitForUpdate(dm, 'It was not marked contacted in time, so it went to the team leaders.');
+    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Timeline']);
+    h.clock.advance('15m');
+    await h.server.sweeper.runOnce();
+    await h.double.waitForPost({ to: LEADERS, thread: true }); // the escalation's own reminder, not Dana's
+    expect(h.double.messages.filter((m) => m.user === DANA)).toHaveLength(2);
+  });
+
+  it('Mark contacted stops the timer and says so in the DM', async () => {
+    const dm = await claimed();
+    h.clock.advance('6m');
+    await h.slack.clickButton({ user: DANA, message: dm, actionId: 'task_contacted' });
+    await h.double.waitForUpdate(dm, 'Marked contacted at 10:46 AM CST.');
+    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Timeline']);
+    h.clock.advance('1h');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(h.double.messages).toHaveLength(1);
+  });
+});

@@ -73,6 +73,13 @@ function statusBlocks(view: OfferView): KnownBlock[] {
         `✅ *Claimed by you at ${clockTime(at, zone)}*, ${elapsed(task.receivedAt, at)} after it arrived.`,
       );
       if (task.ownerId !== offer.agentId) return [claimed, actions(`offer_${offer.id}`, timeline)];
+      if (task.status === 'escalated') {
+        return [
+          claimed,
+          context('⚠️ It was not marked contacted in time, so it went to the team leaders.'),
+          actions(`offer_${offer.id}`, timeline),
+        ];
+      }
       if (task.contactedAt) {
         return [
           claimed,
