@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
 import { agents, notifications, offers, tasks } from '../db/schema.js';
-import type { DispatchContext } from './context.js';
+import { type DispatchContext, writeTransaction } from './context.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 
@@ -12,7 +12,7 @@ export type ContactResult =
 /** The owner says they reached the lead: stops the no-contact timer. */
 export function markContacted(ctx: DispatchContext, taskId: number, userId: string): ContactResult {
   const now = ctx.clock.now();
-  return ctx.db.transaction((tx) => {
+  return writeTransaction(ctx.db, (tx) => {
     const done = tx
       .update(tasks)
       .set({ contactedAt: now, contactDueAt: null })
@@ -60,7 +60,7 @@ export function runContactTimers(ctx: DispatchContext): void {
     )
     .all();
   for (const task of due) {
-    ctx.db.transaction((tx) => {
+    writeTransaction(ctx.db, (tx) => {
       if (!task.reminded) {
         const reminded = tx
           .update(tasks)

@@ -14,3 +14,12 @@ export interface DispatchContext {
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either the database or an open transaction: guarded steps compose inside one transaction. */
 export type Sql = Db | Tx;
+
+/**
+ * A write transaction that takes the write lock up front (BEGIN IMMEDIATE): a deferred one that
+ * reads first can fail with SQLITE_BUSY_SNAPSHOT when another process wrote in between, where
+ * waiting on busy_timeout would have been fine.
+ */
+export function writeTransaction<T>(db: Db, work: (tx: Tx) => T): T {
+  return db.transaction(work, { behavior: 'immediate' });
+}

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql as raw } from 'drizzle-orm';
 import { agents, type EscalationRow, escalations, offers, tasks } from '../db/schema.js';
-import type { DispatchContext, Sql } from './context.js';
+import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { contactDue } from './offer-actions.js';
 import { createOffer } from './offer-next.js';
@@ -105,7 +105,7 @@ function act(
   work: (tx: Sql, escalation: EscalationRow, now: Date) => LeaderRefusal | undefined,
 ): LeaderActionResult {
   const now = ctx.clock.now();
-  return ctx.db.transaction((tx) => {
+  return writeTransaction(ctx.db, (tx) => {
     const leader = loadRoster(tx).find((a) => a.id === leaderId);
     if (!leader?.roles.includes('team_leader')) return { ok: false, refusal: { kind: 'not_leader' } };
     const escalation = tx.select().from(escalations).where(eq(escalations.id, escalationId)).get();

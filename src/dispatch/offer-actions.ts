@@ -1,6 +1,6 @@
 import { and, eq, isNull, lte, sql as raw } from 'drizzle-orm';
 import { agents, escalations, type OfferRow, offers, type TaskRow, tasks } from '../db/schema.js';
-import type { DispatchContext, Sql } from './context.js';
+import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
 
@@ -21,7 +21,7 @@ export type OfferActionResult =
 /** The assignee claims the live offer: one guarded transition, with its event. */
 export function claimOffer(ctx: DispatchContext, offerId: number, userId: string): OfferActionResult {
   const now = ctx.clock.now();
-  return ctx.db.transaction((tx) => {
+  return writeTransaction(ctx.db, (tx) => {
     const offer = endLiveOffer(tx, offerId, userId, 'claimed', now);
     if (!offer) return { ok: false, stale: explainStale(tx, offerId, userId) };
     const owned = tx
@@ -53,7 +53,7 @@ export function passOffer(
   reason?: string,
 ): OfferActionResult {
   const now = ctx.clock.now();
-  return ctx.db.transaction((tx) => {
+  return writeTransaction(ctx.db, (tx) => {
     const offer = endLiveOffer(tx, offerId, userId, 'passed', now, reason);
     if (!offer) return { ok: false, stale: explainStale(tx, offerId, userId) };
     recordEvent(tx, {
@@ -72,7 +72,7 @@ export function passOffer(
 /** Slack refused to deliver the DM for good (account_inactive, …): try the next candidate at once. */
 export function failOfferDelivery(ctx: DispatchContext, offerId: number, error: string): boolean {
   const now = ctx.clock.now();
-  return ctx.db.transaction((tx) => {
+  return writeTransaction(ctx.db, (tx) => {
     const offer = tx
       .update(offers)
       .set({ status: 'failed', resolvedAt: now, version: raw`${offers.version} + 1` })
@@ -118,7 +118,7 @@ export function expireDueOffers(ctx: DispatchContext): number {
     .all();
   let expired = 0;
   for (const { id } of due) {
-    ctx.db.transaction((tx) => {
+    writeTransaction(ctx.db, (tx) => {
       // Guarded on live and past due: a claim that won the race leaves nothing to expire.
       const offer = tx
         .update(offers)
@@ -149,7 +149,7 @@ export function recordPassReason(
   reason: string,
 ): boolean {
   const now = ctx.clock.now();
-  return ctx.db.transaction((tx) => {
+  return writeTransaction(ctx.db, (tx) => {
     const offer = tx
       .update(offers)
       .set({ passReason: reason, version: raw`${offers.version} + 1` })

@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm';
 import { escalations, notifications } from '../db/schema.js';
-import type { DispatchContext } from './context.js';
+import { type DispatchContext, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 
 /** An escalation nobody has acted on is announced again, as a threaded reply, every `escalation_reminder`. */
@@ -15,7 +15,7 @@ export function reannounceEscalations(ctx: DispatchContext): void {
     )
     .all();
   for (const escalation of due) {
-    ctx.db.transaction((tx) => {
+    writeTransaction(ctx.db, (tx) => {
       // Guarded on the announcement we read: two sweeps announce once.
       const claimed = tx
         .update(escalations)

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { normalizeSource } from '../core/classify.js';
 import { tasks } from '../db/schema.js';
 import type { LeadInput } from '../intake/lead-schema.js';
-import type { DispatchContext, Tx } from './context.js';
+import { type DispatchContext, type Tx, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 
 export type ReceiveResult = { id: number; duplicate: false } | { id: number; duplicate: true };
@@ -15,7 +15,7 @@ export type ReceiveResult = { id: number; duplicate: false } | { id: number; dup
 export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResult {
   const now = ctx.clock.now();
   const source = normalizeSource(lead.source);
-  return ctx.db.transaction((tx) => {
+  return writeTransaction(ctx.db, (tx) => {
     const existing = () =>
       tx
         .select({ id: tasks.id })

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { classify } from '../core/classify.js';
 import { route } from '../core/route.js';
 import { roundRobin, tasks } from '../db/schema.js';
-import type { DispatchContext, Sql } from './context.js';
+import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
@@ -13,7 +13,7 @@ import { loadRoster } from './roster.js';
  * on `received`, so the intake path and the sweeper can both call it and only one wins.
  */
 export function dispatchTask(ctx: DispatchContext, taskId: number): void {
-  ctx.db.transaction((tx) => routeReceivedTask(tx, ctx, taskId, ctx.clock.now()));
+  writeTransaction(ctx.db, (tx) => routeReceivedTask(tx, ctx, taskId, ctx.clock.now()));
 }
 
 /** The routing step inside a caller's transaction (leaders' "Back to the pool" reuses it). */

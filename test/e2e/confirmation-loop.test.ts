@@ -1,6 +1,7 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
+import { EXAMPLE_CONFIG, LEADERS, useHarness, zillowLead } from '../support/harness.js';
 
 const DANA = 'U0DANA001';
 const IVY = 'U0IVY0001';
@@ -301,5 +302,55 @@ describe('the no-contact timer', () => {
     await h.server.sweeper.runOnce();
     await h.settle();
     expect(h.double.messages).toHaveLength(1);
+  });
+});
+
+describe('two sweepers at once (two processes on one database)', () => {
+  const h = useHarness();
+
+  function sweepIn(worker: Worker): Promise<{ expired: number }> {
+    return new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  }
+
+  it('expire the same lapsed offer once and escalate once', async () => {
+    const id = ((await (await h.postLead(zillowLead())).json()) as { id: number }).id;
+    // Walk the chain to its last candidate, so the next lapse escalates.
+    for (const agent of [DANA, IVY, PRIYA]) {
+      const dm = await h.double.waitForPost({ to: agent });
+      h.clock.advance('5m');
+      await h.server.sweeper.runOnce();
+      await h.double.waitForUpdate(dm, 'Offer expired');
+    }
+    const marcos = await h.double.waitForPost({ to: MARCO });
+    await h.settle();
+    const now = h.clock.advance('5m').getTime();
+
+    const start = new Int32Array(new SharedArrayBuffer(4));
+    const module = new URL('../support/sweep-worker.ts', import.meta.url).href;
+    const workerData = { module, dbPath: h.dbPath, configPath: EXAMPLE_CONFIG, now, start };
+    const shim = new URL('../support/ts-worker.mjs', import.meta.url);
+    const workers = [0, 1].map(() => new Worker(shim, { workerData }));
+    const results = workers.map(sweepIn);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // both are parked on the flag
+    Atomics.store(start, 0, 1);
+    Atomics.notify(start, 0);
+    const outcomes = await Promise.all(results);
+    await Promise.all(workers.map((w) => w.terminate()));
+
+    expect(outcomes.map((o) => o.expired).sort()).toEqual([0, 1]);
+    expect(query(h.dbPath, 'select count(*) as n from escalations where task_id = ?', id)).toEqual([
+      { n: 1 },
+    ]);
+    expect(
+      query(h.dbPath, "select count(*) as n from events where task_id = ? and kind = 'escalated'", id),
+    ).toEqual([{ n: 1 }]);
+    await h.server.sweeper.runOnce();
+    await h.double.waitForPost({ to: LEADERS });
+    await h.double.waitForUpdate(marcos, 'Offer expired');
+    await h.settle();
+    expect(h.double.messages.filter((m) => m.channel === LEADERS)).toHaveLength(1);
   });
 });
