@@ -104,6 +104,22 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
     expect(h.double.callsTo('chat.update')).toHaveLength(1);
   });
 
+  it('an offer that lapsed while the process was down is moved on exactly once at start', async () => {
+    const id = await post(zillowLead());
+    const dana = await h.double.waitForPost({ to: DANA });
+    h.clock.advance('10m'); // down from 10:40 to 10:50; Dana's offer was due at 10:45
+    await h.restart();
+    const ivy = await h.double.waitForPost({ to: IVY });
+    expect(h.double.allText(ivy)).toContain('Claim by *10:55 AM CST*');
+    await h.double.waitForUpdate(dana, 'Offer expired at 10:50 AM CST. Offered to Ivy Chen.');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(
+      query(h.dbPath, "select count(*) as n from events where task_id = ? and kind = 'expired'", id),
+    ).toEqual([{ n: 1 }]);
+    expect(h.double.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
   it('a referral that arrives at 9 pm is due by the end of the next business day, in the agent’s time', async () => {
     h.clock.set('2026-11-25T03:00:00Z'); // Tuesday 9:00 PM in Austin
     await post(zillowLead({ source: 'past_client', referringAgent: SAM }));
