@@ -1,4 +1,4 @@
-import { and, eq, min } from 'drizzle-orm';
+import { eq, min } from 'drizzle-orm';
 import cron, { type ScheduledTask } from 'node-cron';
 import { heartbeats, offers, tasks } from '../db/schema.js';
 import { runContactTimers } from '../dispatch/contact.js';
@@ -78,7 +78,7 @@ export class Sweeper {
     const next = this.ctx.db
       .select({ at: min(offers.deadline) })
       .from(offers)
-      .where(and(eq(offers.status, 'live')))
+      .where(eq(offers.status, 'live'))
       .get()?.at;
     if (!next) return;
     const wait = next.getTime() - this.ctx.clock.now().getTime();
