@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
 import { agents, notifications, offers, tasks } from '../db/schema.js';
-import { type DispatchContext, writeTransaction } from './context.js';
+import { type DispatchContext, forEachIsolated, writeTransaction } from './context.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 
@@ -59,7 +59,7 @@ export function runContactTimers(ctx: DispatchContext): void {
       ),
     )
     .all();
-  for (const task of due) {
+  forEachIsolated(ctx, 'a no-contact timer', due, (task) => {
     writeTransaction(ctx.db, (tx) => {
       if (!task.reminded) {
         const reminded = tx
@@ -89,6 +89,21 @@ export function runContactTimers(ctx: DispatchContext): void {
         });
         return;
       }
+      // Guarded on the second lapse itself: a Mark contacted or a new owner since our read wins.
+      const lapsedTwice = tx
+        .update(tasks)
+        .set({ contactDueAt: null })
+        .where(
+          and(
+            eq(tasks.id, task.id),
+            eq(tasks.status, 'claimed'),
+            isNull(tasks.contactedAt),
+            isNotNull(tasks.contactRemindedAt),
+            lte(tasks.contactDueAt, now),
+          ),
+        )
+        .run().changes;
+      if (lapsedTwice !== 1) return;
       const owner = task.ownerId
         ? tx.select({ name: agents.name }).from(agents).where(eq(agents.id, task.ownerId)).get()
         : undefined;
@@ -100,5 +115,5 @@ export function runContactTimers(ctx: DispatchContext): void {
         from: ['claimed'],
       });
     });
-  }
+  });
 }

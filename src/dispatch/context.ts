@@ -23,3 +23,22 @@ export type Sql = Db | Tx;
 export function writeTransaction<T>(db: Db, work: (tx: Tx) => T): T {
   return db.transaction(work, { behavior: 'immediate' });
 }
+
+/** Runs `work` for each item on its own, so one item that fails (and rolls back) never blocks the rest. */
+export function forEachIsolated<T>(
+  ctx: DispatchContext,
+  what: string,
+  items: T[],
+  work: (item: T) => void,
+): void {
+  for (const item of items) {
+    try {
+      work(item);
+    } catch (error) {
+      ctx.log.error(`${what} failed for one item; will retry on the next sweep`, {
+        item: JSON.stringify(item),
+        error: String(error),
+      });
+    }
+  }
+}

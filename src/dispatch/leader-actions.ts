@@ -75,7 +75,14 @@ export function takeEscalation(ctx: DispatchContext, escalationId: number, leade
       .returning({ id: offers.id })
       .get();
     tx.update(tasks)
-      .set({ status: 'claimed', ownerId: leaderId, claimedAt: now, contactDueAt: contactDue(now) })
+      .set({
+        status: 'claimed',
+        ownerId: leaderId,
+        claimedAt: now,
+        contactDueAt: contactDue(now),
+        contactRemindedAt: null,
+        contactedAt: null,
+      })
       .where(and(eq(tasks.id, task.id), eq(tasks.status, 'escalated')))
       .run();
     recordEvent(tx, { taskId: task.id, offerId: offer.id, kind: 'taken', actor: leaderId, at: now });

@@ -1,6 +1,6 @@
-import { and, eq, isNull, lte, sql as raw } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
 import { agents, escalations, type OfferRow, offers, type TaskRow, tasks } from '../db/schema.js';
-import { type DispatchContext, type Sql, writeTransaction } from './context.js';
+import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
 
@@ -31,7 +31,10 @@ export function claimOffer(ctx: DispatchContext, offerId: number, userId: string
         ownerId: userId,
         claimedAt: now,
         liveOfferId: null,
+        // A new owner starts a fresh no-contact timer, whatever the last owner did.
         contactDueAt: contactDue(now),
+        contactRemindedAt: null,
+        contactedAt: null,
       })
       .where(and(eq(tasks.id, offer.taskId), eq(tasks.status, 'offered'), eq(tasks.liveOfferId, offerId)))
       .run().changes;
@@ -114,16 +117,23 @@ export function expireDueOffers(ctx: DispatchContext): number {
   const due = ctx.db
     .select({ id: offers.id })
     .from(offers)
-    .where(and(eq(offers.status, 'live'), lte(offers.deadline, now)))
+    .where(and(eq(offers.status, 'live'), lte(offers.deadline, now), isNotNull(offers.dmTs)))
     .all();
   let expired = 0;
-  for (const { id } of due) {
+  forEachIsolated(ctx, 'expiring an offer', due, ({ id }) => {
     writeTransaction(ctx.db, (tx) => {
       // Guarded on live and past due: a claim that won the race leaves nothing to expire.
       const offer = tx
         .update(offers)
         .set({ status: 'expired', resolvedAt: now, version: raw`${offers.version} + 1` })
-        .where(and(eq(offers.id, id), eq(offers.status, 'live'), lte(offers.deadline, now)))
+        .where(
+          and(
+            eq(offers.id, id),
+            eq(offers.status, 'live'),
+            lte(offers.deadline, now),
+            isNotNull(offers.dmTs),
+          ),
+        )
         .returning()
         .get();
       if (!offer) return;
@@ -137,7 +147,7 @@ export function expireDueOffers(ctx: DispatchContext): number {
       });
       moveOn(tx, ctx, offer, now, 'nobody in its chain claimed it in time');
     });
-  }
+  });
   return expired;
 }
 
@@ -176,6 +186,12 @@ export function recordPassReason(
   });
 }
 
+const LEADER_PICK_OUTCOME: Partial<Record<OfferRow['status'], string>> = {
+  passed: 'passed on it',
+  expired: 'did not claim it in time',
+  failed: 'could not be reached on Slack',
+};
+
 export function moveOn(sql: Sql, ctx: DispatchContext, offer: OfferRow, now: Date, exhausted: string): void {
   const task = sql.select().from(tasks).where(eq(tasks.id, offer.taskId)).get();
   if (!task) throw new Error(`offer ${offer.id} has no task`);
@@ -184,8 +200,12 @@ export function moveOn(sql: Sql, ctx: DispatchContext, offer: OfferRow, now: Dat
     .set({ liveOfferId: null })
     .where(and(eq(tasks.id, task.id), eq(tasks.liveOfferId, offer.id)))
     .run();
-  const rule = task.ruleName ? `Rule ${task.ruleName}: ` : '';
-  offerNext(sql, ctx.config, task, offer.position + 1, now, `${rule}${exhausted}`);
+  // An offer past the end of the frozen chain was a leader's pick: say so, not "nobody in its chain".
+  const why =
+    offer.position >= task.chain.length
+      ? `${agentName(sql, offer.agentId)}, assigned by a leader, ${LEADER_PICK_OUTCOME[offer.status] ?? 'did not take it'}`
+      : `${task.ruleName ? `Rule ${task.ruleName}: ` : ''}${exhausted}`;
+  offerNext(sql, ctx.config, task, offer.position + 1, now, why);
 }
 
 function explainStale(sql: Sql, offerId: number, userId: string): StaleOffer {

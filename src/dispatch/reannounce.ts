@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm';
 import { escalations, notifications } from '../db/schema.js';
-import { type DispatchContext, writeTransaction } from './context.js';
+import { type DispatchContext, forEachIsolated, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 
 /** An escalation nobody has acted on is announced again, as a threaded reply, every `escalation_reminder`. */
@@ -14,7 +14,7 @@ export function reannounceEscalations(ctx: DispatchContext): void {
       and(isNull(escalations.resolvedAt), isNotNull(escalations.ts), lte(escalations.announcedAt, cutoff)),
     )
     .all();
-  for (const escalation of due) {
+  forEachIsolated(ctx, 're-announcing an escalation', due, (escalation) => {
     writeTransaction(ctx.db, (tx) => {
       // Guarded on the announcement we read: two sweeps announce once.
       const claimed = tx
@@ -45,5 +45,5 @@ export function reannounceEscalations(ctx: DispatchContext): void {
         detail: { escalationId: escalation.id },
       });
     });
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { eq, min } from 'drizzle-orm';
+import { and, eq, isNotNull, min } from 'drizzle-orm';
 import cron, { type ScheduledTask } from 'node-cron';
 import { heartbeats, offers, tasks } from '../db/schema.js';
 import { runContactTimers } from '../dispatch/contact.js';
@@ -9,6 +9,12 @@ import { dispatchTask } from '../dispatch/route-task.js';
 import type { Delivery } from '../slack/delivery.js';
 
 export const SWEEPER = 'sweeper';
+
+const SWEEP_STEPS: Array<[string, (ctx: DispatchContext) => unknown]> = [
+  ['expire offers', expireDueOffers],
+  ['contact timers', runContactTimers],
+  ['re-announce escalations', reannounceEscalations],
+];
 
 /**
  * The reconciler (as in GoAlert): everything it does is derived from rows and guarded, so a
@@ -39,9 +45,14 @@ export class Sweeper {
           log.error('routing failed; will retry on the next sweep', { taskId: id, error: String(error) });
         }
       }
-      expireDueOffers(this.ctx);
-      runContactTimers(this.ctx);
-      reannounceEscalations(this.ctx);
+      // Each step guards its own items; one failing step must not stop the others.
+      for (const [name, step] of SWEEP_STEPS) {
+        try {
+          step(this.ctx);
+        } catch (error) {
+          log.error('sweep step failed; will retry on the next sweep', { step: name, error: String(error) });
+        }
+      }
       this.delivery.kick();
       const at = clock.now();
       db.insert(heartbeats)
@@ -78,7 +89,7 @@ export class Sweeper {
     const next = this.ctx.db
       .select({ at: min(offers.deadline) })
       .from(offers)
-      .where(eq(offers.status, 'live'))
+      .where(and(eq(offers.status, 'live'), isNotNull(offers.dmTs)))
       .get()?.at;
     if (!next) return;
     const wait = next.getTime() - this.ctx.clock.now().getTime();

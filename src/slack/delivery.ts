@@ -1,13 +1,22 @@
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { and, eq, isNull, lt, lte, or, sql as raw } from 'drizzle-orm';
+import { offerDeadline } from '../core/sla.js';
 import { classifySlackFailure, retryDelaySeconds, type SlackFailure } from '../core/slack-failure.js';
-import { escalations, notifications, offers, tasks } from '../db/schema.js';
+import type { Db } from '../db/connection.js';
+import {
+  escalations,
+  type NotificationRow,
+  notifications,
+  offers,
+  type TaskRow,
+  tasks,
+} from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { failOfferDelivery } from '../dispatch/offer-actions.js';
 import { findAgent } from '../dispatch/roster.js';
 import { renderContactReminder } from './blocks/contact-reminder.js';
 import { renderEscalationMessage, renderEscalationReminder } from './blocks/escalation-message.js';
-import { renderOfferMessage } from './blocks/offer-message.js';
+import { type OfferView, renderOfferMessage } from './blocks/offer-message.js';
 import { loadEscalationView, loadOfferView } from './views-from-rows.js';
 
 /** What /healthz reports about Slack; null means fine. */
@@ -16,6 +25,9 @@ export interface DeliveryHealth {
   /** Set while our token or app is refused; every delivery is waiting on it. */
   tokenError: string | null;
 }
+
+/** A first DM posted later than this after its offer was made gets its deadline moved by the delay. */
+const LATE_DM_MS = 5_000;
 
 /** How long an item that failed in an unexpected way rests before it is tried again. */
 const COOLDOWN_MS = 5_000;
@@ -123,21 +135,23 @@ export class Delivery {
       db.update(offers).set({ renderedVersion: offers.version }).where(eq(offers.id, offerId)).run();
       return;
     }
-    const { offer } = view;
-    if (offer.renderedVersion >= offer.version) return;
+    if (view.offer.renderedVersion >= view.offer.version) return;
+    const current = this.restartLateClock(view);
+    const { offer } = current;
     // An offer that ended before it was ever shown needs no DM; a claimed one (a leader's "Take it") does.
     if (!offer.dmTs && offer.status !== 'live' && offer.status !== 'claimed')
       return void markRendered(offer.version);
-    const message = renderOfferMessage(view);
+    const message = renderOfferMessage(current);
     try {
       if (!offer.dmTs) {
+        const sentAt = clock.now();
         const posted = await this.client.chat.postMessage({
           channel: offer.agentId,
           text: message.text,
           blocks: message.blocks,
         });
         db.update(offers)
-          .set({ dmChannel: posted.channel ?? null, dmTs: posted.ts ?? null, dmPostedAt: clock.now() })
+          .set({ dmChannel: posted.channel ?? null, dmTs: posted.ts ?? null, dmPostedAt: sentAt })
           .where(and(eq(offers.id, offerId), isNull(offers.dmTs)))
           .run();
         log.info('offer delivered', { taskId: offer.taskId, offerId, agentId: offer.agentId });
@@ -173,6 +187,26 @@ export class Delivery {
         .where(eq(offers.id, offerId))
         .run();
     }
+  }
+
+  /**
+   * The SLA is the agent's time to answer once told. A first DM that Slack held up (an outage, a
+   * rate limit) gets a fresh deadline from now, by the task's frozen SLA, before it is rendered.
+   */
+  private restartLateClock(view: OfferView): OfferView {
+    const { offer, task } = view;
+    const now = this.ctx.clock.now();
+    if (offer.dmTs || offer.status !== 'live' || now.getTime() - offer.offeredAt.getTime() <= LATE_DM_MS)
+      return view;
+    const { config, db } = this.ctx;
+    const sla = task.sla ?? { kind: 'duration', seconds: config.team.default_sla, clock: 'always' };
+    const deadline = offerDeadline(sla, now, config.team.business_hours, config.team.timezone);
+    if (deadline <= offer.deadline) return view;
+    db.update(offers)
+      .set({ deadline })
+      .where(and(eq(offers.id, offer.id), eq(offers.status, 'live'), isNull(offers.dmTs)))
+      .run();
+    return { ...view, offer: { ...offer, deadline } };
   }
 
   private async deliverEscalation(escalationId: number): Promise<void> {
@@ -249,6 +283,11 @@ export class Delivery {
     if (!row || row.note.sentAt) return;
     const { note, task } = row;
     const now = clock.now();
+    if (!stillRelevant(db, note, task)) {
+      // Queued while Slack was unavailable and overtaken since (a leader acted, the owner made contact).
+      db.update(notifications).set({ sentAt: now }).where(eq(notifications.id, notificationId)).run();
+      return;
+    }
     const zone = (task.ownerId && findAgent(db, task.ownerId)?.timezone) || config.team.timezone;
     const message =
       note.kind === 'contact_reminder'
@@ -346,4 +385,17 @@ function isRateLimited(error: unknown): error is { retryAfter: number } {
     'retryAfter' in error &&
     typeof error.retryAfter === 'number'
   );
+}
+
+/** A reminder is only worth sending while the thing it reminds of is still true. */
+function stillRelevant(db: Db, note: NotificationRow, task: TaskRow): boolean {
+  if (note.kind === 'contact_reminder') {
+    return task.status === 'claimed' && task.ownerId === note.recipient && task.contactedAt === null;
+  }
+  const open = db
+    .select({ ts: escalations.ts })
+    .from(escalations)
+    .where(and(eq(escalations.taskId, task.id), isNull(escalations.resolvedAt)))
+    .get();
+  return open?.ts === note.threadTs;
 }

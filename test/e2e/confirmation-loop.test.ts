@@ -20,6 +20,7 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
   }
 
   async function lapse(by = '5m') {
+    await h.settle(); // the DM's ts is recorded: only an offer the agent was shown can expire
     h.clock.advance(by);
     await h.server.sweeper.runOnce();
   }
@@ -88,6 +89,36 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
       await h.double.waitForPost({ to: IVY });
       await h.double.waitForEphemeral({ user: DANA, textIncludes: 'expired' });
     }
+  });
+
+  it('a Claim that lands after the deadline but before the sweep wins, and the sweep then does nothing', async () => {
+    const id = await post(zillowLead());
+    const dana = await h.double.waitForPost({ to: DANA });
+    await h.settle();
+    h.clock.advance('5m1s');
+    await h.slack.clickButton({ user: DANA, message: dana, actionId: 'offer_claim' });
+    await h.double.waitForUpdate(dana, 'Claimed by you');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(
+      query(h.dbPath, "select kind from events where task_id = ? and kind in ('claimed', 'expired')", id),
+    ).toEqual([{ kind: 'claimed' }]);
+  });
+
+  it('an offer Slack could not deliver does not expire unseen; its clock starts when the DM goes out', async () => {
+    h.double.fail('chat.postMessage', { status: 500, times: 3 });
+    const id = await post(zillowLead());
+    for (let i = 0; i < 3; i++) {
+      await h.settle();
+      h.clock.advance('10m');
+      await h.server.sweeper.runOnce();
+    }
+    const dana = await h.double.waitForPost({ to: DANA });
+    expect(h.double.allText(dana)).toContain('Claim by *11:15 AM CST* (5 min)');
+    await h.settle();
+    expect(query(h.dbPath, 'select agent_id, status from offers where task_id = ?', id)).toEqual([
+      { agent_id: DANA, status: 'live' },
+    ]);
   });
 
   it('a restart in the middle of a chain sends no DM twice', async () => {
@@ -249,6 +280,28 @@ describe('escalations: the leaders act in one click', () => {
     ).toEqual([{ n: 1 }]);
   });
 
+  it('a re-announcement held up by Slack is dropped once a leader has acted', async () => {
+    const { post } = await escalated();
+    h.double.fail('chat.postMessage', {
+      status: 429,
+      retryAfter: 60,
+      when: (args) => args.thread_ts === post.ts,
+    });
+    h.clock.advance('15m');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    await h.slack.clickButton({ user: LEE, message: post, actionId: 'escalation_take' });
+    await h.double.waitForUpdate(post, 'took it');
+    await h.double.waitForPost({ to: LEE });
+    h.clock.advance('61s');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(h.double.messages.filter((m) => m.thread_ts === post.ts)).toHaveLength(0);
+    expect(query(h.dbPath, 'select count(*) as n from notifications where sent_at is null')).toEqual([
+      { n: 0 },
+    ]);
+  });
+
   it('an escalation nobody acts on is re-announced in its thread until a leader acts', async () => {
     const { post } = await escalated();
     h.clock.advance('15m');
@@ -308,6 +361,27 @@ describe('the no-contact timer', () => {
     expect(h.double.messages.filter((m) => m.user === DANA)).toHaveLength(2);
   });
 
+  it('a leader who takes a lead that lapsed on contact gets their own reminder first', async () => {
+    const dm = await claimed();
+    h.clock.advance('15m');
+    await h.server.sweeper.runOnce();
+    await h.double.waitForPost({ to: DANA, textIncludes: 'Reminder' });
+    h.clock.advance('15m');
+    await h.server.sweeper.runOnce();
+    const post = await h.double.waitForPost({ to: LEADERS });
+    await h.double.waitForUpdate(dm, 'not marked contacted in time');
+    await h.slack.clickButton({ user: LEE, message: post, actionId: 'escalation_take' });
+    const lees = await h.double.waitForPost({ to: LEE });
+    expect(h.double.allText(lees)).toContain('Mark it contacted by *11:25 AM CST*');
+    await h.double.waitForUpdate(post, 'took it');
+    h.clock.advance('15m');
+    await h.server.sweeper.runOnce();
+    const reminder = await h.double.waitForPost({ to: LEE, textIncludes: 'Reminder' });
+    expect(reminder.text).toContain('Reach them by *11:40 AM CST*');
+    await h.settle();
+    expect(h.double.messages.filter((m) => m.channel === LEADERS)).toHaveLength(1);
+  });
+
   it('Mark contacted stops the timer and says so in the DM', async () => {
     const dm = await claimed();
     h.clock.advance('6m');
@@ -336,6 +410,7 @@ describe('two sweepers at once (two processes on one database)', () => {
     // Walk the chain to its last candidate, so the next lapse escalates.
     for (const agent of [DANA, IVY, PRIYA]) {
       const dm = await h.double.waitForPost({ to: agent });
+      await h.settle();
       h.clock.advance('5m');
       await h.server.sweeper.runOnce();
       await h.double.waitForUpdate(dm, 'Offer expired');
