@@ -91,7 +91,7 @@ export function takeEscalation(ctx: DispatchContext, escalationId: number, leade
   });
 }
 
-/** Back to the pool: route it again from the top, as if it had just arrived. */
+/** Back to the pool: route it again from the top, as if it had just arrived, skipping who passed on it. */
 export function returnEscalation(ctx: DispatchContext, escalationId: number, leaderId: string) {
   return act(ctx, escalationId, leaderId, (tx, escalation, now) => {
     const task = resolve(tx, escalation, leaderId, 'returned', null, now);
@@ -100,7 +100,12 @@ export function returnEscalation(ctx: DispatchContext, escalationId: number, lea
       .where(and(eq(tasks.id, task.id), eq(tasks.status, 'escalated')))
       .run();
     recordEvent(tx, { taskId: task.id, kind: 'returned', actor: leaderId, at: now });
-    routeReceivedTask(tx, ctx, task.id, now);
+    const passed = tx
+      .select({ agentId: offers.agentId })
+      .from(offers)
+      .where(and(eq(offers.taskId, task.id), eq(offers.status, 'passed')))
+      .all();
+    routeReceivedTask(tx, ctx, task.id, now, new Set(passed.map((p) => p.agentId)));
     return undefined;
   });
 }

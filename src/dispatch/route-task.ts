@@ -17,7 +17,14 @@ export function dispatchTask(ctx: DispatchContext, taskId: number): void {
 }
 
 /** The routing step inside a caller's transaction (leaders' "Back to the pool" reuses it). */
-export function routeReceivedTask(tx: Sql, ctx: DispatchContext, taskId: number, now: Date): void {
+export function routeReceivedTask(
+  tx: Sql,
+  ctx: DispatchContext,
+  taskId: number,
+  now: Date,
+  /** Agents to leave out this time (those who already passed on it), without costing them a turn. */
+  exclude: ReadonlySet<string> = new Set(),
+): void {
   const { config } = ctx;
   const task = tx
     .select()
@@ -48,7 +55,7 @@ export function routeReceivedTask(tx: Sql, ctx: DispatchContext, taskId: number,
   const decision = route({
     task: { ...task, type: classification.type },
     config,
-    roster: loadRoster(tx),
+    roster: loadRoster(tx).map((a) => (exclude.has(a.id) ? { ...a, available: false } : a)),
     roundRobinState: (rule) => readRoundRobin(tx, rule),
     now,
   });
@@ -77,7 +84,14 @@ export function routeReceivedTask(tx: Sql, ctx: DispatchContext, taskId: number,
     },
   });
   if (decision.kind === 'escalate') {
-    escalateTask(tx, { taskId, reason: decision.reason, manualReview: true, now, from: ['received'] });
+    const passers = exclude.size > 0 ? ` (not counting ${exclude.size} who already passed on it)` : '';
+    escalateTask(tx, {
+      taskId,
+      reason: `${decision.reason}${passers}`,
+      manualReview: true,
+      now,
+      from: ['received'],
+    });
     return;
   }
   if (decision.roundRobin) writeRoundRobin(tx, decision.roundRobin.rule, decision.roundRobin.state);

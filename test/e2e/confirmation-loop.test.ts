@@ -259,21 +259,23 @@ describe('escalations: the leaders act in one click', () => {
     ]);
   });
 
-  it('Back to the pool routes it again from the top', async () => {
+  it('Back to the pool routes it again from the top, skipping whoever passed on it', async () => {
     const res = await h.postLead(zillowLead({ source: 'web_form', address: { zip: '78703' } }));
     const { id } = (await res.json()) as { id: number };
     const sams = await h.double.waitForPost({ to: SAM });
     await h.slack.clickButton({ user: SAM, message: sams, actionId: 'offer_pass' });
     const lees = await h.double.waitForPost({ to: LEE });
     await h.double.waitForUpdate(sams, 'Offered to Lee Walker');
-    await h.slack.clickButton({ user: LEE, message: lees, actionId: 'offer_pass' });
+    await h.settle();
+    h.clock.advance('15m'); // Lee lets it lapse rather than passing
+    await h.server.sweeper.runOnce();
     const post = await h.double.waitForPost({ to: LEADERS });
     await h.double.waitForUpdate(lees, 'It went to the team leaders.');
 
     await h.slack.clickButton({ user: LEE, message: post, actionId: 'escalation_return' });
-    const again = await h.double.waitForPost({ to: SAM });
-    expect(again.ts).not.toBe(sams.ts);
-    await h.double.waitForUpdate(post, '✅ Lee Walker sent it back to the pool at 10:40 AM CST.');
+    const ivy = await h.double.waitForPost({ to: IVY });
+    expect(h.double.allText(ivy)).toContain('Rule *seller-lead* chose you: round robin.');
+    await h.double.waitForUpdate(post, '✅ Lee Walker sent it back to the pool at 10:55 AM CST.');
     await h.settle();
     expect(
       query(h.dbPath, "select count(*) as n from events where task_id = ? and kind = 'returned'", id),
