@@ -79,7 +79,9 @@ export const offers = sqliteTable(
       .notNull()
       .references(() => agents.id),
     position: integer('position').notNull(),
-    status: text('status', { enum: ['live', 'claimed', 'passed', 'expired', 'failed'] }).notNull(),
+    status: text('status', {
+      enum: ['live', 'claimed', 'passed', 'expired', 'failed', 'withdrawn'],
+    }).notNull(),
     reason: text('reason').notNull(),
     offeredAt: ms('offered_at').notNull(),
     deadline: ms('deadline').notNull(),
@@ -186,6 +188,28 @@ export const notifications = sqliteTable(
   (t) => [index('notifications_pending').on(t.id).where(sql`sent_at is null`)],
 );
 
+/**
+ * A time-bounded absence: `/away`, a leader setting someone away, or (later) a calendar. Never a
+ * boolean: a window ends by itself, and `/back` closes it early by setting `endedAt`.
+ */
+export const awayWindows = sqliteTable(
+  'away_windows',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    startsAt: ms('starts_at').notNull(),
+    /** Null: until they say /back. */
+    endsAt: ms('ends_at'),
+    endedAt: ms('ended_at'),
+    reason: text('reason'),
+    setBy: text('set_by').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('away_windows_open').on(t.agentId).where(sql`ended_at is null`)],
+);
+
 export const heartbeats = sqliteTable('heartbeats', {
   name: text('name').primaryKey(),
   at: ms('at').notNull(),
@@ -198,3 +222,4 @@ export type AgentRow = typeof agents.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
 export type EscalationRow = typeof escalations.$inferSelect;
+export type AwayWindowRow = typeof awayWindows.$inferSelect;

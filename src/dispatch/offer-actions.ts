@@ -190,6 +190,7 @@ const LEADER_PICK_OUTCOME: Partial<Record<OfferRow['status'], string>> = {
   passed: 'passed on it',
   expired: 'did not claim it in time',
   failed: 'could not be reached on Slack',
+  withdrawn: 'went away',
 };
 
 export function moveOn(sql: Sql, ctx: DispatchContext, offer: OfferRow, now: Date, exhausted: string): void {

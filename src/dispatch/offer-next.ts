@@ -23,7 +23,7 @@ export function offerNext(
   exhaustedReason: string,
 ): void {
   const available = new Set(
-    loadRoster(sql)
+    loadRoster(sql, now)
       .filter((a) => a.available)
       .map((a) => a.id),
   );

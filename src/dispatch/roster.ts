@@ -1,7 +1,8 @@
-import { eq, notInArray } from 'drizzle-orm';
+import { and, eq, gt, isNull, notInArray, or } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
+import { availabilityAt } from '../core/availability.js';
 import type { RosterAgent } from '../core/route.js';
-import { type AgentRow, agents } from '../db/schema.js';
+import { type AgentRow, type AwayWindowRow, agents, awayWindows } from '../db/schema.js';
 import type { Sql } from './context.js';
 
 /** Upserts the configured agents; agents dropped from the config stay as rows (history) but leave the roster. */
@@ -30,7 +31,9 @@ export function syncAgents(sql: Sql, config: DispatchConfig, now: Date): void {
   sql.update(agents).set({ inConfig: false, syncedAt: now }).where(notInArray(agents.id, ids)).run();
 }
 
-export function loadRoster(sql: Sql): RosterAgent[] {
+/** The configured agents with whether each can take an offer at `now` (active, not away). */
+export function loadRoster(sql: Sql, now: Date): RosterAgent[] {
+  const windows = openAwayWindows(sql, now);
   return sql
     .select()
     .from(agents)
@@ -44,8 +47,20 @@ export function loadRoster(sql: Sql): RosterAgent[] {
       zips: a.zips,
       weight: a.weight,
       active: a.active,
-      available: a.active,
+      available: availabilityAt(a, windows.get(a.id) ?? [], now).available,
     }));
+}
+
+/** Away windows that have not been closed by /back and have not ended by `now`, by agent. */
+export function openAwayWindows(sql: Sql, now: Date): Map<string, AwayWindowRow[]> {
+  const rows = sql
+    .select()
+    .from(awayWindows)
+    .where(and(isNull(awayWindows.endedAt), or(isNull(awayWindows.endsAt), gt(awayWindows.endsAt, now))))
+    .all();
+  const byAgent = new Map<string, AwayWindowRow[]>();
+  for (const w of rows) byAgent.set(w.agentId, [...(byAgent.get(w.agentId) ?? []), w]);
+  return byAgent;
 }
 
 export function findAgent(sql: Sql, id: string): AgentRow | undefined {

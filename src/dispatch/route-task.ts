@@ -55,7 +55,7 @@ export function routeReceivedTask(
   const decision = route({
     task: { ...task, type: classification.type },
     config,
-    roster: loadRoster(tx).map((a) => (exclude.has(a.id) ? { ...a, available: false } : a)),
+    roster: loadRoster(tx, now).map((a) => (exclude.has(a.id) ? { ...a, available: false } : a)),
     roundRobinState: (rule) => readRoundRobin(tx, rule),
     now,
   });

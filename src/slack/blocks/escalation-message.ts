@@ -26,6 +26,7 @@ const OUTCOME: Record<OfferRow['status'], string> = {
   passed: 'passed',
   expired: 'let it expire',
   failed: 'could not be reached',
+  withdrawn: 'went away',
 };
 
 /** The leaders' channel post: why it needs a person, who was tried, and one-click actions until someone acts. */

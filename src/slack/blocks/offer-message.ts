@@ -131,6 +131,13 @@ function statusBlocks(view: OfferView): KnownBlock[] {
       ];
     case 'failed':
       return [section(`⚠️ This offer could not be delivered and moved on. ${successorText(view.successor)}`)];
+    case 'withdrawn':
+      return [
+        section(
+          `🚪 You went away at ${clockTime(offer.resolvedAt ?? now, zone)}, so it moved on. ${successorText(view.successor)}`,
+        ),
+        actions(`offer_${offer.id}`, timeline),
+      ];
   }
 }
 
