@@ -19,7 +19,8 @@ export type EventKind =
   | 'taken'
   | 'returned'
   | 'contact_reminded'
-  | 'contacted';
+  | 'contacted'
+  | 'withdrawn';
 
 export const SYSTEM = 'system';
 

@@ -7,6 +7,7 @@ import { type Route, RouteServer } from '../http/route-server.js';
 import type { Logger } from '../log.js';
 import * as actions from './actions/index.js';
 import { boltLogger } from './bolt-logger.js';
+import * as commands from './commands/index.js';
 import type { SlackDeps } from './deps.js';
 
 export interface SlackRuntimeOptions {
@@ -116,4 +117,5 @@ export function createWebClient(env: Env, log: Logger): WebClient {
 
 export function registerListeners(app: App, deps: SlackDeps): void {
   actions.register(app, deps);
+  commands.register(app, deps);
 }

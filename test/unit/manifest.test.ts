@@ -74,7 +74,7 @@ describe('manifest.yml', () => {
   it('declares the bot scopes the app uses', () => {
     const scopes = validManifest().oauth_config?.scopes?.bot ?? [];
     // Only what the code needs: chat.postMessage and chat.update, in channels and in DMs.
-    expect(scopes).toEqual(['chat:write', 'chat:write.public', 'im:write']);
+    expect(scopes).toEqual(['chat:write', 'chat:write.public', 'im:write', 'commands']);
   });
 
   it('enables interactivity on the Bolt HTTP endpoint and keeps Socket Mode off', () => {

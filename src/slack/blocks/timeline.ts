@@ -56,6 +56,8 @@ function describe(e: EventRow, d: Record<string, unknown>, name: (id: unknown) =
       return `${name(e.actor)} sent it back to the pool`;
     case 'contact_reminded':
       return `${name(d.ownerId)} reminded to make contact`;
+    case 'withdrawn':
+      return `${name(d.agentId)} went away, so the offer moved on`;
     case 'contacted':
       return `${name(e.actor)} marked it contacted`;
     default:

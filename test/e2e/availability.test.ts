@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
+
+const DANA = 'U0DANA001';
+const PRIYA = 'U0PRIYA01';
+const IVY = 'U0IVY0001';
+const MARCO = 'U0MARCO01';
+const LEE = 'U0LEE0001';
+
+describe('/away and /back', () => {
+  const h = useHarness();
+
+  async function command(user: string, name: string, text: string) {
+    const res = await h.slack.slashCommand({ user, command: name, text });
+    expect(res.status).toBe(200);
+    return h.double.waitForEphemeral({ user });
+  }
+
+  it('/away skips the agent for the next lead, /back brings them back at their place in the rotation', async () => {
+    const away = await command(DANA, '/away', '2h showing 12 Elm St');
+    expect(away.text).toMatch(
+      /^You're away until .*12:40 PM.* \(showing 12 Elm St\)\. Leads go to the rest of the team\. \/back to return early\.$/,
+    );
+
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: PRIYA });
+    const back = await command(DANA, '/back', '');
+    expect(back.text).toBe("Welcome back! You're getting leads again.");
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: DANA });
+  });
+
+  it('an agent who goes away while holding a live offer loses it to the next candidate at once', async () => {
+    await h.postLead(zillowLead());
+    const dana = await h.double.waitForPost({ to: DANA });
+    await h.settle();
+    const away = await command(DANA, '/away', '1h');
+    expect(away.text).toContain('The lead offered to you moved on to the next agent.');
+    await h.double.waitForPost({ to: IVY });
+    await h.double.waitForUpdate(dana, 'You went away at 10:40 AM CST, so it moved on. Offered to Ivy Chen.');
+  });
+
+  it('a team leader can set someone else away; anyone else is refused', async () => {
+    const refused = await command(MARCO, '/away', `<@${DANA}|dana> 2h`);
+    expect(refused.text).toBe('Only team leaders can set someone else away or back. Nothing was changed.');
+    const set = await command(LEE, '/away', `<@${DANA}|dana> until 3pm`);
+    expect(set.text).toMatch(/^Dana Reyes is away until .*3:00 PM.*\. Leads go to the rest of the team\.$/);
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: PRIYA });
+    const back = await command(LEE, '/back', `<@${DANA}|dana>`);
+    expect(back.text).toBe('Dana Reyes is back and getting leads again.');
+  });
+
+  it('text it cannot read gets usage with examples, and nothing changes', async () => {
+    const reply = await command(DANA, '/away', 'until someday');
+    expect(reply.text).toContain('/away');
+    expect(reply.text).toContain('2h');
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: DANA });
+  });
+
+  it('when nobody in the chain is available the lead escalates at once, not after an SLA', async () => {
+    for (const agent of [DANA, PRIYA, MARCO, IVY]) await command(LEE, '/away', `<@${agent}> 2h`);
+    await h.postLead(zillowLead());
+    const post = await h.double.waitForPost({ to: LEADERS });
+    expect(h.double.allText(post)).toContain('Rule portal-buyer-lead: nobody in the pool is available');
+  });
+
+  it('/dispatch who shows who is available, away until when, or inactive, with open leads', async () => {
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: DANA });
+    await command(MARCO, '/away', 'until 3pm dentist');
+    const who = await command(LEE, '/dispatch', 'who');
+    expect(who.text).toContain('🟢 *Dana Reyes* — available · 1 open lead');
+    expect(who.text).toMatch(/🌴 \*Marco Silva\* — away until .*3:00 PM.* \(dentist\)/);
+    expect(who.text).toContain('⚪ *Rob Former* — inactive');
+    const help = await command(LEE, '/dispatch', 'bogus');
+    expect(help.text).toContain("I don't know `/dispatch bogus`.");
+  });
+});
