@@ -9,6 +9,7 @@ import * as actions from './actions/index.js';
 import { boltLogger } from './bolt-logger.js';
 import * as commands from './commands/index.js';
 import type { SlackDeps } from './deps.js';
+import * as views from './views/index.js';
 
 export interface SlackRuntimeOptions {
   env: Env;
@@ -118,4 +119,5 @@ export function createWebClient(env: Env, log: Logger): WebClient {
 export function registerListeners(app: App, deps: SlackDeps): void {
   actions.register(app, deps);
   commands.register(app, deps);
+  views.register(app, deps);
 }

@@ -77,4 +77,42 @@ describe('/away and /back', () => {
     const help = await command(LEE, '/dispatch', 'bogus');
     expect(help.text).toContain("I don't know `/dispatch bogus`.");
   });
+
+  it('/away with no text opens a modal; a bad submit shows field errors, a good one sets the window', async () => {
+    const res = await h.slack.slashCommand({ user: DANA, command: '/away', text: '' });
+    expect(res.status).toBe(200);
+    const opened = await h.double.waitFor(() =>
+      h.double.views.find((v) => v.view.callback_id === 'away_modal'),
+    );
+    expect(opened.method).toBe('views.open');
+
+    const pick = (date: string | null, time: string | null, reason: string | null) => ({
+      back_date: { value: { type: 'datepicker', selected_date: date } },
+      back_time: { value: { type: 'timepicker', selected_time: time } },
+      reason: { value: { type: 'plain_text_input', value: reason } },
+    });
+    const past = await h.slack.submitView({
+      user: DANA,
+      callbackId: 'away_modal',
+      values: pick('2026-11-25', '09:00', null),
+    });
+    expect(await past.json()).toEqual({
+      response_action: 'errors',
+      errors: { back_time: 'That time has already passed. Pick a later one.' },
+    });
+    await h.postLead(zillowLead());
+    const offer = await h.double.waitForPost({ to: DANA }); // still available: the bad submit changed nothing
+
+    const good = await h.slack.submitView({
+      user: DANA,
+      callbackId: 'away_modal',
+      values: pick('2026-11-27', '14:00', 'inspection'),
+    });
+    expect(good.status).toBe(200);
+    const dm = await h.double.waitForPost({ to: DANA, textIncludes: "You're away" });
+    expect(dm.text).toContain("You're away until Fri, Nov 27 at 2:00 PM (CST) (inspection).");
+    expect(dm.text).toContain('The lead offered to you moved on to the next agent.');
+    await h.double.waitForPost({ to: IVY });
+    await h.double.waitForUpdate(offer, 'You went away');
+  });
 });

@@ -4,16 +4,25 @@ import { setAway, setBack } from '../../dispatch/availability.js';
 import { findAgent } from '../../dispatch/roster.js';
 import { whisper, zoneOf } from '../actions/reply.js';
 import { availabilityRefusalText, awayConfirmation } from '../blocks/availability-text.js';
+import { renderAwayModal } from '../blocks/away-modal.js';
 import type { SlackDeps } from '../deps.js';
 
 const MENTION = /^\s*<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*/;
 
 /** /away [@someone] [when] [reason] and /back [@someone]: availability in one command. */
 export function register(app: App, deps: SlackDeps): void {
-  app.command('/away', async ({ ack, command, respond }) => {
+  app.command('/away', async ({ ack, command, respond, client }) => {
     await ack();
     const now = deps.ctx.clock.now();
     const zone = zoneOf(deps, command.user_id);
+    if (command.text.trim() === '') {
+      // No text: the modal, whose empty form still means "until /back". The trigger lasts 3 s.
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: renderAwayModal(command.user_id, zone),
+      });
+      return;
+    }
     const parsed = parseAway(command.text, now, zone);
     if (!parsed.ok) return whisper(respond, parsed.message);
     const agentId = parsed.target ?? command.user_id;

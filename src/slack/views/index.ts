@@ -1,0 +1,7 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../deps.js';
+import * as awayModal from './away-modal.js';
+
+export function register(app: App, deps: SlackDeps): void {
+  awayModal.register(app, deps);
+}
