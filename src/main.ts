@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './log.js';
 import { Sweeper } from './scheduler/sweeper.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
 import { Delivery } from './slack/delivery.js';
+import { HomePublisher } from './slack/home.js';
 
 export interface StartOptions {
   env: Env;
@@ -29,6 +30,7 @@ export interface RunningServer {
   port: number;
   ctx: DispatchContext;
   delivery: Delivery;
+  homes: HomePublisher;
   sweeper: Sweeper;
   stop(): Promise<void>;
 }
@@ -44,8 +46,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   syncAgents(db, config, clock.now());
   const ctx: DispatchContext = { db, config, clock, log };
 
-  const delivery = new Delivery(ctx, createWebClient(env, log));
-  const sweeper = new Sweeper(ctx, delivery);
+  const client = createWebClient(env, log);
+  const delivery = new Delivery(ctx, client);
+  const homes = new HomePublisher(ctx, client);
+  const sweeper = new Sweeper(ctx, delivery, homes);
   const afterReceive = (taskId: number) => {
     try {
       dispatchTask(ctx, taskId);
@@ -68,7 +72,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ],
   });
   const { app } = slack;
-  registerListeners(app, { ctx, delivery });
+  registerListeners(app, { ctx, delivery, homes });
   app.error(async (error) => {
     log.error('Slack listener failed', { error: error.message });
   });
@@ -87,11 +91,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     port,
     ctx,
     delivery,
+    homes,
     sweeper,
     async stop() {
       sweeper.stop();
       await slack.stop();
       await delivery.idle();
+      await homes.idle();
       db.$client.close();
     },
   };

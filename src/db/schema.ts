@@ -19,6 +19,8 @@ export const agents = sqliteTable('agents', {
   inConfig: integer('in_config', { mode: 'boolean' }).notNull().default(true),
   timezone: text('timezone'),
   syncedAt: ms('synced_at').notNull(),
+  /** Set when they first open the app's Home tab: from then on it is kept up to date. */
+  homeOpenedAt: ms('home_opened_at'),
 });
 
 export type { ChainEntry } from '../core/route.js';

@@ -7,6 +7,7 @@ import { expireDueOffers } from '../dispatch/offer-actions.js';
 import { reannounceEscalations } from '../dispatch/reannounce.js';
 import { dispatchTask } from '../dispatch/route-task.js';
 import type { Delivery } from '../slack/delivery.js';
+import type { HomePublisher } from '../slack/home.js';
 
 export const SWEEPER = 'sweeper';
 
@@ -30,6 +31,7 @@ export class Sweeper {
   constructor(
     private readonly ctx: DispatchContext,
     private readonly delivery: Delivery,
+    private readonly homes?: HomePublisher,
   ) {}
 
   async runOnce(): Promise<void> {
@@ -54,6 +56,7 @@ export class Sweeper {
         }
       }
       this.delivery.kick();
+      void this.homes?.refreshAll();
       const at = clock.now();
       db.insert(heartbeats)
         .values({ name: SWEEPER, at })

@@ -9,6 +9,7 @@ import * as actions from './actions/index.js';
 import { boltLogger } from './bolt-logger.js';
 import * as commands from './commands/index.js';
 import type { SlackDeps } from './deps.js';
+import * as events from './events/index.js';
 import * as views from './views/index.js';
 
 export interface SlackRuntimeOptions {
@@ -120,4 +121,5 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   actions.register(app, deps);
   commands.register(app, deps);
   views.register(app, deps);
+  events.register(app, deps);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
+import { isRecord, type PostedMessage } from '../support/slack-double.js';
 
 const DANA = 'U0DANA001';
 const PRIYA = 'U0PRIYA01';
@@ -114,5 +115,65 @@ describe('/away and /back', () => {
     expect(dm.text).toContain('The lead offered to you moved on to the next agent.');
     await h.double.waitForPost({ to: IVY });
     await h.double.waitForUpdate(offer, 'You went away');
+  });
+});
+
+describe('App Home', () => {
+  const h = useHarness();
+
+  function lastHome(user: string) {
+    const views = h.double.views.filter((v) => v.method === 'views.publish' && v.userId === user);
+    return views[views.length - 1];
+  }
+
+  function homeText(user: string): string {
+    const view = lastHome(user)?.view;
+    return JSON.stringify(view?.blocks ?? []);
+  }
+
+  it('shows my status, my open leads with their clocks and my week, and is republished when they change', async () => {
+    await h.slack.sendEvent({ type: 'app_home_opened', user: DANA, tab: 'home', channel: 'D0HOME' });
+    await h.double.waitFor(() => lastHome(DANA));
+    expect(homeText(DANA)).toContain("You're available");
+    expect(homeText(DANA)).toContain('None right now.');
+    expect(homeText(DANA)).toContain('Offered 0 · claimed 0 · median time to claim: no claims yet');
+
+    await h.postLead(zillowLead());
+    const dm = await h.double.waitForPost({ to: DANA });
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(homeText(DANA)).toContain('5 min left to claim');
+
+    h.clock.advance('90s');
+    await h.slack.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
+    await h.double.waitForUpdate(dm, 'Claimed by you');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(homeText(DANA)).toContain('contact by');
+    expect(homeText(DANA)).toContain('Offered 1 · claimed 1 · median time to claim: 1 min');
+
+    const publishes = h.double.views.filter((v) => v.method === 'views.publish').length;
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(h.double.views.filter((v) => v.method === 'views.publish')).toHaveLength(publishes); // nothing changed
+  });
+
+  it('Back on the Home tab ends an away window, and the Home says so', async () => {
+    await h.slack.slashCommand({ user: DANA, command: '/away', text: '2h' });
+    await h.double.waitForEphemeral({ user: DANA });
+    await h.slack.sendEvent({ type: 'app_home_opened', user: DANA, tab: 'home', channel: 'D0HOME' });
+    await h.double.waitFor(() => lastHome(DANA));
+    expect(homeText(DANA)).toContain("You're away until");
+    // The Home tab is a view, not a message; click its button the way Slack sends it, from its blocks.
+    const blocks = lastHome(DANA)?.view.blocks;
+    const home: PostedMessage = {
+      channel: 'D0HOME',
+      ts: '0',
+      blocks: Array.isArray(blocks) ? blocks.filter(isRecord) : [],
+      postedAt: 0,
+      updates: [],
+    };
+    await h.slack.clickButton({ user: DANA, message: home, actionId: 'home_back', stale: true });
+    await h.double.waitFor(() => homeText(DANA).includes("You're available") || undefined);
   });
 });

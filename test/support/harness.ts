@@ -74,7 +74,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
     },
-    settle: () => server.delivery.idle(),
+    async settle() {
+      await server.delivery.idle();
+      await server.homes.idle();
+    },
     async restart() {
       await server.stop();
       server = await boot();

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
 import * as escalationButtons from './escalation-buttons.js';
+import * as homeButtons from './home-buttons.js';
 import * as offerButtons from './offer-buttons.js';
 import * as timeline from './timeline.js';
 
@@ -8,4 +9,5 @@ export function register(app: App, deps: SlackDeps): void {
   offerButtons.register(app, deps);
   escalationButtons.register(app, deps);
   timeline.register(app, deps);
+  homeButtons.register(app, deps);
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `agents` ADD `home_opened_at` integer;

@@ -1,0 +1,52 @@
+import { and, eq, gte } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { type Availability, availabilityAt } from '../core/availability.js';
+import { median } from '../core/stats.js';
+import { agents, offers, type TaskRow, tasks } from '../db/schema.js';
+import type { Sql } from './context.js';
+import { openAwayWindows } from './roster.js';
+
+export interface HomeData {
+  availability: Availability;
+  /** Offers waiting on them, with their deadlines. */
+  offered: Array<{ task: TaskRow; deadline: Date }>;
+  /** Leads they own and have not handed on. */
+  owned: TaskRow[];
+  week: { received: number; claimed: number; medianSecondsToClaim: number | null };
+}
+
+/** Everything an agent's App Home shows, read from rows at `now`; the week starts Monday in their zone. */
+export function homeData(sql: Sql, agentId: string, zone: string, now: Date): HomeData | undefined {
+  const agent = sql.select().from(agents).where(eq(agents.id, agentId)).get();
+  if (!agent) return undefined;
+  const offered = sql
+    .select({ task: tasks, deadline: offers.deadline })
+    .from(offers)
+    .innerJoin(tasks, eq(tasks.id, offers.taskId))
+    .where(and(eq(offers.agentId, agentId), eq(offers.status, 'live')))
+    .all();
+  const owned = sql
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.ownerId, agentId), eq(tasks.status, 'claimed')))
+    .all();
+  const weekStart = DateTime.fromJSDate(now, { zone }).startOf('week').toJSDate();
+  const thisWeek = sql
+    .select()
+    .from(offers)
+    .where(and(eq(offers.agentId, agentId), gte(offers.offeredAt, weekStart)))
+    .all();
+  const claims = thisWeek.filter((o) => o.status === 'claimed' && o.resolvedAt);
+  return {
+    availability: availabilityAt(agent, openAwayWindows(sql, now).get(agentId) ?? [], now),
+    offered,
+    owned,
+    week: {
+      received: thisWeek.length,
+      claimed: claims.length,
+      medianSecondsToClaim: median(
+        claims.map((o) => ((o.resolvedAt?.getTime() ?? 0) - o.offeredAt.getTime()) / 1000),
+      ),
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { KnownBlock, View } from '@slack/types';
+import { formatBack } from '../../core/away-parser.js';
+import { formatDuration } from '../../core/duration.js';
+import type { HomeData } from '../../dispatch/home.js';
+import { button, section } from './elements.js';
+import { dayAndTime, escapeText } from './format.js';
+import { contactName, headline } from './task-summary.js';
+
+export const HOME_AWAY_ACTION = 'home_away';
+export const HOME_BACK_ACTION = 'home_back';
+
+/** An agent's App Home: my status (with Away and Back), my open leads and their clocks, my week. */
+export function renderAppHome(data: HomeData, zone: string, now: Date): View {
+  const a = data.availability;
+  const status = a.available
+    ? "🟢 *You're available* and getting leads."
+    : a.why === 'inactive'
+      ? '⚪ *You are inactive* in dispatch.yml, so you get no leads.'
+      : `🌴 *You're away ${a.until ? `until ${formatBack(a.until, zone, now)}` : 'until /back'}*${a.reason ? ` (${escapeText(a.reason)})` : ''}.`;
+  const leads: string[] = [
+    ...data.offered.map(({ task, deadline }) => {
+      const left = deadline.getTime() - now.getTime();
+      const clock = left > 0 ? `⏱ ${formatDuration(left / 1000)} left to claim` : '⚠️ overdue: claim it now';
+      return `• *${escapeText(headline(task))}* #${task.id}, ${escapeText(contactName(task))}: ${clock}`;
+    }),
+    ...data.owned.map((task) => {
+      const contact = task.contactedAt
+        ? '📞 contacted'
+        : task.contactDueAt
+          ? task.contactDueAt > now
+            ? `📞 contact by ${dayAndTime(task.contactDueAt, zone, now)}`
+            : '⚠️ contact overdue'
+          : 'yours';
+      return `• *${escapeText(headline(task))}* #${task.id}, ${escapeText(contactName(task))}: ${contact}`;
+    }),
+  ];
+  const w = data.week;
+  const median = w.medianSecondsToClaim === null ? 'no claims yet' : formatDuration(w.medianSecondsToClaim);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Lead Dispatch' } },
+    section(status),
+    {
+      type: 'actions',
+      block_id: 'home_status',
+      elements: [
+        button('Away…', HOME_AWAY_ACTION, 'away'),
+        button('Back', HOME_BACK_ACTION, 'back', 'primary'),
+      ],
+    },
+    { type: 'divider' },
+    section(`*My open leads*\n${leads.length > 0 ? leads.join('\n') : 'None right now.'}`),
+    { type: 'divider' },
+    section(`*My week*\nOffered ${w.received} · claimed ${w.claimed} · median time to claim: ${median}`),
+  ];
+  return { type: 'home', blocks };
+}
