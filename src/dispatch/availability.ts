@@ -22,6 +22,11 @@ export function setAway(
   return writeTransaction(ctx.db, (tx) => {
     const refusal = checkPermission(tx, args.agentId, args.setBy, now);
     if (refusal) return { ok: false, refusal };
+    // The latest /away is the one that counts: a shorter window replaces a longer or open-ended one.
+    tx.update(awayWindows)
+      .set({ endedAt: now })
+      .where(and(eq(awayWindows.agentId, args.agentId), isNull(awayWindows.endedAt)))
+      .run();
     tx.insert(awayWindows)
       .values({
         agentId: args.agentId,

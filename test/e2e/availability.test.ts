@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
+import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
+import { EXAMPLE_CONFIG, LEADERS, useHarness, zillowLead } from '../support/harness.js';
 import { isRecord, type PostedMessage } from '../support/slack-double.js';
 
 const DANA = 'U0DANA001';
@@ -50,6 +51,15 @@ describe('/away and /back', () => {
     await h.double.waitForPost({ to: PRIYA });
     const back = await command(LEE, '/back', `<@${DANA}|dana>`);
     expect(back.text).toBe('Dana Reyes is back and getting leads again.');
+  });
+
+  it('the latest /away counts: a shorter one replaces an open-ended one', async () => {
+    await command(DANA, '/away', '- at a closing');
+    const shorter = await command(DANA, '/away', '1h');
+    expect(shorter.text).toContain("You're away until");
+    h.clock.advance('61m');
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: DANA });
   });
 
   it('text it cannot read gets usage with examples, and nothing changes', async () => {
@@ -143,6 +153,11 @@ describe('App Home', () => {
     await h.server.sweeper.runOnce();
     await h.settle();
     expect(homeText(DANA)).toContain('5 min left to claim');
+    h.clock.advance('4m30s');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(homeText(DANA)).toContain('1 min left to claim'); // whole minutes: no republish every second
+    h.clock.set('2026-11-25T16:40:00Z');
 
     h.clock.advance('90s');
     await h.slack.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
@@ -175,5 +190,27 @@ describe('App Home', () => {
     };
     await h.slack.clickButton({ user: DANA, message: home, actionId: 'home_back', stale: true });
     await h.double.waitFor(() => homeText(DANA).includes("You're available") || undefined);
+  });
+});
+
+describe('a leader sets someone away in that person’s time zone', () => {
+  const config = loadDispatchConfig(EXAMPLE_CONFIG);
+  const h = useHarness({
+    config: {
+      ...config,
+      agents: config.agents.map((a) => (a.id === DANA ? { ...a, timezone: 'America/Los_Angeles' } : a)),
+    },
+  });
+
+  it('"/away @dana until 3pm" is 3 pm where Dana is', async () => {
+    await h.slack.slashCommand({ user: LEE, command: '/away', text: `<@${DANA}|dana> until 3pm` });
+    const reply = await h.double.waitForEphemeral({ user: LEE });
+    expect(reply.text).toContain('Dana Reyes is away until Wed, Nov 25 at 3:00 PM (PST).');
+    h.clock.set('2026-11-25T22:59:00Z'); // 2:59 PM in Los Angeles: still away
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: PRIYA });
+    h.clock.set('2026-11-25T23:01:00Z');
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: DANA });
   });
 });

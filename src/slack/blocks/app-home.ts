@@ -20,7 +20,8 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
   const leads: string[] = [
     ...data.offered.map(({ task, deadline }) => {
       const left = deadline.getTime() - now.getTime();
-      const clock = left > 0 ? `⏱ ${formatDuration(left / 1000)} left to claim` : '⚠️ overdue: claim it now';
+      // Whole minutes: a per-second countdown would republish the Home every sweep (views.publish is rate-limited).
+      const clock = left > 0 ? `⏱ ${Math.ceil(left / 60_000)} min left to claim` : '⚠️ overdue: claim it now';
       return `• *${escapeText(headline(task))}* #${task.id}, ${escapeText(contactName(task))}: ${clock}`;
     }),
     ...data.owned.map((task) => {

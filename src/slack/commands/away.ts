@@ -23,7 +23,10 @@ export function register(app: App, deps: SlackDeps): void {
       });
       return;
     }
-    const parsed = parseAway(command.text, now, zone);
+    const asSender = parseAway(command.text, now, zone);
+    // "/away @dana until 3pm" means 3 pm where Dana is, not where the leader is.
+    const targetZone = asSender.ok && asSender.target ? zoneOf(deps, asSender.target) : zone;
+    const parsed = targetZone === zone ? asSender : parseAway(command.text, now, targetZone);
     if (!parsed.ok) return whisper(respond, parsed.message);
     const agentId = parsed.target ?? command.user_id;
     const until = parsed.kind === 'until' ? parsed.until : null;
@@ -36,7 +39,7 @@ export function register(app: App, deps: SlackDeps): void {
       awayConfirmation({
         self,
         name: findAgent(deps.ctx.db, agentId)?.name ?? agentId,
-        back: until ? formatBack(until, zone, now) : null,
+        back: until ? formatBack(until, targetZone, now) : null,
         reason: parsed.reason,
         withdrawn: result.withdrawn,
       }),
