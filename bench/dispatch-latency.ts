@@ -34,7 +34,8 @@ import { silentLogger } from '../src/log.js';
 import { type RunningServer, startServer } from '../src/main.js';
 import { CLAIM_ACTION } from '../src/slack/blocks/offer-message.js';
 import { EXAMPLE_CONFIG, INTAKE_TOKEN, SIGNING_SECRET } from '../test/support/harness.js';
-import type { DriverOptions, DriverResult, Stats, Target, ToDriver, ToMain } from './load-driver.js';
+import type { DriverOptions, DriverResult, Target, ToDriver, ToMain } from './load-driver.js';
+import type { Stats } from './stats.js';
 
 const USAGE =
   'npx tsx bench/dispatch-latency.ts [--leads 1000] [--rate 50] [--click-rate <rate>] [--warmup 50] [--grace 30]';

@@ -13,6 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { INTAKE_TOKEN, LEADERS, SIGNING_SECRET, zillowLead } from '../test/support/harness.js';
 import { allText, type PostedMessage, SlackDouble } from '../test/support/slack-double.js';
 import { SlackSender } from '../test/support/slack-requests.js';
+import { type Stats, stats } from './stats.js';
 
 export interface DriverOptions {
   leads: number;
@@ -33,14 +34,6 @@ export interface Target {
   claimActionId: string;
   /** Text the DM must contain once the Claim went through. */
   claimedText: string;
-}
-
-export interface Stats {
-  count: number;
-  min: number;
-  p50: number;
-  p99: number;
-  max: number;
 }
 
 export interface DriverResult {
@@ -277,21 +270,6 @@ async function sendClick(slack: SlackSender, actionId: string, id: number, seen:
   } catch (error) {
     return { id, status: 0, sentAt, error: String(error) };
   }
-}
-
-/** Nearest-rank percentiles. */
-export function stats(values: number[]): Stats | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
-  return {
-    count: sorted.length,
-    min: sorted[0] ?? 0,
-    p50: rank(0.5),
-    p99: rank(0.99),
-    max: sorted.at(-1) ?? 0,
-  };
 }
 
 // ---- one run -----------------------------------------------------------------------------------

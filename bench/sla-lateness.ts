@@ -34,6 +34,7 @@ import { parseDispatchConfig } from '../src/config/load-dispatch.js';
 import type { Logger } from '../src/log.js';
 import { type RunningServer, startServer } from '../src/main.js';
 import { allText, type PostedMessage, SlackDouble } from '../test/support/slack-double.js';
+import { type Stats, stats } from './stats.js';
 
 const SIGNING_SECRET = '8f742231b10e8888abcd99aaaaaa85a5';
 const INTAKE_TOKEN = 'intake-bench-token-0123456789';
@@ -356,29 +357,6 @@ function readDatabase(path: string): { offers: OfferRecord[]; tasks: TaskRecord[
   } finally {
     db.close();
   }
-}
-
-interface Stats {
-  count: number;
-  min: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles. */
-function stats(values: number[]): Stats | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
-  return {
-    count: sorted.length,
-    min: sorted[0] ?? 0,
-    p50: rank(0.5),
-    p99: rank(0.99),
-    max: sorted.at(-1) ?? 0,
-  };
 }
 
 function table(rows: string[][]): string {

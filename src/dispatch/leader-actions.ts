@@ -1,10 +1,10 @@
 import { and, eq, isNull, sql as raw } from 'drizzle-orm';
-import { agents, type EscalationRow, escalations, offers, tasks } from '../db/schema.js';
+import { type EscalationRow, escalations, offers, tasks } from '../db/schema.js';
 import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { contactDue } from './offer-actions.js';
 import { createOffer } from './offer-next.js';
-import { loadRoster } from './roster.js';
+import { agentName, loadRoster } from './roster.js';
 import { routeReceivedTask } from './route-task.js';
 
 /** Why a leader's click changed nothing; blocks/ words it. */
@@ -40,7 +40,7 @@ export function assignEscalation(
       tx,
       ctx.config,
       task,
-      { agentId: assigneeId, reason: `assigned by ${nameOf(tx, leaderId)}` },
+      { agentId: assigneeId, reason: `assigned by ${agentName(tx, leaderId)}` },
       task.chain.length,
       now,
       ['escalated'],
@@ -127,9 +127,9 @@ function act(
         ok: false,
         refusal: {
           kind: 'already_resolved',
-          by: nameOf(tx, escalation.resolvedBy ?? ''),
+          by: agentName(tx, escalation.resolvedBy ?? ''),
           resolution: escalation.resolution,
-          assignee: escalation.assignee ? nameOf(tx, escalation.assignee) : null,
+          assignee: escalation.assignee ? agentName(tx, escalation.assignee) : null,
           at: escalation.resolvedAt,
         },
       };
@@ -163,8 +163,4 @@ function resolve(
   if (closed !== 1 || !task || task.status !== 'escalated')
     throw new Error(`escalation ${escalation.id} changed under us`);
   return task;
-}
-
-function nameOf(tx: Sql, id: string): string {
-  return tx.select({ name: agents.name }).from(agents).where(eq(agents.id, id)).get()?.name ?? id;
 }

@@ -1,8 +1,9 @@
 import { and, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
-import { agents, escalations, type OfferRow, offers, type TaskRow, tasks } from '../db/schema.js';
+import { escalations, type OfferRow, offers, type TaskRow, tasks } from '../db/schema.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
+import { agentName } from './roster.js';
 
 /** Why a click changed nothing, as data; blocks/ turns it into words in the clicker's time zone. */
 export type StaleOffer =
@@ -239,8 +240,4 @@ function explainOfferState(sql: Sql, offer: OfferRow, task: TaskRow, userId: str
     return { kind: 'escalated', at: open?.at ?? at };
   }
   return { kind: 'moved_on', at };
-}
-
-function agentName(sql: Sql, id: string): string {
-  return sql.select({ name: agents.name }).from(agents).where(eq(agents.id, id)).get()?.name ?? id;
 }

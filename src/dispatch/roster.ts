@@ -63,6 +63,16 @@ export function openAwayWindows(sql: Sql, now: Date): Map<string, AwayWindowRow[
   return byAgent;
 }
 
+/** An agent's display name, or their id when the row is gone. */
+export function agentName(sql: Sql, id: string): string {
+  return sql.select({ name: agents.name }).from(agents).where(eq(agents.id, id)).get()?.name ?? id;
+}
+
+/** The zone an agent reads times in: their own from dispatch.yml, else the team's. */
+export function agentZone(agent: { timezone: string | null } | undefined, config: DispatchConfig): string {
+  return agent?.timezone ?? config.team.timezone;
+}
+
 export function findAgent(sql: Sql, id: string): AgentRow | undefined {
   return sql.select().from(agents).where(eq(agents.id, id)).get();
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { type Availability, availabilityAt } from '../core/availability.js';
 import { agents, offers, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
@@ -28,7 +28,7 @@ export function teamStatus(sql: Sql, now: Date): TeamMemberStatus[] {
     sql
       .select({ id: offers.agentId, n: count() })
       .from(offers)
-      .where(inArray(offers.status, ['live']))
+      .where(eq(offers.status, 'live'))
       .groupBy(offers.agentId)
       .all()
       .map((r) => [r.id, r.n]),
@@ -36,7 +36,7 @@ export function teamStatus(sql: Sql, now: Date): TeamMemberStatus[] {
   return sql
     .select()
     .from(agents)
-    .where(and(eq(agents.inConfig, true)))
+    .where(eq(agents.inConfig, true))
     .all()
     .map((a) => ({
       id: a.id,

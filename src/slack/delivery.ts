@@ -13,7 +13,7 @@ import {
 } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { failOfferDelivery } from '../dispatch/offer-actions.js';
-import { findAgent } from '../dispatch/roster.js';
+import { agentZone, findAgent } from '../dispatch/roster.js';
 import { renderContactReminder } from './blocks/contact-reminder.js';
 import { renderEscalationMessage, renderEscalationReminder } from './blocks/escalation-message.js';
 import { type OfferView, renderOfferMessage } from './blocks/offer-message.js';
@@ -288,7 +288,7 @@ export class Delivery {
       db.update(notifications).set({ sentAt: now }).where(eq(notifications.id, notificationId)).run();
       return;
     }
-    const zone = (task.ownerId && findAgent(db, task.ownerId)?.timezone) || config.team.timezone;
+    const zone = agentZone(task.ownerId ? findAgent(db, task.ownerId) : undefined, config);
     const message =
       note.kind === 'contact_reminder'
         ? renderContactReminder(task, zone, now)

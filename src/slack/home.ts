@@ -3,6 +3,7 @@ import { eq, isNotNull } from 'drizzle-orm';
 import { agents } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { homeData } from '../dispatch/home.js';
+import { agentZone } from '../dispatch/roster.js';
 import { renderAppHome } from './blocks/app-home.js';
 
 /**
@@ -55,7 +56,7 @@ export class HomePublisher {
   private async publish(agentId: string): Promise<void> {
     const { db, config, clock, log } = this.ctx;
     const agent = db.select().from(agents).where(eq(agents.id, agentId)).get();
-    const zone = agent?.timezone ?? config.team.timezone;
+    const zone = agentZone(agent, config);
     const now = clock.now();
     const data = homeData(db, agentId, zone, now);
     if (!data) return;

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { agents, escalations, offers, tasks } from '../db/schema.js';
 import type { Sql } from '../dispatch/context.js';
+import { agentZone } from '../dispatch/roster.js';
 import type { EscalationView } from './blocks/escalation-message.js';
 import type { OfferView, Successor } from './blocks/offer-message.js';
 
@@ -22,7 +23,7 @@ export function loadOfferView(
   if (!row) return undefined;
   return {
     ...row,
-    zone: row.agent.timezone ?? config.team.timezone,
+    zone: agentZone(row.agent, config),
     successor: successorOf(sql, row.offer.taskId, row.offer.id, row.task.status),
     now,
   };

@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
 import { EXAMPLE_CONFIG, LEADERS, useHarness, zillowLead } from '../support/harness.js';
 import { isRecord, type PostedMessage } from '../support/slack-double.js';
-
-const DANA = 'U0DANA001';
-const PRIYA = 'U0PRIYA01';
-const IVY = 'U0IVY0001';
-const MARCO = 'U0MARCO01';
-const LEE = 'U0LEE0001';
+import { DANA, IVY, LEE, MARCO, PRIYA } from '../support/team.js';
 
 describe('/away and /back', () => {
   const h = useHarness();

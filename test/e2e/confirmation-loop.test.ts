@@ -2,13 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { EXAMPLE_CONFIG, LEADERS, useHarness, zillowLead } from '../support/harness.js';
-
-const DANA = 'U0DANA001';
-const IVY = 'U0IVY0001';
-const PRIYA = 'U0PRIYA01';
-const MARCO = 'U0MARCO01';
-const SAM = 'U0SAM0001';
-const LEE = 'U0LEE0001';
+import { DANA, IVY, LEE, MARCO, PRIYA, SAM } from '../support/team.js';
 
 describe('the SLA clock moves a lead down its chain by itself', () => {
   const h = useHarness();

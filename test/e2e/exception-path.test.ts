@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
-
-const SAM = 'U0SAM0001';
-const LEE = 'U0LEE0001';
+import { DANA, IVY, LEE, MARCO, SAM } from '../support/team.js';
 
 describe('the exception path and the end of a chain', () => {
   const h = useHarness();
@@ -86,15 +84,15 @@ describe('the exception path and the end of a chain', () => {
   it('an agent Slack cannot reach is skipped at once and the backup is offered', async () => {
     h.double.fail('chat.postMessage', {
       error: 'account_inactive',
-      when: (args) => args.channel === 'U0DANA001',
+      when: (args) => args.channel === DANA,
     });
     const id = await post(zillowLead());
-    const ivys = await h.double.waitForPost({ to: 'U0IVY0001' });
+    const ivys = await h.double.waitForPost({ to: IVY });
     expect(h.double.buttons(ivys).map((b) => b.text)).toEqual(['Claim', 'Pass', 'Timeline']);
     const offers = query(h.dbPath, 'select agent_id, status from offers where task_id = ? order by id', id);
     expect(offers).toEqual([
-      { agent_id: 'U0DANA001', status: 'failed' },
-      { agent_id: 'U0IVY0001', status: 'live' },
+      { agent_id: DANA, status: 'failed' },
+      { agent_id: IVY, status: 'live' },
     ]);
     const failed = query(
       h.dbPath,
@@ -108,21 +106,21 @@ describe('the exception path and the end of a chain', () => {
     h.double.fail('chat.postMessage', {
       status: 429,
       retryAfter: 30,
-      when: (args) => args.channel === 'U0DANA001',
+      when: (args) => args.channel === DANA,
     });
     await post(zillowLead());
     await h.settle();
     await post(zillowLead({ address: { zip: '78704' } }));
-    await h.double.waitForPost({ to: 'U0MARCO01' });
-    expect(h.double.messages.filter((m) => m.user === 'U0DANA001')).toHaveLength(0);
+    await h.double.waitForPost({ to: MARCO });
+    expect(h.double.messages.filter((m) => m.user === DANA)).toHaveLength(0);
 
     h.clock.advance('29s');
     await h.server.sweeper.runOnce();
     await h.settle();
-    expect(h.double.messages.filter((m) => m.user === 'U0DANA001')).toHaveLength(0);
+    expect(h.double.messages.filter((m) => m.user === DANA)).toHaveLength(0);
     h.clock.advance('1s');
     await h.server.sweeper.runOnce();
-    await h.double.waitForPost({ to: 'U0DANA001' });
+    await h.double.waitForPost({ to: DANA });
   });
 
   it('a token Slack refuses holds every DM (no fail-over), says so in /healthz, and delivers once fixed', async () => {
@@ -131,7 +129,7 @@ describe('the exception path and the end of a chain', () => {
     const id = await post(zillowLead());
     await h.settle();
     expect(query(h.dbPath, 'select agent_id, status from offers where task_id = ?', id)).toEqual([
-      { agent_id: 'U0DANA001', status: 'live' },
+      { agent_id: DANA, status: 'live' },
     ]);
     const health = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as { slack: Record<string, unknown> };
     expect(health.slack).toMatchObject({ token: 'failing: invalid_auth', undeliveredOffers: 1 });
@@ -141,7 +139,7 @@ describe('the exception path and the end of a chain', () => {
     await h.settle();
     h.clock.advance('3s');
     await h.server.sweeper.runOnce();
-    await h.double.waitForPost({ to: 'U0DANA001' });
+    await h.double.waitForPost({ to: DANA });
     await h.settle();
     const after = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as { slack: Record<string, unknown> };
     expect(after.slack).toMatchObject({ token: 'ok', undeliveredOffers: 0 });
@@ -149,7 +147,7 @@ describe('the exception path and the end of a chain', () => {
 
   it("a lead's text cannot break the message or ping the channel", async () => {
     await post(zillowLead({ firstName: '<!here>', message: '&'.repeat(2800) }));
-    const dm = await h.double.waitForPost({ to: 'U0DANA001' });
+    const dm = await h.double.waitForPost({ to: DANA });
     expect(dm.text).toContain('&lt;!here&gt;');
     expect(h.double.allText(dm)).not.toContain('<!here>');
     expect(h.double.allText(dm)).toContain('&amp;&amp;&amp;');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { type Harness, startHarness, zillowLead } from '../support/harness.js';
+import { DANA, MARCO, PRIYA } from '../support/team.js';
 
 describe('POST /leads', () => {
   let h: Harness;
@@ -29,13 +30,13 @@ describe('POST /leads', () => {
       email: 'jane.buyer@example.com',
       zip: '78701',
     });
-    await h.double.waitForPost({ to: 'U0DANA001' });
+    await h.double.waitForPost({ to: DANA });
   });
 
   it('is idempotent on (source, externalId): a repeat answers 200 duplicate and dispatches nothing', async () => {
     const lead = zillowLead({ externalId: 'z-twice' });
     const first = (await (await h.postLead(lead)).json()) as { id: number };
-    await h.double.waitForPost({ to: 'U0PRIYA01' });
+    await h.double.waitForPost({ to: PRIYA });
     const again = await h.postLead({ ...lead, source: 'Zillow' });
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ id: first.id, duplicate: true });
@@ -52,7 +53,7 @@ describe('POST /leads', () => {
       id: number;
     };
     expect(next.id).toBe(first.id + 1); // a repeat burns no id: agents see #1, #2, not #1, #3
-    await h.double.waitForPost({ to: 'U0MARCO01' });
+    await h.double.waitForPost({ to: MARCO });
   });
 
   it('answers 401 without the bearer token or with a wrong one', async () => {

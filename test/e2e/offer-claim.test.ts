@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { type Harness, useHarness, zillowLead } from '../support/harness.js';
-
-const DANA = 'U0DANA001';
-const PRIYA = 'U0PRIYA01';
-const IVY = 'U0IVY0001';
+import { DANA, IVY, PRIYA } from '../support/team.js';
 
 function rows(h: Harness, sql: string, ...params: unknown[]) {
   return query(h.dbPath, sql, ...params);

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
-
-const DANA = 'U0DANA001';
-const PRIYA = 'U0PRIYA01';
+import { DANA, MARCO, PRIYA } from '../support/team.js';
 
 describe('restarts and health', () => {
   const h = useHarness();
@@ -40,7 +38,7 @@ describe('restarts and health', () => {
       )
       .run(h.clock.now().getTime(), h.clock.now().getTime());
     await h.restart();
-    const dm = await h.double.waitForPost({ to: 'U0MARCO01' });
+    const dm = await h.double.waitForPost({ to: MARCO });
     expect(h.double.allText(dm)).toContain('Rule *portal-buyer-lead* chose you');
   });
 

@@ -11,8 +11,8 @@ import { query } from '../support/db.js';
 import { EXAMPLE_CONFIG, INTAKE_TOKEN, LEADERS, MORNING, zillowLead } from '../support/harness.js';
 import { SlackDouble } from '../support/slack-double.js';
 import { SlackSender } from '../support/slack-requests.js';
+import { DANA } from '../support/team.js';
 
-const DANA = 'U0DANA001';
 const APP_TOKEN = 'xapp-1-test';
 
 describe('Socket Mode: the real app over a WebSocket to the Slack double', () => {

@@ -7,19 +7,10 @@ import { classify, knownTypes } from '../../src/core/classify.js';
 import { type RoutableTask, ruleMatches } from '../../src/core/match.js';
 import { type RosterAgent, type RouteInput, type RoutingDecision, route } from '../../src/core/route.js';
 import { withinWeeklyHours } from '../../src/core/weekly-hours.js';
+import { ALMA, DANA, IVY, LEE, MARCO, PRIYA, ROB, SAM, TOM } from '../support/team.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../dispatch.example.yml', import.meta.url));
 const example = loadDispatchConfig(EXAMPLE);
-
-const DANA = 'U0DANA001';
-const MARCO = 'U0MARCO01';
-const PRIYA = 'U0PRIYA01';
-const SAM = 'U0SAM0001';
-const IVY = 'U0IVY0001';
-const TOM = 'U0TOM0001';
-const ALMA = 'U0ALMA001';
-const LEE = 'U0LEE0001';
-const ROB = 'U0OLD0001'; // inactive in the example
 
 /** A Tuesday, 09:00 in Chicago. */
 const NOW = new Date('2026-03-10T14:00:00Z');

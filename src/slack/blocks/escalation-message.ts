@@ -77,16 +77,20 @@ function openActions({ escalation, task }: EscalationView): KnownBlock[] {
 function resolvedBlocks({ escalation, task, names, zone }: EscalationView): KnownBlock[] {
   const who = escapeText(names[escalation.resolvedBy ?? ''] ?? escalation.resolvedBy ?? 'A leader');
   const at = clockTime(escalation.resolvedAt ?? new Date(0), zone);
-  const what =
-    escalation.resolution === 'assigned'
-      ? `assigned it to ${escapeText(names[escalation.assignee ?? ''] ?? escalation.assignee ?? 'someone')}`
-      : escalation.resolution === 'taken'
-        ? 'took it'
-        : 'sent it back to the pool';
+  const what = resolutionPhrase(
+    escalation.resolution,
+    names[escalation.assignee ?? ''] ?? escalation.assignee,
+  );
   return [
     section(`✅ ${who} ${what} at ${at}.`),
     { type: 'actions', block_id: `escalation_${escalation.id}`, elements: [timelineButton(task.id)] },
   ];
+}
+
+/** "assigned it to Marco Silva", "took it", "sent it back to the pool": what a leader did, escaped. */
+export function resolutionPhrase(resolution: EscalationRow['resolution'], assignee: string | null): string {
+  if (resolution === 'assigned') return `assigned it to ${escapeText(assignee ?? 'someone')}`;
+  return resolution === 'taken' ? 'took it' : 'sent it back to the pool';
 }
 
 /** The threaded re-announcement of an escalation nobody has acted on. */

@@ -1,6 +1,7 @@
 import type { ContactResult } from '../../dispatch/contact.js';
 import type { LeaderRefusal } from '../../dispatch/leader-actions.js';
 import type { StaleOffer } from '../../dispatch/offer-actions.js';
+import { resolutionPhrase } from './escalation-message.js';
 import { clockTime, escapeText } from './format.js';
 
 /** The friendly ephemeral for a click that changed nothing. */
@@ -40,12 +41,7 @@ export function leaderRefusalText(refusal: LeaderRefusal, zone: string): string 
     case 'unknown_escalation':
       return 'This escalation no longer exists. Nothing was changed.';
     case 'already_resolved': {
-      const what =
-        refusal.resolution === 'assigned'
-          ? `assigned it to ${escapeText(refusal.assignee ?? 'someone')}`
-          : refusal.resolution === 'taken'
-            ? 'took it'
-            : 'sent it back to the pool';
+      const what = resolutionPhrase(refusal.resolution, refusal.assignee);
       return `${escapeText(refusal.by)} already ${what} at ${clockTime(refusal.at, zone)}. Nothing was changed.`;
     }
     case 'not_an_agent':
