@@ -56,6 +56,29 @@ const weeklyHours = z.strictObject({
   end: clockTime,
 });
 
+/** One window or several (e.g. weekdays 9–6 and Saturday 10–2); `always` opts an agent out of team hours. */
+const workingHours = z.union([z.literal('always'), oneOrMany(weeklyHours)], {
+  error: 'expected { days: [mon, …], start: "09:00", end: "18:00" }, a list of those, or always',
+});
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2026-11-02')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a real date');
+
+/** After-hours cover for a rule: a list tried in order, or a rotation by day or week. */
+const onDuty = z
+  .strictObject({
+    agents: z.array(slackUserId).min(1),
+    rotate: z.enum(['daily', 'weekly']).optional(),
+    from: isoDate.optional(),
+    handoff: clockTime.default('08:00'),
+  })
+  .refine((d) => d.rotate === undefined || d.from !== undefined, {
+    message: 'a rotation needs from: the date the first agent in the list starts their turn',
+    path: ['from'],
+  });
+
 const agent = z.strictObject({
   id: slackUserId,
   name: z.string().min(1),
@@ -66,7 +89,27 @@ const agent = z.strictObject({
   weight: z.number().int().min(1).max(100).default(1),
   active: z.boolean().default(true),
   timezone: timeZone.optional(),
+  /** Overrides team.working_hours; read in the agent's own time zone. */
+  working_hours: workingHours.optional(),
+  /** A secret iCal address: its busy events count as away. Never logged. */
+  calendar: z.url({ protocol: /^https?$/, error: 'expected an http(s) iCal address' }).optional(),
 });
+
+const statusList = z.array(z.string().min(1)).default([]);
+
+/** Optional availability signals; each is off until switched on here. */
+const signals = z
+  .strictObject({
+    /** Slack Do Not Disturb (dnd.info) counts as away. */
+    slack_dnd: z.boolean().default(false),
+    /** Slack statuses that count as away: emoji (":palm_tree:") match exactly, texts match a word or phrase. */
+    slack_status: z.strictObject({ emoji: statusList, text: statusList }).optional(),
+    /** How often Slack is asked for each agent's time zone, status and DND. */
+    refresh: duration.default(120),
+    /** How often each agent's calendar feed is fetched. */
+    calendar_refresh: duration.default(600),
+  })
+  .default({ slack_dnd: false, refresh: 120, calendar_refresh: 600 });
 
 const pool = z
   .strictObject({ roles: z.array(role).optional(), agents: z.array(slackUserId).optional() })
@@ -141,6 +184,8 @@ const rule = z.strictObject({
   /** The owner must mark the lead contacted this long after claiming it; reminded once, then escalated. */
   contact_sla: duration.optional(),
   fallback: z.array(fallbackStep).default([]),
+  /** Who takes it when everyone in the chain is off hours; without it the lead is held until opening. */
+  on_duty: onDuty.optional(),
   notify: z.array(notifyTarget).default([]),
 });
 
@@ -155,6 +200,8 @@ export const dispatchConfigSchema = z
         start: '09:00',
         end: '17:00',
       }),
+      /** When agents take offers, in each agent's own time zone; omit for any hour. */
+      working_hours: workingHours.optional(),
       default_sla: duration.default(900),
       /** How often an escalation nobody has acted on is announced again, as a threaded reply. */
       escalation_reminder: duration.default(900),
@@ -162,6 +209,7 @@ export const dispatchConfigSchema = z
     types: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case')).default([]),
     sources: z.record(z.string(), z.string()).default({}),
     agents: z.array(agent).min(1, 'list at least one agent'),
+    signals,
     rules: z.array(rule).min(1, 'list at least one rule'),
   })
   .superRefine((config, ctx) => {
@@ -222,6 +270,9 @@ export function crossReferenceIssues(
     }
     r.fallback.forEach((step, j) => {
       if ('agent' in step) knownAgent(step.agent, ['rules', i, 'fallback', j, 'agent']);
+    });
+    r.on_duty?.agents.forEach((id, j) => {
+      knownAgent(id, ['rules', i, 'on_duty', 'agents', j]);
     });
     r.notify.forEach((target, j) => {
       if ('agent' in target) knownAgent(target.agent, ['rules', i, 'notify', j, 'agent']);

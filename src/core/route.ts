@@ -1,5 +1,6 @@
 import type { DispatchConfig, FallbackStep, RuleConfig } from '../config/dispatch-schema.js';
 import { type RoutableTask, ruleMatches } from './match.js';
+import { type OnDutySpec, onDutyOrder, onDutyPhrase } from './on-duty.js';
 import { type SlaSpec, slaSpecOf } from './sla.js';
 import { pickWeightedRoundRobin } from './weighted-round-robin.js';
 
@@ -11,13 +12,20 @@ export interface RosterAgent {
   zips: string[];
   weight: number;
   active: boolean;
-  /** Can take an offer right now (active, not away, within hours); computed by the caller. */
+  /** Can take an offer right now (active, not away, not busy, within hours); computed by the caller. */
   available: boolean;
+  /**
+   * Set when the only thing keeping them from an offer is their working hours: on-duty cover may
+   * still reach them, and a held lead waits for `opensAt`.
+   */
+  offHours?: { opensAt: Date | undefined } | undefined;
 }
 
 export interface ChainEntry {
   agentId: string;
   reason: string;
+  /** After-hours cover: offered even though it is outside their working hours. */
+  onDuty?: boolean;
 }
 
 export type RoutingDecision =
@@ -29,7 +37,9 @@ export type RoutingDecision =
       /** New round-robin counters for the rule, to persist with the task. */
       roundRobin?: { rule: string; state: Map<string, number> };
     }
-  | { kind: 'escalate'; rule: string | null; reason: string; chain: ChainEntry[]; sla: SlaSpec | null };
+  | { kind: 'escalate'; rule: string | null; reason: string; chain: ChainEntry[]; sla: SlaSpec | null }
+  /** After hours with no cover: wait, untouched, until `until`, then route again; the SLA starts then. */
+  | { kind: 'hold'; rule: string; until: Date; waitingFor: string[]; chain: []; sla: SlaSpec };
 
 export interface RouteInput {
   task: RoutableTask;
@@ -60,6 +70,8 @@ export function route(input: RouteInput): RoutingDecision {
     chain.splice(0, chain.length, { ...first, reason: `${first.reason} (${primary.note})` }, ...rest);
   }
   if (chain.length === 0) {
+    const afterHours = afterHoursDecision(rule, sla, input);
+    if (afterHours) return afterHours;
     const why = primary.note ?? 'nobody in its chain is available';
     return { kind: 'escalate', rule: rule.name, reason: `Rule ${rule.name}: ${why}`, chain, sla };
   }
@@ -167,6 +179,52 @@ function expandFallback(steps: FallbackStep[], restOfPool: ChainEntry[], input: 
     }
   }
   return out;
+}
+
+/**
+ * Nobody in the chain is available. If some of them are merely off hours, it is after hours for
+ * this rule: the on-duty cover takes it, or it waits for the first of them to start work.
+ */
+function afterHoursDecision(rule: RuleConfig, sla: SlaSpec, input: RouteInput): RoutingDecision | undefined {
+  const duringHours = {
+    ...input,
+    roster: input.roster.map((a) => (a.offHours ? { ...a, available: true } : a)),
+  };
+  const primary = primaryCandidates(rule, duringHours);
+  // The whole pool counts, not just the round-robin pick: the lead waits for whoever starts first.
+  const wouldBe = [
+    ...primary.entries,
+    ...primary.restOfPool,
+    ...expandFallback(rule.fallback, primary.restOfPool, duringHours),
+  ];
+  const byId = new Map(input.roster.map((a) => [a.id, a]));
+  const waiting = wouldBe.flatMap((e) => {
+    const agent = byId.get(e.agentId);
+    return agent?.offHours ? [agent] : [];
+  });
+  if (waiting.length === 0) return undefined;
+  const cover = rule.on_duty ? onDutyCover(rule.on_duty, input) : undefined;
+  if (cover) return { kind: 'offer', rule: rule.name, chain: [cover], sla };
+  const opens = waiting
+    .map((a) => a.offHours?.opensAt?.getTime())
+    .filter((t): t is number => t !== undefined);
+  if (opens.length === 0) return undefined;
+  const until = Math.min(...opens);
+  const first = waiting.filter((a) => a.offHours?.opensAt?.getTime() === until).map((a) => a.id);
+  return { kind: 'hold', rule: rule.name, until: new Date(until), waitingFor: first, chain: [], sla };
+}
+
+/** The first cover in on-duty order who is not away or busy (their working hours do not count). */
+function onDutyCover(spec: OnDutySpec, input: RouteInput): ChainEntry | undefined {
+  const byId = new Map(input.roster.map((a) => [a.id, a]));
+  const order = onDutyOrder(spec, input.now, input.config.team.timezone);
+  const id = order.find((agentId) => {
+    const a = byId.get(agentId);
+    return a !== undefined && (a.available || a.offHours !== undefined);
+  });
+  if (id === undefined) return undefined;
+  const why = id === order[0] ? onDutyPhrase(spec) : `covering on duty for ${byId.get(order[0] ?? '')?.name}`;
+  return { agentId: id, reason: `after hours: ${why}`, onDuty: true };
 }
 
 function dedupe(chain: ChainEntry[]): ChainEntry[] {

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RuleConfig } from '../config/dispatch-schema.js';
-import { isOvernight, minutesOf, type WeeklyHours, weekdayOf } from './weekly-hours.js';
+import { nextWindow, type WeeklyHours } from './weekly-hours.js';
 
 /** A rule's SLA, frozen on the task when it is routed. */
 export type SlaSpec =
@@ -20,26 +20,6 @@ export function describeSla(spec: SlaSpec): string {
   const minutes = spec.seconds / 60;
   const amount = minutes < 60 || minutes % 60 !== 0 ? `${Math.round(minutes)} min` : `${minutes / 60} h`;
   return spec.clock === 'business_hours' ? `${amount} of business hours` : amount;
-}
-
-/**
- * The business window that contains `at` or the next one after it (searches two weeks ahead).
- * Starts a day back so an overnight window that opened yesterday evening is still found.
- */
-function nextWindow(hours: WeeklyHours, at: DateTime): { start: DateTime; end: DateTime } | undefined {
-  const open = minutesOf(hours.start);
-  const close = minutesOf(hours.end);
-  // Whether a window wraps past midnight is a fact of the config, not of the computed times:
-  // on a spring-forward night luxon moves a start inside the gap, which must not look like a wrap.
-  const overnight = isOvernight(hours);
-  for (let i = -1; i < 15; i++) {
-    const day = at.startOf('day').plus({ days: i });
-    if (!hours.days.includes(weekdayOf(day.weekday))) continue;
-    const start = day.set({ hour: open.hour, minute: open.minute });
-    const end = (overnight ? day.plus({ days: 1 }) : day).set({ hour: close.hour, minute: close.minute });
-    if (end > at && end > start) return { start: start > at ? start : at, end };
-  }
-  return undefined;
 }
 
 /** When an offer made at `offeredAt` is due. Never earlier than `offeredAt`. */

@@ -38,3 +38,40 @@ export function withinWeeklyHours(hours: WeeklyHours, now: Date, zone: string): 
     (hours.days.includes(today) && minutes >= start) || (hours.days.includes(yesterday) && minutes < end)
   );
 }
+
+/**
+ * The business window that contains `at` or the next one after it (searches two weeks ahead).
+ * Starts a day back so an overnight window that opened yesterday evening is still found.
+ */
+export function nextWindow(hours: WeeklyHours, at: DateTime): { start: DateTime; end: DateTime } | undefined {
+  const open = minutesOf(hours.start);
+  const close = minutesOf(hours.end);
+  // Whether a window wraps past midnight is a fact of the config, not of the computed times:
+  // on a spring-forward night luxon moves a start inside the gap, which must not look like a wrap.
+  const overnight = isOvernight(hours);
+  for (let i = -1; i < 15; i++) {
+    const day = at.startOf('day').plus({ days: i });
+    if (!hours.days.includes(weekdayOf(day.weekday))) continue;
+    const start = day.set({ hour: open.hour, minute: open.minute });
+    const end = (overnight ? day.plus({ days: 1 }) : day).set({ hour: close.hour, minute: close.minute });
+    if (end > at && end > start) return { start: start > at ? start : at, end };
+  }
+  return undefined;
+}
+
+/**
+ * When someone who keeps these hours is next at work, at or after `now`: `now` itself when they
+ * are within them, undefined when the hours never open.
+ */
+export function nextOpening(hours: readonly WeeklyHours[], now: Date, zone: string): Date | undefined {
+  const at = DateTime.fromJSDate(now, { zone });
+  const starts = hours
+    .map((h) => nextWindow(h, at)?.start.toMillis())
+    .filter((t): t is number => t !== undefined);
+  return starts.length > 0 ? new Date(Math.min(...starts)) : undefined;
+}
+
+/** Whether `now` falls within any of the weekly windows. */
+export function withinAnyHours(hours: readonly WeeklyHours[], now: Date, zone: string): boolean {
+  return hours.some((h) => withinWeeklyHours(h, now, zone));
+}

@@ -18,6 +18,8 @@ export const agents = sqliteTable('agents', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   inConfig: integer('in_config', { mode: 'boolean' }).notNull().default(true),
   timezone: text('timezone'),
+  /** The zone Slack's users.info reports; used when dispatch.yml gives the agent none. */
+  slackTimezone: text('slack_timezone'),
   syncedAt: ms('synced_at').notNull(),
   /** Set when they first open the app's Home tab: from then on it is kept up to date. */
   homeOpenedAt: ms('home_opened_at'),
@@ -33,7 +35,7 @@ export const tasks = sqliteTable(
     source: text('source').notNull(),
     externalId: text('external_id').notNull(),
     type: text('type').notNull(),
-    status: text('status', { enum: ['received', 'offered', 'claimed', 'escalated'] }).notNull(),
+    status: text('status', { enum: ['received', 'held', 'offered', 'claimed', 'escalated'] }).notNull(),
     firstName: text('first_name'),
     lastName: text('last_name'),
     email: text('email'),
@@ -54,6 +56,8 @@ export const tasks = sqliteTable(
     chain: text('chain', { mode: 'json' }).$type<ChainEntry[]>().notNull().default(sql`'[]'`),
     sla: text('sla', { mode: 'json' }).$type<SlaSpec>(),
     liveOfferId: integer('live_offer_id'),
+    /** After hours with no cover: routed again at this time, and its SLA starts then. */
+    heldUntil: ms('held_until'),
     ownerId: text('owner_id').references(() => agents.id),
     claimedAt: ms('claimed_at'),
     /** Flagged for a person: no rule matched, it could not be classified, or its rule says so. */
@@ -67,6 +71,7 @@ export const tasks = sqliteTable(
   (t) => [
     uniqueIndex('tasks_source_external_id').on(t.source, t.externalId),
     index('tasks_status').on(t.status),
+    index('tasks_held').on(t.heldUntil).where(sql`status = 'held'`),
   ],
 );
 
@@ -212,6 +217,42 @@ export const awayWindows = sqliteTable(
   (t) => [index('away_windows_open').on(t.agentId).where(sql`ended_at is null`)],
 );
 
+/**
+ * What the optional signals last said: Slack DND, a Slack status that means away, calendar busy
+ * time. Each refresh replaces one agent's rows for one source in a transaction, so routing reads a
+ * consistent picture and a feed that fails keeps its last good copy.
+ */
+export const availabilitySignals = sqliteTable(
+  'availability_signals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    source: text('source', { enum: ['dnd', 'status', 'calendar'] }).notNull(),
+    startsAt: ms('starts_at').notNull(),
+    endsAt: ms('ends_at'),
+    reason: text('reason'),
+    fetchedAt: ms('fetched_at').notNull(),
+  },
+  (t) => [index('availability_signals_agent').on(t.agentId, t.source)],
+);
+
+/** When each agent's profile (Slack) and calendar were last asked, and how that went. */
+export const signalChecks = sqliteTable(
+  'signal_checks',
+  {
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    source: text('source', { enum: ['slack', 'calendar'] }).notNull(),
+    checkedAt: ms('checked_at').notNull(),
+    okAt: ms('ok_at'),
+    error: text('error'),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.source] })],
+);
+
 export const heartbeats = sqliteTable('heartbeats', {
   name: text('name').primaryKey(),
   at: ms('at').notNull(),
@@ -225,3 +266,4 @@ export type EventRow = typeof events.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
 export type EscalationRow = typeof escalations.$inferSelect;
 export type AwayWindowRow = typeof awayWindows.$inferSelect;
+export type SignalRow = typeof availabilitySignals.$inferSelect;

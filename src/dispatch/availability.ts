@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, or, sql as raw } from 'drizzle-orm';
+import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { awayWindows, offers } from '../db/schema.js';
 import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
@@ -20,7 +21,7 @@ export function setAway(
 ): AvailabilityResult {
   const now = ctx.clock.now();
   return writeTransaction(ctx.db, (tx) => {
-    const refusal = checkPermission(tx, args.agentId, args.setBy, now);
+    const refusal = checkPermission(tx, ctx.config, args.agentId, args.setBy, now);
     if (refusal) return { ok: false, refusal };
     // The latest /away is the one that counts: a shorter window replaces a longer or open-ended one.
     tx.update(awayWindows)
@@ -62,7 +63,7 @@ export function setAway(
 export function setBack(ctx: DispatchContext, args: { agentId: string; setBy: string }): AvailabilityResult {
   const now = ctx.clock.now();
   return writeTransaction(ctx.db, (tx) => {
-    const refusal = checkPermission(tx, args.agentId, args.setBy, now);
+    const refusal = checkPermission(tx, ctx.config, args.agentId, args.setBy, now);
     if (refusal) return { ok: false, refusal };
     const closed = tx
       .update(awayWindows)
@@ -81,11 +82,12 @@ export function setBack(ctx: DispatchContext, args: { agentId: string; setBy: st
 
 function checkPermission(
   tx: Sql,
+  config: DispatchConfig,
   agentId: string,
   setBy: string,
   now: Date,
 ): AvailabilityRefusal | undefined {
-  const roster = loadRoster(tx, now);
+  const roster = loadRoster(tx, config, now);
   if (setBy !== agentId && !roster.find((a) => a.id === setBy)?.roles.includes('team_leader'))
     return { kind: 'not_leader' };
   if (!roster.some((a) => a.id === agentId)) return { kind: 'not_an_agent', userId: agentId };

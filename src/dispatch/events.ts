@@ -20,7 +20,9 @@ export type EventKind =
   | 'returned'
   | 'contact_reminded'
   | 'contacted'
-  | 'withdrawn';
+  | 'withdrawn'
+  | 'held'
+  | 'released';
 
 export const SYSTEM = 'system';
 

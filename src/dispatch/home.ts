@@ -1,10 +1,11 @@
 import { and, eq, gte } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { type Availability, availabilityAt } from '../core/availability.js';
+import type { DispatchConfig } from '../config/dispatch-schema.js';
+import type { Availability } from '../core/availability.js';
 import { median } from '../core/stats.js';
-import { agents, offers, type TaskRow, tasks } from '../db/schema.js';
+import { offers, type TaskRow, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
-import { openAwayWindows } from './roster.js';
+import { availabilityOfTeam } from './roster.js';
 
 export interface HomeData {
   availability: Availability;
@@ -16,9 +17,15 @@ export interface HomeData {
 }
 
 /** Everything an agent's App Home shows, read from rows at `now`; the week starts Monday in their zone. */
-export function homeData(sql: Sql, agentId: string, zone: string, now: Date): HomeData | undefined {
-  const agent = sql.select().from(agents).where(eq(agents.id, agentId)).get();
-  if (!agent) return undefined;
+export function homeData(
+  sql: Sql,
+  config: DispatchConfig,
+  agentId: string,
+  zone: string,
+  now: Date,
+): HomeData | undefined {
+  const availability = availabilityOfTeam(sql, config, now).find((s) => s.agent.id === agentId)?.availability;
+  if (!availability) return undefined;
   const offered = sql
     .select({ task: tasks, deadline: offers.deadline })
     .from(offers)
@@ -38,7 +45,7 @@ export function homeData(sql: Sql, agentId: string, zone: string, now: Date): Ho
     .all();
   const claims = thisWeek.filter((o) => o.status === 'claimed' && o.resolvedAt);
   return {
-    availability: availabilityAt(agent, openAwayWindows(sql, now).get(agentId) ?? [], now),
+    availability,
     offered,
     owned,
     week: {

@@ -31,9 +31,10 @@ export function assignEscalation(
   assigneeId: string,
 ) {
   return act(ctx, escalationId, leaderId, (tx, escalation, now) => {
-    const assignee = loadRoster(tx, now).find((a) => a.id === assigneeId);
+    const assignee = loadRoster(tx, ctx.config, now).find((a) => a.id === assigneeId);
     if (!assignee) return { kind: 'not_an_agent', userId: assigneeId };
-    if (!assignee.available) return { kind: 'agent_unavailable', name: assignee.name };
+    // A leader may wake someone outside their working hours; away or busy still means no.
+    if (!assignee.available && !assignee.offHours) return { kind: 'agent_unavailable', name: assignee.name };
     const task = resolve(tx, escalation, leaderId, 'assigned', assigneeId, now);
     // Past the end of the frozen chain: if the assignee lets it lapse, it comes back to the leaders.
     createOffer(
@@ -118,7 +119,7 @@ function act(
 ): LeaderActionResult {
   const now = ctx.clock.now();
   return writeTransaction(ctx.db, (tx) => {
-    const leader = loadRoster(tx, now).find((a) => a.id === leaderId);
+    const leader = loadRoster(tx, ctx.config, now).find((a) => a.id === leaderId);
     if (!leader?.roles.includes('team_leader')) return { ok: false, refusal: { kind: 'not_leader' } };
     const escalation = tx.select().from(escalations).where(eq(escalations.id, escalationId)).get();
     if (!escalation) return { ok: false, refusal: { kind: 'unknown_escalation' } };

@@ -22,20 +22,20 @@ export function offerNext(
   now: Date,
   exhaustedReason: string,
 ): void {
-  const available = new Set(
-    loadRoster(sql, now)
-      .filter((a) => a.available)
-      .map((a) => a.id),
-  );
+  const roster = new Map(loadRoster(sql, config, now).map((a) => [a.id, a]));
   for (let i = position; i < task.chain.length; i++) {
     const entry = task.chain[i];
     if (!entry) continue;
-    if (!available.has(entry.agentId)) {
+    const agent = roster.get(entry.agentId);
+    // On-duty cover is chosen for after hours, so only away or busy stops it, not the clock.
+    const reachable =
+      agent !== undefined && (agent.available || (entry.onDuty === true && agent.offHours !== undefined));
+    if (!reachable) {
       recordEvent(sql, {
         taskId: task.id,
         kind: 'skipped',
         at: now,
-        detail: { agentId: entry.agentId, why: 'not available' },
+        detail: { agentId: entry.agentId, why: agent?.offHours ? 'off hours' : 'not available' },
       });
       continue;
     }

@@ -1,8 +1,8 @@
 import { and, eq, gt, isNull, notInArray, or } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { availabilityAt } from '../core/availability.js';
+import { type Availability, availabilityAt, type BusySignal } from '../core/availability.js';
 import type { RosterAgent } from '../core/route.js';
-import { type AgentRow, type AwayWindowRow, agents, awayWindows } from '../db/schema.js';
+import { type AgentRow, type AwayWindowRow, agents, availabilitySignals, awayWindows } from '../db/schema.js';
 import type { Sql } from './context.js';
 
 /** Upserts the configured agents; agents dropped from the config stay as rows (history) but leave the roster. */
@@ -31,24 +31,62 @@ export function syncAgents(sql: Sql, config: DispatchConfig, now: Date): void {
   sql.update(agents).set({ inConfig: false, syncedAt: now }).where(notInArray(agents.id, ids)).run();
 }
 
-/** The configured agents with whether each can take an offer at `now` (active, not away). */
-export function loadRoster(sql: Sql, now: Date): RosterAgent[] {
+/** The configured agents with whether each can take an offer at `now`, and if not, whether only the clock stops them. */
+export function loadRoster(sql: Sql, config: DispatchConfig, now: Date): RosterAgent[] {
+  return availabilityOfTeam(sql, config, now).map(({ agent: a, availability }) => ({
+    id: a.id,
+    name: a.name,
+    email: a.email,
+    roles: a.roles,
+    zips: a.zips,
+    weight: a.weight,
+    active: a.active,
+    available: availability.available,
+    offHours:
+      !availability.available && availability.why === 'off_hours'
+        ? { opensAt: availability.opensAt }
+        : undefined,
+  }));
+}
+
+/**
+ * Where every configured agent stands at `now`, from the rows (away windows, signals) and the
+ * config (working hours): the one place routing, `/dispatch who` and App Home all read it from.
+ */
+export function availabilityOfTeam(
+  sql: Sql,
+  config: DispatchConfig,
+  now: Date,
+): Array<{ agent: AgentRow; availability: Availability }> {
   const windows = openAwayWindows(sql, now);
+  const busy = currentSignals(sql, now);
+  const hoursById = new Map(config.agents.map((a) => [a.id, a.working_hours ?? config.team.working_hours]));
   return sql
     .select()
     .from(agents)
     .where(eq(agents.inConfig, true))
     .all()
-    .map((a) => ({
-      id: a.id,
-      name: a.name,
-      email: a.email,
-      roles: a.roles,
-      zips: a.zips,
-      weight: a.weight,
-      active: a.active,
-      available: availabilityAt(a, windows.get(a.id) ?? [], now).available,
-    }));
+    .map((agent) => {
+      const hours = hoursById.get(agent.id);
+      const inputs = {
+        windows: windows.get(agent.id) ?? [],
+        busy: busy.get(agent.id) ?? [],
+        hours: hours && hours !== 'always' ? { weekly: hours, zone: agentZone(agent, config) } : null,
+      };
+      return { agent, availability: availabilityAt(agent, inputs, now) };
+    });
+}
+
+/** Signal rows that have not ended by `now` (a calendar's later meetings included), by agent. */
+function currentSignals(sql: Sql, now: Date): Map<string, BusySignal[]> {
+  const rows = sql
+    .select()
+    .from(availabilitySignals)
+    .where(or(isNull(availabilitySignals.endsAt), gt(availabilitySignals.endsAt, now)))
+    .all();
+  const byAgent = new Map<string, BusySignal[]>();
+  for (const s of rows) byAgent.set(s.agentId, [...(byAgent.get(s.agentId) ?? []), s]);
+  return byAgent;
 }
 
 /** Away windows that have not been closed by /back and have not ended by `now`, by agent. */
@@ -68,9 +106,12 @@ export function agentName(sql: Sql, id: string): string {
   return sql.select({ name: agents.name }).from(agents).where(eq(agents.id, id)).get()?.name ?? id;
 }
 
-/** The zone an agent reads times in: their own from dispatch.yml, else the team's. */
-export function agentZone(agent: { timezone: string | null } | undefined, config: DispatchConfig): string {
-  return agent?.timezone ?? config.team.timezone;
+/** The zone an agent reads times in: dispatch.yml's override, else Slack's profile, else the team's. */
+export function agentZone(
+  agent: { timezone: string | null; slackTimezone: string | null } | undefined,
+  config: DispatchConfig,
+): string {
+  return agent?.timezone ?? agent?.slackTimezone ?? config.team.timezone;
 }
 
 export function findAgent(sql: Sql, id: string): AgentRow | undefined {

@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import { classify } from '../core/classify.js';
 import { route } from '../core/route.js';
 import { roundRobin, tasks } from '../db/schema.js';
-import { type DispatchContext, type Sql, writeTransaction } from './context.js';
+import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
@@ -55,7 +55,9 @@ export function routeReceivedTask(
   const decision = route({
     task: { ...task, type: classification.type },
     config,
-    roster: loadRoster(tx, now).map((a) => (exclude.has(a.id) ? { ...a, available: false } : a)),
+    roster: loadRoster(tx, config, now).map((a) =>
+      exclude.has(a.id) ? { ...a, available: false, offHours: undefined } : a,
+    ),
     roundRobinState: (rule) => readRoundRobin(tx, rule),
     now,
   });
@@ -83,6 +85,10 @@ export function routeReceivedTask(
       ...(decision.kind === 'escalate' ? { reason: decision.reason } : {}),
     },
   });
+  if (decision.kind === 'hold') {
+    holdTask(tx, taskId, decision.until, decision.waitingFor, now);
+    return;
+  }
   if (decision.kind === 'escalate') {
     const passers = exclude.size > 0 ? ` (not counting ${exclude.size} who already passed on it)` : '';
     escalateTask(tx, {
@@ -96,6 +102,44 @@ export function routeReceivedTask(
   }
   if (decision.roundRobin) writeRoundRobin(tx, decision.roundRobin.rule, decision.roundRobin.state);
   offerNext(tx, config, routed, 0, now, `Rule ${decision.rule}: nobody in its chain is available`);
+}
+
+/** After hours with no cover: the task waits, untouched, and the sweeper routes it again at `until`. */
+function holdTask(tx: Sql, taskId: number, until: Date, waitingFor: string[], now: Date): void {
+  const held = tx
+    .update(tasks)
+    .set({ status: 'held', heldUntil: until })
+    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
+    .run().changes;
+  if (held === 1)
+    recordEvent(tx, { taskId, kind: 'held', at: now, detail: { until: until.toISOString(), waitingFor } });
+}
+
+/**
+ * Held tasks whose opening has come: back to `received` and routed again with the roster of that
+ * moment, so the offer and its SLA clock start now. One transaction each, guarded on `held`.
+ */
+export function releaseHeldTasks(ctx: DispatchContext, now: Date): number {
+  const due = ctx.db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.status, 'held'), lte(tasks.heldUntil, now)))
+    .all();
+  let released = 0;
+  forEachIsolated(ctx, 'releasing a held task', due, ({ id }) => {
+    writeTransaction(ctx.db, (tx) => {
+      const moved = tx
+        .update(tasks)
+        .set({ status: 'received', heldUntil: null })
+        .where(and(eq(tasks.id, id), eq(tasks.status, 'held')))
+        .run().changes;
+      if (moved !== 1) return;
+      recordEvent(tx, { taskId: id, kind: 'released', at: now });
+      routeReceivedTask(tx, ctx, id, now);
+      released++;
+    });
+  });
+  return released;
 }
 
 function readRoundRobin(sql: Sql, rule: string): Map<string, number> {

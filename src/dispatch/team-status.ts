@@ -1,47 +1,74 @@
-import { count, eq } from 'drizzle-orm';
-import { type Availability, availabilityAt } from '../core/availability.js';
-import { agents, offers, tasks } from '../db/schema.js';
+import { asc, count, eq } from 'drizzle-orm';
+import type { DispatchConfig } from '../config/dispatch-schema.js';
+import type { Availability } from '../core/availability.js';
+import { onDutyOrder } from '../core/on-duty.js';
+import { offers, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
-import { openAwayWindows } from './roster.js';
+import { availabilityOfTeam } from './roster.js';
 
 export interface TeamMemberStatus {
   id: string;
   name: string;
   availability: Availability;
+  /** Rules whose after-hours cover they are right now (only while they are off hours). */
+  onDutyFor: string[];
   /** Leads they own and have not handed on, plus offers waiting on them. */
   openLeads: number;
 }
 
+export interface TeamStatus {
+  members: TeamMemberStatus[];
+  /** Leads waiting for the team to start work, and when the first of them is routed. */
+  held: { count: number; next: Date | null };
+}
+
 /** Everyone in the config, with where they stand at `now`: what `/dispatch who` shows. */
-export function teamStatus(sql: Sql, now: Date): TeamMemberStatus[] {
-  const windows = openAwayWindows(sql, now);
-  const owned = new Map(
-    sql
+export function teamStatus(sql: Sql, config: DispatchConfig, now: Date): TeamStatus {
+  const openLeads = countBy([
+    ...sql
       .select({ id: tasks.ownerId, n: count() })
       .from(tasks)
       .where(eq(tasks.status, 'claimed'))
       .groupBy(tasks.ownerId)
-      .all()
-      .map((r) => [r.id ?? '', r.n]),
-  );
-  const offered = new Map(
-    sql
+      .all(),
+    ...sql
       .select({ id: offers.agentId, n: count() })
       .from(offers)
       .where(eq(offers.status, 'live'))
       .groupBy(offers.agentId)
-      .all()
-      .map((r) => [r.id, r.n]),
-  );
-  return sql
-    .select()
-    .from(agents)
-    .where(eq(agents.inConfig, true))
-    .all()
-    .map((a) => ({
-      id: a.id,
-      name: a.name,
-      availability: availabilityAt(a, windows.get(a.id) ?? [], now),
-      openLeads: (owned.get(a.id) ?? 0) + (offered.get(a.id) ?? 0),
-    }));
+      .all(),
+  ]);
+  const onDuty = onDutyByAgent(config, now);
+  const members = availabilityOfTeam(sql, config, now).map(({ agent, availability }) => ({
+    id: agent.id,
+    name: agent.name,
+    availability,
+    onDutyFor:
+      !availability.available && availability.why === 'off_hours' ? (onDuty.get(agent.id) ?? []) : [],
+    openLeads: openLeads.get(agent.id) ?? 0,
+  }));
+  const held = sql
+    .select({ n: count(), next: tasks.heldUntil })
+    .from(tasks)
+    .where(eq(tasks.status, 'held'))
+    .orderBy(asc(tasks.heldUntil))
+    .get();
+  return { members, held: { count: held?.n ?? 0, next: held?.next ?? null } };
+}
+
+/** The first in each rule's on-duty order: who would be woken for an after-hours lead now. */
+function onDutyByAgent(config: DispatchConfig, now: Date): Map<string, string[]> {
+  const byAgent = new Map<string, string[]>();
+  for (const rule of config.rules) {
+    if (!rule.on_duty) continue;
+    const first = onDutyOrder(rule.on_duty, now, config.team.timezone)[0];
+    if (first) byAgent.set(first, [...(byAgent.get(first) ?? []), rule.name]);
+  }
+  return byAgent;
+}
+
+function countBy(rows: Array<{ id: string | null; n: number }>): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const r of rows) if (r.id) totals.set(r.id, (totals.get(r.id) ?? 0) + r.n);
+  return totals;
 }

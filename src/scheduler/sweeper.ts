@@ -5,13 +5,14 @@ import { runContactTimers } from '../dispatch/contact.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { expireDueOffers } from '../dispatch/offer-actions.js';
 import { reannounceEscalations } from '../dispatch/reannounce.js';
-import { dispatchTask } from '../dispatch/route-task.js';
+import { dispatchTask, releaseHeldTasks } from '../dispatch/route-task.js';
 import type { Delivery } from '../slack/delivery.js';
 import type { HomePublisher } from '../slack/home.js';
 
 export const SWEEPER = 'sweeper';
 
 const SWEEP_STEPS: Array<[string, (ctx: DispatchContext) => unknown]> = [
+  ['release held tasks', (ctx) => releaseHeldTasks(ctx, ctx.clock.now())],
   ['expire offers', expireDueOffers],
   ['contact timers', runContactTimers],
   ['re-announce escalations', reannounceEscalations],
@@ -20,7 +21,7 @@ const SWEEP_STEPS: Array<[string, (ctx: DispatchContext) => unknown]> = [
 /**
  * The reconciler (as in GoAlert): everything it does is derived from rows and guarded, so a
  * restart, a missed tick or two sweepers at once only delay work. Each run routes tasks stuck
- * in `received`, expires offers past their deadline, runs the no-contact timers, re-announces
+ * in `received`, releases held tasks at opening, expires offers past their deadline, runs the no-contact timers, re-announces
  * escalations nobody acted on, and kicks Slack delivery.
  */
 export class Sweeper {

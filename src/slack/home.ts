@@ -58,7 +58,7 @@ export class HomePublisher {
     const agent = db.select().from(agents).where(eq(agents.id, agentId)).get();
     const zone = agentZone(agent, config);
     const now = clock.now();
-    const data = homeData(db, agentId, zone, now);
+    const data = homeData(db, config, agentId, zone, now);
     if (!data) return;
     const view = renderAppHome(data, zone, now);
     const fingerprint = JSON.stringify(view);

@@ -145,11 +145,18 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
     expect(h.double.callsTo('chat.postMessage')).toHaveLength(2);
   });
 
-  it('a referral that arrives at 9 pm is due by the end of the next business day, in the agent’s time', async () => {
-    h.clock.set('2026-11-25T03:00:00Z'); // Tuesday 9:00 PM in Austin
-    await post(zillowLead({ source: 'past_client', referringAgent: SAM }));
+  it('a referral that arrives at 9 pm waits for its agent’s 8 am start and is due by the end of that business day', async () => {
+    h.clock.set('2026-11-25T03:00:00Z'); // Tuesday 9:00 PM in Austin, after Sam's hours
+    const id = await post(zillowLead({ source: 'past_client', referringAgent: SAM }));
+    await h.settle();
+    expect(h.double.findPost({ to: SAM })).toBeUndefined();
+    h.clock.set('2026-11-25T14:00:00Z'); // Wednesday 8:00 AM
+    await h.server.sweeper.runOnce();
     const dm = await h.double.waitForPost({ to: SAM });
-    expect(h.double.allText(dm)).toContain('Claim by *Wed, Nov 25 at 6:00 PM CST* (same business day)');
+    expect(h.double.allText(dm)).toContain('Claim by *6:00 PM CST* (same business day)');
+    expect(query(h.dbPath, 'select offered_at from offers where task_id = ?', id)).toEqual([
+      { offered_at: Date.parse('2026-11-25T14:00:00Z') },
+    ]);
   });
 
   it('Pass keeps one click, then takes an optional reason that is recorded and shown', async () => {

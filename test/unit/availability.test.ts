@@ -23,45 +23,179 @@ describe('availabilityAt', () => {
     ['an open-ended window', [window(-10, null)], false],
     ['an open-ended window closed by /back', [window(-10, null, -1)], true],
   ] as const)('%s → available %s', (_name, windows, available) => {
-    expect(availabilityAt({ active: true }, windows, NOW).available).toBe(available);
+    expect(availabilityAt({ active: true }, { windows: windows }, NOW).available).toBe(available);
   });
 
   it('is back when the last overlapping window ends, and never while an open-ended one is open', () => {
-    expect(availabilityAt({ active: true }, [window(-5, 30), window(-5, 90)], NOW)).toMatchObject({
+    expect(
+      availabilityAt({ active: true }, { windows: [window(-5, 30), window(-5, 90)] }, NOW),
+    ).toMatchObject({
       until: at(90),
     });
-    expect(availabilityAt({ active: true }, [window(-5, 30), window(-5, null)], NOW)).toMatchObject({
+    expect(
+      availabilityAt({ active: true }, { windows: [window(-5, 30), window(-5, null)] }, NOW),
+    ).toMatchObject({
       until: null,
     });
   });
 
   it('an inactive agent is never available', () => {
-    expect(availabilityAt({ active: false }, [], NOW)).toEqual({ available: false, why: 'inactive' });
+    expect(availabilityAt({ active: false }, { windows: [] }, NOW)).toEqual({
+      available: false,
+      why: 'inactive',
+    });
   });
 });
 
-describe('routing never offers a lead to an agent who is away', () => {
+describe('availabilityAt: working hours and signals', () => {
+  const weekdays = {
+    weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, start: '08:00', end: '18:00' }],
+    zone: 'America/Chicago',
+  };
+  const busy = (
+    source: 'dnd' | 'status' | 'calendar',
+    from: number,
+    to: number | null,
+    reason: string | null = null,
+  ) => ({
+    source,
+    startsAt: at(from),
+    endsAt: to === null ? null : at(to),
+    reason,
+  });
+
+  it('within working hours and no signal: available', () => {
+    expect(availabilityAt({ active: true }, { windows: [], hours: weekdays }, NOW)).toEqual({
+      available: true,
+    });
+  });
+
+  it('outside working hours: off hours, with the next opening in the agent zone', () => {
+    const evening = new Date('2026-11-26T01:00:00Z'); // Wed 7 PM in Chicago
+    expect(availabilityAt({ active: true }, { windows: [], hours: weekdays }, evening)).toEqual({
+      available: false,
+      why: 'off_hours',
+      opensAt: new Date('2026-11-26T14:00:00Z'),
+    });
+    const friday = new Date('2026-11-28T00:30:00Z'); // Fri 6:30 PM: next opening Monday
+    expect(availabilityAt({ active: true }, { windows: [], hours: weekdays }, friday)).toMatchObject({
+      opensAt: new Date('2026-11-30T14:00:00Z'),
+    });
+  });
+
+  it('the same hours read in another agent zone', () => {
+    const la = { ...weekdays, zone: 'America/Los_Angeles' };
+    const chicago9am = new Date('2026-11-25T15:00:00Z'); // 7 AM in Los Angeles
+    expect(availabilityAt({ active: true }, { windows: [], hours: la }, chicago9am)).toMatchObject({
+      why: 'off_hours',
+      opensAt: new Date('2026-11-25T16:00:00Z'),
+    });
+  });
+
+  it('a signal makes them busy until it ends, with its source and reason', () => {
+    expect(
+      availabilityAt({ active: true }, { windows: [], busy: [busy('status', -5, 30, 'showing')] }, NOW),
+    ).toEqual({
+      available: false,
+      why: 'busy',
+      source: 'status',
+      until: at(30),
+      reason: 'showing',
+    });
+    expect(availabilityAt({ active: true }, { windows: [], busy: [busy('calendar', 5, 30)] }, NOW)).toEqual({
+      available: true,
+    });
+    expect(
+      availabilityAt({ active: true }, { windows: [], busy: [busy('dnd', -5, null)] }, NOW),
+    ).toMatchObject({
+      source: 'dnd',
+      until: null,
+    });
+  });
+
+  it('what they said comes first: away beats busy beats off hours', () => {
+    const evening = new Date('2026-11-26T01:00:00Z');
+    const all = {
+      windows: [{ startsAt: at(-60), endsAt: null, endedAt: null, reason: 'vacation' }],
+      busy: [busy('dnd', -60, 2000)],
+      hours: weekdays,
+    };
+    expect(availabilityAt({ active: true }, all, evening)).toMatchObject({ why: 'away', reason: 'vacation' });
+    expect(availabilityAt({ active: true }, { ...all, windows: [] }, evening)).toMatchObject({ why: 'busy' });
+    expect(availabilityAt({ active: false }, all, evening)).toEqual({ available: false, why: 'inactive' });
+  });
+});
+
+describe('routing never offers a lead to an agent who is away, busy or off hours', () => {
   const config = loadDispatchConfig(EXAMPLE_CONFIG);
   const windowArb = fc.record({
     from: fc.integer({ min: -600, max: 600 }),
     length: fc.option(fc.integer({ min: 1, max: 900 })),
   });
+  const hoursArb = fc.option(
+    fc.record({
+      days: fc.subarray(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, { minLength: 1 }),
+      start: fc.integer({ min: 0, max: 23 }),
+      length: fc.integer({ min: 1, max: 23 }),
+    }),
+  );
+  const agentArb = fc.record({
+    away: fc.array(windowArb, { maxLength: 2 }),
+    busy: fc.array(
+      fc.record({ source: fc.constantFrom('dnd', 'status', 'calendar' as const), span: windowArb }),
+      {
+        maxLength: 2,
+      },
+    ),
+    hours: hoursArb,
+  });
+  const hhmm = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
 
-  it('whatever the away windows, every agent in the chain is available at the moment of routing', () => {
+  it('every agent in the chain can take it now; on-duty cover only overrides the clock; a hold waits for a later opening', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.array(windowArb, { maxLength: 3 }), {
-          minLength: config.agents.length,
-          maxLength: config.agents.length,
-        }),
+        fc.array(agentArb, { minLength: config.agents.length, maxLength: config.agents.length }),
+        fc.integer({ min: 0, max: 7 * 24 * 60 }),
         fc.constantFrom('78701', '78704', '78746', '99999'),
-        fc.constantFrom('zillow', 'web_form', 'inspection', 'dotloop'),
-        (perAgent, zip, source) => {
-          const roster: RosterAgent[] = config.agents.map((a, i) => {
-            const windows = (perAgent[i] ?? []).map((w) =>
-              window(w.from, w.length === null ? null : w.from + w.length),
+        fc.constantFrom('zillow', 'web_form', 'inspection', 'dotloop', 'past_client'),
+        (perAgent, minuteOfWeek, zip, source) => {
+          const now = new Date(NOW.getTime() + minuteOfWeek * 60_000);
+          const span = (w: { from: number; length: number | null }) => ({
+            startsAt: new Date(now.getTime() + w.from * 60_000),
+            endsAt: w.length === null ? null : new Date(now.getTime() + (w.from + w.length) * 60_000),
+          });
+          const states = config.agents.map((a, i) => {
+            const spec = perAgent[i];
+            const hours = spec?.hours
+              ? {
+                  weekly: [
+                    {
+                      days: spec.hours.days,
+                      start: hhmm(spec.hours.start),
+                      end: hhmm(spec.hours.start + spec.hours.length),
+                    },
+                  ],
+                  zone: 'America/Chicago',
+                }
+              : null;
+            return availabilityAt(
+              a,
+              {
+                windows: (spec?.away ?? []).map((w) => ({ ...span(w), endedAt: null, reason: null })),
+                busy: (spec?.busy ?? []).map((b) => ({ source: b.source, ...span(b.span), reason: null })),
+                hours,
+              },
+              now,
             );
-            return { ...a, email: a.email ?? null, available: availabilityAt(a, windows, NOW).available };
+          });
+          const roster: RosterAgent[] = config.agents.map((a, i) => {
+            const s = states[i] ?? { available: true };
+            return {
+              ...a,
+              email: a.email ?? null,
+              available: s.available,
+              offHours: !s.available && s.why === 'off_hours' ? { opensAt: s.opensAt } : undefined,
+            };
           });
           const decision = route({
             task: {
@@ -70,17 +204,26 @@ describe('routing never offers a lead to an agent who is away', () => {
               zip,
               price: null,
               tags: [],
-              referringAgent: null,
+              referringAgent:
+                source === 'past_client'
+                  ? (config.agents[minuteOfWeek % config.agents.length]?.id ?? null)
+                  : null,
             },
             config,
             roster,
             roundRobinState: () => new Map(),
-            now: NOW,
+            now,
           });
-          const available = new Set(roster.filter((a) => a.available).map((a) => a.id));
-          for (const entry of decision.chain) expect(available.has(entry.agentId)).toBe(true);
+          const byId = new Map(config.agents.map((a, i) => [a.id, states[i]]));
+          for (const entry of decision.chain) {
+            const state = byId.get(entry.agentId);
+            if (entry.onDuty) expect(state?.available || state?.why === 'off_hours').toBe(true);
+            else expect(state?.available).toBe(true);
+          }
+          if (decision.kind === 'hold') expect(decision.until.getTime()).toBeGreaterThan(now.getTime());
         },
       ),
+      { numRuns: 500 },
     );
   });
 });

@@ -190,6 +190,25 @@ describe('parseDispatchConfig: each mistake names the file, the YAML path and th
     expect(parseDispatchConfig(VALID).agents).toHaveLength(2);
   });
 
+  it('reads working hours as one window, several, or always; signals stay off unless switched on', () => {
+    let text = edit(
+      '  default_sla: 15m',
+      '  default_sla: 15m\n  working_hours: { days: [mon, tue], start: "08:00", end: "20:00" }',
+    );
+    text = edit(
+      '    weight: 2',
+      '    weight: 2\n    working_hours:\n      - { days: [mon, tue, wed, thu, fri], start: "09:00", end: "18:00" }\n      - { days: [sat], start: "10:00", end: "14:00" }',
+      text,
+    );
+    text = edit('    roles: [isa]', '    roles: [isa]\n    working_hours: always', text);
+    const config = parseDispatchConfig(text);
+    expect(config.team.working_hours).toEqual([{ days: ['mon', 'tue'], start: '08:00', end: '20:00' }]);
+    expect(config.agents[0]?.working_hours).toHaveLength(2);
+    expect(config.agents[1]?.working_hours).toBe('always');
+    expect(config.signals).toEqual({ slack_dnd: false, refresh: 120, calendar_refresh: 600 });
+    expect(parseDispatchConfig(VALID).team.working_hours).toBeUndefined();
+  });
+
   it.each<{ mistake: string; text: string; path: string; marker: string; last?: boolean; message: RegExp }>([
     {
       mistake: 'an unknown key',
@@ -271,6 +290,44 @@ describe('parseDispatchConfig: each mistake names the file, the YAML path and th
       path: 'team.leaders_channel',
       marker: '#leaders',
       message: /Slack channel id/,
+    },
+    {
+      mistake: 'working hours with an end like 6pm',
+      text: edit(
+        '    weight: 2',
+        '    weight: 2\n    working_hours: { days: [mon], start: "09:00", end: 6pm }',
+      ),
+      path: 'agents[0].working_hours',
+      marker: 'working_hours',
+      message: /expected \{ days: \[mon, …\], start: "09:00", end: "18:00" \}, a list of those, or always/,
+    },
+    {
+      mistake: 'an on-duty rotation without the date it starts from',
+      text: edit('    sla: 5m', '    sla: 5m\n    on_duty: { agents: [U0DANA001], rotate: weekly }'),
+      path: 'rules[0].on_duty.from',
+      marker: 'on_duty',
+      message: /a rotation needs from: the date the first agent in the list starts their turn/,
+    },
+    {
+      mistake: 'an on-duty agent who is not on the team',
+      text: edit('    sla: 5m', '    sla: 5m\n    on_duty: { agents: [U0DANA001, U0NOBODY1] }'),
+      path: 'rules[0].on_duty.agents[1]',
+      marker: 'U0NOBODY1',
+      message: /U0NOBODY1 is not one of the agents/,
+    },
+    {
+      mistake: 'a calendar that is not a web address',
+      text: edit('    weight: 2', '    weight: 2\n    calendar: webcal.example.com/dana.ics'),
+      path: 'agents[0].calendar',
+      marker: 'calendar:',
+      message: /expected an http\(s\) iCal address/,
+    },
+    {
+      mistake: 'a signal that does not exist',
+      text: `${VALID}signals: { slack_presence: true }\n`,
+      path: 'signals.slack_presence',
+      marker: 'slack_presence',
+      message: /unknown key "slack_presence"/,
     },
   ])('$mistake', ({ text, path, marker, last, message }) => {
     const error = configError(text);

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DispatchConfig, ROLES, type RuleConfig } from '../../src/config/dispatch-schema.js';
 import { loadDispatchConfig, parseDispatchConfig } from '../../src/config/load-dispatch.js';
+import { availabilityAt } from '../../src/core/availability.js';
 import { classify, knownTypes } from '../../src/core/classify.js';
 import { type RoutableTask, ruleMatches } from '../../src/core/match.js';
 import { type RosterAgent, type RouteInput, type RoutingDecision, route } from '../../src/core/route.js';
@@ -634,5 +635,96 @@ describe('route: properties over random rosters', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('route: after hours (working hours, on-duty cover, hold until opening)', () => {
+  /** The example roster as the shell computes it at `now`: working hours from the config, plus /away. */
+  function rosterAt(now: Date, away: readonly string[] = []): RosterAgent[] {
+    return example.agents.map((a) => {
+      const hours = a.working_hours ?? example.team.working_hours;
+      const state = availabilityAt(
+        a,
+        {
+          windows: away.includes(a.id)
+            ? [{ startsAt: new Date(0), endsAt: null, endedAt: null, reason: null }]
+            : [],
+          hours: hours && hours !== 'always' ? { weekly: hours, zone: example.team.timezone } : null,
+        },
+        now,
+      );
+      return {
+        id: a.id,
+        name: a.name,
+        email: a.email ?? null,
+        roles: [...a.roles],
+        zips: [...a.zips],
+        weight: a.weight,
+        active: a.active,
+        available: state.available,
+        offHours: !state.available && state.why === 'off_hours' ? { opensAt: state.opensAt } : undefined,
+      };
+    });
+  }
+  const at = (iso: string, t: Partial<RoutableTask>, away: readonly string[] = []) => {
+    const now = new Date(iso);
+    return routeExample(t, { roster: rosterAt(now, away), now });
+  };
+  const WED_9PM = '2026-11-26T03:00:00Z';
+
+  it('a hot portal lead at 9 PM goes to this week’s on-duty agent, marked as after-hours cover', () => {
+    const d = at(WED_9PM, { source: 'zillow' });
+    expect(d).toMatchObject({ kind: 'offer', rule: 'portal-buyer-lead' });
+    expect(d.chain).toEqual([{ agentId: DANA, reason: 'after hours: on duty this week', onDuty: true }]);
+  });
+
+  it('when the on-duty agent is away the next in the rotation covers, and says for whom', () => {
+    const d = at(WED_9PM, { source: 'zillow' }, [DANA]);
+    expect(d.chain).toEqual([
+      { agentId: MARCO, reason: 'after hours: covering on duty for Dana Reyes', onDuty: true },
+    ]);
+  });
+
+  it('with the whole rotation away, the lead is held for opening rather than escalated', () => {
+    const d = at(WED_9PM, { source: 'zillow' }, [DANA, MARCO, PRIYA]);
+    expect(d).toMatchObject({ kind: 'hold', until: new Date('2026-11-26T13:00:00Z'), waitingFor: [IVY] });
+  });
+
+  it('a rule without cover holds the lead until the first of its chain starts work', () => {
+    // web-buyer-lead: buyer agents start at 8, the ISA backup at 7.
+    expect(at(WED_9PM, { source: 'idx_form' })).toMatchObject({
+      kind: 'hold',
+      rule: 'web-buyer-lead',
+      until: new Date('2026-11-26T13:00:00Z'),
+      chain: [],
+    });
+    // seller-lead on a Saturday night: Sam and the ISA; the ISA works Sundays from 7.
+    expect(at('2026-11-29T03:00:00Z', { type: 'seller_lead', source: 'web_form' })).toMatchObject({
+      kind: 'hold',
+      until: new Date('2026-11-29T13:00:00Z'),
+      waitingFor: [IVY],
+    });
+  });
+
+  it('a referral at night waits for its original agent, not for somebody else', () => {
+    expect(at(WED_9PM, { type: 'referral', source: 'past_client', referringAgent: SAM })).toMatchObject({
+      kind: 'hold',
+      until: new Date('2026-11-26T14:00:00Z'),
+      waitingFor: [SAM],
+    });
+  });
+
+  it('early morning with only the ISA at work: she gets it as the backup, no cover needed', () => {
+    const d = at('2026-11-25T13:30:00Z', { source: 'zillow' }); // Wed 7:30 AM
+    expect(d.kind).toBe('offer');
+    expect(d.chain.map((c) => c.agentId)).toEqual([IVY]);
+  });
+
+  it('an agent who is away (not just off hours) is never waited for: nobody left means escalate', () => {
+    const d = at(WED_9PM, { type: 'referral', source: 'past_client', referringAgent: SAM }, [SAM]);
+    expect(d).toMatchObject({
+      kind: 'escalate',
+      reason: 'Rule referral: the original agent Sam Okafor is not available',
+    });
   });
 });

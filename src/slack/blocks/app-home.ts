@@ -1,7 +1,8 @@
 import type { KnownBlock, View } from '@slack/types';
-import { formatBack } from '../../core/away-parser.js';
+import type { Availability } from '../../core/availability.js';
 import { formatDuration } from '../../core/duration.js';
 import type { HomeData } from '../../dispatch/home.js';
+import { unavailablePhrase } from './availability-text.js';
 import { button, section } from './elements.js';
 import { dayAndTime, escapeText } from './format.js';
 import { contactName, headline } from './task-summary.js';
@@ -12,11 +13,7 @@ export const HOME_BACK_ACTION = 'home_back';
 /** An agent's App Home: my status (with Away and Back), my open leads and their clocks, my week. */
 export function renderAppHome(data: HomeData, zone: string, now: Date): View {
   const a = data.availability;
-  const status = a.available
-    ? "🟢 *You're available* and getting leads."
-    : a.why === 'inactive'
-      ? '⚪ *You are inactive* in dispatch.yml, so you get no leads.'
-      : `🌴 *You're away ${a.until ? `until ${formatBack(a.until, zone, now)}` : 'until /back'}*${a.reason ? ` (${escapeText(a.reason)})` : ''}.`;
+  const status = a.available ? "🟢 *You're available* and getting leads." : unavailableStatus(a, zone, now);
   const leads: string[] = [
     ...data.offered.map(({ task, deadline }) => {
       const left = deadline.getTime() - now.getTime();
@@ -54,4 +51,10 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
     section(`*My week*\nOffered ${w.received} · claimed ${w.claimed} · median time to claim: ${median}`),
   ];
   return { type: 'home', blocks };
+}
+
+function unavailableStatus(a: Exclude<Availability, { available: true }>, zone: string, now: Date): string {
+  if (a.why === 'inactive') return '⚪ *You are inactive* in dispatch.yml, so you get no leads.';
+  const { emoji, text } = unavailablePhrase(a, zone, now);
+  return `${emoji} *You're ${text}*, so leads go to the rest of the team.`;
 }

@@ -1,5 +1,41 @@
+import type { Availability, SignalSource } from '../../core/availability.js';
+import { formatBack } from '../../core/away-parser.js';
 import type { AvailabilityRefusal } from '../../dispatch/availability.js';
 import { escapeText } from './format.js';
+
+const SIGNAL_WORDS: Record<SignalSource, string> = {
+  dnd: 'in Do Not Disturb',
+  status: 'busy by Slack status',
+  calendar: 'busy in their calendar',
+};
+
+/**
+ * Why someone gets no offers, as one phrase without a subject ("away until Fri, Dec 4 at 5:00 PM (CST)
+ * (showing)"), shared by `/dispatch who` and App Home so both say the same thing.
+ */
+export function unavailablePhrase(
+  a: Exclude<Availability, { available: true }>,
+  zone: string,
+  now: Date,
+): { emoji: string; text: string } {
+  const until = (d: Date | null, open: string) => (d ? `until ${formatBack(d, zone, now)}` : open);
+  const why = (r: string | null) => (r ? ` (${escapeText(r)})` : '');
+  switch (a.why) {
+    case 'inactive':
+      return { emoji: '⚪', text: 'inactive' };
+    case 'away':
+      return { emoji: '🌴', text: `away ${until(a.until, 'until /back')}${why(a.reason)}` };
+    case 'busy':
+      return { emoji: '⛔', text: `${SIGNAL_WORDS[a.source]} ${until(a.until, 'for now')}${why(a.reason)}` };
+    case 'off_hours':
+      return {
+        emoji: '🌙',
+        text: a.opensAt
+          ? `off hours until ${formatBack(a.opensAt, zone, now)}`
+          : 'off hours (no working hours set)',
+      };
+  }
+}
 
 export function availabilityRefusalText(refusal: AvailabilityRefusal): string {
   if (refusal.kind === 'not_leader')

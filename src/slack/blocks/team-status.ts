@@ -1,21 +1,32 @@
-import { formatBack } from '../../core/away-parser.js';
-import type { TeamMemberStatus } from '../../dispatch/team-status.js';
-import { escapeText } from './format.js';
+import type { TeamMemberStatus, TeamStatus } from '../../dispatch/team-status.js';
+import { unavailablePhrase } from './availability-text.js';
+import { dayAndTime, escapeText } from './format.js';
 
-/** `/dispatch who`: one line per person, available first, in the reader's time. */
-export function renderTeamStatus(members: TeamMemberStatus[], zone: string, now: Date): string {
-  const rank = (m: TeamMemberStatus) =>
-    m.availability.available ? 0 : m.availability.why === 'away' ? 1 : 2;
-  const lines = [...members]
-    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
+const RANK = { available: 0, on_duty: 1, away: 2, busy: 3, off_hours: 4, inactive: 5 } as const;
+
+/** `/dispatch who`: one line per person, available first, in the reader's time, then what is held. */
+export function renderTeamStatus(status: TeamStatus, zone: string, now: Date): string {
+  const lines = [...status.members]
+    .sort((a, b) => RANK[rankOf(a)] - RANK[rankOf(b)] || a.name.localeCompare(b.name))
     .map((m) => {
       const leads = m.openLeads > 0 ? ` · ${m.openLeads} open lead${m.openLeads === 1 ? '' : 's'}` : '';
+      const name = `*${escapeText(m.name)}*`;
       const a = m.availability;
-      if (a.available) return `🟢 *${escapeText(m.name)}* — available${leads}`;
-      if (a.why === 'inactive') return `⚪ *${escapeText(m.name)}* — inactive${leads}`;
-      const until = a.until ? `until ${formatBack(a.until, zone, now)}` : 'until /back';
-      const why = a.reason ? ` (${escapeText(a.reason)})` : '';
-      return `🌴 *${escapeText(m.name)}* — away ${until}${why}${leads}`;
+      if (a.available) return `🟢 ${name} — available${leads}`;
+      if (m.onDutyFor.length > 0)
+        return `📟 ${name} — on duty after hours (${m.onDutyFor.join(', ')})${leads}`;
+      const { emoji, text } = unavailablePhrase(a, zone, now);
+      return `${emoji} ${name} — ${text}${leads}`;
     });
-  return `*Team status*\n${lines.join('\n')}`;
+  const held =
+    status.held.count > 0 && status.held.next
+      ? `\n\n⏸ ${status.held.count} lead${status.held.count === 1 ? '' : 's'} held for opening; the first goes out ${dayAndTime(status.held.next, zone, now)}.`
+      : '';
+  return `*Team status*\n${lines.join('\n')}${held}`;
+}
+
+function rankOf(m: TeamMemberStatus): keyof typeof RANK {
+  if (m.availability.available) return 'available';
+  if (m.onDutyFor.length > 0) return 'on_duty';
+  return m.availability.why;
 }

@@ -14,13 +14,19 @@ export function renderTimeline(
   const name = (id: unknown) => escapeText(typeof id === 'string' ? (names[id] ?? id) : 'someone');
   const lines = events.map((e) => {
     const d = e.detail;
-    const what = describe(e, d, name);
+    const when = (iso: unknown) => (typeof iso === 'string' ? dayAndTime(new Date(iso), zone, now) : 'later');
+    const what = describe(e, d, name, when);
     return `• ${dayAndTime(e.at, zone, now)} — ${what}`;
   });
   return `*Timeline of #${taskId}*\n${lines.join('\n')}`;
 }
 
-function describe(e: EventRow, d: Record<string, unknown>, name: (id: unknown) => string): string {
+function describe(
+  e: EventRow,
+  d: Record<string, unknown>,
+  name: (id: unknown) => string,
+  when: (iso: unknown) => string,
+): string {
   switch (e.kind) {
     case 'received':
       return 'received';
@@ -60,6 +66,12 @@ function describe(e: EventRow, d: Record<string, unknown>, name: (id: unknown) =
       return `${name(d.agentId)} went away, so the offer moved on`;
     case 'contacted':
       return `${name(e.actor)} marked it contacted`;
+    case 'held': {
+      const who = Array.isArray(d.waitingFor) ? d.waitingFor.map(name).join(', ') : 'the team';
+      return `after hours with no one on duty: held until ${when(d.until)}, when ${who} start${Array.isArray(d.waitingFor) && d.waitingFor.length === 1 ? 's' : ''}`;
+    }
+    case 'released':
+      return 'opening time: routed again';
     default:
       return escapeText(e.kind);
   }

@@ -6,7 +6,7 @@ import type { SlackDeps } from '../deps.js';
 
 export const DISPATCH_USAGE = [
   '*/dispatch* commands:',
-  '• `/dispatch who`: who is available, away (until when) or inactive, with their open leads',
+  '• `/dispatch who`: who is available, on duty, away, busy or off hours (until when), with their open leads',
   '• `/away 2h showing 12 Elm St`, `/away until 3pm`, `/away tomorrow`: go away; `/back` to return',
 ].join('\n');
 
@@ -19,7 +19,7 @@ export function register(app: App, deps: SlackDeps): void {
       const now = deps.ctx.clock.now();
       return whisper(
         respond,
-        renderTeamStatus(teamStatus(deps.ctx.db, now), zoneOf(deps, command.user_id), now),
+        renderTeamStatus(teamStatus(deps.ctx.db, deps.ctx.config, now), zoneOf(deps, command.user_id), now),
       );
     }
     const unknown = sub && sub !== 'help' ? `I don't know \`/dispatch ${command.text.trim()}\`.\n` : '';
