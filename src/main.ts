@@ -10,6 +10,7 @@ import { healthHandler } from './health.js';
 import { leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
 import { Sweeper } from './scheduler/sweeper.js';
+import { SignalPoller } from './signals/poller.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
 import { Delivery } from './slack/delivery.js';
 import { HomePublisher } from './slack/home.js';
@@ -32,6 +33,7 @@ export interface RunningServer {
   delivery: Delivery;
   homes: HomePublisher;
   sweeper: Sweeper;
+  signals: SignalPoller;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const delivery = new Delivery(ctx, client);
   const homes = new HomePublisher(ctx, client);
   const sweeper = new Sweeper(ctx, delivery, homes);
+  const signals = new SignalPoller(ctx, client);
   const afterReceive = (taskId: number) => {
     try {
       dispatchTask(ctx, taskId);
@@ -79,7 +82,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   await app.init();
   const port = await slack.start();
   await sweeper.runOnce();
-  if (options.schedule !== false) sweeper.start();
+  if (options.schedule !== false) {
+    sweeper.start();
+    // Time zones and signals arrive shortly after start; until then the config's zones apply.
+    void signals.runOnce();
+    signals.start();
+  }
   log.info('lead-dispatch started', {
     port,
     socketMode: Boolean(env.SLACK_APP_TOKEN),
@@ -93,8 +101,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     delivery,
     homes,
     sweeper,
+    signals,
     async stop() {
       sweeper.stop();
+      signals.stop();
+      await signals.idle();
       await slack.stop();
       await delivery.idle();
       await homes.idle();

@@ -60,17 +60,25 @@ export function availabilityOfTeam(
 ): Array<{ agent: AgentRow; availability: Availability }> {
   const windows = openAwayWindows(sql, now);
   const busy = currentSignals(sql, now);
-  const hoursById = new Map(config.agents.map((a) => [a.id, a.working_hours ?? config.team.working_hours]));
+  const byId = new Map(config.agents.map((a) => [a.id, a]));
   return sql
     .select()
     .from(agents)
     .where(eq(agents.inConfig, true))
     .all()
     .map((agent) => {
-      const hours = hoursById.get(agent.id);
+      const configured = byId.get(agent.id);
+      const hours = configured?.working_hours ?? config.team.working_hours;
+      // Rows of a signal switched off since they were written no longer count.
+      const enabled = (s: BusySignal) =>
+        s.source === 'calendar'
+          ? configured?.calendar !== undefined
+          : s.source === 'dnd'
+            ? config.signals.slack_dnd
+            : config.signals.slack_status !== undefined;
       const inputs = {
         windows: windows.get(agent.id) ?? [],
-        busy: busy.get(agent.id) ?? [],
+        busy: (busy.get(agent.id) ?? []).filter(enabled),
         hours: hours && hours !== 'always' ? { weekly: hours, zone: agentZone(agent, config) } : null,
       };
       return { agent, availability: availabilityAt(agent, inputs, now) };

@@ -17,6 +17,7 @@ import { agentZone, findAgent } from '../dispatch/roster.js';
 import { renderContactReminder } from './blocks/contact-reminder.js';
 import { renderEscalationMessage, renderEscalationReminder } from './blocks/escalation-message.js';
 import { type OfferView, renderOfferMessage } from './blocks/offer-message.js';
+import { slackErrorCode } from './errors.js';
 import { loadEscalationView, loadOfferView } from './views-from-rows.js';
 
 /** What /healthz reports about Slack; null means fine. */
@@ -365,15 +366,6 @@ export class Delivery {
     const seconds = retryDelaySeconds(attempts, retryAfter, Math.random());
     return new Date(this.ctx.clock.now().getTime() + seconds * 1000);
   }
-}
-
-function slackErrorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  if (error.code === ErrorCode.PlatformError && 'data' in error) {
-    const data = error.data as { error?: unknown };
-    return typeof data.error === 'string' ? data.error : undefined;
-  }
-  return undefined;
 }
 
 function isRateLimited(error: unknown): error is { retryAfter: number } {

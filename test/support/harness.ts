@@ -5,11 +5,12 @@ import { afterEach, beforeEach } from 'vitest';
 import type { DispatchConfig } from '../../src/config/dispatch-schema.js';
 import { readEnv } from '../../src/config/env.js';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, type Logger, silentLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/main.js';
 import { TestClock } from './clock.js';
 import { SlackDouble } from './slack-double.js';
 import { SlackSender } from './slack-requests.js';
+import { TEAM } from './team.js';
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99aaaaaa85a5';
 export const INTAKE_TOKEN = 'intake-test-token-0123456789';
@@ -36,11 +37,16 @@ export interface Harness {
 export interface HarnessOptions {
   config?: DispatchConfig;
   now?: string;
+  /** Receives every log line as JSON (default: none). */
+  logLines?: string[];
 }
 
 /** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const double = await SlackDouble.start({ channels: [LEADERS] });
+  const double = await SlackDouble.start({
+    channels: [LEADERS],
+    users: Object.fromEntries(TEAM.map((id) => [id, { tz: 'America/Chicago' }])),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-test-'));
   const dbPath = join(dir, 'dispatch.db');
   const clock = new TestClock(options.now ?? MORNING);
@@ -54,7 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     INTAKE_TOKEN,
   });
   const boot = () =>
-    startServer({ env, config, clock, log: silentLogger, schedule: false, host: '127.0.0.1' });
+    startServer({ env, config, clock, log: logTo(options.logLines), schedule: false, host: '127.0.0.1' });
   let server = await boot();
   const harness: Harness = {
     double,
@@ -90,6 +96,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   return harness;
+}
+
+function logTo(lines: string[] | undefined): Logger {
+  return lines ? createLogger('debug', (line) => lines.push(line)) : silentLogger;
 }
 
 /** A Zillow buyer lead in Dana's and Priya's zip. */

@@ -84,6 +84,15 @@ export interface DoubleUser {
   realName?: string;
   tz?: string;
   deleted?: boolean;
+  status?: { text: string; emoji: string; expiration?: number };
+  /** What dnd.info answers for the user (Unix seconds), as Slack spells it. */
+  dnd?: {
+    dnd_enabled?: boolean;
+    next_dnd_start_ts?: number;
+    next_dnd_end_ts?: number;
+    snooze_enabled?: boolean;
+    snooze_endtime?: number;
+  };
 }
 
 export interface SlackDoubleOptions {
@@ -240,6 +249,11 @@ export class SlackDouble {
     this.views.length = 0;
     this.failures = [];
     this.socket.reset();
+  }
+
+  /** Adds a user or changes what users.info and dnd.info say of them. */
+  setUser(id: string, patch: DoubleUser): void {
+    this.users.set(id, { ...this.users.get(id), ...patch });
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -534,6 +548,18 @@ export class SlackDouble {
       }
       case 'users.info':
         return { user: this.userInfo(str(args.user)) };
+      case 'dnd.info': {
+        const id = str(args.user);
+        const user = id ? this.users.get(id) : undefined;
+        if (!user) throw new ApiError('user_not_found');
+        return {
+          dnd_enabled: false,
+          next_dnd_start_ts: 1,
+          next_dnd_end_ts: 1,
+          snooze_enabled: false,
+          ...user.dnd,
+        };
+      }
       case 'views.open':
       case 'views.push':
       case 'views.publish':
@@ -677,9 +703,9 @@ export class SlackDouble {
       profile: {
         real_name: realName,
         display_name: name,
-        status_text: '',
-        status_emoji: '',
-        status_expiration: 0,
+        status_text: user.status?.text ?? '',
+        status_emoji: user.status?.emoji ?? '',
+        status_expiration: user.status?.expiration ?? 0,
       },
     };
   }

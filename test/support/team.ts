@@ -8,3 +8,6 @@ export const TOM = 'U0TOM0001'; // transaction coordinator
 export const ALMA = 'U0ALMA001'; // admin
 export const LEE = 'U0LEE0001'; // team leader
 export const ROB = 'U0OLD0001'; // inactive
+
+/** Everyone in the example config, as the Slack double knows them: in the team's zone unless a test says otherwise. */
+export const TEAM = [DANA, MARCO, PRIYA, SAM, IVY, TOM, ALMA, LEE, ROB];

@@ -73,8 +73,16 @@ describe('manifest.yml', () => {
 
   it('declares the bot scopes the app uses', () => {
     const scopes = validManifest().oauth_config?.scopes?.bot ?? [];
-    // Only what the code needs: chat.postMessage and chat.update, in channels and in DMs.
-    expect(scopes).toEqual(['chat:write', 'chat:write.public', 'im:write', 'commands']);
+    // Only what the code needs: posting in channels and DMs, commands, and reading profiles and DND.
+    expect(scopes).toEqual([
+      'chat:write',
+      'chat:write.public',
+      'im:write',
+      'commands',
+      'users:read',
+      'users.profile:read',
+      'dnd:read',
+    ]);
   });
 
   it('enables interactivity on the Bolt HTTP endpoint and keeps Socket Mode off', () => {
