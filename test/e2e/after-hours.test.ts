@@ -23,6 +23,21 @@ describe('after hours: working hours, on-duty cover, held until opening', () => 
     expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass', 'Timeline']);
   });
 
+  it('App Home tells an agent they are off hours until when, and turns green at their start', async () => {
+    const home = (): string => {
+      const published = h.double.views.filter((v) => v.method === 'views.publish' && v.userId === MARCO);
+      return JSON.stringify(published.at(-1)?.view.blocks ?? []);
+    };
+    await h.slack.sendEvent({ type: 'app_home_opened', user: MARCO, tab: 'home', channel: 'D0HOME' });
+    await h.double.waitFor(() => home().includes('off hours'));
+    expect(home()).toContain(
+      "🌙 *You're off hours until Thu, Nov 26 at 8:00 AM (CST)*, so leads go to the rest of the team.",
+    );
+    h.clock.set('2026-11-26T14:00:00Z');
+    await h.server.sweeper.runOnce();
+    await h.double.waitFor(() => home().includes("You're available"));
+  });
+
   it('a lead with no cover is held overnight, survives a restart, and goes out at opening with a fresh SLA', async () => {
     const id = await post(zillowLead({ source: 'idx_form' }));
     await h.settle();
@@ -60,7 +75,7 @@ describe('after hours: working hours, on-duty cover, held until opening', () => 
     expect(timeline.text).toContain('7:00 AM CST — opening time: routed again');
   });
 
-  it('an offer lapsing into the evening skips backups who have gone home, then escalates', async () => {
+  it('an offer lapsing into the evening skips backups who have gone home, then escalates; a leader may still wake one', async () => {
     h.clock.set('2026-11-26T01:56:00Z'); // 7:56 PM: everyone is still at work
     const id = await post(zillowLead());
     const dana = await h.double.waitForPost({ to: DANA });
@@ -87,5 +102,15 @@ describe('after hours: working hours, on-duty cover, held until opening', () => 
       { agentId: PRIYA, why: 'off hours' },
       { agentId: MARCO, why: 'off hours' },
     ]);
+
+    await h.slack.selectUser({
+      user: LEE,
+      message: escalation,
+      actionId: 'escalation_assign',
+      selectedUser: MARCO,
+    });
+    const marco = await h.double.waitForPost({ to: MARCO });
+    expect(h.double.allText(marco)).toContain('Assigned by Lee Walker.');
+    await h.double.waitForUpdate(escalation, 'Lee Walker assigned it to Marco Silva');
   });
 });
