@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import { DateTime, IANAZone } from 'luxon';
 
 export interface BusyInterval {
   startsAt: Date;
@@ -10,6 +11,8 @@ export type CalendarParse = { ok: true; busy: BusyInterval[] } | { ok: false; er
 interface Range {
   from: number;
   to: number;
+  /** Where wall-clock times without a zone (floating, all-day) happen: the agent's zone. */
+  localZone: string;
 }
 
 // ical.js cannot skip ahead in a rule, so expansion is linear in the occurrences since DTSTART. The cap keeps a
@@ -21,13 +24,14 @@ const MAX_OCCURRENCES = 10_000;
  * Busy intervals overlapping [from, to), sorted by start, merged where they overlap or touch.
  *
  * Time zones: a TZID resolves against the VTIMEZONEs in the same file (ical.js looks them up in the parsed tree,
- * so no process-wide registration is needed and feeds can't affect each other). Floating times, TZIDs without a
- * VTIMEZONE and all-day dates are read as UTC: the feed says nothing reliable about where "local" is, so an
- * all-day event covers its whole day(s) in UTC.
+ * so no process-wide registration is needed and feeds can't affect each other). Floating times and all-day
+ * dates are wall-clock times where the calendar's owner is, so they are read in `localZone` (the agent's zone):
+ * an all-day "Vacation" covers the agent's own day. A TZID without a VTIMEZONE is read as that IANA zone when
+ * it names one, else in `localZone` too.
  *
  * Only start and end times leave this function; summaries, descriptions and attendees stay in the feed text.
  */
-export function busyIntervals(icsText: string, from: Date, to: Date): CalendarParse {
+export function busyIntervals(icsText: string, from: Date, to: Date, localZone = 'UTC'): CalendarParse {
   let calendars: ICAL.Component[];
   try {
     calendars = readCalendars(icsText);
@@ -37,7 +41,7 @@ export function busyIntervals(icsText: string, from: Date, to: Date): CalendarPa
   }
   if (calendars.length === 0) return { ok: false, error: 'not an iCalendar feed (no VCALENDAR)' };
 
-  const range: Range = { from: from.getTime(), to: to.getTime() };
+  const range: Range = { from: from.getTime(), to: to.getTime(), localZone };
   try {
     const spans = calendars.flatMap(eventsOf).flatMap((event) => busySpans(event, range));
     return { ok: true, busy: merge(spans) };
@@ -85,7 +89,7 @@ function busySpans(event: ICAL.Event, range: Range): BusyInterval[] {
   const occurrences = event.iterator();
   for (let n = 0; n < MAX_OCCURRENCES; n++) {
     const occurrence = occurrences.next();
-    if (!occurrence || millis(occurrence) >= range.to) break;
+    if (!occurrence || millis(occurrence, range.localZone) >= range.to) break;
     const details = event.getOccurrenceDetails(occurrence);
     // Overridden: that VEVENT is expanded on its own (a RANGE=THISANDFUTURE shift still applies here).
     if (details.item !== event && details.item.recurrenceId.compare(occurrence) === 0) continue;
@@ -102,15 +106,19 @@ function isBusy(vevent: ICAL.Component): boolean {
 
 /** The whole interval when it overlaps the range: callers want to know when the meeting really ends. */
 function overlapping(start: ICAL.Time, end: ICAL.Time, range: Range): BusyInterval[] {
-  const startsAt = millis(start);
-  const endsAt = millis(end);
+  const startsAt = millis(start, range.localZone);
+  const endsAt = millis(end, range.localZone);
   if (endsAt <= startsAt || startsAt >= range.to || endsAt <= range.from) return [];
   return [{ startsAt: new Date(startsAt), endsAt: new Date(endsAt) }];
 }
 
 // Not toJSDate(): that reads floating times in the process's local zone, which would make results depend on TZ.
-function millis(time: ICAL.Time): number {
-  return time.toUnixTime() * 1000;
+function millis(time: ICAL.Time, localZone: string): number {
+  if (time.zone?.tzid !== 'floating') return time.toUnixTime() * 1000;
+  const named = 'timezone' in time && typeof time.timezone === 'string' ? time.timezone : undefined;
+  const zone = named && IANAZone.isValidZone(named) ? named : localZone;
+  const { year, month, day, hour, minute, second } = time;
+  return DateTime.fromObject({ year, month, day, hour, minute, second }, { zone }).toMillis();
 }
 
 function uidOf(vevent: ICAL.Component): string {

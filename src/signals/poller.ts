@@ -6,6 +6,7 @@ import type { BusySignal, SignalSource } from '../core/availability.js';
 import { busyIntervals } from '../core/calendar.js';
 import { dndBusy, statusBusy } from '../core/signals.js';
 import type { DispatchContext } from '../dispatch/context.js';
+import { agentZone, findAgent } from '../dispatch/roster.js';
 import { type CheckKind, isCheckDue, recordCheck } from '../dispatch/signals.js';
 import { slackErrorCode } from '../slack/errors.js';
 import { fetchCalendarFeed } from './calendar-feed.js';
@@ -104,10 +105,12 @@ export class SignalPoller {
     try {
       const text = await this.fetchFeed(agent.calendar);
       // From a day back (a meeting under way) to a week ahead: far more than the next refresh needs.
+      const zone = agentZone(findAgent(this.ctx.db, agent.id), this.ctx.config);
       const parsed = busyIntervals(
         text,
         new Date(now.getTime() - DAY_MS),
         new Date(now.getTime() + 7 * DAY_MS),
+        zone,
       );
       if (parsed.ok) {
         found = { calendar: parsed.busy.map((b) => ({ source: 'calendar', ...b, reason: null })) };

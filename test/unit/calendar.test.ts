@@ -72,9 +72,12 @@ describe('busyIntervals: single events', () => {
     ]);
   });
 
-  it('reads floating times (no zone) as UTC', () => {
+  it('reads floating times (no zone) as UTC unless told the owner’s zone', () => {
     const ics = calendar(event('DTSTART:20260303T150000', 'DTEND:20260303T160000'));
     expect(spans(busy(ics, ...WEEK))).toEqual([['2026-03-03T15:00:00.000Z', '2026-03-03T16:00:00.000Z']]);
+    expect(spans(busyIntervals(ics, new Date(WEEK[0]), new Date(WEEK[1]), 'America/Chicago'))).toEqual([
+      ['2026-03-03T21:00:00.000Z', '2026-03-03T22:00:00.000Z'],
+    ]);
   });
 
   it('ignores TRANSP:TRANSPARENT (shown as free) events', () => {
@@ -115,6 +118,24 @@ describe('busyIntervals: all-day events', () => {
   it('spans several days, DTEND being exclusive', () => {
     const ics = calendar(event('DTSTART;VALUE=DATE:20260304', 'DTEND;VALUE=DATE:20260307'));
     expect(spans(busy(ics, ...WEEK))).toEqual([['2026-03-04T00:00:00.000Z', '2026-03-07T00:00:00.000Z']]);
+  });
+
+  it('covers the owner’s own day when told their zone, across a DST change', () => {
+    const ics = calendar(event('DTSTART;VALUE=DATE:20260307', 'DTEND;VALUE=DATE:20260309'));
+    const result = busyIntervals(ics, new Date(WEEK[0]), new Date('2026-03-12T00:00:00Z'), 'America/Chicago');
+    // Saturday 00:00 CST to Monday 00:00 CDT: the clocks sprang forward on Sunday the 8th.
+    expect(spans(result)).toEqual([['2026-03-07T06:00:00.000Z', '2026-03-09T05:00:00.000Z']]);
+  });
+
+  it('reads a TZID the feed does not define as that IANA zone, else in the owner’s zone', () => {
+    const ics = calendar(
+      event('DTSTART;TZID=America/New_York:20260303T090000', 'DTEND;TZID=America/New_York:20260303T100000'),
+      event('DTSTART;TZID=Custom Zone:20260304T090000', 'DTEND;TZID=Custom Zone:20260304T100000'),
+    );
+    expect(spans(busyIntervals(ics, new Date(WEEK[0]), new Date(WEEK[1]), 'America/Chicago'))).toEqual([
+      ['2026-03-03T14:00:00.000Z', '2026-03-03T15:00:00.000Z'],
+      ['2026-03-04T15:00:00.000Z', '2026-03-04T16:00:00.000Z'],
+    ]);
   });
 
   it('lasts one day when there is no DTEND', () => {
