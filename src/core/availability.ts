@@ -34,7 +34,7 @@ export type Availability =
   | { available: false; why: 'inactive' }
   | { available: false; why: 'away'; until: Date | null; reason: string | null }
   | { available: false; why: 'busy'; source: SignalSource; until: Date | null; reason: string | null }
-  /** `opensAt` undefined: their hours never open (no days listed that ever come round). */
+  /** `opensAt` undefined: their hours never open. */
   | { available: false; why: 'off_hours'; opensAt: Date | undefined };
 
 export interface AvailabilityInputs {
@@ -82,6 +82,31 @@ export function availabilityAt(
     return { available: false, why: 'off_hours', opensAt: nextOpening(hours.weekly, now, hours.zone) };
   }
   return { available: true };
+}
+
+/**
+ * For an agent outside their working hours, what after-hours routing needs, whatever else stops them:
+ * - `coverable`: on-duty cover may reach them now. Cover overrides the clock, and Do Not Disturb is
+ *   part of the clock (most people's DND schedule is their night), but not /away, a status or a meeting.
+ * - `opensAt`: when a held lead could go to them: their next opening once whatever blocks them has
+ *   ended; undefined when that is unknown (away until /back) or their hours never open.
+ * Undefined when they are inactive, have no working hours, or are within them.
+ */
+export function offHoursOf(
+  agent: { active: boolean },
+  inputs: AvailabilityInputs,
+  now: Date,
+): { opensAt: Date | undefined; coverable: boolean } | undefined {
+  const hours = inputs.hours;
+  if (!agent.active || !hours || withinAnyHours(hours.weekly, now, hours.zone)) return undefined;
+  const blocking: Array<{ endsAt: Date | null; source?: SignalSource }> = [
+    ...inputs.windows.filter((w) => isWindowOpen(w, now)),
+    ...(inputs.busy ?? []).filter((b) => isWindowOpen({ ...b, endedAt: null }, now)),
+  ];
+  const coverable = blocking.every((b) => b.source === 'dnd');
+  const freeFrom = blocking.length > 0 ? latestEnd(blocking) : now;
+  const opensAt = freeFrom ? nextOpening(hours.weekly, freeFrom, hours.zone) : undefined;
+  return { opensAt, coverable };
 }
 
 function latestEnd(spans: ReadonlyArray<{ endsAt: Date | null }>): Date | null {

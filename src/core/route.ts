@@ -18,7 +18,7 @@ export interface RosterAgent {
    * Set when the only thing keeping them from an offer is their working hours: on-duty cover may
    * still reach them, and a held lead waits for `opensAt`.
    */
-  offHours?: { opensAt: Date | undefined } | undefined;
+  offHours?: { opensAt: Date | undefined; coverable: boolean } | undefined;
 }
 
 export interface ChainEntry {
@@ -203,24 +203,40 @@ function afterHoursDecision(rule: RuleConfig, sla: SlaSpec, input: RouteInput): 
     return agent?.offHours ? [agent] : [];
   });
   if (waiting.length === 0) return undefined;
-  const cover = rule.on_duty ? onDutyCover(rule.on_duty, input) : undefined;
+  const cover = rule.on_duty
+    ? onDutyCover(rule.on_duty, input.roster, input.now, input.config.team.timezone)
+    : undefined;
   if (cover) return { kind: 'offer', rule: rule.name, chain: [cover], sla };
   const opens = waiting
     .map((a) => a.offHours?.opensAt?.getTime())
     .filter((t): t is number => t !== undefined);
   if (opens.length === 0) return undefined;
-  const until = Math.min(...opens);
-  const first = waiting.filter((a) => a.offHours?.opensAt?.getTime() === until).map((a) => a.id);
-  return { kind: 'hold', rule: rule.name, until: new Date(until), waitingFor: first, chain: [], sla };
+  const earliest = Math.min(...opens);
+  const first = waiting.filter((a) => a.offHours?.opensAt?.getTime() === earliest).map((a) => a.id);
+  // Never hold until a moment already here: on a DST night an opening can compute to "now" while
+  // the clock still says off hours, and the sweeper would release and re-hold it every second.
+  const until = new Date(Math.max(earliest, input.now.getTime() + MIN_HOLD_MS));
+  return { kind: 'hold', rule: rule.name, until, waitingFor: first, chain: [], sla };
 }
 
-/** The first cover in on-duty order who is not away or busy (their working hours do not count). */
-function onDutyCover(spec: OnDutySpec, input: RouteInput): ChainEntry | undefined {
-  const byId = new Map(input.roster.map((a) => [a.id, a]));
-  const order = onDutyOrder(spec, input.now, input.config.team.timezone);
+const MIN_HOLD_MS = 60_000;
+
+/**
+ * Whoever covers after hours right now: the first in on-duty order who is not away or busy (their
+ * working hours and Do Not Disturb do not count). `/dispatch who`, App Home and the end of a chain
+ * ask the same question, so they all name the same person.
+ */
+export function onDutyCover(
+  spec: OnDutySpec,
+  roster: readonly RosterAgent[],
+  now: Date,
+  zone: string,
+): ChainEntry | undefined {
+  const byId = new Map(roster.map((a) => [a.id, a]));
+  const order = onDutyOrder(spec, now, zone);
   const id = order.find((agentId) => {
     const a = byId.get(agentId);
-    return a !== undefined && (a.available || a.offHours !== undefined);
+    return a !== undefined && (a.available || a.offHours?.coverable === true);
   });
   if (id === undefined) return undefined;
   const why = id === order[0] ? onDutyPhrase(spec) : `covering on duty for ${byId.get(order[0] ?? '')?.name}`;

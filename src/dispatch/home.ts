@@ -6,9 +6,12 @@ import { median } from '../core/stats.js';
 import { offers, type TaskRow, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
 import { availabilityOfTeam } from './roster.js';
+import { onDutyNow } from './team-status.js';
 
 export interface HomeData {
   availability: Availability;
+  /** Rules whose after-hours leads come to them right now. */
+  onDutyFor: string[];
   /** Offers waiting on them, with their deadlines. */
   offered: Array<{ task: TaskRow; deadline: Date }>;
   /** Leads they own and have not handed on. */
@@ -46,6 +49,7 @@ export function homeData(
   const claims = thisWeek.filter((o) => o.status === 'claimed' && o.resolvedAt);
   return {
     availability,
+    onDutyFor: onDutyNow(sql, config, now).get(agentId) ?? [],
     offered,
     owned,
     week: {

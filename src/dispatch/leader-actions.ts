@@ -34,7 +34,8 @@ export function assignEscalation(
     const assignee = loadRoster(tx, ctx.config, now).find((a) => a.id === assigneeId);
     if (!assignee) return { kind: 'not_an_agent', userId: assigneeId };
     // A leader may wake someone outside their working hours; away or busy still means no.
-    if (!assignee.available && !assignee.offHours) return { kind: 'agent_unavailable', name: assignee.name };
+    if (!assignee.available && !assignee.offHours?.coverable)
+      return { kind: 'agent_unavailable', name: assignee.name };
     const task = resolve(tx, escalation, leaderId, 'assigned', assigneeId, now);
     // Past the end of the frozen chain: if the assignee lets it lapse, it comes back to the leaders.
     createOffer(

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import type { ChainEntry } from '../core/route.js';
+import { type ChainEntry, onDutyCover, type RosterAgent } from '../core/route.js';
 import { offerDeadline } from '../core/sla.js';
 import { offers, type TaskRow, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
@@ -29,7 +29,8 @@ export function offerNext(
     const agent = roster.get(entry.agentId);
     // On-duty cover is chosen for after hours, so only away or busy stops it, not the clock.
     const reachable =
-      agent !== undefined && (agent.available || (entry.onDuty === true && agent.offHours !== undefined));
+      agent !== undefined &&
+      (agent.available || (entry.onDuty === true && agent.offHours?.coverable === true));
     if (!reachable) {
       recordEvent(sql, {
         taskId: task.id,
@@ -42,6 +43,16 @@ export function offerNext(
     createOffer(sql, config, task, entry, i, now, ['received', 'offered']);
     return;
   }
+  // Not after a leader's own pick (an offer past the end of the chain): that goes back to the leaders.
+  const afterLeaderPick = position > task.chain.length;
+  const cover = afterLeaderPick ? undefined : afterHoursCover(sql, config, task, [...roster.values()], now);
+  if (cover) {
+    // The chain ran out after hours: the rule's on-duty cover is the last step before the leaders.
+    const chain = [...task.chain, cover];
+    sql.update(tasks).set({ chain }).where(eq(tasks.id, task.id)).run();
+    createOffer(sql, config, { ...task, chain }, cover, chain.length - 1, now, ['received', 'offered']);
+    return;
+  }
   escalateTask(sql, {
     taskId: task.id,
     reason: exhaustedReason,
@@ -49,6 +60,29 @@ export function offerNext(
     now,
     from: ['received', 'offered'],
   });
+}
+
+/**
+ * The rule's on-duty cover, when they are off the clock now (so it is after hours for them) and
+ * have not been offered this task yet: a cover who let it lapse is not asked twice.
+ */
+function afterHoursCover(
+  sql: Sql,
+  config: DispatchConfig,
+  task: TaskRow,
+  roster: RosterAgent[],
+  now: Date,
+): ChainEntry | undefined {
+  const spec = config.rules.find((r) => r.name === task.ruleName)?.on_duty;
+  if (!spec) return undefined;
+  const cover = onDutyCover(spec, roster, now, config.team.timezone);
+  if (!cover || !roster.find((a) => a.id === cover.agentId)?.offHours) return undefined;
+  const tried = sql
+    .select({ id: offers.id })
+    .from(offers)
+    .where(and(eq(offers.taskId, task.id), eq(offers.agentId, cover.agentId)))
+    .get();
+  return tried ? undefined : cover;
 }
 
 /** One live offer with its deadline, moving the task (guarded on `from`) to `offered`. */

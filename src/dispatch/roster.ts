@@ -1,9 +1,18 @@
 import { and, eq, gt, isNull, notInArray, or } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { type Availability, availabilityAt, type BusySignal } from '../core/availability.js';
+import { type Availability, availabilityAt, offHoursOf } from '../core/availability.js';
 import type { RosterAgent } from '../core/route.js';
-import { type AgentRow, type AwayWindowRow, agents, availabilitySignals, awayWindows } from '../db/schema.js';
+import {
+  type AgentRow,
+  type AwayWindowRow,
+  agents,
+  availabilitySignals,
+  awayWindows,
+  type SignalRow,
+} from '../db/schema.js';
 import type { Sql } from './context.js';
+
+type OffHours = NonNullable<RosterAgent['offHours']>;
 
 /** Upserts the configured agents; agents dropped from the config stay as rows (history) but leave the roster. */
 export function syncAgents(sql: Sql, config: DispatchConfig, now: Date): void {
@@ -33,7 +42,7 @@ export function syncAgents(sql: Sql, config: DispatchConfig, now: Date): void {
 
 /** The configured agents with whether each can take an offer at `now`, and if not, whether only the clock stops them. */
 export function loadRoster(sql: Sql, config: DispatchConfig, now: Date): RosterAgent[] {
-  return availabilityOfTeam(sql, config, now).map(({ agent: a, availability }) => ({
+  return availabilityOfTeam(sql, config, now).map(({ agent: a, availability, offHours }) => ({
     id: a.id,
     name: a.name,
     email: a.email,
@@ -42,10 +51,7 @@ export function loadRoster(sql: Sql, config: DispatchConfig, now: Date): RosterA
     weight: a.weight,
     active: a.active,
     available: availability.available,
-    offHours:
-      !availability.available && availability.why === 'off_hours'
-        ? { opensAt: availability.opensAt }
-        : undefined,
+    offHours,
   }));
 }
 
@@ -57,10 +63,11 @@ export function availabilityOfTeam(
   sql: Sql,
   config: DispatchConfig,
   now: Date,
-): Array<{ agent: AgentRow; availability: Availability }> {
+): Array<{ agent: AgentRow; availability: Availability; offHours: OffHours | undefined }> {
   const windows = openAwayWindows(sql, now);
   const busy = currentSignals(sql, now);
   const byId = new Map(config.agents.map((a) => [a.id, a]));
+  const slackFreshMs = Math.max(3 * config.signals.refresh, 600) * 1000;
   return sql
     .select()
     .from(agents)
@@ -69,30 +76,34 @@ export function availabilityOfTeam(
     .map((agent) => {
       const configured = byId.get(agent.id);
       const hours = configured?.working_hours ?? config.team.working_hours;
-      // Rows of a signal switched off since they were written no longer count.
-      const enabled = (s: BusySignal) =>
+      // Rows of a signal switched off since they were written no longer count, and a Slack status
+      // or DND we have not been able to re-read for a while is too old to keep someone from leads.
+      const enabled = (s: SignalRow) =>
         s.source === 'calendar'
           ? configured?.calendar !== undefined
-          : s.source === 'dnd'
-            ? config.signals.slack_dnd
-            : config.signals.slack_status !== undefined;
+          : (s.source === 'dnd' ? config.signals.slack_dnd : config.signals.slack_status !== undefined) &&
+            now.getTime() - s.fetchedAt.getTime() <= slackFreshMs;
       const inputs = {
         windows: windows.get(agent.id) ?? [],
         busy: (busy.get(agent.id) ?? []).filter(enabled),
         hours: hours && hours !== 'always' ? { weekly: hours, zone: agentZone(agent, config) } : null,
       };
-      return { agent, availability: availabilityAt(agent, inputs, now) };
+      return {
+        agent,
+        availability: availabilityAt(agent, inputs, now),
+        offHours: offHoursOf(agent, inputs, now),
+      };
     });
 }
 
 /** Signal rows that have not ended by `now` (a calendar's later meetings included), by agent. */
-function currentSignals(sql: Sql, now: Date): Map<string, BusySignal[]> {
+function currentSignals(sql: Sql, now: Date): Map<string, SignalRow[]> {
   const rows = sql
     .select()
     .from(availabilitySignals)
     .where(or(isNull(availabilitySignals.endsAt), gt(availabilitySignals.endsAt, now)))
     .all();
-  const byAgent = new Map<string, BusySignal[]>();
+  const byAgent = new Map<string, SignalRow[]>();
   for (const s of rows) byAgent.set(s.agentId, [...(byAgent.get(s.agentId) ?? []), s]);
   return byAgent;
 }

@@ -1,10 +1,10 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { count, eq, min } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Availability } from '../core/availability.js';
-import { onDutyOrder } from '../core/on-duty.js';
+import { onDutyCover } from '../core/route.js';
 import { offers, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
-import { availabilityOfTeam } from './roster.js';
+import { availabilityOfTeam, loadRoster } from './roster.js';
 
 export interface TeamMemberStatus {
   id: string;
@@ -38,31 +38,34 @@ export function teamStatus(sql: Sql, config: DispatchConfig, now: Date): TeamSta
       .groupBy(offers.agentId)
       .all(),
   ]);
-  const onDuty = onDutyByAgent(config, now);
+  const onDuty = onDutyNow(sql, config, now);
   const members = availabilityOfTeam(sql, config, now).map(({ agent, availability }) => ({
     id: agent.id,
     name: agent.name,
     availability,
-    onDutyFor:
-      !availability.available && availability.why === 'off_hours' ? (onDuty.get(agent.id) ?? []) : [],
+    onDutyFor: onDuty.get(agent.id) ?? [],
     openLeads: openLeads.get(agent.id) ?? 0,
   }));
   const held = sql
-    .select({ n: count(), next: tasks.heldUntil })
+    .select({ n: count(), next: min(tasks.heldUntil) })
     .from(tasks)
     .where(eq(tasks.status, 'held'))
-    .orderBy(asc(tasks.heldUntil))
     .get();
   return { members, held: { count: held?.n ?? 0, next: held?.next ?? null } };
 }
 
-/** The first in each rule's on-duty order: who would be woken for an after-hours lead now. */
-function onDutyByAgent(config: DispatchConfig, now: Date): Map<string, string[]> {
+/**
+ * Who would be woken for each rule's after-hours leads now (the same choice routing makes), by
+ * agent; only people off the clock are "on duty": within their hours they are simply available.
+ */
+export function onDutyNow(sql: Sql, config: DispatchConfig, now: Date): Map<string, string[]> {
+  const roster = loadRoster(sql, config, now);
   const byAgent = new Map<string, string[]>();
   for (const rule of config.rules) {
     if (!rule.on_duty) continue;
-    const first = onDutyOrder(rule.on_duty, now, config.team.timezone)[0];
-    if (first) byAgent.set(first, [...(byAgent.get(first) ?? []), rule.name]);
+    const cover = onDutyCover(rule.on_duty, roster, now, config.team.timezone);
+    if (!cover || !roster.find((a) => a.id === cover.agentId)?.offHours) continue;
+    byAgent.set(cover.agentId, [...(byAgent.get(cover.agentId) ?? []), rule.name]);
   }
   return byAgent;
 }

@@ -24,6 +24,7 @@ const PARALLEL = 4;
 export class SignalPoller {
   private task: ScheduledTask | undefined;
   private polling: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -40,10 +41,13 @@ export class SignalPoller {
   }
 
   start(): void {
+    this.stopped = false;
     this.task = cron.schedule('*/15 * * * * *', () => void this.runOnce());
   }
 
+  /** Stops the schedule; a poll under way finishes its current agents and takes no more. */
   stop(): void {
+    this.stopped = true;
     this.task?.stop();
     this.task = undefined;
   }
@@ -55,7 +59,7 @@ export class SignalPoller {
   private async poll(): Promise<void> {
     const queue = this.ctx.config.agents.filter((a) => a.active);
     const worker = async () => {
-      for (let agent = queue.shift(); agent; agent = queue.shift()) {
+      for (let agent = queue.shift(); agent && !this.stopped; agent = queue.shift()) {
         await this.checkSlack(agent).catch((e: unknown) => this.failed(agent, 'slack', e));
         await this.checkCalendar(agent).catch((e: unknown) => this.failed(agent, 'calendar', e));
       }

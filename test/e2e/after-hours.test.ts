@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
-import { DANA, IVY, LEE, MARCO, PRIYA } from '../support/team.js';
+import { DANA, IVY, LEE, MARCO, PRIYA, SAM } from '../support/team.js';
 
 /** Wednesday 9:00 PM in Austin: the team works 8 AM–8 PM, the ISA 7 AM–9 PM. */
 const WED_9PM = '2026-11-26T03:00:00Z';
@@ -23,6 +23,39 @@ describe('after hours: working hours, on-duty cover, held until opening', () => 
     expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass', 'Timeline']);
   });
 
+  it('a chain that runs out after hours goes to the on-duty cover before the leaders', async () => {
+    h.clock.set('2026-11-26T02:30:00Z'); // 8:30 PM: the buyer agents have gone home, the ISA works until 9
+    await post(zillowLead());
+    const ivy = await h.double.waitForPost({ to: IVY });
+    await h.settle();
+    h.clock.set('2026-11-26T02:35:00Z');
+    await h.server.sweeper.runOnce();
+    const dana = await h.double.waitForPost({ to: DANA });
+    expect(h.double.allText(dana)).toContain('after hours: on duty this week');
+    await h.double.waitForUpdate(ivy, 'Offered to Dana Reyes');
+    await h.settle();
+    h.clock.set('2026-11-26T02:40:00Z'); // the cover lets it lapse too: now the leaders, not the next in the rotation
+    await h.server.sweeper.runOnce();
+    await h.double.waitForPost({ to: LEADERS });
+    await h.double.waitForUpdate(dana, 'expired');
+    expect(h.double.findPost({ to: MARCO })).toBeUndefined();
+  });
+
+  it('/dispatch who and App Home name whoever really covers tonight', async () => {
+    await h.slack.slashCommand({ user: LEE, command: '/away', text: `<@${DANA}|dana> until tomorrow` });
+    await h.double.waitForEphemeral({ user: LEE });
+    await h.slack.slashCommand({ user: LEE, command: '/dispatch', text: 'who' });
+    const status = await h.double.waitForEphemeral({ user: LEE });
+    expect(status.text).toContain('📟 *Marco Silva* — on duty after hours (portal-buyer-lead)');
+    expect(status.text).toMatch(/🌴 \*Dana Reyes\* — away until/);
+    await h.slack.sendEvent({ type: 'app_home_opened', user: MARCO, tab: 'home', channel: 'D0HOME' });
+    await h.double.waitFor(() =>
+      h.double.views.find(
+        (v) => v.userId === MARCO && JSON.stringify(v.view.blocks).includes('on duty after hours'),
+      ),
+    );
+  });
+
   it('App Home tells an agent they are off hours until when, and turns green at their start', async () => {
     const home = (): string => {
       const published = h.double.views.filter((v) => v.method === 'views.publish' && v.userId === MARCO);
@@ -40,6 +73,7 @@ describe('after hours: working hours, on-duty cover, held until opening', () => 
 
   it('a lead with no cover is held overnight, survives a restart, and goes out at opening with a fresh SLA', async () => {
     const id = await post(zillowLead({ source: 'idx_form' }));
+    await post(zillowLead({ source: 'past_client', referringAgent: SAM })); // held until Sam's 8 AM
     await h.settle();
     expect(query(h.dbPath, 'select status, held_until from tasks where id = ?', id)).toEqual([
       { status: 'held', held_until: Date.parse('2026-11-26T13:00:00Z') },
@@ -52,7 +86,7 @@ describe('after hours: working hours, on-duty cover, held until opening', () => 
     expect(status.text).toContain('🌙 *Marco Silva* — off hours until Thu, Nov 26 at 8:00 AM (CST)');
     expect(status.text).toContain('🌙 *Ivy Chen* — off hours until Thu, Nov 26 at 7:00 AM (CST)');
     expect(status.text).toContain(
-      '⏸ 1 lead held for opening; the first goes out Thu, Nov 26 at 7:00 AM CST.',
+      '⏸ 2 leads held for opening; the first goes out Thu, Nov 26 at 7:00 AM CST.',
     );
 
     h.clock.set('2026-11-26T12:59:59Z');

@@ -141,15 +141,16 @@ describe('optional availability signals: Slack status, Do Not Disturb, time zone
     await nextLeadGoesTo(DANA);
   });
 
-  it('Do Not Disturb, snoozed or scheduled, counts as away; a missing scope is named in the log', async () => {
+  it('a Do Not Disturb schedule counts as away while it runs; a missing scope is named in the log', async () => {
     danaFeed = icsWithMeeting('2026-11-26T16:30:00Z', '2026-11-26T17:30:00Z');
-    h.double.setUser(DANA, { dnd: { snooze_enabled: true, snooze_endtime: NOW_S + 1800 } });
+    h.double.setUser(DANA, {
+      dnd: { dnd_enabled: true, next_dnd_start_ts: NOW_S - 600, next_dnd_end_ts: NOW_S + 1800 },
+    });
     await h.server.signals.runOnce();
     await nextLeadGoesTo(PRIYA);
 
     h.double.setUser(DANA, {
       dnd: {
-        snooze_enabled: false,
         dnd_enabled: true,
         next_dnd_start_ts: NOW_S + 3600,
         next_dnd_end_ts: NOW_S + 7200,

@@ -552,13 +552,9 @@ export class SlackDouble {
         const id = str(args.user);
         const user = id ? this.users.get(id) : undefined;
         if (!user) throw new ApiError('user_not_found');
-        return {
-          dnd_enabled: false,
-          next_dnd_start_ts: 1,
-          next_dnd_end_ts: 1,
-          snooze_enabled: false,
-          ...user.dnd,
-        };
+        // As Slack does: snooze_* is only told about the caller, never about another user.
+        const { snooze_enabled: _snoozed, snooze_endtime: _until, ...schedule } = user.dnd ?? {};
+        return { dnd_enabled: false, next_dnd_start_ts: 1, next_dnd_end_ts: 1, ...schedule };
       }
       case 'views.open':
       case 'views.push':

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DispatchConfig, ROLES, type RuleConfig } from '../../src/config/dispatch-schema.js';
 import { loadDispatchConfig, parseDispatchConfig } from '../../src/config/load-dispatch.js';
-import { availabilityAt } from '../../src/core/availability.js';
+import { availabilityAt, offHoursOf } from '../../src/core/availability.js';
 import { classify, knownTypes } from '../../src/core/classify.js';
 import { type RoutableTask, ruleMatches } from '../../src/core/match.js';
 import { type RosterAgent, type RouteInput, type RoutingDecision, route } from '../../src/core/route.js';
@@ -640,19 +640,27 @@ describe('route: properties over random rosters', () => {
 
 describe('route: after hours (working hours, on-duty cover, hold until opening)', () => {
   /** The example roster as the shell computes it at `now`: working hours from the config, plus /away. */
-  function rosterAt(now: Date, away: readonly string[] = []): RosterAgent[] {
+  function rosterAt(now: Date, away: readonly string[] = [], nightlyDnd = false): RosterAgent[] {
     return example.agents.map((a) => {
       const hours = a.working_hours ?? example.team.working_hours;
-      const state = availabilityAt(
-        a,
-        {
-          windows: away.includes(a.id)
-            ? [{ startsAt: new Date(0), endsAt: null, endedAt: null, reason: null }]
-            : [],
-          hours: hours && hours !== 'always' ? { weekly: hours, zone: example.team.timezone } : null,
-        },
-        now,
-      );
+      const inputs = {
+        windows: away.includes(a.id)
+          ? [{ startsAt: new Date(0), endsAt: null, endedAt: null, reason: null }]
+          : [],
+        hours: hours && hours !== 'always' ? { weekly: hours, zone: example.team.timezone } : null,
+        // Slack's usual notification schedule: 10 PM to 8 AM.
+        busy: nightlyDnd
+          ? [
+              {
+                source: 'dnd' as const,
+                startsAt: new Date('2026-11-26T04:00:00Z'),
+                endsAt: new Date('2026-11-26T14:00:00Z'),
+                reason: null,
+              },
+            ]
+          : [],
+      };
+      const state = availabilityAt(a, inputs, now);
       return {
         id: a.id,
         name: a.name,
@@ -662,7 +670,7 @@ describe('route: after hours (working hours, on-duty cover, hold until opening)'
         weight: a.weight,
         active: a.active,
         available: state.available,
-        offHours: !state.available && state.why === 'off_hours' ? { opensAt: state.opensAt } : undefined,
+        offHours: offHoursOf(a, inputs, now),
       };
     });
   }
@@ -688,6 +696,18 @@ describe('route: after hours (working hours, on-duty cover, hold until opening)'
   it('with the whole rotation away, the lead is held for opening rather than escalated', () => {
     const d = at(WED_9PM, { source: 'zillow' }, [DANA, MARCO, PRIYA]);
     expect(d).toMatchObject({ kind: 'hold', until: new Date('2026-11-26T13:00:00Z'), waitingFor: [IVY] });
+  });
+
+  it('a nightly Do Not Disturb schedule neither stops the on-duty cover nor turns a hold into an escalation', () => {
+    const now = new Date('2026-11-26T05:00:00Z'); // 11 PM: everyone off hours and in DND until 8 AM
+    const roster = rosterAt(now, [], true);
+    expect(routeExample({ source: 'zillow' }, { roster, now }).chain).toEqual([
+      { agentId: DANA, reason: 'after hours: on duty this week', onDuty: true },
+    ]);
+    expect(routeExample({ source: 'idx_form' }, { roster, now })).toMatchObject({
+      kind: 'hold',
+      until: new Date('2026-11-26T14:00:00Z'), // Ivy opens at 7, but her DND runs to 8
+    });
   });
 
   it('a rule without cover holds the lead until the first of its chain starts work', () => {

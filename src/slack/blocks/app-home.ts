@@ -13,7 +13,11 @@ export const HOME_BACK_ACTION = 'home_back';
 /** An agent's App Home: my status (with Away and Back), my open leads and their clocks, my week. */
 export function renderAppHome(data: HomeData, zone: string, now: Date): View {
   const a = data.availability;
-  const status = a.available ? "🟢 *You're available* and getting leads." : unavailableStatus(a, zone, now);
+  const status = a.available
+    ? "🟢 *You're available* and getting leads."
+    : data.onDutyFor.length > 0
+      ? `📟 *You're on duty after hours* (${escapeText(data.onDutyFor.join(', '))}): after-hours leads come to you.`
+      : unavailableStatus(a, zone, now);
   const leads: string[] = [
     ...data.offered.map(({ task, deadline }) => {
       const left = deadline.getTime() - now.getTime();

@@ -32,7 +32,7 @@ export function unavailablePhrase(
         emoji: '🌙',
         text: a.opensAt
           ? `off hours until ${formatBack(a.opensAt, zone, now)}`
-          : 'off hours (no working hours set)',
+          : 'off hours (their working hours never open)',
       };
   }
 }
