@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { App, type BlockAction, type ButtonAction, LogLevel } from '@slack/bolt';
 import { count } from 'drizzle-orm';
+import type { DispatchConfig } from '../src/config/dispatch-schema.js';
 import { readEnv } from '../src/config/env.js';
 import { loadDispatchConfig } from '../src/config/load-dispatch.js';
 import { offers, tasks } from '../src/db/schema.js';
@@ -93,6 +94,15 @@ interface System {
   stop(): Promise<void>;
 }
 
+/** The example team without working hours, so the figures do not depend on the hour the bench runs at. */
+function alwaysAtWork(config: DispatchConfig): DispatchConfig {
+  return {
+    ...config,
+    team: { ...config.team, working_hours: undefined },
+    agents: config.agents.map((a) => ({ ...a, working_hours: undefined })),
+  };
+}
+
 async function startOurs(apiUrl: string): Promise<System> {
   const dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-bench-'));
   let server: RunningServer;
@@ -107,7 +117,7 @@ async function startOurs(apiUrl: string): Promise<System> {
     });
     server = await startServer({
       env,
-      config: loadDispatchConfig(EXAMPLE_CONFIG),
+      config: alwaysAtWork(loadDispatchConfig(EXAMPLE_CONFIG)),
       log: silentLogger,
       schedule: true,
       host: '127.0.0.1',
