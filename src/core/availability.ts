@@ -69,9 +69,7 @@ export function availabilityAt(
   if (away.length > 0) {
     return { available: false, why: 'away', until: latestEnd(away), reason: firstReason(away) };
   }
-  const busy = (inputs.busy ?? []).filter((b) =>
-    isWindowOpen({ startsAt: b.startsAt, endsAt: b.endsAt, endedAt: null, reason: b.reason }, now),
-  );
+  const busy = (inputs.busy ?? []).filter((b) => isSignalOpen(b, now));
   const first = busy[0];
   if (first) {
     const source = busy.find((b) => b.endsAt === null)?.source ?? first.source;
@@ -101,12 +99,17 @@ export function offHoursOf(
   if (!agent.active || !hours || withinAnyHours(hours.weekly, now, hours.zone)) return undefined;
   const blocking: Array<{ endsAt: Date | null; source?: SignalSource }> = [
     ...inputs.windows.filter((w) => isWindowOpen(w, now)),
-    ...(inputs.busy ?? []).filter((b) => isWindowOpen({ ...b, endedAt: null }, now)),
+    ...(inputs.busy ?? []).filter((b) => isSignalOpen(b, now)),
   ];
   const coverable = blocking.every((b) => b.source === 'dnd');
   const freeFrom = blocking.length > 0 ? latestEnd(blocking) : now;
   const opensAt = freeFrom ? nextOpening(hours.weekly, freeFrom, hours.zone) : undefined;
   return { opensAt, coverable };
+}
+
+/** A signal is a window nobody closes early: it ends when its source says. */
+function isSignalOpen(signal: BusySignal, now: Date): boolean {
+  return isWindowOpen({ ...signal, endedAt: null }, now);
 }
 
 function latestEnd(spans: ReadonlyArray<{ endsAt: Date | null }>): Date | null {

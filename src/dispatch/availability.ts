@@ -4,7 +4,7 @@ import { awayWindows, offers } from '../db/schema.js';
 import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { moveOn } from './offer-actions.js';
-import { loadRoster } from './roster.js';
+import { isTeamLeader } from './roster.js';
 
 export type AvailabilityRefusal = { kind: 'not_leader' } | { kind: 'not_an_agent'; userId: string };
 export type AvailabilityResult =
@@ -21,7 +21,7 @@ export function setAway(
 ): AvailabilityResult {
   const now = ctx.clock.now();
   return writeTransaction(ctx.db, (tx) => {
-    const refusal = checkPermission(tx, ctx.config, args.agentId, args.setBy, now);
+    const refusal = checkPermission(ctx.config, args.agentId, args.setBy);
     if (refusal) return { ok: false, refusal };
     // The latest /away is the one that counts: a shorter window replaces a longer or open-ended one.
     tx.update(awayWindows)
@@ -63,7 +63,7 @@ export function setAway(
 export function setBack(ctx: DispatchContext, args: { agentId: string; setBy: string }): AvailabilityResult {
   const now = ctx.clock.now();
   return writeTransaction(ctx.db, (tx) => {
-    const refusal = checkPermission(tx, ctx.config, args.agentId, args.setBy, now);
+    const refusal = checkPermission(ctx.config, args.agentId, args.setBy);
     if (refusal) return { ok: false, refusal };
     const closed = tx
       .update(awayWindows)
@@ -81,15 +81,11 @@ export function setBack(ctx: DispatchContext, args: { agentId: string; setBy: st
 }
 
 function checkPermission(
-  tx: Sql,
   config: DispatchConfig,
   agentId: string,
   setBy: string,
-  now: Date,
 ): AvailabilityRefusal | undefined {
-  const roster = loadRoster(tx, config, now);
-  if (setBy !== agentId && !roster.find((a) => a.id === setBy)?.roles.includes('team_leader'))
-    return { kind: 'not_leader' };
-  if (!roster.some((a) => a.id === agentId)) return { kind: 'not_an_agent', userId: agentId };
+  if (setBy !== agentId && !isTeamLeader(config, setBy)) return { kind: 'not_leader' };
+  if (!config.agents.some((a) => a.id === agentId)) return { kind: 'not_an_agent', userId: agentId };
   return undefined;
 }

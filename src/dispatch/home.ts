@@ -5,7 +5,7 @@ import type { Availability } from '../core/availability.js';
 import { median } from '../core/stats.js';
 import { offers, type TaskRow, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
-import { availabilityOfTeam } from './roster.js';
+import { availabilityOfTeam, rosterOf, type TeamStanding } from './roster.js';
 import { onDutyNow } from './team-status.js';
 
 export interface HomeData {
@@ -19,15 +19,26 @@ export interface HomeData {
   week: { received: number; claimed: number; medianSecondsToClaim: number | null };
 }
 
+/** Where the team stands at `now`, computed once for every Home a refresh renders. */
+export interface HomeContext {
+  team: TeamStanding;
+  onDuty: Map<string, string[]>;
+}
+
+export function homeContext(sql: Sql, config: DispatchConfig, now: Date): HomeContext {
+  const team = availabilityOfTeam(sql, config, now);
+  return { team, onDuty: onDutyNow(config, rosterOf(team), now) };
+}
+
 /** Everything an agent's App Home shows, read from rows at `now`; the week starts Monday in their zone. */
 export function homeData(
   sql: Sql,
-  config: DispatchConfig,
+  standing: HomeContext,
   agentId: string,
   zone: string,
   now: Date,
 ): HomeData | undefined {
-  const availability = availabilityOfTeam(sql, config, now).find((s) => s.agent.id === agentId)?.availability;
+  const availability = standing.team.find((s) => s.agent.id === agentId)?.availability;
   if (!availability) return undefined;
   const offered = sql
     .select({ task: tasks, deadline: offers.deadline })
@@ -49,7 +60,7 @@ export function homeData(
   const claims = thisWeek.filter((o) => o.status === 'claimed' && o.resolvedAt);
   return {
     availability,
-    onDutyFor: onDutyNow(sql, config, now).get(agentId) ?? [],
+    onDutyFor: standing.onDuty.get(agentId) ?? [],
     offered,
     owned,
     week: {

@@ -4,7 +4,7 @@ import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { contactDue } from './offer-actions.js';
 import { createOffer } from './offer-next.js';
-import { agentName, loadRoster } from './roster.js';
+import { agentName, isTeamLeader, loadRoster } from './roster.js';
 import { routeReceivedTask } from './route-task.js';
 
 /** Why a leader's click changed nothing; blocks/ words it. */
@@ -120,8 +120,7 @@ function act(
 ): LeaderActionResult {
   const now = ctx.clock.now();
   return writeTransaction(ctx.db, (tx) => {
-    const leader = loadRoster(tx, ctx.config, now).find((a) => a.id === leaderId);
-    if (!leader?.roles.includes('team_leader')) return { ok: false, refusal: { kind: 'not_leader' } };
+    if (!isTeamLeader(ctx.config, leaderId)) return { ok: false, refusal: { kind: 'not_leader' } };
     const escalation = tx.select().from(escalations).where(eq(escalations.id, escalationId)).get();
     if (!escalation) return { ok: false, refusal: { kind: 'unknown_escalation' } };
     if (escalation.resolvedAt) {

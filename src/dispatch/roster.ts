@@ -12,7 +12,11 @@ import {
 } from '../db/schema.js';
 import type { Sql } from './context.js';
 
-type OffHours = NonNullable<RosterAgent['offHours']>;
+export type TeamStanding = Array<{
+  agent: AgentRow;
+  availability: Availability;
+  offHours: RosterAgent['offHours'];
+}>;
 
 /** Upserts the configured agents; agents dropped from the config stay as rows (history) but leave the roster. */
 export function syncAgents(sql: Sql, config: DispatchConfig, now: Date): void {
@@ -42,7 +46,12 @@ export function syncAgents(sql: Sql, config: DispatchConfig, now: Date): void {
 
 /** The configured agents with whether each can take an offer at `now`, and if not, whether only the clock stops them. */
 export function loadRoster(sql: Sql, config: DispatchConfig, now: Date): RosterAgent[] {
-  return availabilityOfTeam(sql, config, now).map(({ agent: a, availability, offHours }) => ({
+  return rosterOf(availabilityOfTeam(sql, config, now));
+}
+
+/** The routing view of the team's standing, for callers that already computed it. */
+export function rosterOf(team: TeamStanding): RosterAgent[] {
+  return team.map(({ agent: a, availability, offHours }) => ({
     id: a.id,
     name: a.name,
     email: a.email,
@@ -59,11 +68,7 @@ export function loadRoster(sql: Sql, config: DispatchConfig, now: Date): RosterA
  * Where every configured agent stands at `now`, from the rows (away windows, signals) and the
  * config (working hours): the one place routing, `/dispatch who` and App Home all read it from.
  */
-export function availabilityOfTeam(
-  sql: Sql,
-  config: DispatchConfig,
-  now: Date,
-): Array<{ agent: AgentRow; availability: Availability; offHours: OffHours | undefined }> {
+export function availabilityOfTeam(sql: Sql, config: DispatchConfig, now: Date): TeamStanding {
   const windows = openAwayWindows(sql, now);
   const busy = currentSignals(sql, now);
   const byId = new Map(config.agents.map((a) => [a.id, a]));
@@ -131,6 +136,11 @@ export function agentZone(
   config: DispatchConfig,
 ): string {
   return agent?.timezone ?? agent?.slackTimezone ?? config.team.timezone;
+}
+
+/** Leaders act for others (assign, take, set someone away); read from the config in force. */
+export function isTeamLeader(config: DispatchConfig, userId: string): boolean {
+  return config.agents.some((a) => a.id === userId && a.roles.includes('team_leader'));
 }
 
 export function findAgent(sql: Sql, id: string): AgentRow | undefined {

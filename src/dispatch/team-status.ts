@@ -1,10 +1,10 @@
 import { count, eq, min } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Availability } from '../core/availability.js';
-import { onDutyCover } from '../core/route.js';
+import { onDutyCover, type RosterAgent } from '../core/route.js';
 import { offers, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
-import { availabilityOfTeam, loadRoster } from './roster.js';
+import { availabilityOfTeam, rosterOf } from './roster.js';
 
 export interface TeamMemberStatus {
   id: string;
@@ -38,8 +38,9 @@ export function teamStatus(sql: Sql, config: DispatchConfig, now: Date): TeamSta
       .groupBy(offers.agentId)
       .all(),
   ]);
-  const onDuty = onDutyNow(sql, config, now);
-  const members = availabilityOfTeam(sql, config, now).map(({ agent, availability }) => ({
+  const team = availabilityOfTeam(sql, config, now);
+  const onDuty = onDutyNow(config, rosterOf(team), now);
+  const members = team.map(({ agent, availability }) => ({
     id: agent.id,
     name: agent.name,
     availability,
@@ -58,8 +59,7 @@ export function teamStatus(sql: Sql, config: DispatchConfig, now: Date): TeamSta
  * Who would be woken for each rule's after-hours leads now (the same choice routing makes), by
  * agent; only people off the clock are "on duty": within their hours they are simply available.
  */
-export function onDutyNow(sql: Sql, config: DispatchConfig, now: Date): Map<string, string[]> {
-  const roster = loadRoster(sql, config, now);
+export function onDutyNow(config: DispatchConfig, roster: RosterAgent[], now: Date): Map<string, string[]> {
   const byAgent = new Map<string, string[]>();
   for (const rule of config.rules) {
     if (!rule.on_duty) continue;

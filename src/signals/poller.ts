@@ -29,7 +29,6 @@ export class SignalPoller {
   constructor(
     private readonly ctx: DispatchContext,
     private readonly client: WebClient,
-    private readonly fetchFeed: (url: string) => Promise<string> = fetchCalendarFeed,
   ) {}
 
   /** Asks whatever is due; a call during a poll waits for that poll. Never throws. */
@@ -107,7 +106,7 @@ export class SignalPoller {
     let error: string | null = null;
     let found: Partial<Record<SignalSource, BusySignal[]>> = {};
     try {
-      const text = await this.fetchFeed(agent.calendar);
+      const text = await fetchCalendarFeed(agent.calendar);
       // From a day back (a meeting under way) to a week ahead: far more than the next refresh needs.
       const zone = agentZone(findAgent(this.ctx.db, agent.id), this.ctx.config);
       const parsed = busyIntervals(

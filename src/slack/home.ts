@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { eq, isNotNull } from 'drizzle-orm';
 import { agents } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
-import { homeData } from '../dispatch/home.js';
+import { type HomeContext, homeContext, homeData } from '../dispatch/home.js';
 import { agentZone } from '../dispatch/roster.js';
 import { renderAppHome } from './blocks/app-home.js';
 
@@ -30,7 +30,7 @@ export class HomePublisher {
       .run().changes;
     if (changed === 0) return; // not an agent in dispatch.yml: nothing of theirs to show
     this.shown.delete(agentId);
-    await this.publish(agentId);
+    await this.publish(agentId, homeContext(this.ctx.db, this.ctx.config, now));
   }
 
   /** Starts a refresh unless one is under way; never throws. The sweep does not wait for Slack. */
@@ -41,10 +41,12 @@ export class HomePublisher {
       .from(agents)
       .where(isNotNull(agents.homeOpenedAt))
       .all();
+    if (watching.length === 0) return Promise.resolve();
     const done = () => {
       this.refreshing = undefined;
     };
-    this.refreshing = Promise.all(watching.map(({ id }) => this.publish(id))).then(done, done);
+    const standing = homeContext(this.ctx.db, this.ctx.config, this.ctx.clock.now());
+    this.refreshing = Promise.all(watching.map(({ id }) => this.publish(id, standing))).then(done, done);
     return this.refreshing;
   }
 
@@ -53,12 +55,12 @@ export class HomePublisher {
     await this.refreshing;
   }
 
-  private async publish(agentId: string): Promise<void> {
+  private async publish(agentId: string, standing: HomeContext): Promise<void> {
     const { db, config, clock, log } = this.ctx;
     const agent = db.select().from(agents).where(eq(agents.id, agentId)).get();
     const zone = agentZone(agent, config);
     const now = clock.now();
-    const data = homeData(db, config, agentId, zone, now);
+    const data = homeData(db, standing, agentId, zone, now);
     if (!data) return;
     const view = renderAppHome(data, zone, now);
     const fingerprint = JSON.stringify(view);
