@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, or, sql as raw } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { awayWindows, offers } from '../db/schema.js';
-import { type DispatchContext, type Sql, writeTransaction } from './context.js';
+import { type DispatchContext, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { moveOn } from './offer-actions.js';
 import { isTeamLeader } from './roster.js';
