@@ -78,7 +78,7 @@ function dispatchYaml(): string {
     ...RULES.flatMap((r) => [
       `  - name: bench-${r.sla}s`,
       `    match: { source: ${r.source} }`,
-      '    assign: { strategy: round_robin, pool: { roles: [buyer_agent] }, prefer_zip: false }',
+      '    assign: { strategy: round_robin, pool: { roles: [buyer_agent] }, prefer: [] }',
       `    sla: { within: ${r.sla}s, clock: always }`,
       '    fallback: [{ role: isa }, { rest_of_pool: true }]',
     ]),

@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
+import { normalizeLanguage } from '../core/language.js';
 import { WEEKDAYS } from '../core/weekly-hours.js';
 
 export const BUILT_IN_TYPES = [
@@ -79,13 +80,30 @@ const onDuty = z
     path: ['from'],
   });
 
+/** Per-agent load limits: a capped agent is skipped, keeping their turn, until under the cap. */
+const caps = z.strictObject({
+  /** Live offers plus claimed leads not yet marked contacted. */
+  open: z.number().int().min(1).optional(),
+  /** Offers claimed since midnight in the team's time zone. */
+  per_day: z.number().int().min(1).optional(),
+});
+
+/** "es", "spa" and "Spanish" all mean the same language; stored as the lower-case English name. */
+const language = z.string().trim().min(1).transform(normalizeLanguage);
+
+export const SKILLS = ['zip', 'city', 'price', 'language'] as const;
+const skills = z.array(z.enum(SKILLS));
+
 const agent = z.strictObject({
   id: slackUserId,
   name: z.string().min(1),
   email: z.email().optional(),
   roles: z.array(role).min(1),
   zips: z.array(zip).default([]),
+  cities: z.array(z.string().trim().min(1)).default([]),
+  languages: z.array(language).default([]),
   price: priceBand.optional(),
+  caps: caps.optional(),
   weight: z.number().int().min(1).max(100).default(1),
   active: z.boolean().default(true),
   timezone: timeZone.optional(),
@@ -118,13 +136,27 @@ const pool = z
 const assign = z.discriminatedUnion(
   'strategy',
   [
-    z.strictObject({ strategy: z.literal('round_robin'), pool, prefer_zip: z.boolean().default(true) }),
+    z.strictObject({
+      strategy: z.literal('round_robin'),
+      pool,
+      /** Agents who fit more of these (the lead's zip, city, price, language) go first. */
+      prefer: skills.default([...SKILLS]),
+      /** Agents who do not fit these are left out of the pool for this lead. */
+      require: skills.default([]),
+    }),
+    /** First to claim: offered to every available member at once, by DM or in one channel. */
+    z.strictObject({
+      strategy: z.literal('broadcast'),
+      pool,
+      channel: slackChannelId.optional(),
+      require: skills.default([]),
+    }),
     z.strictObject({ strategy: z.literal('role'), role }),
     z.strictObject({ strategy: z.literal('agent'), agent: slackUserId }),
     z.strictObject({ strategy: z.literal('original_agent') }),
     z.strictObject({ strategy: z.literal('escalate'), reason: z.string().optional() }),
   ],
-  { error: 'expected strategy round_robin, role, agent, original_agent or escalate' },
+  { error: 'expected strategy round_robin, broadcast, role, agent, original_agent or escalate' },
 );
 
 /** One step of a backup chain; `rest_of_pool` is "the next available agent in the primary pool". */
@@ -133,10 +165,12 @@ const fallbackStep = z.union(
     z.strictObject({ role }),
     z.strictObject({ agent: slackUserId }),
     z.strictObject({ rest_of_pool: z.literal(true) }),
+    /** Whoever another rule would choose (its primary, then its own backups). */
+    z.strictObject({ rule: z.string().min(1) }),
     z.strictObject({ escalate: z.literal(true) }),
   ],
   {
-    error: `expected { role: … } with one of ${ROLES.join(', ')}; or { agent: U… }, { rest_of_pool: true }, { escalate: true }`,
+    error: `expected { role: … } with one of ${ROLES.join(', ')}; or { agent: U… }, { rest_of_pool: true }, { rule: name }, { escalate: true }`,
   },
 );
 
@@ -158,9 +192,12 @@ const match = z
     type: oneOrMany(z.string().min(1)).optional(),
     source: oneOrMany(z.string().min(1)).optional(),
     zip: oneOrMany(zip).optional(),
+    city: oneOrMany(z.string().trim().min(1)).optional(),
+    language: oneOrMany(language).optional(),
     price: priceBand.optional(),
     tags: oneOrMany(z.string().min(1)).optional(),
-    when: weeklyHours.optional(),
+    /** In the team's time zone; several windows for e.g. weekday evenings plus the weekend. */
+    when: oneOrMany(weeklyHours).optional(),
   })
   .default({});
 
@@ -205,6 +242,10 @@ export const dispatchConfigSchema = z
       default_sla: duration.default(900),
       /** How often an escalation nobody has acted on is announced again, as a threaded reply. */
       escalation_reminder: duration.default(900),
+      /** The same phone or email again within this long is a note on the first task, not a new lead. */
+      duplicate_window: duration.default(30 * 86_400),
+      /** Load limits for every agent; an agent's own `caps` override them. */
+      caps: caps.optional(),
     }),
     types: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case')).default([]),
     sources: z.record(z.string(), z.string()).default({}),
@@ -253,6 +294,7 @@ export function crossReferenceIssues(
   for (const [source, type] of Object.entries(input.sources)) {
     if (!types.has(type)) issues.push({ path: ['sources', source], message: `unknown type "${type}"` });
   }
+  const ruleNames = new Set(input.rules.map((r) => r.value.name));
   const names = new Set<string>();
   for (const { index: i, value: r } of input.rules) {
     if (names.has(r.name))
@@ -268,8 +310,20 @@ export function crossReferenceIssues(
         knownAgent(id, ['rules', i, 'assign', 'pool', 'agents', j]);
       });
     }
+    if (r.assign.strategy === 'broadcast') {
+      r.assign.pool.agents?.forEach((id, j) => {
+        knownAgent(id, ['rules', i, 'assign', 'pool', 'agents', j]);
+      });
+    }
     r.fallback.forEach((step, j) => {
       if ('agent' in step) knownAgent(step.agent, ['rules', i, 'fallback', j, 'agent']);
+    });
+    r.fallback.forEach((step, j) => {
+      if ('rule' in step && !ruleNames.has(step.rule))
+        issues.push({
+          path: ['rules', i, 'fallback', j, 'rule'],
+          message: `there is no rule named ${step.rule}`,
+        });
     });
     r.on_duty?.agents.forEach((id, j) => {
       knownAgent(id, ['rules', i, 'on_duty', 'agents', j]);

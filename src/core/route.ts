@@ -1,10 +1,11 @@
 import type { DispatchConfig, FallbackStep, RuleConfig } from '../config/dispatch-schema.js';
 import { type RoutableTask, ruleMatches } from './match.js';
 import { type OnDutySpec, onDutyOrder, onDutyPhrase } from './on-duty.js';
+import { fittingSkills, meetsRequired, type Skill, type SkilledAgent, skillPhrase } from './skills.js';
 import { type SlaSpec, slaSpecOf } from './sla.js';
 import { pickWeightedRoundRobin } from './weighted-round-robin.js';
 
-export interface RosterAgent {
+export interface RosterAgent extends SkilledAgent {
   id: string;
   name: string;
   email: string | null;
@@ -12,20 +13,49 @@ export interface RosterAgent {
   zips: string[];
   weight: number;
   active: boolean;
-  /** Can take an offer right now (active, not away, not busy, within hours); computed by the caller. */
+  /** Can take an offer right now (active, not away, not busy, within hours, under caps); computed by the caller. */
   available: boolean;
   /**
    * Set when the only thing keeping them from an offer is their working hours: on-duty cover may
    * still reach them, and a held lead waits for `opensAt`.
    */
   offHours?: { opensAt: Date | undefined; coverable: boolean } | undefined;
+  /** Why they are skipped for load ("3 open, the cap is 3"); such an agent is not `available`. */
+  capped?: string | undefined;
 }
 
-export interface ChainEntry {
+/** One agent in a candidate chain. */
+export interface AgentEntry {
   agentId: string;
   reason: string;
   /** After-hours cover: offered even though it is outside their working hours. */
   onDuty?: boolean;
+}
+
+/** First to claim: everyone in `pool` is offered the task at once, by DM or in one channel. */
+export interface PoolEntry {
+  pool: string[];
+  channel?: string | undefined;
+  reason: string;
+}
+
+export type ChainEntry = AgentEntry | PoolEntry;
+
+export const isPoolEntry = (entry: ChainEntry): entry is PoolEntry => 'pool' in entry;
+
+/** Someone notified of a task without owning it (rule `notify`), frozen with the routing decision. */
+export interface Watcher {
+  /** A user id, or a channel id when `via` is `channel`. */
+  recipient: string;
+  via: 'dm' | 'cc' | 'channel';
+}
+
+/** The agent who owned this contact's earlier task, found by the shell from phone or email. */
+export interface EarlierOwner {
+  agentId: string;
+  name: string;
+  taskId: number;
+  matchedOn: 'phone' | 'email';
 }
 
 export type RoutingDecision =
@@ -34,12 +64,28 @@ export type RoutingDecision =
       rule: string;
       chain: ChainEntry[];
       sla: SlaSpec;
+      watchers: Watcher[];
       /** New round-robin counters for the rule, to persist with the task. */
       roundRobin?: { rule: string; state: Map<string, number> };
     }
-  | { kind: 'escalate'; rule: string | null; reason: string; chain: ChainEntry[]; sla: SlaSpec | null }
+  | {
+      kind: 'escalate';
+      rule: string | null;
+      reason: string;
+      chain: ChainEntry[];
+      sla: SlaSpec | null;
+      watchers: Watcher[];
+    }
   /** After hours with no cover: wait, untouched, until `until`, then route again; the SLA starts then. */
-  | { kind: 'hold'; rule: string; until: Date; waitingFor: string[]; chain: []; sla: SlaSpec };
+  | {
+      kind: 'hold';
+      rule: string;
+      until: Date;
+      waitingFor: string[];
+      chain: [];
+      sla: SlaSpec;
+      watchers: Watcher[];
+    };
 
 export interface RouteInput {
   task: RoutableTask;
@@ -47,6 +93,8 @@ export interface RouteInput {
   roster: RosterAgent[];
   /** Round-robin counters per rule name. */
   roundRobinState: (rule: string) => ReadonlyMap<string, number>;
+  /** The owner of this contact's most recent earlier task (same phone or email), if any. */
+  earlierOwner?: EarlierOwner | undefined;
   now: Date;
 }
 
@@ -55,15 +103,26 @@ export function route(input: RouteInput): RoutingDecision {
   const { task, config, now } = input;
   const rule = config.rules.find((r) => ruleMatches(r, task, now, config.team.timezone));
   if (!rule) {
-    return { kind: 'escalate', rule: null, reason: noRuleReason(task), chain: [], sla: null };
+    return { kind: 'escalate', rule: null, reason: noRuleReason(task), chain: [], sla: null, watchers: [] };
   }
   const sla = slaSpecOf(rule, config.team.default_sla);
+  const watchers = watchersOf(rule, input);
   if (rule.assign.strategy === 'escalate') {
     const reason = rule.assign.reason ?? 'this rule sends every task to the leaders for manual review';
-    return { kind: 'escalate', rule: rule.name, reason: `Rule ${rule.name}: ${reason}`, chain: [], sla };
+    return {
+      kind: 'escalate',
+      rule: rule.name,
+      reason: `Rule ${rule.name}: ${reason}`,
+      chain: [],
+      sla,
+      watchers,
+    };
   }
   const primary = primaryCandidates(rule, input);
-  const chain = dedupe([...primary.entries, ...expandFallback(rule.fallback, primary.restOfPool, input)]);
+  const chain = dedupe([
+    ...primary.entries,
+    ...expandFallback(rule.fallback, primary.restOfPool, input, new Set([rule.name])),
+  ]);
   const [first, ...rest] = chain;
   if (first && primary.entries.length === 0 && primary.note) {
     // The backup should know why the lead skipped the primary, e.g. "the original agent is inactive".
@@ -71,15 +130,16 @@ export function route(input: RouteInput): RoutingDecision {
   }
   if (chain.length === 0) {
     const afterHours = afterHoursDecision(rule, sla, input);
-    if (afterHours) return afterHours;
+    if (afterHours) return { ...afterHours, watchers };
     const why = primary.note ?? 'nobody in its chain is available';
-    return { kind: 'escalate', rule: rule.name, reason: `Rule ${rule.name}: ${why}`, chain, sla };
+    return { kind: 'escalate', rule: rule.name, reason: `Rule ${rule.name}: ${why}`, chain, sla, watchers };
   }
   return {
     kind: 'offer',
     rule: rule.name,
     chain,
     sla,
+    watchers,
     ...(primary.roundRobin ? { roundRobin: { rule: rule.name, state: primary.roundRobin } } : {}),
   };
 }
@@ -92,24 +152,31 @@ interface Primary {
 }
 
 function primaryCandidates(rule: RuleConfig, input: RouteInput): Primary {
-  const { roster, task } = input;
+  const { roster } = input;
   const byId = new Map(roster.map((a) => [a.id, a]));
   const assign = rule.assign;
   switch (assign.strategy) {
     case 'round_robin': {
-      const pool = roster.filter(
-        (a) =>
-          assign.pool.agents?.includes(a.id) ||
-          a.roles.some((r) => (assign.pool.roles as readonly string[] | undefined)?.includes(r)),
-      );
-      return roundRobinFrom(rule.name, pool, assign.prefer_zip, input, {
+      const pool = poolOf(assign.pool, roster).filter((a) => meetsRequired(a, input.task, assign.require));
+      return roundRobinFrom(rule.name, pool, assign.prefer, input, {
         reason: 'round robin',
-        nobody: 'nobody in the pool is available',
+        nobody: nobodyInPool(assign.require),
       });
+    }
+    case 'broadcast': {
+      const members = poolOf(assign.pool, roster)
+        .filter((a) => a.available && meetsRequired(a, input.task, assign.require))
+        .map((a) => a.id);
+      if (members.length === 0) return { entries: [], restOfPool: [], note: nobodyInPool(assign.require) };
+      const where = assign.channel ? `posted in <#${assign.channel}>` : `sent to ${members.length} agents`;
+      return {
+        entries: [{ pool: members, channel: assign.channel, reason: `first to claim, ${where}` }],
+        restOfPool: [],
+      };
     }
     case 'role': {
       const holders = roster.filter((a) => a.roles.includes(assign.role));
-      return roundRobinFrom(rule.name, holders, false, input, {
+      return roundRobinFrom(rule.name, holders, [], input, {
         reason: `the ${label(assign.role)}`,
         nobody: `no ${label(assign.role)} is available`,
       });
@@ -121,41 +188,86 @@ function primaryCandidates(rule: RuleConfig, input: RouteInput): Primary {
       return { entries: [], restOfPool: [], note: `${agent?.name ?? assign.agent} is not available` };
     }
     case 'original_agent': {
-      const ref = task.referringAgent?.trim().toLowerCase();
-      if (!ref) return { entries: [], restOfPool: [], note: 'the task names no original agent' };
-      const agent = roster.find((a) => a.id.toLowerCase() === ref || a.email?.toLowerCase() === ref);
-      if (!agent)
-        return {
-          entries: [],
-          restOfPool: [],
-          note: `the original agent ${task.referringAgent} is not on the team`,
-        };
+      const original = originalAgentOf(input);
+      if (original.kind === 'none') return { entries: [], restOfPool: [], note: original.why };
+      const { agent, how } = original;
       if (!agent.active)
         return { entries: [], restOfPool: [], note: `the original agent ${agent.name} is inactive` };
-      if (!agent.available)
-        return { entries: [], restOfPool: [], note: `the original agent ${agent.name} is not available` };
-      return { entries: [{ agentId: agent.id, reason: 'the original agent' }], restOfPool: [] };
+      if (!agent.available) {
+        const why = agent.capped ? `is at their cap (${agent.capped})` : 'is not available';
+        return { entries: [], restOfPool: [], note: `the original agent ${agent.name} ${why}` };
+      }
+      return { entries: [{ agentId: agent.id, reason: `the original agent${how}` }], restOfPool: [] };
     }
     default:
       return { entries: [], restOfPool: [] };
   }
 }
 
+type OriginalAgent = { kind: 'found'; agent: RosterAgent; how: string } | { kind: 'none'; why: string };
+
+/**
+ * The agent this contact belongs to: the referring agent the sender named, else whoever owned the
+ * contact's most recent earlier task (same phone or email). Inactive agents are returned, so the
+ * backup can be told why; agents no longer on the team are not.
+ */
+export function originalAgentOf(input: Pick<RouteInput, 'task' | 'roster' | 'earlierOwner'>): OriginalAgent {
+  const { task, roster, earlierOwner } = input;
+  const ref = task.referringAgent?.trim().toLowerCase();
+  if (ref) {
+    const agent = roster.find((a) => a.id.toLowerCase() === ref || a.email?.toLowerCase() === ref);
+    if (agent) return { kind: 'found', agent, how: '' };
+    return { kind: 'none', why: `the original agent ${task.referringAgent} is not on the team` };
+  }
+  if (earlierOwner) {
+    const agent = roster.find((a) => a.id === earlierOwner.agentId);
+    if (!agent) return { kind: 'none', why: `the original agent ${earlierOwner.name} has left the team` };
+    return { kind: 'found', agent, how: ` (owned #${earlierOwner.taskId}, same ${earlierOwner.matchedOn})` };
+  }
+  return {
+    kind: 'none',
+    why: 'it names no referring agent and nobody owned an earlier task with this phone or email',
+  };
+}
+
+function poolOf(
+  pool: { roles?: readonly string[] | undefined; agents?: readonly string[] | undefined },
+  roster: readonly RosterAgent[],
+): RosterAgent[] {
+  return roster.filter((a) => pool.agents?.includes(a.id) || a.roles.some((r) => pool.roles?.includes(r)));
+}
+
+function nobodyInPool(required: readonly Skill[]): string {
+  return required.length > 0
+    ? `nobody available in the pool fits its ${required.join(', ')}`
+    : 'nobody in the pool is available';
+}
+
+/**
+ * Weighted round robin among the best-fitting available agents: those who fit the most preferred
+ * skills. The others keep their counters, so being passed over for fit costs them no turn; they
+ * follow as the rest of the pool, best fit first.
+ */
 function roundRobinFrom(
   ruleName: string,
   pool: RosterAgent[],
-  preferZip: boolean,
+  preferred: readonly Skill[],
   input: RouteInput,
   words: { reason: string; nobody: string },
 ): Primary {
   const available = pool.filter((a) => a.available);
-  const zip = input.task.zip;
-  const experts = preferZip && zip ? available.filter((a) => a.zips.includes(zip)) : [];
-  const candidates = experts.length > 0 ? experts : available;
+  const fit = new Map(available.map((a) => [a.id, fittingSkills(a, input.task, preferred)]));
+  const score = (a: RosterAgent) => fit.get(a.id)?.length ?? 0;
+  const best = Math.max(0, ...available.map(score));
+  const candidates = available.filter((a) => score(a) === best);
   const result = pickWeightedRoundRobin(candidates, input.roundRobinState(ruleName));
   if (!result) return { entries: [], restOfPool: [], note: words.nobody };
-  const reason = experts.length > 0 ? `${words.reason}, covers ${zip}` : words.reason;
-  const inLine = [...result.nextInLine, ...available.filter((a) => !candidates.includes(a)).map((a) => a.id)];
+  // Only skills that set agents apart are worth naming: "$450K is in their band" says nothing if all fit.
+  const telling = preferred.filter((skill) => available.some((a) => !fit.get(a.id)?.includes(skill)));
+  const skills = (fit.get(result.pick) ?? []).filter((skill) => telling.includes(skill));
+  const reason = skills.length > 0 ? `${words.reason}, ${skillPhrase(input.task, skills)}` : words.reason;
+  const others = available.filter((a) => score(a) < best).sort((a, b) => score(b) - score(a));
+  const inLine = [...result.nextInLine, ...others.map((a) => a.id)];
   return {
     entries: [{ agentId: result.pick, reason }],
     restOfPool: inLine.map((id) => ({ agentId: id, reason: 'next available in the pool' })),
@@ -163,7 +275,13 @@ function roundRobinFrom(
   };
 }
 
-function expandFallback(steps: FallbackStep[], restOfPool: ChainEntry[], input: RouteInput): ChainEntry[] {
+function expandFallback(
+  steps: FallbackStep[],
+  restOfPool: ChainEntry[],
+  input: RouteInput,
+  /** Rules already expanded on this path, so `{ rule: … }` steps that loop stop instead of recursing. */
+  visited: ReadonlySet<string>,
+): ChainEntry[] {
   const out: ChainEntry[] = [];
   for (const step of steps) {
     if ('escalate' in step) break;
@@ -173,6 +291,15 @@ function expandFallback(steps: FallbackStep[], restOfPool: ChainEntry[], input: 
         if (a.available && a.roles.includes(step.role))
           out.push({ agentId: a.id, reason: `backup: ${label(step.role)}` });
       }
+    } else if ('rule' in step) {
+      const other = input.config.rules.find((r) => r.name === step.rule);
+      if (!other || visited.has(other.name)) continue;
+      const primary = primaryCandidates(other, input);
+      const theirs = [
+        ...primary.entries,
+        ...expandFallback(other.fallback, primary.restOfPool, input, new Set([...visited, other.name])),
+      ];
+      out.push(...theirs.map((e) => ({ ...e, reason: `backup: rule ${other.name}, ${e.reason}` })));
     } else {
       const agent = input.roster.find((a) => a.id === step.agent);
       if (agent?.available) out.push({ agentId: agent.id, reason: 'backup: named in the rule' });
@@ -181,11 +308,36 @@ function expandFallback(steps: FallbackStep[], restOfPool: ChainEntry[], input: 
   return out;
 }
 
+/** The rule's `notify` list as recipients; the original agent only when known and active. */
+function watchersOf(rule: RuleConfig, input: RouteInput): Watcher[] {
+  const out: Watcher[] = [];
+  for (const target of rule.notify) {
+    if ('channel' in target) out.push({ recipient: target.channel, via: 'channel' });
+    else if ('role' in target) {
+      for (const a of input.roster)
+        if (a.active && a.roles.includes(target.role)) out.push({ recipient: a.id, via: target.via });
+    } else if ('agent' in target) out.push({ recipient: target.agent, via: target.via });
+    else {
+      const original = originalAgentOf(input);
+      if (original.kind === 'found' && original.agent.active)
+        out.push({ recipient: original.agent.id, via: target.via });
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((w) => !seen.has(w.recipient) && seen.add(w.recipient));
+}
+
+type WithoutWatchers<T> = T extends unknown ? Omit<T, 'watchers'> : never;
+
 /**
  * Nobody in the chain is available. If some of them are merely off hours, it is after hours for
  * this rule: the on-duty cover takes it, or it waits for the first of them to start work.
  */
-function afterHoursDecision(rule: RuleConfig, sla: SlaSpec, input: RouteInput): RoutingDecision | undefined {
+function afterHoursDecision(
+  rule: RuleConfig,
+  sla: SlaSpec,
+  input: RouteInput,
+): WithoutWatchers<Extract<RoutingDecision, { kind: 'offer' | 'hold' }>> | undefined {
   const duringHours = {
     ...input,
     roster: input.roster.map((a) => (a.offHours ? { ...a, available: true } : a)),
@@ -195,11 +347,11 @@ function afterHoursDecision(rule: RuleConfig, sla: SlaSpec, input: RouteInput): 
   const wouldBe = [
     ...primary.entries,
     ...primary.restOfPool,
-    ...expandFallback(rule.fallback, primary.restOfPool, duringHours),
+    ...expandFallback(rule.fallback, primary.restOfPool, duringHours, new Set([rule.name])),
   ];
   const byId = new Map(input.roster.map((a) => [a.id, a]));
-  const waiting = wouldBe.flatMap((e) => {
-    const agent = byId.get(e.agentId);
+  const waiting = wouldBe.flatMap(agentIdsOf).flatMap((id) => {
+    const agent = byId.get(id);
     return agent?.offHours ? [agent] : [];
   });
   if (waiting.length === 0) return undefined;
@@ -231,7 +383,7 @@ export function onDutyCover(
   roster: readonly RosterAgent[],
   now: Date,
   zone: string,
-): ChainEntry | undefined {
+): AgentEntry | undefined {
   const byId = new Map(roster.map((a) => [a.id, a]));
   const order = onDutyOrder(spec, now, zone);
   const id = order.find((agentId) => {
@@ -243,10 +395,22 @@ export function onDutyCover(
   return { agentId: id, reason: `after hours: ${why}`, onDuty: true };
 }
 
+/** Every agent a chain entry reaches. */
+export function agentIdsOf(entry: ChainEntry): string[] {
+  return isPoolEntry(entry) ? entry.pool : [entry.agentId];
+}
+
+/** Each agent is asked once: a backup who was in the broadcast, or is a second role holder, is dropped. */
 function dedupe(chain: ChainEntry[]): ChainEntry[] {
   const seen = new Set<string>();
   const out: ChainEntry[] = [];
   for (const entry of chain) {
+    if (isPoolEntry(entry)) {
+      const fresh = entry.pool.filter((id) => !seen.has(id));
+      for (const id of fresh) seen.add(id);
+      if (fresh.length > 0) out.push({ ...entry, pool: fresh });
+      continue;
+    }
     if (seen.has(entry.agentId)) continue;
     seen.add(entry.agentId);
     out.push(entry);

@@ -31,8 +31,20 @@ function makeParentDirs(path: string): void {
   for (const dir of dirs) mkdirSync(dir);
 }
 
+/**
+ * Applies pending migrations. Foreign keys are off while they run, because a table rebuild (the
+ * only way SQLite changes a column) drops a table others point at, and the pragma cannot change
+ * inside the migrator's transaction; the check afterwards refuses a migration that broke a link.
+ */
 export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder: MIGRATIONS });
+  db.$client.pragma('foreign_keys = OFF');
+  try {
+    migrate(db, { migrationsFolder: MIGRATIONS });
+    const broken = db.$client.pragma('foreign_key_check') as unknown[];
+    if (broken.length > 0) throw new Error(`migration left ${broken.length} broken foreign keys`);
+  } finally {
+    db.$client.pragma('foreign_keys = ON');
+  }
 }
 
 export function isDatabaseHealthy(db: Db): boolean {

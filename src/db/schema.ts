@@ -12,6 +12,9 @@ export const agents = sqliteTable('agents', {
   email: text('email'),
   roles: text('roles', { mode: 'json' }).$type<string[]>().notNull(),
   zips: text('zips', { mode: 'json' }).$type<string[]>().notNull(),
+  cities: text('cities', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  /** Normalised language names ("spanish"), matched against a lead's `language`. */
+  languages: text('languages', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
   priceMin: integer('price_min'),
   priceMax: integer('price_max'),
   weight: integer('weight').notNull().default(1),
@@ -35,7 +38,9 @@ export const tasks = sqliteTable(
     source: text('source').notNull(),
     externalId: text('external_id').notNull(),
     type: text('type').notNull(),
-    status: text('status', { enum: ['received', 'held', 'offered', 'claimed', 'escalated'] }).notNull(),
+    status: text('status', {
+      enum: ['received', 'held', 'offered', 'claimed', 'escalated', 'merged'],
+    }).notNull(),
     firstName: text('first_name'),
     lastName: text('last_name'),
     email: text('email'),
@@ -47,6 +52,8 @@ export const tasks = sqliteTable(
     price: integer('price'),
     message: text('message'),
     referringAgent: text('referring_agent'),
+    /** Normalised language name ("spanish"), for skill matching. */
+    language: text('language'),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     receivedAt: ms('received_at').notNull(),
@@ -67,9 +74,14 @@ export const tasks = sqliteTable(
     contactDueAt: ms('contact_due_at'),
     contactRemindedAt: ms('contact_reminded_at'),
     contactedAt: ms('contacted_at'),
+    /** The same person arrived again within the duplicate window: this row is a note on that task. */
+    duplicateOf: integer('duplicate_of'),
   },
   (t) => [
     uniqueIndex('tasks_source_external_id').on(t.source, t.externalId),
+    // Phone (E.164) and email (lower case) are normalised at intake, so equality finds the same person.
+    index('tasks_phone').on(t.phone, t.receivedAt).where(sql`phone is not null`),
+    index('tasks_email').on(t.email, t.receivedAt).where(sql`email is not null`),
     index('tasks_status').on(t.status),
     index('tasks_held').on(t.heldUntil).where(sql`status = 'held'`),
   ],
@@ -82,9 +94,12 @@ export const offers = sqliteTable(
     taskId: integer('task_id')
       .notNull()
       .references(() => tasks.id),
-    agentId: text('agent_id')
-      .notNull()
-      .references(() => agents.id),
+    /** Null while a first-to-claim broadcast is live; set to whoever claims it. */
+    agentId: text('agent_id').references(() => agents.id),
+    /** First-to-claim: every member who was offered it at once; any of them may claim. */
+    pool: text('pool', { mode: 'json' }).$type<string[]>(),
+    /** A broadcast posted in this channel instead of a DM to each member. */
+    poolChannel: text('pool_channel'),
     position: integer('position').notNull(),
     status: text('status', {
       enum: ['live', 'claimed', 'passed', 'expired', 'failed', 'withdrawn'],
@@ -182,7 +197,7 @@ export const notifications = sqliteTable(
     taskId: integer('task_id')
       .notNull()
       .references(() => tasks.id),
-    kind: text('kind', { enum: ['escalation_reminder', 'contact_reminder'] }).notNull(),
+    kind: text('kind', { enum: ['escalation_reminder', 'contact_reminder', 'duplicate_note'] }).notNull(),
     /** A user id (DM) or a channel id. */
     recipient: text('recipient').notNull(),
     threadTs: text('thread_ts'),
@@ -193,6 +208,38 @@ export const notifications = sqliteTable(
     retryAt: ms('retry_at'),
   },
   (t) => [index('notifications_pending').on(t.id).where(sql`sent_at is null`)],
+);
+
+/**
+ * A message that shows a task to someone who is not its offeree: a watcher's DM or cc (rule
+ * `notify`), or one copy of a first-to-claim broadcast. Triggers (migration 0004) bump `version`
+ * whenever the task or its offer changes, so every copy is re-rendered and none is forgotten.
+ */
+export const taskViews = sqliteTable(
+  'task_views',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    /** Set for broadcast copies: the offer they let members claim. */
+    offerId: integer('offer_id').references(() => offers.id),
+    kind: text('kind', { enum: ['watcher', 'broadcast'] }).notNull(),
+    /** A user id (DM) or a channel id. */
+    recipient: text('recipient').notNull(),
+    via: text('via', { enum: ['dm', 'cc', 'channel'] }).notNull(),
+    channel: text('channel'),
+    ts: text('ts'),
+    createdAt: ms('created_at').notNull(),
+    version: integer('version').notNull().default(1),
+    renderedVersion: integer('rendered_version').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    retryAt: ms('retry_at'),
+  },
+  (t) => [
+    uniqueIndex('task_views_one_per_recipient').on(t.taskId, t.kind, t.recipient, t.offerId),
+    index('task_views_pending_render').on(t.id).where(sql`rendered_version < version`),
+  ],
 );
 
 /**
@@ -267,3 +314,4 @@ export type NotificationRow = typeof notifications.$inferSelect;
 export type EscalationRow = typeof escalations.$inferSelect;
 export type AwayWindowRow = typeof awayWindows.$inferSelect;
 export type SignalRow = typeof availabilitySignals.$inferSelect;
+export type TaskViewRow = typeof taskViews.$inferSelect;

@@ -22,7 +22,9 @@ export type EventKind =
   | 'contacted'
   | 'withdrawn'
   | 'held'
-  | 'released';
+  | 'released'
+  | 'merged'
+  | 'duplicate_contact';
 
 export const SYSTEM = 'system';
 

@@ -107,7 +107,7 @@ export function returnEscalation(ctx: DispatchContext, escalationId: number, lea
       .from(offers)
       .where(and(eq(offers.taskId, task.id), eq(offers.status, 'passed')))
       .all();
-    routeReceivedTask(tx, ctx, task.id, now, new Set(passed.map((p) => p.agentId)));
+    routeReceivedTask(tx, ctx, task.id, now, new Set(passed.flatMap((p) => p.agentId ?? [])));
     return undefined;
   });
 }

@@ -1,5 +1,5 @@
-import { and, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
-import { escalations, type OfferRow, offers, type TaskRow, tasks } from '../db/schema.js';
+import { and, eq, isNotNull, isNull, lte, or, sql as raw } from 'drizzle-orm';
+import { escalations, type OfferRow, offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
@@ -40,9 +40,25 @@ export function claimOffer(ctx: DispatchContext, offerId: number, userId: string
       .where(and(eq(tasks.id, offer.taskId), eq(tasks.status, 'offered'), eq(tasks.liveOfferId, offerId)))
       .run().changes;
     if (owned !== 1) throw new Error(`task ${offer.taskId} did not hold live offer ${offerId}`);
+    if (offer.pool) adoptBroadcastCopy(tx, offer, userId);
     recordEvent(tx, { taskId: offer.taskId, offerId, kind: 'claimed', actor: userId, at: now });
     return { ok: true, taskId: offer.taskId, offerId };
   });
+}
+
+/**
+ * The winner's own DM copy of a broadcast becomes the offer's DM, so it turns into the usual
+ * "Claimed by you" message with Mark contacted; a winner from a pool channel gets a fresh DM.
+ */
+function adoptBroadcastCopy(sql: Sql, offer: OfferRow, userId: string): void {
+  const copy = sql
+    .select()
+    .from(taskViews)
+    .where(and(eq(taskViews.offerId, offer.id), eq(taskViews.recipient, userId), eq(taskViews.via, 'dm')))
+    .get();
+  if (!copy?.ts) return;
+  sql.update(offers).set({ dmChannel: copy.channel, dmTs: copy.ts }).where(eq(offers.id, offer.id)).run();
+  sql.delete(taskViews).where(eq(taskViews.id, copy.id)).run();
 }
 
 /** The no-contact timer starts at the claim, from the SLA frozen on the task. */
@@ -104,13 +120,33 @@ function endLiveOffer(
   now: Date,
   passReason?: string,
 ): OfferRow | undefined {
+  // A first-to-claim broadcast has no agent until someone in its pool claims it: the first one wins.
+  const isClaimant =
+    status === 'claimed'
+      ? or(
+          eq(offers.agentId, userId),
+          and(
+            isNull(offers.agentId),
+            raw`exists (select 1 from json_each(${offers.pool}) where value = ${userId})`,
+          ),
+        )
+      : eq(offers.agentId, userId);
   return sql
     .update(offers)
-    .set({ status, resolvedAt: now, passReason: passReason ?? null, version: raw`${offers.version} + 1` })
-    .where(and(eq(offers.id, offerId), eq(offers.status, 'live'), eq(offers.agentId, userId)))
+    .set({
+      status,
+      agentId: userId,
+      resolvedAt: now,
+      passReason: passReason ?? null,
+      version: raw`${offers.version} + 1`,
+    })
+    .where(and(eq(offers.id, offerId), eq(offers.status, 'live'), isClaimant))
     .returning()
     .get();
 }
+
+/** A DM offer's clock runs once the DM is up; a broadcast's from the moment it is made. */
+const isShown = or(isNotNull(offers.dmTs), isNotNull(offers.pool));
 
 /** The offers whose deadline passed: each one ends and moves down its chain, or escalates. */
 export function expireDueOffers(ctx: DispatchContext): number {
@@ -118,7 +154,7 @@ export function expireDueOffers(ctx: DispatchContext): number {
   const due = ctx.db
     .select({ id: offers.id })
     .from(offers)
-    .where(and(eq(offers.status, 'live'), lte(offers.deadline, now), isNotNull(offers.dmTs)))
+    .where(and(eq(offers.status, 'live'), lte(offers.deadline, now), isShown))
     .all();
   let expired = 0;
   forEachIsolated(ctx, 'expiring an offer', due, ({ id }) => {
@@ -127,14 +163,7 @@ export function expireDueOffers(ctx: DispatchContext): number {
       const offer = tx
         .update(offers)
         .set({ status: 'expired', resolvedAt: now, version: raw`${offers.version} + 1` })
-        .where(
-          and(
-            eq(offers.id, id),
-            eq(offers.status, 'live'),
-            lte(offers.deadline, now),
-            isNotNull(offers.dmTs),
-          ),
-        )
+        .where(and(eq(offers.id, id), eq(offers.status, 'live'), lte(offers.deadline, now), isShown))
         .returning()
         .get();
       if (!offer) return;
@@ -205,7 +234,7 @@ export function moveOn(sql: Sql, ctx: DispatchContext, offer: OfferRow, now: Dat
   // An offer past the end of the frozen chain was a leader's pick: say so, not "nobody in its chain".
   const why =
     offer.position >= task.chain.length
-      ? `${agentName(sql, offer.agentId)}, assigned by a leader, ${LEADER_PICK_OUTCOME[offer.status] ?? 'did not take it'}`
+      ? `${agentName(sql, offer.agentId ?? '')}, assigned by a leader, ${LEADER_PICK_OUTCOME[offer.status] ?? 'did not take it'}`
       : `${task.ruleName ? `Rule ${task.ruleName}: ` : ''}${exhausted}`;
   offerNext(sql, ctx.config, task, offer.position + 1, now, why);
 }
@@ -215,7 +244,11 @@ function explainStale(sql: Sql, offerId: number, userId: string): StaleOffer {
   if (!offer) return { kind: 'unknown' };
   const task = sql.select().from(tasks).where(eq(tasks.id, offer.taskId)).get();
   if (!task) return { kind: 'unknown' };
-  if (offer.agentId !== userId) return { kind: 'not_yours', offeredTo: agentName(sql, offer.agentId) };
+  const member = offer.pool?.includes(userId) === true;
+  if (offer.agentId !== userId && !member) {
+    const offeredTo = offer.agentId ? agentName(sql, offer.agentId) : 'a pool you are not in';
+    return { kind: 'not_yours', offeredTo };
+  }
   return explainOfferState(sql, offer, task, userId);
 }
 

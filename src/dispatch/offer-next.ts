@@ -1,8 +1,15 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { type ChainEntry, onDutyCover, type RosterAgent } from '../core/route.js';
+import {
+  type AgentEntry,
+  type ChainEntry,
+  isPoolEntry,
+  onDutyCover,
+  type PoolEntry,
+  type RosterAgent,
+} from '../core/route.js';
 import { offerDeadline } from '../core/sla.js';
-import { offers, type TaskRow, tasks } from '../db/schema.js';
+import { offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import type { Sql } from './context.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
@@ -26,17 +33,37 @@ export function offerNext(
   for (let i = position; i < task.chain.length; i++) {
     const entry = task.chain[i];
     if (!entry) continue;
+    if (isPoolEntry(entry)) {
+      // First to claim goes to whoever of the pool can take it now; nobody left means the next step.
+      const members = entry.pool.filter((id) => roster.get(id)?.available === true);
+      if (members.length > 0) {
+        createOffer(sql, config, task, { ...entry, pool: members }, i, now, ['received', 'offered']);
+        return;
+      }
+      recordEvent(sql, {
+        taskId: task.id,
+        kind: 'skipped',
+        at: now,
+        detail: { pool: entry.pool, why: 'nobody in the pool is available' },
+      });
+      continue;
+    }
     const agent = roster.get(entry.agentId);
     // On-duty cover is chosen for after hours, so only away or busy stops it, not the clock.
     const reachable =
       agent !== undefined &&
       (agent.available || (entry.onDuty === true && agent.offHours?.coverable === true));
     if (!reachable) {
+      const why = agent?.capped
+        ? `at their cap (${agent.capped})`
+        : agent?.offHours
+          ? 'off hours'
+          : 'not available';
       recordEvent(sql, {
         taskId: task.id,
         kind: 'skipped',
         at: now,
-        detail: { agentId: entry.agentId, why: agent?.offHours ? 'off hours' : 'not available' },
+        detail: { agentId: entry.agentId, why },
       });
       continue;
     }
@@ -72,7 +99,7 @@ function afterHoursCover(
   task: TaskRow,
   roster: RosterAgent[],
   now: Date,
-): ChainEntry | undefined {
+): AgentEntry | undefined {
   const spec = config.rules.find((r) => r.name === task.ruleName)?.on_duty;
   if (!spec) return undefined;
   const cover = onDutyCover(spec, roster, now, config.team.timezone);
@@ -96,11 +123,15 @@ export function createOffer(
   from: TaskStatus[],
 ): number {
   const sla = task.sla ?? { kind: 'duration', seconds: config.team.default_sla, clock: 'always' };
+  const pool = isPoolEntry(entry) ? entry : undefined;
+  const agentId = isPoolEntry(entry) ? null : entry.agentId;
   const offer = sql
     .insert(offers)
     .values({
       taskId: task.id,
-      agentId: entry.agentId,
+      agentId,
+      pool: pool ? pool.pool : null,
+      poolChannel: pool?.channel ?? null,
       position,
       status: 'live',
       reason: entry.reason,
@@ -120,7 +151,20 @@ export function createOffer(
     offerId: offer.id,
     kind: 'offered',
     at: now,
-    detail: { agentId: entry.agentId, position, reason: entry.reason },
+    detail: { ...(pool ? { pool: pool.pool } : { agentId }), position, reason: entry.reason },
   });
+  if (pool) addBroadcastCopies(sql, task.id, offer.id, pool, now);
   return offer.id;
+}
+
+/** A broadcast is seen as one post in the pool channel, or one DM per member; each is a view row. */
+function addBroadcastCopies(sql: Sql, taskId: number, offerId: number, pool: PoolEntry, now: Date): void {
+  const copies = pool.channel
+    ? [{ recipient: pool.channel, via: 'channel' as const }]
+    : pool.pool.map((id) => ({ recipient: id, via: 'dm' as const }));
+  for (const copy of copies)
+    sql
+      .insert(taskViews)
+      .values({ taskId, offerId, kind: 'broadcast', createdAt: now, ...copy })
+      .run();
 }

@@ -44,6 +44,7 @@ export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResul
         price: lead.price ?? null,
         message: lead.message ?? null,
         referringAgent: lead.referringAgent ?? null,
+        language: lead.language ?? null,
         tags: lead.tags ?? [],
         payload: lead,
         receivedAt: lead.receivedAt ? new Date(lead.receivedAt) : now,

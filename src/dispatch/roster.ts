@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, notInArray, or } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { type Availability, availabilityAt, offHoursOf } from '../core/availability.js';
+import { capReached } from '../core/caps.js';
 import type { RosterAgent } from '../core/route.js';
 import {
   type AgentRow,
@@ -11,11 +12,14 @@ import {
   type SignalRow,
 } from '../db/schema.js';
 import type { Sql } from './context.js';
+import { loadOf } from './load.js';
 
 export type TeamStanding = Array<{
   agent: AgentRow;
   availability: Availability;
   offHours: RosterAgent['offHours'];
+  /** Set when a load cap keeps them from new offers, e.g. "5 open, the cap is 5". */
+  capped: string | undefined;
 }>;
 
 /** Upserts the configured agents; agents dropped from the config stay as rows (history) but leave the roster. */
@@ -26,6 +30,8 @@ export function syncAgents(sql: Sql, config: DispatchConfig, now: Date): void {
       email: a.email?.toLowerCase() ?? null,
       roles: a.roles,
       zips: a.zips,
+      cities: a.cities,
+      languages: a.languages,
       priceMin: a.price?.min ?? null,
       priceMax: a.price?.max ?? null,
       weight: a.weight,
@@ -51,16 +57,24 @@ export function loadRoster(sql: Sql, config: DispatchConfig, now: Date): RosterA
 
 /** The routing view of the team's standing, for callers that already computed it. */
 export function rosterOf(team: TeamStanding): RosterAgent[] {
-  return team.map(({ agent: a, availability, offHours }) => ({
+  return team.map(({ agent: a, availability, offHours, capped }) => ({
     id: a.id,
     name: a.name,
     email: a.email,
     roles: a.roles,
     zips: a.zips,
+    cities: a.cities,
+    languages: a.languages,
+    price:
+      a.priceMin === null && a.priceMax === null
+        ? null
+        : { min: a.priceMin ?? undefined, max: a.priceMax ?? undefined },
     weight: a.weight,
     active: a.active,
-    available: availability.available,
-    offHours,
+    // A capped agent is skipped like an away one (keeping their turn), and is no after-hours cover either.
+    available: availability.available && capped === undefined,
+    offHours: capped === undefined ? offHours : undefined,
+    capped,
   }));
 }
 
@@ -73,6 +87,7 @@ export function availabilityOfTeam(sql: Sql, config: DispatchConfig, now: Date):
   const busy = currentSignals(sql, now);
   const byId = new Map(config.agents.map((a) => [a.id, a]));
   const slackFreshMs = Math.max(3 * config.signals.refresh, 600) * 1000;
+  const load = loadOf(sql, config, now);
   return sql
     .select()
     .from(agents)
@@ -97,6 +112,7 @@ export function availabilityOfTeam(sql: Sql, config: DispatchConfig, now: Date):
         agent,
         availability: availabilityAt(agent, inputs, now),
         offHours: offHoursOf(agent, inputs, now),
+        capped: capReached(configured?.caps ?? config.team.caps, load.get(agent.id)),
       };
     });
 }

@@ -1,19 +1,25 @@
 import { and, eq, lte } from 'drizzle-orm';
 import { classify } from '../core/classify.js';
-import { route } from '../core/route.js';
-import { roundRobin, tasks } from '../db/schema.js';
+import { type EarlierOwner, route, type Watcher } from '../core/route.js';
+import { roundRobin, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
+import { contactHistory, mergeIfDuplicate } from './duplicates.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
-import { loadRoster } from './roster.js';
+import { agentName, loadRoster } from './roster.js';
 
 /**
  * Classifies and routes a received task, then makes its first offer — one transaction, guarded
  * on `received`, so the intake path and the sweeper can both call it and only one wins.
  */
 export function dispatchTask(ctx: DispatchContext, taskId: number): void {
-  writeTransaction(ctx.db, (tx) => routeReceivedTask(tx, ctx, taskId, ctx.clock.now()));
+  writeTransaction(ctx.db, (tx) => {
+    const now = ctx.clock.now();
+    // Only on first arrival: a task a leader sends back to the pool is not a repeat of itself.
+    if (mergeIfDuplicate(tx, ctx, taskId, now)) return;
+    routeReceivedTask(tx, ctx, taskId, now);
+  });
 }
 
 /** The routing step inside a caller's transaction (leaders' "Back to the pool" reuses it). */
@@ -59,6 +65,7 @@ export function routeReceivedTask(
       exclude.has(a.id) ? { ...a, available: false, offHours: undefined } : a,
     ),
     roundRobinState: (rule) => readRoundRobin(tx, rule),
+    earlierOwner: earlierOwnerOf(tx, task),
     now,
   });
   const contactSla = config.rules.find((r) => r.name === decision.rule)?.contact_sla ?? null;
@@ -82,9 +89,11 @@ export function routeReceivedTask(
     detail: {
       rule: decision.rule,
       chain: decision.chain,
+      ...(decision.watchers.length > 0 ? { watchers: decision.watchers } : {}),
       ...(decision.kind === 'escalate' ? { reason: decision.reason } : {}),
     },
   });
+  addWatchers(tx, taskId, decision.watchers, now);
   if (decision.kind === 'hold') {
     holdTask(tx, taskId, decision.until, decision.waitingFor, now);
     return;
@@ -140,6 +149,39 @@ export function releaseHeldTasks(ctx: DispatchContext, now: Date): number {
     });
   });
   return released;
+}
+
+/** Watchers are added once; routing the task again (after a hold, back to the pool) keeps them. */
+function addWatchers(tx: Sql, taskId: number, watchers: readonly Watcher[], now: Date): void {
+  for (const w of watchers) {
+    const known = tx
+      .select({ id: taskViews.id })
+      .from(taskViews)
+      .where(
+        and(
+          eq(taskViews.taskId, taskId),
+          eq(taskViews.kind, 'watcher'),
+          eq(taskViews.recipient, w.recipient),
+        ),
+      )
+      .get();
+    if (!known)
+      tx.insert(taskViews)
+        .values({ taskId, kind: 'watcher', createdAt: now, ...w })
+        .run();
+  }
+}
+
+/** Whoever owned this contact's most recent earlier task (same phone or email), for original-agent rules. */
+function earlierOwnerOf(tx: Sql, task: TaskRow): EarlierOwner | undefined {
+  const earlier = contactHistory(tx, task, 20).find((t) => t.ownerId !== null);
+  if (!earlier?.ownerId) return undefined;
+  return {
+    agentId: earlier.ownerId,
+    name: agentName(tx, earlier.ownerId),
+    taskId: earlier.id,
+    matchedOn: task.phone !== null && earlier.phone === task.phone ? 'phone' : 'email',
+  };
 }
 
 function readRoundRobin(sql: Sql, rule: string): Map<string, number> {

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { issueText } from '../config/issue-text.js';
+import { normalizeLanguage } from '../core/language.js';
 
 const MAX_PRICE = 1_000_000_000;
 const MAX_DEPTH = 10;
@@ -79,6 +80,8 @@ export const leadSchema = z.looseObject({
   price: price.optional(),
   message: text(5000).optional(),
   tags: z.array(text(64)).max(50).optional(),
+  /** The language the contact prefers, by name or ISO code ("Spanish", "es"). */
+  language: text(40).min(1).transform(normalizeLanguage).optional(),
   referringAgent: z
     .string()
     .trim()

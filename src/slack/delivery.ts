@@ -10,15 +10,18 @@ import {
   offers,
   type TaskRow,
   tasks,
+  taskViews,
 } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { failOfferDelivery } from '../dispatch/offer-actions.js';
 import { agentZone, findAgent } from '../dispatch/roster.js';
 import { renderContactReminder } from './blocks/contact-reminder.js';
+import { renderDuplicateNote } from './blocks/duplicate-note.js';
 import { renderEscalationMessage, renderEscalationReminder } from './blocks/escalation-message.js';
 import { type OfferView, renderOfferMessage } from './blocks/offer-message.js';
+import { renderTaskView } from './blocks/task-view-message.js';
 import { slackErrorCode } from './errors.js';
-import { loadEscalationView, loadOfferView } from './views-from-rows.js';
+import { loadEscalationView, loadOfferView, loadTaskView } from './views-from-rows.js';
 
 /** What /healthz reports about Slack; null means fine. */
 export interface DeliveryHealth {
@@ -57,6 +60,7 @@ export class Delivery {
       this.start(`escalation:${id}`, () => this.deliverEscalation(id), now);
     for (const id of this.dueNotifications(now))
       this.start(`notification:${id}`, () => this.deliverNotification(id), now);
+    for (const id of this.dueViews(now)) this.start(`view:${id}`, () => this.deliverView(id), now);
   }
 
   /** Resolves once nothing is in flight, including follow-up work kicked along the way. */
@@ -122,6 +126,20 @@ export class Delivery {
       .map((r) => r.id);
   }
 
+  private dueViews(now: Date): number[] {
+    return this.ctx.db
+      .select({ id: taskViews.id })
+      .from(taskViews)
+      .where(
+        and(
+          lt(taskViews.renderedVersion, taskViews.version),
+          or(isNull(taskViews.retryAt), lte(taskViews.retryAt, now)),
+        ),
+      )
+      .all()
+      .map((r) => r.id);
+  }
+
   private async deliverOffer(offerId: number): Promise<void> {
     const { db, config, clock, log } = this.ctx;
     const view = loadOfferView(db, config, offerId, clock.now());
@@ -131,6 +149,13 @@ export class Delivery {
         .set({ renderedVersion: raw`max(${offers.renderedVersion}, ${version})`, retryAt: null, attempts: 0 })
         .where(eq(offers.id, offerId))
         .run();
+    const unclaimedBroadcast = db
+      .select({ version: offers.version })
+      .from(offers)
+      .where(and(eq(offers.id, offerId), isNull(offers.agentId)))
+      .get();
+    // A first-to-claim offer is shown by its copies (task_views) until someone claims it.
+    if (unclaimedBroadcast) return void markRendered(unclaimedBroadcast.version);
     if (!view) {
       log.error('offer has no task or agent row; nothing to show', { offerId });
       db.update(offers).set({ renderedVersion: offers.version }).where(eq(offers.id, offerId)).run();
@@ -147,7 +172,7 @@ export class Delivery {
       if (!offer.dmTs) {
         const sentAt = clock.now();
         const posted = await this.client.chat.postMessage({
-          channel: offer.agentId,
+          channel: view.agent.id,
           text: message.text,
           blocks: message.blocks,
         });
@@ -293,7 +318,9 @@ export class Delivery {
     const message =
       note.kind === 'contact_reminder'
         ? renderContactReminder(task, zone, now)
-        : renderEscalationReminder(task, now);
+        : note.kind === 'duplicate_note'
+          ? renderDuplicateNote(task, agentZone(findAgent(db, note.recipient), config), now)
+          : renderEscalationReminder(task, now);
     try {
       const posted = await this.client.chat.postMessage({
         channel: note.recipient,
@@ -324,6 +351,63 @@ export class Delivery {
       db.update(notifications)
         .set({ retryAt: this.retryAt(error, note.attempts), attempts: note.attempts + 1 })
         .where(eq(notifications.id, notificationId))
+        .run();
+    }
+  }
+
+  /** A watcher's message or a broadcast copy: posted once, then updated whenever its version moves. */
+  private async deliverView(viewId: number): Promise<void> {
+    const { db, config, clock, log } = this.ctx;
+    const loaded = loadTaskView(db, config, viewId, clock.now());
+    if (!loaded || loaded.view.renderedVersion >= loaded.view.version) return;
+    const { view } = loaded;
+    const markRendered = () =>
+      db
+        .update(taskViews)
+        .set({
+          renderedVersion: raw`max(${taskViews.renderedVersion}, ${view.version})`,
+          retryAt: null,
+          attempts: 0,
+        })
+        .where(eq(taskViews.id, viewId))
+        .run();
+    const message = renderTaskView(loaded);
+    try {
+      if (!view.ts) {
+        const posted = await this.client.chat.postMessage({
+          channel: view.recipient,
+          text: message.text,
+          blocks: message.blocks,
+        });
+        db.update(taskViews)
+          .set({ channel: posted.channel ?? view.recipient, ts: posted.ts ?? null })
+          .where(and(eq(taskViews.id, viewId), isNull(taskViews.ts)))
+          .run();
+        log.info('task shown', { taskId: view.taskId, viewId, kind: view.kind, recipient: view.recipient });
+      } else if (view.channel) {
+        await this.client.chat.update({
+          channel: view.channel,
+          ts: view.ts,
+          text: message.text,
+          blocks: message.blocks,
+        });
+      }
+      this.health.tokenError = null;
+      markRendered();
+    } catch (error) {
+      const code = slackErrorCode(error);
+      const failure = classifySlackFailure(code);
+      const fields = { taskId: view.taskId, viewId, recipient: view.recipient, error: code ?? String(error) };
+      if (failure === 'recipient' || failure === 'gone') {
+        // A watcher who cannot be reached, or a deleted copy, must not hold anything up.
+        log.warn('task copy cannot be shown; giving up on it', fields);
+        markRendered();
+        return;
+      }
+      this.noteFailure(failure, code, fields);
+      db.update(taskViews)
+        .set({ retryAt: this.retryAt(error, view.attempts), attempts: view.attempts + 1 })
+        .where(eq(taskViews.id, viewId))
         .run();
     }
   }
@@ -381,6 +465,7 @@ function isRateLimited(error: unknown): error is { retryAfter: number } {
 
 /** A reminder is only worth sending while the thing it reminds of is still true. */
 function stillRelevant(db: Db, note: NotificationRow, task: TaskRow): boolean {
+  if (note.kind === 'duplicate_note') return true;
   if (note.kind === 'contact_reminder') {
     return task.status === 'claimed' && task.ownerId === note.recipient && task.contactedAt === null;
   }

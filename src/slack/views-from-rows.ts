@@ -1,10 +1,12 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { agents, escalations, offers, tasks } from '../db/schema.js';
+import { agents, escalations, offers, tasks, taskViews } from '../db/schema.js';
 import type { Sql } from '../dispatch/context.js';
-import { agentZone } from '../dispatch/roster.js';
+import { contactHistory } from '../dispatch/duplicates.js';
+import { agentZone, findAgent } from '../dispatch/roster.js';
 import type { EscalationView } from './blocks/escalation-message.js';
 import type { OfferView, Successor } from './blocks/offer-message.js';
+import type { TaskViewView } from './blocks/task-view-message.js';
 
 /** Loads everything an offer DM shows; undefined when the rows are gone. */
 export function loadOfferView(
@@ -25,6 +27,14 @@ export function loadOfferView(
     ...row,
     zone: agentZone(row.agent, config),
     successor: successorOf(sql, row.offer.taskId, row.offer.id, row.task.status),
+    history: contactHistory(sql, row.task, 3).map((task) => {
+      const owner = task.ownerId ? findAgent(sql, task.ownerId) : undefined;
+      return {
+        task,
+        ownerName: owner?.name ?? null,
+        ownerGone: owner ? !owner.active || !owner.inConfig : false,
+      };
+    }),
     now,
   };
 }
@@ -73,4 +83,24 @@ export function agentNames(sql: Sql): Record<string, string> {
       .all()
       .map((a) => [a.id, a.name]),
   );
+}
+
+/** Loads a watcher's message or a broadcast copy; undefined when the rows are gone. */
+export function loadTaskView(
+  sql: Sql,
+  config: DispatchConfig,
+  viewId: number,
+  now: Date,
+): TaskViewView | undefined {
+  const row = sql
+    .select({ view: taskViews, task: tasks })
+    .from(taskViews)
+    .innerJoin(tasks, eq(tasks.id, taskViews.taskId))
+    .where(eq(taskViews.id, viewId))
+    .get();
+  if (!row) return undefined;
+  const offerId = row.view.offerId ?? row.task.liveOfferId;
+  const offer = offerId === null ? undefined : sql.select().from(offers).where(eq(offers.id, offerId)).get();
+  const reader = row.view.via === 'channel' ? undefined : findAgent(sql, row.view.recipient);
+  return { ...row, offer, names: agentNames(sql), zone: agentZone(reader, config), now };
 }

@@ -189,7 +189,7 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
     expect(note.text).toContain('*Timeline of #1*');
     expect(note.text).toContain('10:40 AM CST — received');
     expect(note.text).toContain('routed by rule portal-buyer-lead');
-    expect(note.text).toContain('offered to Dana Reyes (round robin, covers 78701)');
+    expect(note.text).toContain('offered to Dana Reyes (round robin, covers 78701, works in Austin)');
     expect(note.text).toContain('10:42 AM CST — claimed by Dana Reyes');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { type Harness, startHarness, zillowLead } from '../support/harness.js';
+import { type Harness, JANE, startHarness, zillowLead } from '../support/harness.js';
 import { DANA, MARCO, PRIYA } from '../support/team.js';
 
 describe('POST /leads', () => {
@@ -15,7 +15,7 @@ describe('POST /leads', () => {
   const taskCount = () => query(h.dbPath, 'select count(*) as n from tasks')[0]?.n;
 
   it('stores the lead before answering 202 { id }', async () => {
-    const res = await h.postLead(zillowLead({ externalId: 'z-store' }));
+    const res = await h.postLead(zillowLead({ externalId: 'z-store', ...JANE }));
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: number };
     const [task] = query(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { type Harness, useHarness, zillowLead } from '../support/harness.js';
+import { type Harness, JANE, useHarness, zillowLead } from '../support/harness.js';
 import { DANA, IVY, PRIYA } from '../support/team.js';
 
 function rows(h: Harness, sql: string, ...params: unknown[]) {
@@ -11,7 +11,7 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
   const h = useHarness();
 
   it('DMs the zip expert with the lead, the rule, the deadline and Claim/Pass buttons', async () => {
-    const res = await h.postLead(zillowLead({ externalId: 'z-1001' }));
+    const res = await h.postLead(zillowLead({ externalId: 'z-1001', ...JANE }));
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: number };
 

@@ -98,19 +98,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return harness;
 }
 
+/** Jane's fixed contact details, for tests that read them back. */
+export const JANE = { email: 'Jane.Buyer@Example.com', phone: '(512) 555-0142' } as const;
+
 function logTo(lines: string[] | undefined): Logger {
   return lines ? createLogger('debug', (line) => lines.push(line)) : silentLogger;
 }
 
-/** A Zillow buyer lead in Dana's and Priya's zip. */
+let leadsMade = 0;
+
+/**
+ * A Zillow buyer lead in Dana's and Priya's zip, from a new person each time (the same phone or
+ * email twice would be one person arriving again, which is merged); pass `JANE` for a fixed one.
+ */
 export function zillowLead(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const n = leadsMade++;
   return {
     source: 'zillow',
     externalId: `z-${Math.random().toString(36).slice(2, 10)}`,
     firstName: 'Jane',
     lastName: 'Buyer',
-    email: 'Jane.Buyer@Example.com',
-    phone: '(512) 555-0142',
+    email: `jane.buyer.${n}@example.com`,
+    phone: `(512) 555-01${String(n % 100).padStart(2, '0')}`,
     address: { street: '12 Elm St', city: 'Austin', state: 'TX', zip: '78701' },
     price: 450000,
     message: 'Can I see it Saturday? <3 bedrooms & a yard>',

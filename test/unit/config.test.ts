@@ -120,7 +120,12 @@ describe('dispatch.example.yml', () => {
   it('buyer lead (Zillow, Realtor.com): weighted round robin over buyer agents by zip, then the ISA, then the next available', () => {
     expect(rule(config, 'portal-buyer-lead')).toMatchObject({
       match: { type: ['buyer_lead'], source: ['zillow', 'realtor.com'] },
-      assign: { strategy: 'round_robin', pool: { roles: ['buyer_agent'] }, prefer_zip: true },
+      assign: {
+        strategy: 'round_robin',
+        pool: { roles: ['buyer_agent'] },
+        prefer: ['zip', 'city', 'price', 'language'],
+        require: [],
+      },
       fallback: [{ role: 'isa' }, { rest_of_pool: true }],
     });
     expect(config.agents.some((a) => a.roles.includes('buyer_agent') && a.weight > 1)).toBe(true);
@@ -253,7 +258,7 @@ describe('parseDispatchConfig: each mistake names the file, the YAML path and th
       ),
       path: 'rules[0].assign.strategy',
       marker: 'roundrobin',
-      message: /expected strategy round_robin, role, agent, original_agent or escalate/,
+      message: /expected strategy round_robin, broadcast, role, agent, original_agent or escalate/,
     },
     {
       mistake: 'an unknown agent id in a rule',

@@ -18,6 +18,8 @@ export interface OfferView {
   /** The zone the agent reads times in. */
   zone: string;
   successor: Successor;
+  /** This contact's earlier tasks (same phone or email), newest first. */
+  history: Array<{ task: TaskRow; ownerName: string | null; ownerGone: boolean }>;
   now: Date;
 }
 
@@ -28,7 +30,7 @@ export interface RenderedMessage {
 
 /** The agent's DM for one offer, in whatever state the rows say it is in. */
 export function renderOfferMessage(view: OfferView): RenderedMessage {
-  const blocks = [...taskSummaryBlocks(view.task), ...statusBlocks(view)];
+  const blocks = [...taskSummaryBlocks(view.task), ...historyBlocks(view), ...statusBlocks(view)];
   return { text: notificationText(view), blocks };
 }
 
@@ -139,6 +141,18 @@ function statusBlocks(view: OfferView): KnownBlock[] {
         actions(`offer_${offer.id}`, timeline),
       ];
   }
+}
+
+/** The contact's earlier tasks, so an agent taking over from someone who left knows the story. */
+function historyBlocks(view: OfferView): KnownBlock[] {
+  if (view.history.length === 0) return [];
+  const lines = view.history.map(({ task, ownerName, ownerGone }) => {
+    const who = ownerName
+      ? `, owned by ${escapeText(ownerName)}${ownerGone ? ' (no longer on the team)' : ''}`
+      : '';
+    return `#${task.id} ${escapeText(headline(task).toLowerCase())}, ${dayAndTime(task.receivedAt, view.zone, view.now)}${who}`;
+  });
+  return [context(`🔁 *Seen before:* ${lines.join(' · ')}`)];
 }
 
 function successorText(successor: Successor): string {

@@ -36,10 +36,12 @@ function describe(
       return d.type ? `classified as ${String(d.type).replace(/_/g, ' ')}` : 'could not be classified';
     case 'routed':
       return d.rule ? `routed by rule ${escapeText(String(d.rule))}` : 'matched no rule';
-    case 'offered':
-      return `offered to ${name(d.agentId)} (${escapeText(String(d.reason ?? ''))})`;
+    case 'offered': {
+      const to = Array.isArray(d.pool) ? `${d.pool.map(name).join(', ')} at once` : name(d.agentId);
+      return `offered to ${to} (${escapeText(String(d.reason ?? ''))})`;
+    }
     case 'skipped':
-      return `skipped ${name(d.agentId)}: ${escapeText(String(d.why ?? ''))}`;
+      return `skipped ${Array.isArray(d.pool) ? 'the pool' : name(d.agentId)}: ${escapeText(String(d.why ?? ''))}`;
     case 'claimed':
       return `claimed by ${name(e.actor)}`;
     case 'passed':
@@ -72,6 +74,10 @@ function describe(
     }
     case 'released':
       return 'opening time: routed again';
+    case 'merged':
+      return `the same ${escapeText(String(d.matchedOn ?? 'contact'))} as #${escapeText(String(d.into ?? '?'))}: kept as a note on it, not dispatched`;
+    case 'duplicate_contact':
+      return `the contact came back from ${escapeText(String(d.source ?? 'another source'))} (#${escapeText(String(d.taskId ?? '?'))})`;
     default:
       return escapeText(e.kind);
   }

@@ -1,0 +1,130 @@
+import { and, desc, eq, gte, inArray, isNull, lte, ne, notInArray, or } from 'drizzle-orm';
+import { classify } from '../core/classify.js';
+import { agents, escalations, notifications, offers, type TaskRow, tasks } from '../db/schema.js';
+import type { DispatchContext, Sql } from './context.js';
+import { recordEvent } from './events.js';
+
+/** Work about a deal, not a person asking for help: the same buyer's milestone is not a repeat lead. */
+const NEVER_MERGED = ['vendor_coordination', 'contract_milestone', 'post_close'];
+
+/**
+ * The same person arriving again (same normalised phone or email, from any source) within the
+ * team's duplicate window is not a new lead: the new task is kept as a note on the first one and
+ * its holder is told. Returns false when it should be routed as new: no earlier lead, or the
+ * earlier owner has left or been made inactive (the offer then shows the history).
+ */
+export function mergeIfDuplicate(tx: Sql, ctx: DispatchContext, taskId: number, now: Date): boolean {
+  const task = tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
+    .get();
+  if (!task || (!task.phone && !task.email)) return false;
+  const type = classify({ type: task.type || undefined, source: task.source }, ctx.config).type;
+  if (type === null || NEVER_MERGED.includes(type)) return false;
+  const root = earlierLeadOf(tx, task, ctx.config.team.duplicate_window);
+  if (!root || ownerHasLeft(tx, root)) return false;
+  const merged = tx
+    .update(tasks)
+    .set({ status: 'merged', type, duplicateOf: root.id })
+    .where(and(eq(tasks.id, task.id), eq(tasks.status, 'received')))
+    .run().changes;
+  if (merged !== 1) return false;
+  const matchedOn = task.phone !== null && task.phone === root.phone ? 'phone' : 'email';
+  recordEvent(tx, { taskId: task.id, kind: 'merged', at: now, detail: { into: root.id, matchedOn } });
+  recordEvent(tx, {
+    taskId: root.id,
+    kind: 'duplicate_contact',
+    at: now,
+    detail: { taskId: task.id, source: task.source, matchedOn },
+  });
+  const where = holderOf(tx, ctx, root);
+  if (where)
+    tx.insert(notifications)
+      .values({ taskId: task.id, kind: 'duplicate_note', createdAt: now, ...where })
+      .run();
+  return true;
+}
+
+/** The most recent earlier lead for the same phone or email within the window, itself not a repeat. */
+function earlierLeadOf(sql: Sql, task: TaskRow, windowSeconds: number): TaskRow | undefined {
+  const since = new Date(task.receivedAt.getTime() - windowSeconds * 1000);
+  const samePerson = or(
+    task.phone ? eq(tasks.phone, task.phone) : undefined,
+    task.email ? eq(tasks.email, task.email) : undefined,
+  );
+  return sql
+    .select()
+    .from(tasks)
+    .where(
+      and(
+        samePerson,
+        ne(tasks.id, task.id),
+        ne(tasks.status, 'merged'),
+        notInArray(tasks.type, NEVER_MERGED),
+        gte(tasks.receivedAt, since),
+        lte(tasks.receivedAt, task.receivedAt),
+      ),
+    )
+    .orderBy(desc(tasks.receivedAt), desc(tasks.id))
+    .get();
+}
+
+function ownerHasLeft(sql: Sql, root: TaskRow): boolean {
+  if (root.status !== 'claimed' || root.ownerId === null) return false;
+  const owner = sql.select().from(agents).where(eq(agents.id, root.ownerId)).get();
+  return !owner?.active || !owner.inConfig;
+}
+
+/** Who should hear "again from …": the owner, the agent it is offered to, or the leaders' thread. */
+function holderOf(
+  sql: Sql,
+  ctx: DispatchContext,
+  root: TaskRow,
+): { recipient: string; threadTs: string | null } | undefined {
+  if (root.status === 'claimed' && root.ownerId) {
+    const dm = sql
+      .select({ ts: offers.dmTs })
+      .from(offers)
+      .where(and(eq(offers.taskId, root.id), eq(offers.agentId, root.ownerId), eq(offers.status, 'claimed')))
+      .orderBy(desc(offers.id))
+      .get();
+    return { recipient: root.ownerId, threadTs: dm?.ts ?? null };
+  }
+  if (root.status === 'offered' && root.liveOfferId !== null) {
+    const live = sql.select().from(offers).where(eq(offers.id, root.liveOfferId)).get();
+    if (live?.agentId) return { recipient: live.agentId, threadTs: live.dmTs };
+    return undefined;
+  }
+  if (root.status === 'escalated') {
+    const open = sql
+      .select({ ts: escalations.ts })
+      .from(escalations)
+      .where(and(eq(escalations.taskId, root.id), isNull(escalations.resolvedAt)))
+      .get();
+    return { recipient: ctx.config.team.leaders_channel, threadTs: open?.ts ?? null };
+  }
+  return undefined;
+}
+
+/** Earlier tasks for the same phone or email, newest first, for the history an offer shows. */
+export function contactHistory(sql: Sql, task: TaskRow, limit = 5): TaskRow[] {
+  if (!task.phone && !task.email) return [];
+  return sql
+    .select()
+    .from(tasks)
+    .where(
+      and(
+        or(
+          task.phone ? eq(tasks.phone, task.phone) : undefined,
+          task.email ? eq(tasks.email, task.email) : undefined,
+        ),
+        ne(tasks.id, task.id),
+        inArray(tasks.status, ['claimed', 'escalated', 'offered', 'held', 'received']),
+        lte(tasks.receivedAt, task.receivedAt),
+      ),
+    )
+    .orderBy(desc(tasks.receivedAt))
+    .limit(limit)
+    .all();
+}
