@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { configWarnings } from './config-warnings.js';
 import { crossReferenceIssuesOfRaw, type DispatchConfig, dispatchConfigSchema } from './dispatch-schema.js';
 import { issueText } from './issue-text.js';
 
@@ -26,6 +27,33 @@ export class ConfigError extends Error {
 }
 
 export function loadDispatchConfig(file: string): DispatchConfig {
+  return parseDispatchConfig(readConfigFile(file), file);
+}
+
+/** A valid config plus what check-config warns about (see config-warnings.ts), each with its line. */
+export interface CheckedConfig {
+  config: DispatchConfig;
+  warnings: ConfigProblem[];
+}
+
+export function loadDispatchConfigWithWarnings(file: string): CheckedConfig {
+  return parseDispatchConfigWithWarnings(readConfigFile(file), file);
+}
+
+export function parseDispatchConfigWithWarnings(text: string, file = 'dispatch.yml'): CheckedConfig {
+  const { config, doc, lineCounter } = parseAndValidate(text, file);
+  // Warnings are located exactly as errors are, so both read file:line:col path: message.
+  const lineOf = (path: (string | number)[]) => locate(doc, path, lineCounter, false).line;
+  const warnings = configWarnings(config, lineOf).map((w) => ({
+    ...locate(doc, w.path, lineCounter, false),
+    path: formatPath(w.path),
+    message: w.message,
+  }));
+  warnings.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { config, warnings };
+}
+
+function readConfigFile(file: string): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -39,10 +67,18 @@ export function loadDispatchConfig(file: string): DispatchConfig {
           : `cannot be read (${code ?? String(error)})`;
     throw new ConfigError(file, [{ path: '', line: 0, column: 0, message: reason }]);
   }
-  return parseDispatchConfig(text, file);
+  return text;
 }
 
 export function parseDispatchConfig(text: string, file = 'dispatch.yml'): DispatchConfig {
+  return parseAndValidate(text, file).config;
+}
+
+/** The config with the YAML document it came from, which is what maps a path to its line. */
+function parseAndValidate(
+  text: string,
+  file: string,
+): { config: DispatchConfig; doc: Document; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -60,7 +96,7 @@ export function parseDispatchConfig(text: string, file = 'dispatch.yml'): Dispat
   }
   const raw: unknown = doc.toJS() ?? {};
   const result = dispatchConfigSchema.safeParse(raw);
-  if (result.success) return result.data;
+  if (result.success) return { config: result.data, doc, lineCounter };
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue, doc, lineCounter));
   // zod skips the cross-reference checks when the shape is wrong anywhere; run them anyway.
   const seen = new Set(problems.map((p) => `${p.path}|${p.message}`));
