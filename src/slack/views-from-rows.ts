@@ -99,8 +99,10 @@ export function loadTaskView(
     .where(eq(taskViews.id, viewId))
     .get();
   if (!row) return undefined;
-  const offerId = row.view.offerId ?? row.task.liveOfferId;
-  const offer = offerId === null ? undefined : sql.select().from(offers).where(eq(offers.id, offerId)).get();
+  const offerRow = (id: number | null) =>
+    id === null ? undefined : sql.select().from(offers).where(eq(offers.id, id)).get();
+  const live = offerRow(row.task.liveOfferId);
+  const offer = row.view.offerId === null ? live : offerRow(row.view.offerId);
   const reader = row.view.via === 'channel' ? undefined : findAgent(sql, row.view.recipient);
-  return { ...row, offer, names: agentNames(sql), zone: agentZone(reader, config), now };
+  return { ...row, offer, live, names: agentNames(sql), zone: agentZone(reader, config), now };
 }

@@ -30,7 +30,8 @@ export interface Harness {
   postLead(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** Waits until every Slack call the app has started is finished. */
   settle(): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops and starts the app on the same database, with a new dispatch.yml if given. */
+  restart(config?: DispatchConfig): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,18 +40,20 @@ export interface HarnessOptions {
   now?: string;
   /** Receives every log line as JSON (default: none). */
   logLines?: string[];
+  /** Channels the bot is in besides the leaders' channel (e.g. a pool channel). */
+  channels?: string[];
 }
 
 /** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const double = await SlackDouble.start({
-    channels: [LEADERS],
+    channels: [LEADERS, ...(options.channels ?? [])],
     users: Object.fromEntries(TEAM.map((id) => [id, { tz: 'America/Chicago' }])),
   });
   const dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-test-'));
   const dbPath = join(dir, 'dispatch.db');
   const clock = new TestClock(options.now ?? MORNING);
-  const config = options.config ?? loadDispatchConfig(EXAMPLE_CONFIG);
+  let config = options.config ?? loadDispatchConfig(EXAMPLE_CONFIG);
   const env = readEnv({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -84,7 +87,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await server.delivery.idle();
       await server.homes.idle();
     },
-    async restart() {
+    async restart(next?: DispatchConfig) {
+      if (next) config = next;
       await server.stop();
       server = await boot();
       harness.server = server;
@@ -119,7 +123,7 @@ export function zillowLead(overrides: Record<string, unknown> = {}): Record<stri
     firstName: 'Jane',
     lastName: 'Buyer',
     email: `jane.buyer.${n}@example.com`,
-    phone: `(512) 555-01${String(n % 100).padStart(2, '0')}`,
+    phone: `(737) 555-01${String(n % 100).padStart(2, '0')}`,
     address: { street: '12 Elm St', city: 'Austin', state: 'TX', zip: '78701' },
     price: 450000,
     message: 'Can I see it Saturday? <3 bedrooms & a yard>',

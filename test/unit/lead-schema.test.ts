@@ -213,3 +213,30 @@ describe('validateLead', () => {
     expect(rejected(body)).toEqual([{ path: '(body)', message: 'must be a JSON object' }]);
   });
 });
+
+describe('the same person, however the source formats them (duplicate detection compares these)', () => {
+  it.each([
+    ['+1 (512) 555-0100', '512.555.0100'],
+    ['(512) 555-0100', '+15125550100'],
+    ['512-555-0100', '1 512 555 0100'],
+  ])('phone %s is the same as %s', (a, b) => {
+    expect(accepted({ phone: a }).phone).toBe(accepted({ phone: b }).phone);
+    expect(accepted({ phone: a }).phone).toBe('+15125550100');
+  });
+
+  it('Dana@Example.com is the same as dana@example.com', () => {
+    expect(accepted({ email: 'Dana@Example.com' }).email).toBe(
+      accepted({ email: ' dana@example.com ' }).email,
+    );
+  });
+
+  it.each([
+    ['es', 'spanish'],
+    ['Spanish', 'spanish'],
+    ['spa', 'spanish'],
+    ['vi', 'vietnamese'],
+    ['Tagalog', 'tagalog'],
+  ])('language %s is stored as %s', (given, stored) => {
+    expect(accepted({ language: given }).language).toBe(stored);
+  });
+});

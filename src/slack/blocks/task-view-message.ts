@@ -11,6 +11,8 @@ export interface TaskViewView {
   task: TaskRow;
   /** The broadcast offer for a copy; the live offer (if any) for a watcher. */
   offer: OfferRow | undefined;
+  /** The task's live offer now, which may be a later one than the broadcast. */
+  live: OfferRow | undefined;
   /** Display names by Slack id. */
   names: Record<string, string>;
   zone: string;
@@ -115,11 +117,10 @@ function statusText(v: TaskViewView): string {
 }
 
 function holderText(v: TaskViewView): string {
-  const { task, offer, names } = v;
+  const { task, live, names } = v;
   if (task.status === 'escalated') return 'It went to the team leaders.';
   if (task.status === 'claimed' && task.ownerId) return `${names[task.ownerId] ?? task.ownerId} owns it.`;
-  const live = offer?.status === 'live' ? offer : undefined;
-  if (!live) return '';
+  if (live?.status !== 'live') return '';
   if (live.agentId) return `Offered to ${names[live.agentId] ?? live.agentId}.`;
   return `Offered to ${live.pool?.length ?? 0} agents, first to claim.`;
 }
