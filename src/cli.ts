@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { DispatchConfig } from './config/dispatch-schema.js';
 import { type Env, EnvError, readEnv } from './config/env.js';
-import { ConfigError, loadDispatchConfig } from './config/load-dispatch.js';
+import { ConfigError, loadDispatchConfig, loadDispatchConfigWithWarnings } from './config/load-dispatch.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
 import { startServer } from './main.js';
+import { simulateCommand } from './simulate/command.js';
 
 const USAGE = `Usage: lead-dispatch <command>
 
@@ -12,6 +13,8 @@ Commands:
   start                 start the Slack app, intake (POST /leads) and the sweeper
   migrate               create or upgrade the database at DATABASE_PATH, then exit
   check-config [file]   validate a dispatch.yml (default: DISPATCH_CONFIG or ./dispatch.yml)
+  simulate --config <dispatch.yml> --leads <leads.csv|leads.json> [--json]
+                        replay past leads through the rules; touches no Slack and no database
   help                  show this text`;
 
 async function main(argv: string[]): Promise<number> {
@@ -41,12 +44,22 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'check-config': {
       const file = rest[0] ?? (process.env.DISPATCH_CONFIG || './dispatch.yml');
-      const config = loadDispatchConfig(file);
+      // Warnings leave the file usable, so they print and the exit code stays 0.
+      const { config, warnings } = loadDispatchConfigWithWarnings(file);
+      for (const w of warnings)
+        process.stdout.write(`warning: ${file}:${w.line}:${w.column} ${w.path}: ${w.message}\n`);
+      const count =
+        warnings.length === 1 ? ', 1 warning' : warnings.length > 1 ? `, ${warnings.length} warnings` : '';
       process.stdout.write(
-        `${file} is valid: ${config.agents.length} agents, ${config.rules.length} rules\n`,
+        `${file} is valid: ${config.agents.length} agents, ${config.rules.length} rules${count}\n`,
       );
       return 0;
     }
+    case 'simulate':
+      return simulateCommand(
+        argv.filter((_, i) => i !== argv.indexOf('simulate')),
+        USAGE,
+      );
     case 'help':
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -14,6 +14,8 @@ export interface TeamMemberStatus {
   onDutyFor: string[];
   /** Leads they own and have not handed on, plus offers waiting on them. */
   openLeads: number;
+  /** Set when a load cap skips them for new leads, e.g. "5 open, the cap is 5". */
+  capped: string | undefined;
 }
 
 export interface TeamStatus {
@@ -40,12 +42,13 @@ export function teamStatus(sql: Sql, config: DispatchConfig, now: Date): TeamSta
   ]);
   const team = availabilityOfTeam(sql, config, now);
   const onDuty = onDutyNow(config, rosterOf(team), now);
-  const members = team.map(({ agent, availability }) => ({
+  const members = team.map(({ agent, availability, capped }) => ({
     id: agent.id,
     name: agent.name,
     availability,
     onDutyFor: onDuty.get(agent.id) ?? [],
     openLeads: openLeads.get(agent.id) ?? 0,
+    capped,
   }));
   const held = sql
     .select({ n: count(), next: min(tasks.heldUntil) })

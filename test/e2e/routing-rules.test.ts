@@ -172,6 +172,9 @@ describe('caps', () => {
     await lead(); // Dana's turn (weight 2), but her one open offer is her cap
     await h.double.waitForPost({ to: PRIYA });
     expect(rows(h, 'select count(*) as n from offers where agent_id = ?', DANA)).toEqual([{ n: 1 }]);
+    await h.slack.slashCommand({ user: LEE, command: '/dispatch', text: 'who' });
+    const who = await h.double.waitForEphemeral({ user: LEE });
+    expect(who.text).toContain('⚖️ *Dana Reyes* — at their cap (1 open, the cap is 1), skipped for new leads');
 
     await h.slack.clickButton({ user: DANA, message: first, actionId: 'offer_claim' });
     const claimed = await h.double.waitForUpdate(first, 'Claimed by you');

@@ -12,6 +12,8 @@ export function renderTeamStatus(status: TeamStatus, zone: string, now: Date): s
       const leads = m.openLeads > 0 ? ` · ${m.openLeads} open lead${m.openLeads === 1 ? '' : 's'}` : '';
       const name = `*${escapeText(m.name)}*`;
       const a = m.availability;
+      if (a.available && m.capped)
+        return `⚖️ ${name} — at their cap (${escapeText(m.capped)}), skipped for new leads`;
       if (a.available) return `🟢 ${name} — available${leads}`;
       if (m.onDutyFor.length > 0)
         return `📟 ${name} — on duty after hours (${m.onDutyFor.join(', ')})${leads}`;

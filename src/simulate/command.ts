@@ -1,0 +1,49 @@
+import { parseArgs } from 'node:util';
+import { loadDispatchConfig } from '../config/load-dispatch.js';
+import { type LeadsFile, LeadsFileError, readLeadsFile } from './read-leads.js';
+import { renderReplay } from './render.js';
+import { replay } from './replay.js';
+
+/**
+ * `lead-dispatch simulate --config dispatch.yml --leads leads.csv [--json]`: replays past leads
+ * through the rules and prints who would have got each. A bad config throws the loader's
+ * ConfigError, so it reads exactly as check-config's; a usage mistake returns 2.
+ */
+export function simulateCommand(args: string[], usage: string): number {
+  let values: { config?: string | undefined; leads?: string | undefined; json?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { config: { type: 'string' }, leads: { type: 'string' }, json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage}\n`);
+    return 2;
+  }
+  const { config: configFile, leads: leadsFile, json } = values;
+  if (!configFile || !leadsFile) {
+    process.stderr.write(
+      `simulate needs --config <dispatch.yml> and --leads <file.csv|file.json>\n\n${usage}\n`,
+    );
+    return 2;
+  }
+  const config = loadDispatchConfig(configFile);
+  let file: LeadsFile;
+  try {
+    file = readLeadsFile(leadsFile);
+  } catch (error) {
+    if (!(error instanceof LeadsFileError)) throw error;
+    process.stderr.write(`lead-dispatch: ${error.message}\n`);
+    return 1;
+  }
+  const result = replay(config, file.rows);
+  const withNotes = { ...result, notes: [...file.notes, ...result.notes] };
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ config: configFile, leadsFile, ...withNotes }, null, 2)}\n`
+      : `${renderReplay(withNotes, { config: configFile, leads: leadsFile })}\n`,
+  );
+  return 0;
+}
