@@ -91,7 +91,8 @@ const caps = z.strictObject({
 /** "es", "spa" and "Spanish" all mean the same language; stored as the lower-case English name. */
 const language = z.string().trim().min(1).transform(normalizeLanguage);
 
-export const SKILLS = ['zip', 'city', 'price', 'language'] as const;
+/** In the default order of preference: who can talk to them, who takes that price, who knows the area. */
+export const SKILLS = ['language', 'price', 'zip', 'city'] as const;
 const skills = z.array(z.enum(SKILLS));
 
 const agent = z.strictObject({
@@ -139,7 +140,7 @@ const assign = z.discriminatedUnion(
     z.strictObject({
       strategy: z.literal('round_robin'),
       pool,
-      /** Agents who fit more of these (the lead's zip, city, price, language) go first. */
+      /** Fit ranks agents by these, earlier ones first (a language match beats a zip match). */
       prefer: skills.default([...SKILLS]),
       /** Agents who do not fit these are left out of the pool for this lead. */
       require: skills.default([]),

@@ -244,8 +244,8 @@ function nobodyInPool(required: readonly Skill[]): string {
 }
 
 /**
- * Weighted round robin among the best-fitting available agents: those who fit the most preferred
- * skills. The others keep their counters, so being passed over for fit costs them no turn; they
+ * Weighted round robin among the best-fitting available agents, fit ranked by the preferred skills
+ * in order (a language match beats a zip match, which beats a city match). The others keep their counters, so being passed over for fit costs them no turn; they
  * follow as the rest of the pool, best fit first.
  */
 function roundRobinFrom(
@@ -257,7 +257,12 @@ function roundRobinFrom(
 ): Primary {
   const available = pool.filter((a) => a.available);
   const fit = new Map(available.map((a) => [a.id, fittingSkills(a, input.task, preferred)]));
-  const score = (a: RosterAgent) => fit.get(a.id)?.length ?? 0;
+  // Earlier skills outrank any number of later ones: one bit each, the first the highest.
+  const score = (a: RosterAgent) =>
+    (fit.get(a.id) ?? []).reduce(
+      (sum, skill) => sum + 2 ** (preferred.length - 1 - preferred.indexOf(skill)),
+      0,
+    );
   const best = Math.max(0, ...available.map(score));
   const candidates = available.filter((a) => score(a) === best);
   const result = pickWeightedRoundRobin(candidates, input.roundRobinState(ruleName));

@@ -246,7 +246,7 @@ function explainStale(sql: Sql, offerId: number, userId: string): StaleOffer {
   if (!task) return { kind: 'unknown' };
   const member = offer.pool?.includes(userId) === true;
   if (offer.agentId !== userId && !member) {
-    const offeredTo = offer.agentId ? agentName(sql, offer.agentId) : 'a pool you are not in';
+    const offeredTo = offer.agentId ? agentName(sql, offer.agentId) : 'other agents';
     return { kind: 'not_yours', offeredTo };
   }
   return explainOfferState(sql, offer, task, userId);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { LeadRow } from './replay.js';
+import type { LeadRow } from './result.js';
 
 /** The leads file cannot be used at all (a bad row is reported by the replay instead). */
 export class LeadsFileError extends Error {

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Outcome, ReplayResult, SimulatedLead, SimulatedStep } from './replay.js';
+import type { Outcome, ReplayResult, SimulatedLead, SimulatedStep } from './result.js';
 
 /** The replay as text for a person: a header with its caveats, one line per lead, then the tables. */
 export function renderReplay(result: ReplayResult, files: { config: string; leads: string }): string {

@@ -9,104 +9,33 @@ import {
   route,
 } from '../core/route.js';
 import { type LeadInput, validateLead } from '../intake/lead-schema.js';
+import type {
+  AgentRef,
+  LeadRow,
+  Outcome,
+  Release,
+  ReplayResult,
+  SimulatedLead,
+  SimulatedStep,
+} from './result.js';
 import { DailyClaims, rosterAt } from './roster-at.js';
 import { summarize } from './summary.js';
 
-/** One lead of an export: its row number as the reader should see it, and the intake-shaped fields. */
-export interface LeadRow {
-  row: number;
-  body: unknown;
-  /** What the reader found wrong with the row itself (a missing cell), reported with intake's reasons. */
-  problems?: string[];
-}
+export type {
+  AgentRef,
+  AgentSummary,
+  LeadRow,
+  Outcome,
+  Release,
+  ReplayResult,
+  RuleSummary,
+  SimulatedLead,
+  SimulatedStep,
+  Totals,
+} from './result.js';
 
-export interface AgentRef {
-  id: string;
-  name: string;
-}
-
-/** A chain entry with names: one agent, or a first-to-claim pool. */
-export interface SimulatedStep {
-  agents: AgentRef[];
-  firstToClaim: boolean;
-  reason: string;
-}
-
-/** What happened when a held lead's hold ended: routed again at `at`. */
-export type Release =
-  | { kind: 'offer'; at: string; rule: string }
-  | { kind: 'exception'; at: string; reason: string }
-  /** Still held after MAX_HOLDS re-routes; the replay gives up on it. */
-  | { kind: 'held'; until: string };
-
-export type Outcome =
-  | { kind: 'offer' }
-  | { kind: 'held'; until: string; waitingFor: AgentRef[]; release: Release }
-  | { kind: 'exception'; reason: string }
-  | { kind: 'duplicate'; of: number; matchedOn: 'phone' | 'email' }
-  | { kind: 'invalid'; reasons: string[] };
-
-export interface SimulatedLead {
-  row: number;
-  /** ISO time; null when the row is invalid. */
-  receivedAt: string | null;
-  /** Null when the row is invalid or nothing classifies it. */
-  type: string | null;
-  source: string | null;
-  zip: string | null;
-  /** The rule that matched on arrival. */
-  rule: string | null;
-  /** Who would be offered it, first first: on arrival, or when a held lead is released. */
-  chain: SimulatedStep[];
-  outcome: Outcome;
-}
-
-export interface AgentSummary extends AgentRef {
-  weight: number;
-  active: boolean;
-  /** Leads offered to them first (alone, not in a first-to-claim pool). */
-  offered: number;
-  /** `offered` over everyone's `offered`; null when nobody was offered anything. */
-  share: number | null;
-  /** Their weight over the weights of the agents offered any; null when they were offered none. */
-  weightShare: number | null;
-  /** How many of `offered` were in one of their zips. */
-  zipMatches: number;
-  /** First-to-claim offers they were in. */
-  inPools: number;
-}
-
-export interface RuleSummary {
-  /** Null: leads nothing could classify. */
-  rule: string | null;
-  leads: number;
-  offered: number;
-  held: number;
-  exceptions: number;
-}
-
-export interface Totals {
-  leads: number;
-  offered: number;
-  held: number;
-  exceptions: number;
-  duplicates: number;
-  invalid: number;
-}
-
-export interface ReplayResult {
-  team: string;
-  timezone: string;
-  /** What a replay cannot know, for the reader of the output. */
-  notes: string[];
-  leads: SimulatedLead[];
-  agents: AgentSummary[];
-  rules: RuleSummary[];
-  totals: Totals;
-}
-
-/** Types that are a new contact (a repeat within the window is a duplicate); the config's own types count too. */
-const LEAD_TYPES = ['buyer_lead', 'seller_lead', 'referral'];
+/** Work about a deal, not a person asking: never a duplicate, nor what a repeat is merged into (as in the app). */
+const NEVER_MERGED = ['vendor_coordination', 'contract_milestone', 'post_close'];
 
 /** A held lead re-held this often (a cap, say) is left held, so the replay always ends. */
 const MAX_HOLDS = 5;
@@ -127,7 +56,6 @@ interface Arrival {
 export function replay(config: DispatchConfig, rows: readonly LeadRow[]): ReplayResult {
   const names = new Map(config.agents.map((a) => [a.id, a.name]));
   const ref = (id: string): AgentRef => ({ id, name: names.get(id) ?? id });
-  const leadTypes = new Set<string>([...LEAD_TYPES, ...config.types]);
   const roundRobin = new Map<string, ReadonlyMap<string, number>>();
   const claims = new DailyClaims(config.team.timezone);
   const owners: Array<{ row: number; agentId: string; phone?: string; email?: string }> = [];
@@ -209,19 +137,19 @@ export function replay(config: DispatchConfig, rows: readonly LeadRow[]): Replay
   };
 
   const arrive = (a: Arrival): void => {
-    if (!a.task) {
-      a.out.outcome = { kind: 'exception', reason: `Could not classify: ${a.why}` };
-      return;
-    }
-    if (leadTypes.has(a.task.type)) {
+    const type = a.task?.type ?? null;
+    if (type !== null && !NEVER_MERGED.includes(type)) {
       const duplicate = duplicateOf(a);
       if (duplicate) {
         a.out.outcome = duplicate;
         return;
       }
-      originals.push({ row: a.out.row, at: a.at, phone: a.lead.phone, email: a.lead.email });
     }
-    decide(a, a.task, a.at, 0);
+    // As in the app, a lead nothing could classify is still one a repeat is a note on.
+    if (!NEVER_MERGED.includes(type ?? ''))
+      originals.push({ row: a.out.row, at: a.at, phone: a.lead.phone, email: a.lead.email });
+    if (a.task) decide(a, a.task, a.at, 0);
+    else a.out.outcome = { kind: 'exception', reason: `Could not classify: ${a.why}` };
   };
 
   let next = 0;

@@ -1,5 +1,5 @@
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import type { AgentSummary, ReplayResult, RuleSummary, SimulatedLead, Totals } from './replay.js';
+import type { AgentSummary, ReplayResult, RuleSummary, SimulatedLead, Totals } from './result.js';
 
 /** Whether the lead ends up offered to someone: on arrival, or once its hold ends. */
 export function isOffered(lead: SimulatedLead): boolean {

@@ -261,7 +261,9 @@ describe('escalations: the leaders act in one click', () => {
   });
 
   it('Back to the pool routes it again from the top, skipping whoever passed on it', async () => {
-    const res = await h.postLead(zillowLead({ source: 'web_form', address: { zip: '78703' } }));
+    const res = await h.postLead(
+      zillowLead({ source: 'web_form', price: 650000, address: { zip: '78703' } }),
+    );
     const { id } = (await res.json()) as { id: number };
     const sams = await h.double.waitForPost({ to: SAM });
     await h.slack.clickButton({ user: SAM, message: sams, actionId: 'offer_pass' });

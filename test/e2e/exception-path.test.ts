@@ -59,7 +59,7 @@ describe('the exception path and the end of a chain', () => {
   });
 
   it('when everyone in the chain passes, the leaders get one post listing who was tried', async () => {
-    const id = await post(zillowLead({ source: 'web_form', address: { zip: '78703' } }));
+    const id = await post(zillowLead({ source: 'web_form', price: 650000, address: { zip: '78703' } }));
     const sams = await h.double.waitForPost({ to: SAM });
     h.clock.advance('2m');
     await h.slack.clickButton({ user: SAM, message: sams, actionId: 'offer_pass' });

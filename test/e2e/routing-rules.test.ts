@@ -160,6 +160,28 @@ describe('the original agent, watchers and duplicates', () => {
   });
 });
 
+describe('skills', () => {
+  const h = useHarness();
+
+  it('a Spanish-speaking buyer in 78746 goes to the agent who speaks Spanish, and the DM says why', async () => {
+    await h.postLead(zillowLead({ language: 'es', address: { city: 'Austin', zip: '78746' } }));
+    const dm = await h.double.waitForPost({ to: DANA });
+    const text = h.double.allText(dm);
+    expect(text).toContain('*Language*\nSpanish');
+    expect(text).toContain(
+      'Rule *portal-buyer-lead* chose you: round robin, speaks Spanish, works in Austin.',
+    );
+    await h.settle();
+  });
+
+  it('a $950K lead skips the agent whose price band stops at $600K even in his own zip', async () => {
+    await h.postLead(zillowLead({ price: 950000, address: { zip: '78745' } }));
+    const dm = await h.double.waitForPost({ to: PRIYA });
+    expect(h.double.allText(dm)).toContain('$950K is in their price band');
+    await h.settle();
+  });
+});
+
 describe('caps', () => {
   const h = useHarness({ config: exampleWith([['caps: { open: 5, per_day: 8 }', 'caps: { open: 1 }']]) });
 

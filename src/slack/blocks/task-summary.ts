@@ -30,6 +30,8 @@ export function taskSummaryBlocks(task: TaskRow, lead?: KnownBlock): KnownBlock[
   if (where) fields.push(`*Area*\n${clip(escapeText(where), FIELD_MAX)}`);
   if (task.price !== null) fields.push(`*Price*\n${money(task.price)}`);
   if (task.referringAgent) fields.push(`*Referred by*\n${clip(escapeText(task.referringAgent), FIELD_MAX)}`);
+  if (task.language)
+    fields.push(`*Language*\n${escapeText(task.language.replace(/^\p{L}/u, (c) => c.toUpperCase()))}`);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `${headline(task)} · #${task.id}`.slice(0, 150) } },
     ...(lead ? [lead] : []),
