@@ -17,3 +17,9 @@ export function capReached(caps: Caps | undefined, load: AgentLoad | undefined):
     return `${load.today} today, the cap is ${caps.per_day} a day`;
   return undefined;
 }
+
+/** An agent's caps: their own where set, the team's for the rest (setting only per_day keeps the team's open). */
+export function capsOf(team: Caps | undefined, agent: Caps | undefined): Caps | undefined {
+  if (!team && !agent) return undefined;
+  return { open: agent?.open ?? team?.open, per_day: agent?.per_day ?? team?.per_day };
+}

@@ -20,7 +20,10 @@ export function mergeIfDuplicate(tx: Sql, ctx: DispatchContext, taskId: number, 
     .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
     .get();
   if (!task || (!task.phone && !task.email)) return false;
-  const type = classify({ type: task.type || undefined, source: task.source }, ctx.config).type;
+  const type = classify(
+    { type: task.type || undefined, source: task.source, referringAgent: task.referringAgent ?? undefined },
+    ctx.config,
+  ).type;
   if (type === null || NEVER_MERGED.includes(type)) return false;
   const root = earlierLeadOf(tx, task, ctx.config.team.duplicate_window);
   if (!root || ownerHasLeft(tx, root)) return false;

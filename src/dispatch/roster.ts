@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, notInArray, or } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { type Availability, availabilityAt, offHoursOf } from '../core/availability.js';
-import { capReached } from '../core/caps.js';
+import { capReached, capsOf } from '../core/caps.js';
 import type { RosterAgent } from '../core/route.js';
 import {
   type AgentRow,
@@ -112,7 +112,7 @@ export function availabilityOfTeam(sql: Sql, config: DispatchConfig, now: Date):
         agent,
         availability: availabilityAt(agent, inputs, now),
         offHours: offHoursOf(agent, inputs, now),
-        capped: capReached(configured?.caps ?? config.team.caps, load.get(agent.id)),
+        capped: capReached(capsOf(config.team.caps, configured?.caps), load.get(agent.id)),
       };
     });
 }

@@ -42,7 +42,7 @@ export function simulateCommand(args: string[], usage: string): number {
   const withNotes = { ...result, notes: [...file.notes, ...result.notes] };
   process.stdout.write(
     json
-      ? `${JSON.stringify({ config: configFile, leadsFile, ...withNotes }, null, 2)}\n`
+      ? `${JSON.stringify({ configFile, leadsFile, ...withNotes }, null, 2)}\n`
       : `${renderReplay(withNotes, { config: configFile, leads: leadsFile })}\n`,
   );
   return 0;

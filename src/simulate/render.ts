@@ -75,7 +75,7 @@ function agentTable(result: ReplayResult): string[] {
   const nameWidth = Math.max(...result.agents.map((a) => a.name.length), 'Per agent'.length);
   const pct = (n: number | null) => (n === null ? '-' : `${Math.round(n * 100)}%`);
   return [
-    `${'Per agent'.padEnd(nameWidth + 2)}  first  share  weight share         zip match  first to claim`,
+    `${'Per agent'.padEnd(nameWidth + 2)}  offered first  share  weight share         zip match  first to claim`,
     ...result.agents.map((a) => {
       const weight = a.active
         ? a.weightShare === null
@@ -84,7 +84,7 @@ function agentTable(result: ReplayResult): string[] {
         : '(inactive)';
       return [
         `  ${a.name.padEnd(nameWidth)}`,
-        String(a.offered).padStart(5),
+        String(a.offered).padStart(13),
         pct(a.share).padStart(5),
         weight.padEnd(19),
         String(a.zipMatches).padStart(9),

@@ -183,7 +183,7 @@ function prepare(r: LeadRow, config: DispatchConfig): { arrival: Arrival } | { i
   const checked = validateLead(r.body, knownTypes(config), at ?? new Date(0));
   const issues = checked.ok
     ? []
-    : checked.issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`));
+    : checked.issues.map((i) => `${i.path === '' || i.path === '(body)' ? 'row' : i.path}: ${i.message}`);
   const reasons = [...(r.problems ?? []), ...issues];
   if (raw.receivedAt === undefined) reasons.push('receivedAt: is required to replay a lead');
   const base = { row: r.row, type: null, rule: null, chain: [] };

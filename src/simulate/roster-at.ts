@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { availabilityAt, offHoursOf } from '../core/availability.js';
-import { capReached } from '../core/caps.js';
+import { capReached, capsOf } from '../core/caps.js';
 import type { RosterAgent } from '../core/route.js';
 
 /** Claims per agent per team-local day, as the replay assumes them (the first agent offered claims). */
@@ -37,7 +37,7 @@ export function rosterAt(config: DispatchConfig, at: Date, claims: DailyClaims):
       windows: [],
       hours: hours && hours !== 'always' ? { weekly: hours, zone: a.timezone ?? config.team.timezone } : null,
     };
-    const perDay = (a.caps ?? config.team.caps)?.per_day;
+    const perDay = capsOf(config.team.caps, a.caps)?.per_day;
     const capped = capReached({ per_day: perDay }, { open: 0, today: claims.on(a.id, at) });
     return {
       id: a.id,
