@@ -67,6 +67,11 @@ export type RoutingDecision =
       watchers: Watcher[];
       /** New round-robin counters for the rule, to persist with the task. */
       roundRobin?: { rule: string; state: Map<string, number> };
+      /**
+       * Counters of rules whose rotation supplied a backup (`{ rule: … }`): backup duty rotates
+       * too, rather than always falling to the same agent.
+       */
+      backupRoundRobin?: Array<{ rule: string; state: Map<string, number> }>;
     }
   | {
       kind: 'escalate';
@@ -119,9 +124,10 @@ export function route(input: RouteInput): RoutingDecision {
     };
   }
   const primary = primaryCandidates(rule, input);
+  const backupRotations: Rotation[] = [];
   const chain = dedupe([
     ...primary.entries,
-    ...expandFallback(rule.fallback, primary.restOfPool, input, new Set([rule.name])),
+    ...expandFallback(rule.fallback, primary.restOfPool, input, new Set([rule.name]), backupRotations),
   ]);
   const [first, ...rest] = chain;
   if (first && primary.entries.length === 0 && primary.note) {
@@ -141,8 +147,11 @@ export function route(input: RouteInput): RoutingDecision {
     sla,
     watchers,
     ...(primary.roundRobin ? { roundRobin: { rule: rule.name, state: primary.roundRobin } } : {}),
+    ...(backupRotations.length > 0 ? { backupRoundRobin: backupRotations } : {}),
   };
 }
+
+type Rotation = { rule: string; state: Map<string, number> };
 
 interface Primary {
   entries: ChainEntry[];
@@ -168,7 +177,9 @@ function primaryCandidates(rule: RuleConfig, input: RouteInput): Primary {
         .filter((a) => a.available && meetsRequired(a, input.task, assign.require))
         .map((a) => a.id);
       if (members.length === 0) return { entries: [], restOfPool: [], note: nobodyInPool(assign.require) };
-      const where = assign.channel ? `posted in <#${assign.channel}>` : `sent to ${members.length} agents`;
+      const where = assign.channel
+        ? `posted in <#${assign.channel}>`
+        : `sent to ${members.length} agent${members.length === 1 ? '' : 's'}`;
       return {
         entries: [{ pool: members, channel: assign.channel, reason: `first to claim, ${where}` }],
         restOfPool: [],
@@ -194,7 +205,7 @@ function primaryCandidates(rule: RuleConfig, input: RouteInput): Primary {
       if (!agent.active)
         return { entries: [], restOfPool: [], note: `the original agent ${agent.name} is inactive` };
       if (!agent.available) {
-        const why = agent.capped ? `is at their cap (${agent.capped})` : 'is not available';
+        const why = agent.capped ? `is at their cap: ${agent.capped}` : 'is not available';
         return { entries: [], restOfPool: [], note: `the original agent ${agent.name} ${why}` };
       }
       return { entries: [{ agentId: agent.id, reason: `the original agent${how}` }], restOfPool: [] };
@@ -265,12 +276,18 @@ function roundRobinFrom(
     );
   const best = Math.max(0, ...available.map(score));
   const candidates = available.filter((a) => score(a) === best);
-  const result = pickWeightedRoundRobin(candidates, input.roundRobinState(ruleName));
+  // Away, off hours or capped: they keep moving with the rotation so the skip costs them no turn.
+  const waiting = pool.filter((a) => a.active && !a.available);
+  const result = pickWeightedRoundRobin(candidates, input.roundRobinState(ruleName), waiting);
   if (!result) return { entries: [], restOfPool: [], note: words.nobody };
   // Only skills that set agents apart are worth naming: "$450K is in their band" says nothing if all fit.
   const telling = preferred.filter((skill) => available.some((a) => !fit.get(a.id)?.includes(skill)));
   const skills = (fit.get(result.pick) ?? []).filter((skill) => telling.includes(skill));
-  const reason = skills.length > 0 ? `${words.reason}, ${skillPhrase(input.task, skills)}` : words.reason;
+  const picked = available.find((a) => a.id === result.pick);
+  const reason =
+    skills.length > 0 && picked
+      ? `${words.reason}, ${skillPhrase(input.task, skills, picked)}`
+      : words.reason;
   const others = available.filter((a) => score(a) < best).sort((a, b) => score(b) - score(a));
   const inLine = [...result.nextInLine, ...others.map((a) => a.id)];
   return {
@@ -286,6 +303,8 @@ function expandFallback(
   input: RouteInput,
   /** Rules already expanded on this path, so `{ rule: … }` steps that loop stop instead of recursing. */
   visited: ReadonlySet<string>,
+  /** Collects the counters of each rule whose rotation supplied a backup. */
+  rotations: Rotation[],
 ): ChainEntry[] {
   const out: ChainEntry[] = [];
   for (const step of steps) {
@@ -300,9 +319,18 @@ function expandFallback(
       const other = input.config.rules.find((r) => r.name === step.rule);
       if (!other || visited.has(other.name)) continue;
       const primary = primaryCandidates(other, input);
+      // The same rule reached twice in one chain keeps its first rotation step only.
+      if (primary.roundRobin && !rotations.some((r) => r.rule === other.name))
+        rotations.push({ rule: other.name, state: primary.roundRobin });
       const theirs = [
         ...primary.entries,
-        ...expandFallback(other.fallback, primary.restOfPool, input, new Set([...visited, other.name])),
+        ...expandFallback(
+          other.fallback,
+          primary.restOfPool,
+          input,
+          new Set([...visited, other.name]),
+          rotations,
+        ),
       ];
       out.push(...theirs.map((e) => ({ ...e, reason: `backup: rule ${other.name}, ${e.reason}` })));
     } else {
@@ -352,7 +380,7 @@ function afterHoursDecision(
   const wouldBe = [
     ...primary.entries,
     ...primary.restOfPool,
-    ...expandFallback(rule.fallback, primary.restOfPool, duringHours, new Set([rule.name])),
+    ...expandFallback(rule.fallback, primary.restOfPool, duringHours, new Set([rule.name]), []),
   ];
   const byId = new Map(input.roster.map((a) => [a.id, a]));
   const waiting = wouldBe.flatMap(agentIdsOf).flatMap((id) => {

@@ -50,11 +50,15 @@ export function fittingSkills(agent: SkilledAgent, task: RoutableTask, preferred
 }
 
 /** Words for an offer's reason: "covers 78701, speaks Spanish, $650K is in their price band". */
-export function skillPhrase(task: RoutableTask, skills: readonly Skill[]): string {
+export function skillPhrase(task: RoutableTask, skills: readonly Skill[], agent: SkilledAgent): string {
   const words: Record<Skill, () => string> = {
     zip: () => `covers ${task.zip}`,
     city: () => `works in ${task.city}`,
-    price: () => `${shortPrice(task.price ?? 0)} is in their price band`,
+    // An agent without a band fits because they take any price; saying "in their band" would be false.
+    price: () =>
+      agent.price
+        ? `${shortPrice(task.price ?? 0)} is in their price band`
+        : `takes any price (${shortPrice(task.price ?? 0)})`,
     language: () => `speaks ${capitalise(task.language ?? '')}`,
   };
   return skills.map((skill) => words[skill]()).join(', ');

@@ -110,6 +110,7 @@ export function routeReceivedTask(
     return;
   }
   if (decision.roundRobin) writeRoundRobin(tx, decision.roundRobin.rule, decision.roundRobin.state);
+  for (const backup of decision.backupRoundRobin ?? []) writeRoundRobin(tx, backup.rule, backup.state);
   offerNext(tx, config, routed, 0, now, `Rule ${decision.rule}: nobody in its chain is available`);
 }
 

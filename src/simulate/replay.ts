@@ -84,6 +84,7 @@ export function replay(config: DispatchConfig, rows: readonly LeadRow[]): Replay
         owners.push({ row: a.out.row, agentId: claimant, phone: a.lead.phone, email: a.lead.email });
       }
       if (decision.roundRobin) roundRobin.set(decision.roundRobin.rule, decision.roundRobin.state);
+      for (const backup of decision.backupRoundRobin ?? []) roundRobin.set(backup.rule, backup.state);
       a.out.chain = decision.chain.map(stepOf);
       settle(a, holds, { kind: 'offer', at: at.toISOString(), rule: decision.rule }, { kind: 'offer' });
     } else if (decision.kind === 'escalate') {

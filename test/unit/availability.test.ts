@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
 import { type AwayWindow, availabilityAt, offHoursOf } from '../../src/core/availability.js';
-import { type RosterAgent, route } from '../../src/core/route.js';
+import { agentIdsOf, isPoolEntry, type RosterAgent, route } from '../../src/core/route.js';
 import { EXAMPLE_CONFIG } from '../support/harness.js';
 
 const NOW = new Date('2026-11-25T16:40:00Z');
@@ -158,7 +158,9 @@ describe('routing never offers a lead to an agent who is away, busy or off hours
         fc.integer({ min: 0, max: 7 * 24 * 60 }),
         fc.constantFrom('78701', '78704', '78746', '99999'),
         fc.constantFrom('zillow', 'web_form', 'inspection', 'dotloop', 'past_client'),
-        (perAgent, minuteOfWeek, zip, source) => {
+        // An open-house sign-in is a broadcast to every buyer agent at once (the example's first rule).
+        fc.boolean(),
+        (perAgent, minuteOfWeek, zip, source, openHouse) => {
           const now = new Date(NOW.getTime() + minuteOfWeek * 60_000);
           const span = (w: { from: number; length: number | null }) => ({
             startsAt: new Date(now.getTime() + w.from * 60_000),
@@ -196,8 +198,10 @@ describe('routing never offers a lead to an agent who is away, busy or off hours
               type: config.sources[source] ?? 'buyer_lead',
               source,
               zip,
+              city: null,
+              language: null,
               price: null,
-              tags: [],
+              tags: openHouse ? ['open_house'] : [],
               referringAgent:
                 source === 'past_client'
                   ? (config.agents[minuteOfWeek % config.agents.length]?.id ?? null)
@@ -210,16 +214,19 @@ describe('routing never offers a lead to an agent who is away, busy or off hours
           });
           const byId = new Map(config.agents.map((a, i) => [a.id, states[i]]));
           for (const entry of decision.chain) {
-            const state = byId.get(entry.agentId);
-            const a = state?.availability;
-            // Cover may be off the clock or in Do Not Disturb, never away, in a meeting or busy by status.
-            const onlyTheClock =
-              a !== undefined &&
-              !a.available &&
-              (a.why === 'off_hours' || (a.why === 'busy' && a.source === 'dnd'));
-            if (entry.onDuty)
-              expect(a?.available || (state?.offHours !== undefined && onlyTheClock)).toBe(true);
-            else expect(a?.available).toBe(true);
+            // Everyone a broadcast reaches must be able to take it now; only single offers can be cover.
+            const onDuty = !isPoolEntry(entry) && entry.onDuty === true;
+            for (const id of agentIdsOf(entry)) {
+              const state = byId.get(id);
+              const a = state?.availability;
+              // Cover may be off the clock or in Do Not Disturb, never away, in a meeting or busy by status.
+              const onlyTheClock =
+                a !== undefined &&
+                !a.available &&
+                (a.why === 'off_hours' || (a.why === 'busy' && a.source === 'dnd'));
+              if (onDuty) expect(a?.available || (state?.offHours !== undefined && onlyTheClock)).toBe(true);
+              else expect(a?.available).toBe(true);
+            }
           }
           if (decision.kind === 'hold') expect(decision.until.getTime()).toBeGreaterThan(now.getTime());
         },

@@ -123,7 +123,7 @@ describe('dispatch.example.yml', () => {
       assign: {
         strategy: 'round_robin',
         pool: { roles: ['buyer_agent'] },
-        prefer: ['zip', 'city', 'price', 'language'],
+        prefer: ['language', 'price', 'zip', 'city'],
         require: [],
       },
       fallback: [{ role: 'isa' }, { rest_of_pool: true }],

@@ -6,8 +6,17 @@ import { loadDispatchConfig, parseDispatchConfig } from '../../src/config/load-d
 import { availabilityAt, offHoursOf } from '../../src/core/availability.js';
 import { classify, knownTypes } from '../../src/core/classify.js';
 import { type RoutableTask, ruleMatches } from '../../src/core/match.js';
-import { type RosterAgent, type RouteInput, type RoutingDecision, route } from '../../src/core/route.js';
+import {
+  agentIdsOf,
+  type ChainEntry,
+  isPoolEntry,
+  type RosterAgent,
+  type RouteInput,
+  type RoutingDecision,
+  route,
+} from '../../src/core/route.js';
 import { withinWeeklyHours } from '../../src/core/weekly-hours.js';
+import { rosterFromConfig, skillFit } from '../support/roster.js';
 import { ALMA, DANA, IVY, LEE, MARCO, PRIYA, ROB, SAM, TOM } from '../support/team.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../dispatch.example.yml', import.meta.url));
@@ -16,25 +25,26 @@ const example = loadDispatchConfig(EXAMPLE);
 /** A Tuesday, 09:00 in Chicago. */
 const NOW = new Date('2026-03-10T14:00:00Z');
 
-/** The example's agents as the dispatcher sees them; `away` agents are active but not available. */
+/** The example's agents (with their skills) as the dispatcher sees them; `away` agents are active but not available. */
 function rosterOf(config: DispatchConfig, away: readonly string[] = []): RosterAgent[] {
-  return config.agents.map((a) => ({
-    id: a.id,
-    name: a.name,
-    email: a.email ?? null,
-    roles: [...a.roles],
-    zips: [...a.zips],
-    weight: a.weight,
-    active: a.active,
-    available: a.active && !away.includes(a.id),
-  }));
+  return rosterFromConfig(config, { away });
 }
+
+/** The agent a single-agent chain entry names; a broadcast entry shows as "pool:…" so it never equals an id. */
+function idOf(entry: ChainEntry | undefined): string {
+  if (entry === undefined) return '(none)';
+  return isPoolEntry(entry) ? `pool:${entry.pool.join(',')}` : entry.agentId;
+}
+
+const idsOf = (chain: readonly ChainEntry[]) => chain.map(idOf);
 
 function task(overrides: Partial<RoutableTask> = {}): RoutableTask {
   return {
     type: 'buyer_lead',
     source: 'zillow',
     zip: '78701',
+    city: null,
+    language: null,
     price: 450_000,
     tags: [],
     referringAgent: null,
@@ -83,7 +93,7 @@ function routeMany(
     });
     decisions.push(decision);
     if (decision.kind === 'offer') {
-      firsts.push(decision.chain[0]?.agentId ?? '(none)');
+      firsts.push(idOf(decision.chain[0]));
       if (decision.roundRobin) {
         stored = { ...rows, [decision.roundRobin.rule]: Object.fromEntries(decision.roundRobin.state) };
       }
@@ -293,6 +303,7 @@ rules:
       reason: 'Rule manual-review: no routing rule matches this task',
       chain: [],
       sla: { kind: 'duration', seconds: 900, clock: 'always' },
+      watchers: [],
     });
   });
 
@@ -316,6 +327,7 @@ rules:
       reason: 'No routing rule matches a seller lead from web_form in 78701',
       chain: [],
       sla: null,
+      watchers: [],
     });
   });
 
@@ -324,7 +336,7 @@ rules:
   });
 });
 
-describe('route: buyer leads (round robin, zip experts first)', () => {
+describe('route: buyer leads (round robin, best fit first)', () => {
   it('offers a portal buyer lead to the picked agent, then the ISA, then the rest of the pool', () => {
     expect(routeExample({ zip: '78745' })).toEqual({
       kind: 'offer',
@@ -336,6 +348,7 @@ describe('route: buyer leads (round robin, zip experts first)', () => {
         { agentId: PRIYA, reason: 'next available in the pool' },
       ],
       sla: { kind: 'duration', seconds: 300, clock: 'always' },
+      watchers: [],
       roundRobin: { rule: 'portal-buyer-lead', state: new Map([[MARCO, 0]]) },
     });
   });
@@ -345,7 +358,7 @@ describe('route: buyer leads (round robin, zip experts first)', () => {
     expect(new Set(firsts)).toEqual(new Set([DANA, PRIYA]));
     // Marco is still in the chain as a last resort, after the ISA.
     const decision = routeExample({ zip: '78701' });
-    expect(decision.chain.map((c) => c.agentId)).toEqual([DANA, IVY, PRIYA, MARCO]);
+    expect(idsOf(decision.chain)).toEqual([DANA, IVY, PRIYA, MARCO]);
   });
 
   it('falls back to the whole pool when no expert for the zip is available', () => {
@@ -361,8 +374,8 @@ describe('route: buyer leads (round robin, zip experts first)', () => {
     expect([countOf(firsts, DANA), countOf(firsts, MARCO), countOf(firsts, PRIYA)]).toEqual([16, 8, 8]);
   });
 
-  it('prefers zip experts by default (web-buyer-lead sets no prefer_zip) and ignores zips when it is off', () => {
-    expect(routeExample({ source: 'idx_form', zip: '78745' }).chain[0]?.agentId).toBe(MARCO);
+  it('prefers zip experts by default (web-buyer-lead sets no prefer) and ignores fit with prefer: []', () => {
+    expect(idOf(routeExample({ source: 'idx_form', zip: '78745' }).chain[0])).toBe(MARCO);
     const config = parseDispatchConfig(`
 team: { name: T, timezone: America/Chicago, leaders_channel: C0LEADERS1 }
 agents:
@@ -370,7 +383,7 @@ agents:
   - { id: U0MARCO01, name: Marco, roles: [buyer_agent], zips: ["78745"] }
 rules:
   - name: any-buyer
-    assign: { strategy: round_robin, pool: { roles: [buyer_agent] }, prefer_zip: false }
+    assign: { strategy: round_robin, pool: { roles: [buyer_agent] }, prefer: [] }
 `);
     const decision = route({
       task: task({ zip: '78745' }),
@@ -385,7 +398,7 @@ rules:
   it('never offers an inactive agent, even one who covers the zip', () => {
     const roster = rosterOf(example).map((a) => (a.id === ROB ? { ...a, zips: ['78610'] } : a));
     const { decisions } = routeMany(20, { zip: '78610' }, roster);
-    for (const d of decisions) expect(d.chain.map((c) => c.agentId)).not.toContain(ROB);
+    for (const d of decisions) expect(d.chain.flatMap(agentIdsOf)).not.toContain(ROB);
   });
 
   it('escalates with the reason when nobody in the pool or its backups is available', () => {
@@ -419,20 +432,28 @@ rules:
 });
 
 describe('route: seller leads', () => {
-  it('prefers the senior listing agent for a zip he covers, then the team leader', () => {
-    expect(routeExample({ type: 'seller_lead', source: 'web_form', zip: '78703' }).chain).toEqual([
+  // Sam's price band starts at $500K; the ISA has none, so she fits any price.
+  it('prefers the senior listing agent for a $500K+ lead in a zip he covers, then the team leader', () => {
+    const seller = { type: 'seller_lead', source: 'web_form', zip: '78703', price: 650_000 };
+    expect(routeExample(seller).chain).toEqual([
       { agentId: SAM, reason: 'round robin, covers 78703' },
       { agentId: LEE, reason: 'backup: team leader' },
     ]);
   });
 
-  it('rotates between the listing agent and the ISA elsewhere', () => {
-    const seller = { type: 'seller_lead', source: 'web_form', zip: '78610' };
+  it('rotates between the listing agent and the ISA elsewhere; under $500K the ISA takes it', () => {
+    const seller = { type: 'seller_lead', source: 'web_form', zip: '78610', price: 650_000 };
     const first = routeExample(seller);
-    expect(first.chain[0]?.agentId).toBe(SAM);
+    expect(idOf(first.chain[0])).toBe(SAM);
     const state = first.kind === 'offer' ? first.roundRobin?.state : undefined;
     const second = routeExample(seller, { roundRobinState: () => state ?? new Map() });
-    expect(second.chain[0]?.agentId).toBe(IVY);
+    expect(idOf(second.chain[0])).toBe(IVY);
+    const cheap = { ...seller, price: 300_000 };
+    expect(idsOf(routeExample(cheap).chain)).toEqual([IVY, LEE]);
+    expect(idsOf(routeExample(cheap, { roundRobinState: () => state ?? new Map() }).chain)).toEqual([
+      IVY,
+      LEE,
+    ]);
   });
 });
 
@@ -450,6 +471,7 @@ describe('route: referrals and post-close (the original agent)', () => {
       rule: 'referral',
       chain: [{ agentId: PRIYA, reason: 'the original agent' }],
       sla: { kind: 'end_of_business_day' },
+      watchers: [],
     });
   });
 
@@ -460,7 +482,11 @@ describe('route: referrals and post-close (the original agent)', () => {
       'ghost@elsewhere.example',
       'Rule referral: the original agent ghost@elsewhere.example is not on the team',
     ],
-    ['missing', null, 'Rule referral: the task names no original agent'],
+    [
+      'missing',
+      null,
+      'Rule referral: it names no referring agent and nobody owned an earlier task with this phone or email',
+    ],
   ])('escalates a referral whose original agent is %s, naming why', (_label, ref, reason) => {
     expect(referral(ref)).toMatchObject({ kind: 'escalate', rule: 'referral', reason, chain: [] });
   });
@@ -527,13 +553,23 @@ describe('route: role strategy (vendor coordination, contract milestones)', () =
 
   it('offers a contract milestone to the TC with the team leader as backup', () => {
     const decision = routeExample({ type: 'contract_milestone', source: 'dotloop', zip: null });
-    expect(decision.chain.map((c) => c.agentId)).toEqual([TOM, LEE]);
+    expect(idsOf(decision.chain)).toEqual([TOM, LEE]);
   });
 });
 
 describe('route: properties over random rosters', () => {
   const ids = [DANA, MARCO, PRIYA, SAM, IVY, TOM, ALMA, LEE, ROB];
   const zips = ['78701', '78703', '78745', '78746'];
+  const cities = ['Austin', 'West Lake Hills'];
+  const languages = ['english', 'spanish', 'portuguese'];
+
+  const priceBandArb = fc.option(
+    fc.record({
+      min: fc.option(fc.integer({ min: 0, max: 1_000_000 }), { nil: undefined }),
+      max: fc.option(fc.integer({ min: 1_000_000, max: 3_000_000 }), { nil: undefined }),
+    }),
+    { nil: null },
+  );
 
   const agentArb = (id: string) =>
     fc
@@ -541,9 +577,13 @@ describe('route: properties over random rosters', () => {
         included: fc.boolean(),
         roles: fc.subarray([...ROLES], { minLength: 1 }),
         zips: fc.subarray(zips),
+        cities: fc.subarray(cities),
+        languages: fc.subarray(languages),
+        price: priceBandArb,
         weight: fc.integer({ min: 1, max: 5 }),
         active: fc.boolean(),
         free: fc.boolean(),
+        capped: fc.boolean(),
       })
       .map((a): RosterAgent & { included: boolean } => ({
         included: a.included,
@@ -552,10 +592,14 @@ describe('route: properties over random rosters', () => {
         email: `${id.toLowerCase()}@team.example`,
         roles: a.roles,
         zips: a.zips,
+        cities: a.cities,
+        languages: a.languages,
+        price: a.price,
         weight: a.weight,
         active: a.active,
-        // The caller's contract: available implies active.
-        available: a.active && a.free,
+        // The caller's contract: available implies active, and a capped agent is not available.
+        available: a.active && a.free && !a.capped,
+        capped: a.active && a.free && a.capped ? '3 open, the cap is 3' : undefined,
       }));
 
   const rosterArb = fc
@@ -566,36 +610,64 @@ describe('route: properties over random rosters', () => {
     type: fc.constantFrom(...knownTypes(example)),
     source: fc.constantFrom(...Object.keys(example.sources), 'Zillow', 'open_house'),
     zip: fc.option(fc.constantFrom(...zips, '78610'), { nil: null }),
+    city: fc.option(fc.constantFrom(...cities, 'Round Rock'), { nil: null }),
+    language: fc.option(fc.constantFrom(...languages), { nil: null }),
     price: fc.option(fc.integer({ min: 50_000, max: 3_000_000 }), { nil: null }),
-    tags: fc.constant<string[]>([]),
+    tags: fc.subarray(['open_house', 'vip']),
     referringAgent: fc.option(
       fc.constantFrom(...ids, ...ids.map((id) => `${id.toLowerCase()}@team.example`), 'ghost@x.example'),
       { nil: null },
     ),
   });
 
+  const earlierOwnerArb = fc.option(
+    fc.record({
+      agentId: fc.constantFrom(...ids, 'U0GONE001'),
+      name: fc.constant('Someone'),
+      taskId: fc.integer({ min: 1, max: 999 }),
+      matchedOn: fc.constantFrom('phone' as const, 'email' as const),
+    }),
+    { nil: undefined },
+  );
+
   const stateArb = fc.dictionary(fc.constantFrom(...ids), fc.integer({ min: -10, max: 10 }));
 
-  /** Who may come first: the rule's own pool (zip experts first) if anyone in it is available, else a backup. */
-  function allowedFirst(rule: RuleConfig, roster: RosterAgent[], t: RoutableTask): Set<string> {
+  type Skill = 'zip' | 'city' | 'price' | 'language';
+  const poolMember = (pool: { roles?: readonly string[]; agents?: readonly string[] }, a: RosterAgent) =>
+    pool.agents?.includes(a.id) === true || a.roles.some((r) => pool.roles?.includes(r));
+  const meets = (a: RosterAgent, t: RoutableTask, required: readonly Skill[]) =>
+    required.every((skill) => skillFit(a, t, skill) !== false);
+  const score = (a: RosterAgent, t: RoutableTask, preferred: readonly Skill[]) =>
+    preferred.filter((skill) => skillFit(a, t, skill) === true).length;
+
+  /**
+   * Who may come first: the rule's own pool (best fit first; for a broadcast, every available
+   * member) if anyone in it is available, else a backup.
+   */
+  function allowedFirst(
+    rule: RuleConfig,
+    roster: RosterAgent[],
+    t: RoutableTask,
+    earlier: RouteInput['earlierOwner'],
+  ): Set<string> {
     const available = roster.filter((a) => a.available);
     const assign = rule.assign;
     let pool: RosterAgent[] = [];
     if (assign.strategy === 'round_robin') {
-      pool = available.filter(
-        (a) =>
-          assign.pool.agents?.includes(a.id) ||
-          a.roles.some((r) => (assign.pool.roles as readonly string[] | undefined)?.includes(r)),
-      );
-      const experts = assign.prefer_zip && t.zip ? pool.filter((a) => t.zip && a.zips.includes(t.zip)) : [];
-      if (experts.length > 0) pool = experts;
+      pool = available.filter((a) => poolMember(assign.pool, a) && meets(a, t, assign.require));
+      const best = Math.max(0, ...pool.map((a) => score(a, t, assign.prefer)));
+      pool = pool.filter((a) => score(a, t, assign.prefer) === best);
+    } else if (assign.strategy === 'broadcast') {
+      pool = available.filter((a) => poolMember(assign.pool, a) && meets(a, t, assign.require));
     } else if (assign.strategy === 'role') {
       pool = available.filter((a) => a.roles.includes(assign.role));
     } else if (assign.strategy === 'agent') {
       pool = available.filter((a) => a.id === assign.agent);
     } else if (assign.strategy === 'original_agent') {
       const ref = t.referringAgent?.trim().toLowerCase();
-      pool = available.filter((a) => a.id.toLowerCase() === ref || a.email?.toLowerCase() === ref);
+      pool = ref
+        ? available.filter((a) => a.id.toLowerCase() === ref || a.email?.toLowerCase() === ref)
+        : available.filter((a) => a.id === earlier?.agentId);
     }
     if (pool.length > 0) return new Set(pool.map((a) => a.id));
     const backups = new Set<string>();
@@ -607,22 +679,24 @@ describe('route: properties over random rosters', () => {
     return backups;
   }
 
-  it('never offers an unavailable or out-of-pool agent first, and never lists anyone twice', () => {
+  it('never offers an unavailable, capped or out-of-pool agent first, and never lists anyone twice', () => {
     fc.assert(
-      fc.property(rosterArb, taskArb, stateArb, (roster, t, state) => {
+      fc.property(rosterArb, taskArb, stateArb, earlierOwnerArb, (roster, t, state, earlierOwner) => {
         const decision = route({
           task: t,
           config: example,
           roster,
           roundRobinState: () => new Map(Object.entries(state)),
+          earlierOwner,
           now: NOW,
         });
-        const chainIds = decision.chain.map((c) => c.agentId);
+        const chainIds = decision.chain.flatMap(agentIdsOf);
         expect(new Set(chainIds).size).toBe(chainIds.length);
         for (const id of chainIds) {
           const agent = roster.find((a) => a.id === id);
           expect(agent?.available, `${id} is in the chain`).toBe(true);
           expect(agent?.active).toBe(true);
+          expect(agent?.capped).toBeUndefined();
         }
         if (decision.kind === 'escalate') {
           expect(chainIds).toEqual([]);
@@ -631,7 +705,14 @@ describe('route: properties over random rosters', () => {
         }
         expect(chainIds.length).toBeGreaterThan(0);
         const rule = ruleNamed(example, decision.rule);
-        expect([...allowedFirst(rule, roster, t)]).toContain(chainIds[0]);
+        const allowed = allowedFirst(rule, roster, t, earlierOwner);
+        const [first] = decision.chain;
+        if (first && isPoolEntry(first)) {
+          // A broadcast goes to every available member of its pool at once.
+          expect(new Set(first.pool)).toEqual(allowed);
+        } else {
+          expect([...allowed]).toContain(idOf(first));
+        }
       }),
       { numRuns: 500 },
     );
@@ -641,6 +722,7 @@ describe('route: properties over random rosters', () => {
 describe('route: after hours (working hours, on-duty cover, hold until opening)', () => {
   /** The example roster as the shell computes it at `now`: working hours from the config, plus /away. */
   function rosterAt(now: Date, away: readonly string[] = [], nightlyDnd = false): RosterAgent[] {
+    const skilled = new Map(rosterOf(example).map((r) => [r.id, r]));
     return example.agents.map((a) => {
       const hours = a.working_hours ?? example.team.working_hours;
       const inputs = {
@@ -667,6 +749,9 @@ describe('route: after hours (working hours, on-duty cover, hold until opening)'
         email: a.email ?? null,
         roles: [...a.roles],
         zips: [...a.zips],
+        cities: skilled.get(a.id)?.cities,
+        languages: skilled.get(a.id)?.languages,
+        price: skilled.get(a.id)?.price,
         weight: a.weight,
         active: a.active,
         available: state.available,
@@ -737,7 +822,7 @@ describe('route: after hours (working hours, on-duty cover, hold until opening)'
   it('early morning with only the ISA at work: she gets it as the backup, no cover needed', () => {
     const d = at('2026-11-25T13:30:00Z', { source: 'zillow' }); // Wed 7:30 AM
     expect(d.kind).toBe('offer');
-    expect(d.chain.map((c) => c.agentId)).toEqual([IVY]);
+    expect(idsOf(d.chain)).toEqual([IVY]);
   });
 
   it('an agent who is away (not just off hours) is never waited for: nobody left means escalate', () => {

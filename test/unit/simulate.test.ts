@@ -195,7 +195,8 @@ rules:
       rows(at('06', '09'), at('06', '10'), at('06', '11'), at('06', '23'), at('07', '00'), at('07', '01')),
     );
     // Ann takes one a day and Bo two; 23:00 is still the 6th in Chicago (though the 7th in UTC).
-    expect(result.leads.map(firstOf)).toEqual(['Ann', 'Bo', 'Bo', undefined, 'Bo', 'Ann']);
+    // Ann kept her turn while capped, so the new day starts with her.
+    expect(result.leads.map(firstOf)).toEqual(['Ann', 'Bo', 'Bo', undefined, 'Ann', 'Bo']);
     expect(lead(result, 5).outcome).toEqual({
       kind: 'exception',
       reason: 'Rule buyers: nobody in the pool is available',
