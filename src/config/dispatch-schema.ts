@@ -82,7 +82,7 @@ const onDuty = z
 
 /** Per-agent load limits: a capped agent is skipped, keeping their turn, until under the cap. */
 const caps = z.strictObject({
-  /** Live offers plus claimed leads not yet marked contacted. */
+  /** Live offers plus claimed leads still waiting to be marked contacted (rules with contact_sla). */
   open: z.number().int().min(1).optional(),
   /** Offers claimed since midnight in the team's time zone. */
   per_day: z.number().int().min(1).optional(),

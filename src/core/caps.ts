@@ -1,4 +1,4 @@
-/** An agent's load: live offers plus claimed tasks not yet marked contacted, and claims today. */
+/** An agent's load: live offers plus claims still waiting to be marked contacted, and claims today. */
 export interface AgentLoad {
   open: number;
   today: number;

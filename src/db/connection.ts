@@ -34,7 +34,8 @@ function makeParentDirs(path: string): void {
 /**
  * Applies pending migrations. Foreign keys are off while they run, because a table rebuild (the
  * only way SQLite changes a column) drops a table others point at, and the pragma cannot change
- * inside the migrator's transaction; the check afterwards refuses a migration that broke a link.
+ * inside the migrator's transaction. The check runs after the migrator has committed: a broken
+ * link stops start-up (every time, until repaired) rather than letting the app run on it.
  */
 export function migrateDatabase(db: Db): void {
   db.$client.pragma('foreign_keys = OFF');

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, isNull } from 'drizzle-orm';
+import { and, count, eq, gte, isNotNull, isNull } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { AgentLoad } from '../core/caps.js';
@@ -6,8 +6,8 @@ import { offers, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
 
 /**
- * Each agent's load for caps, from the rows: live offers and claimed tasks not yet contacted
- * count as open; claims since midnight (team time) count towards the day. Skipped when no cap is set.
+ * Each agent's load for caps, from the rows: live offers and claimed tasks whose no-contact timer
+ * is still running count as open; claims since midnight (team time) count towards the day. Skipped when no cap is set.
  */
 export function loadOf(sql: Sql, config: DispatchConfig, now: Date): Map<string, AgentLoad> {
   const load = new Map<string, AgentLoad>();
@@ -27,7 +27,9 @@ export function loadOf(sql: Sql, config: DispatchConfig, now: Date): Map<string,
   const unworked = sql
     .select({ id: tasks.ownerId, n: count() })
     .from(tasks)
-    .where(and(eq(tasks.status, 'claimed'), isNull(tasks.contactedAt)))
+    // Only claims with a no-contact timer can be marked contacted; any other claim counts as worked,
+    // or agents on rules without a contact_sla would stay capped for good.
+    .where(and(eq(tasks.status, 'claimed'), isNotNull(tasks.contactDueAt), isNull(tasks.contactedAt)))
     .groupBy(tasks.ownerId)
     .all();
   for (const r of unworked) bump(r.id, 'open', r.n);

@@ -1,7 +1,9 @@
 import { and, eq, isNotNull, isNull, lte, or, sql as raw } from 'drizzle-orm';
+import { capReached, capsOf } from '../core/caps.js';
 import { escalations, type OfferRow, offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
+import { loadOf } from './load.js';
 import { offerNext } from './offer-next.js';
 import { agentName } from './roster.js';
 
@@ -13,7 +15,9 @@ export type StaleOffer =
   | { kind: 'passed'; at: Date; byYou: boolean }
   | { kind: 'expired'; at: Date }
   | { kind: 'escalated'; at: Date }
-  | { kind: 'moved_on'; at: Date };
+  | { kind: 'moved_on'; at: Date }
+  /** A first-to-claim member at a load cap: the broadcast is left for the others. */
+  | { kind: 'at_cap'; detail: string };
 
 export type OfferActionResult =
   | { ok: true; taskId: number; offerId: number }
@@ -23,6 +27,8 @@ export type OfferActionResult =
 export function claimOffer(ctx: DispatchContext, offerId: number, userId: string): OfferActionResult {
   const now = ctx.clock.now();
   return writeTransaction(ctx.db, (tx) => {
+    const capped = broadcastCapOf(tx, ctx, offerId, userId, now);
+    if (capped) return { ok: false, stale: { kind: 'at_cap', detail: capped } };
     const offer = endLiveOffer(tx, offerId, userId, 'claimed', now);
     if (!offer) return { ok: false, stale: explainStale(tx, offerId, userId) };
     const owned = tx
@@ -44,6 +50,28 @@ export function claimOffer(ctx: DispatchContext, offerId: number, userId: string
     recordEvent(tx, { taskId: offer.taskId, offerId, kind: 'claimed', actor: userId, at: now });
     return { ok: true, taskId: offer.taskId, offerId };
   });
+}
+
+/**
+ * A broadcast goes out to everyone under their cap at that moment; a member who reached their cap
+ * since (say, by claiming the last one) may not take this one too. Checked inside the claim's
+ * transaction, so it cannot race another claim.
+ */
+function broadcastCapOf(
+  sql: Sql,
+  ctx: DispatchContext,
+  offerId: number,
+  userId: string,
+  now: Date,
+): string | undefined {
+  const live = sql
+    .select({ pool: offers.pool })
+    .from(offers)
+    .where(and(eq(offers.id, offerId), eq(offers.status, 'live'), isNull(offers.agentId)))
+    .get();
+  if (!live?.pool?.includes(userId)) return undefined;
+  const configured = ctx.config.agents.find((a) => a.id === userId);
+  return capReached(capsOf(ctx.config.team.caps, configured?.caps), loadOf(sql, ctx.config, now).get(userId));
 }
 
 /**

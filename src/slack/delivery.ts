@@ -396,7 +396,7 @@ export class Delivery {
       markRendered();
     } catch (error) {
       const code = slackErrorCode(error);
-      const failure = classifySlackFailure(code);
+      const failure = await this.confirmFailure(code, !view.ts);
       const fields = { taskId: view.taskId, viewId, recipient: view.recipient, error: code ?? String(error) };
       if (failure === 'recipient' || failure === 'gone') {
         // A watcher who cannot be reached, or a deleted copy, must not hold anything up.

@@ -29,25 +29,25 @@ export function loadOfferView(
     successor: successorOf(sql, row.offer.taskId, row.offer.id, row.task.status),
     history: contactHistory(sql, row.task, 3).map((task) => {
       const owner = task.ownerId ? findAgent(sql, task.ownerId) : undefined;
-      return {
-        task,
-        ownerName: owner?.name ?? null,
-        ownerGone: owner ? !owner.active || !owner.inConfig : false,
-      };
+      const standing = !owner ? undefined : !owner.inConfig ? 'left' : owner.active ? undefined : 'inactive';
+      return { task, ownerName: owner?.name ?? null, owner: standing };
     }),
+    // The same person writing again while this waited (held overnight, say) is merged into it.
+    repeats: sql.select().from(tasks).where(eq(tasks.duplicateOf, row.task.id)).orderBy(asc(tasks.id)).all(),
     now,
   };
 }
 
 function successorOf(sql: Sql, taskId: number, offerId: number, status: string): Successor {
   const next = sql
-    .select({ name: agents.name })
+    .select({ name: agents.name, pool: offers.pool })
     .from(offers)
-    .innerJoin(agents, eq(agents.id, offers.agentId))
+    .leftJoin(agents, eq(agents.id, offers.agentId))
     .where(and(eq(offers.taskId, taskId), gt(offers.id, offerId)))
     .orderBy(asc(offers.id))
     .get();
-  if (next) return { kind: 'agent', name: next.name };
+  if (next?.name) return { kind: 'agent', name: next.name };
+  if (next?.pool) return { kind: 'agent', name: `${next.pool.length} agents at once (first to claim)` };
   return status === 'escalated' ? { kind: 'leaders' } : undefined;
 }
 
@@ -67,7 +67,7 @@ export function loadEscalationView(
   const tried = sql
     .select({ offer: offers, agent: agents })
     .from(offers)
-    .innerJoin(agents, eq(agents.id, offers.agentId))
+    .leftJoin(agents, eq(agents.id, offers.agentId))
     .where(and(eq(offers.taskId, row.task.id), lte(offers.offeredAt, row.escalation.createdAt)))
     .orderBy(asc(offers.id))
     .all();

@@ -141,7 +141,7 @@ describe('the original agent, watchers and duplicates', () => {
     ).toEqual([{ taskId: second, source: 'realtor.com', matchedOn: 'phone' }]);
   });
 
-  it('when the owner has left, the repeat is routed as new and the offer shows the history', async () => {
+  it('when the owner has been made inactive, the repeat is routed as new and the offer shows the history', async () => {
     const first = await janeClaimedByDana(h);
     await h.restart(
       exampleWith([
@@ -154,7 +154,35 @@ describe('the original agent, watchers and duplicates', () => {
     await h.postLead({ source: 'realtor.com', externalId: 'rdc-10', firstName: 'Jane', email: JANE.email });
     const dm = await h.double.waitForPost({ to: PRIYA });
     expect(h.double.allText(dm)).toContain(
-      `🔁 *Seen before:* #${first} buyer lead from zillow, 10:40 AM CST, owned by Dana Reyes (no longer on the team)`,
+      `🔁 *Seen before:* #${first} buyer lead from zillow, 10:40 AM CST, owned by Dana Reyes (inactive)`,
+    );
+    await h.settle();
+  });
+});
+
+describe('a repeat while the first lead is held overnight', () => {
+  const h = useHarness({ now: '2026-11-25T03:00:00Z' }); // 9 PM in Chicago
+
+  it('is kept on the held lead, and the morning offer shows what they said', async () => {
+    await h.postLead(zillowLead({ source: 'idx_form', ...JANE }));
+    await h.settle();
+    h.clock.advance('30m');
+    await h.postLead({
+      source: 'realtor.com',
+      externalId: 'rdc-night',
+      email: JANE.email,
+      message: 'Call me after 5pm please; also interested in 12 Oak',
+    });
+    await h.settle();
+    expect(rows(h, 'select status from tasks order by id')).toEqual([
+      { status: 'held' },
+      { status: 'merged' },
+    ]);
+    h.clock.set('2026-11-25T13:00:00Z'); // 7 AM: the ISA starts
+    await h.server.sweeper.runOnce();
+    const dm = await h.double.waitForPost({ to: IVY });
+    expect(h.double.allText(dm)).toContain(
+      '🔁 *Again from Realtor.com*, Tue, Nov 24 at 9:30 PM CST: “Call me after 5pm please; also interested in 12 Oak”',
     );
     await h.settle();
   });
@@ -177,7 +205,7 @@ describe('skills', () => {
   it('a $950K lead skips the agent whose price band stops at $600K even in his own zip', async () => {
     await h.postLead(zillowLead({ price: 950000, address: { zip: '78745' } }));
     const dm = await h.double.waitForPost({ to: PRIYA });
-    expect(h.double.allText(dm)).toContain('$950K is in their price band');
+    expect(h.double.allText(dm)).toContain('takes any price ($950K)');
     await h.settle();
   });
 });
@@ -208,12 +236,55 @@ describe('caps', () => {
       actionId: 'task_contacted',
     });
     await h.double.waitForUpdate(first, 'Marked contacted');
-    // Under the cap again, the rotation resumes where it paused: Priya was due, then Dana.
-    await lead();
-    await h.double.waitForPost({ to: PRIYA });
+    // Under the cap again she is first: she kept her turn while she was capped.
     await lead();
     await h.double.waitForPost({ to: DANA });
     await h.settle();
+  });
+});
+
+describe('caps count only leads still to be worked', () => {
+  const h = useHarness({ config: exampleWith([['caps: { open: 5, per_day: 8 }', 'caps: { open: 1 }']]) });
+
+  it('a claim on a rule without a contact timer is worked, so it does not hold a cap', async () => {
+    const idx = () => h.postLead(zillowLead({ source: 'idx_form', address: { zip: '78701' } }));
+    await idx();
+    await claim(h, DANA);
+    await idx();
+    await h.double.waitForPost({ to: PRIYA });
+    await idx(); // Dana's turn; her claimed IDX lead needs no Mark contacted, so she is under her cap
+    await h.double.waitForPost({ to: DANA });
+    await h.settle();
+  });
+});
+
+describe('first to claim and caps', () => {
+  const h = useHarness({ config: exampleWith([['caps: { open: 5, per_day: 8 }', 'caps: { per_day: 1 }']]) });
+
+  it('a member who reached their cap since the broadcast went out cannot take another; the others still can', async () => {
+    await h.postLead(zillowLead({ tags: ['open_house'] }));
+    const first = await h.double.waitForPost({ to: DANA });
+    for (const user of [MARCO, PRIYA]) await h.double.waitForPost({ to: user });
+    await h.postLead(zillowLead({ tags: ['open_house'] }));
+    const second = await h.double.waitForPost({ to: DANA });
+    const others = await Promise.all([MARCO, PRIYA].map((user) => h.double.waitForPost({ to: user })));
+    await h.slack.clickButton({ user: DANA, message: first, actionId: 'offer_claim' });
+    await h.double.waitForUpdate(first, 'Claimed by you');
+    await h.settle();
+    h.double.markAllSeen(); // the other copies of the first lead now say Dana has it
+
+    await h.slack.clickButton({ user: DANA, message: second, actionId: 'offer_claim' });
+    const refusal = await h.double.waitForEphemeral({ user: DANA });
+    expect(refusal.text).toBe(
+      'You are at your cap (1 today, the cap is 1 a day), so this one is left for the others. Mark your claimed leads contacted to take more.',
+    );
+    const marcos = others[0];
+    if (!marcos) throw new Error('no copy for Marco');
+    await h.slack.clickButton({ user: MARCO, message: marcos, actionId: 'offer_claim' });
+    await h.double.waitForUpdate(marcos, 'Claimed by you');
+    await h.double.waitForUpdate(second, 'Claimed by Marco Silva');
+    await h.settle();
+    h.double.markAllSeen();
   });
 });
 

@@ -13,7 +13,7 @@ export interface EscalationView {
   escalation: EscalationRow;
   task: TaskRow;
   /** Every offer made for the task, oldest first, with the agent it went to. */
-  tried: Array<{ offer: OfferRow; agent: AgentRow }>;
+  tried: Array<{ offer: OfferRow; agent: AgentRow | null }>;
   /** Display names for the leader who acted and the assignee. */
   names: Record<string, string>;
   zone: string;
@@ -40,7 +40,11 @@ export function renderEscalationMessage(view: EscalationView): RenderedMessage {
       : view.tried
           .map(({ offer, agent }) => {
             const had = elapsed(offer.offeredAt, offer.resolvedAt ?? now);
-            return `• ${escapeText(agent.name)} — ${OUTCOME[offer.status]} after ${had}`;
+            // A first-to-claim offer nobody took has no agent: name the pool instead.
+            const who = agent
+              ? escapeText(agent.name)
+              : `${offer.pool?.length ?? 0} agents at once (first to claim)`;
+            return `• ${who} — ${OUTCOME[offer.status]} after ${had}`;
           })
           .join('\n');
   const waited = escalation.resolvedAt ?? now;

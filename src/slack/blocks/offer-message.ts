@@ -2,7 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { describeSla } from '../../core/sla.js';
 import type { AgentRow, OfferRow, TaskRow } from '../../db/schema.js';
 import { button, context, section, timelineButton } from './elements.js';
-import { clockTime, dayAndTime, elapsed, escapeText } from './format.js';
+import { clip, clockTime, dayAndTime, elapsed, escapeText, sourceLabel } from './format.js';
 import { contactName, headline, taskSummaryBlocks } from './task-summary.js';
 
 export const CLAIM_ACTION = 'offer_claim';
@@ -19,7 +19,9 @@ export interface OfferView {
   zone: string;
   successor: Successor;
   /** This contact's earlier tasks (same phone or email), newest first. */
-  history: Array<{ task: TaskRow; ownerName: string | null; ownerGone: boolean }>;
+  history: Array<{ task: TaskRow; ownerName: string | null; owner: 'left' | 'inactive' | undefined }>;
+  /** Later arrivals from the same person, merged into this task. */
+  repeats: TaskRow[];
   now: Date;
 }
 
@@ -30,7 +32,12 @@ export interface RenderedMessage {
 
 /** The agent's DM for one offer, in whatever state the rows say it is in. */
 export function renderOfferMessage(view: OfferView): RenderedMessage {
-  const blocks = [...taskSummaryBlocks(view.task), ...historyBlocks(view), ...statusBlocks(view)];
+  const blocks = [
+    ...taskSummaryBlocks(view.task),
+    ...historyBlocks(view),
+    ...repeatBlocks(view),
+    ...statusBlocks(view),
+  ];
   return { text: notificationText(view), blocks };
 }
 
@@ -146,13 +153,23 @@ function statusBlocks(view: OfferView): KnownBlock[] {
 /** The contact's earlier tasks, so an agent taking over from someone who left knows the story. */
 function historyBlocks(view: OfferView): KnownBlock[] {
   if (view.history.length === 0) return [];
-  const lines = view.history.map(({ task, ownerName, ownerGone }) => {
-    const who = ownerName
-      ? `, owned by ${escapeText(ownerName)}${ownerGone ? ' (no longer on the team)' : ''}`
-      : '';
+  const lines = view.history.map(({ task, ownerName, owner }) => {
+    const standing =
+      owner === 'left' ? ' (no longer on the team)' : owner === 'inactive' ? ' (inactive)' : '';
+    const who = ownerName ? `, owned by ${escapeText(ownerName)}${standing}` : '';
     return `#${task.id} ${escapeText(headline(task).toLowerCase())}, ${dayAndTime(task.receivedAt, view.zone, view.now)}${who}`;
   });
   return [context(`🔁 *Seen before:* ${lines.join(' · ')}`)];
+}
+
+/** What the contact said when they wrote again before anyone took this, so it is not lost. */
+function repeatBlocks(view: OfferView): KnownBlock[] {
+  return view.repeats.slice(-3).map((repeat) => {
+    const said = repeat.message ? `: “${clip(escapeText(repeat.message), 500)}”` : ' (no new message)';
+    return context(
+      `🔁 *Again from ${escapeText(sourceLabel(repeat.source))}*, ${dayAndTime(repeat.receivedAt, view.zone, view.now)}${said}`,
+    );
+  });
 }
 
 function successorText(successor: Successor): string {
