@@ -228,7 +228,9 @@ export function originalAgentOf(input: Pick<RouteInput, 'task' | 'roster' | 'ear
   if (ref) {
     const agent = roster.find((a) => a.id.toLowerCase() === ref || a.email?.toLowerCase() === ref);
     if (agent) return { kind: 'found', agent, how: '' };
-    return { kind: 'none', why: `the original agent ${task.referringAgent} is not on the team` };
+    // Often an agent from another brokerage referred them: our own agent, if any, is in the history.
+    if (!earlierOwner)
+      return { kind: 'none', why: `the original agent ${task.referringAgent} is not on the team` };
   }
   if (earlierOwner) {
     const agent = roster.find((a) => a.id === earlierOwner.agentId);
@@ -237,7 +239,7 @@ export function originalAgentOf(input: Pick<RouteInput, 'task' | 'roster' | 'ear
   }
   return {
     kind: 'none',
-    why: 'it names no referring agent and nobody owned an earlier task with this phone or email',
+    why: 'the task names no referring agent and nobody owned an earlier task with this phone or email',
   };
 }
 
@@ -301,8 +303,11 @@ function expandFallback(
   steps: FallbackStep[],
   restOfPool: ChainEntry[],
   input: RouteInput,
-  /** Rules already expanded on this path, so `{ rule: … }` steps that loop stop instead of recursing. */
-  visited: ReadonlySet<string>,
+  /**
+   * Rules already expanded for this decision: each is expanded once, so `{ rule: … }` steps that
+   * loop stop, and rules that back each other up cannot multiply the work.
+   */
+  visited: Set<string>,
   /** Collects the counters of each rule whose rotation supplied a backup. */
   rotations: Rotation[],
 ): ChainEntry[] {
@@ -318,19 +323,14 @@ function expandFallback(
     } else if ('rule' in step) {
       const other = input.config.rules.find((r) => r.name === step.rule);
       if (!other || visited.has(other.name)) continue;
+      visited.add(other.name);
       const primary = primaryCandidates(other, input);
       // The same rule reached twice in one chain keeps its first rotation step only.
       if (primary.roundRobin && !rotations.some((r) => r.rule === other.name))
         rotations.push({ rule: other.name, state: primary.roundRobin });
       const theirs = [
         ...primary.entries,
-        ...expandFallback(
-          other.fallback,
-          primary.restOfPool,
-          input,
-          new Set([...visited, other.name]),
-          rotations,
-        ),
+        ...expandFallback(other.fallback, primary.restOfPool, input, visited, rotations),
       ];
       out.push(...theirs.map((e) => ({ ...e, reason: `backup: rule ${other.name}, ${e.reason}` })));
     } else {

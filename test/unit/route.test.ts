@@ -485,7 +485,7 @@ describe('route: referrals and post-close (the original agent)', () => {
     [
       'missing',
       null,
-      'Rule referral: it names no referring agent and nobody owned an earlier task with this phone or email',
+      'Rule referral: the task names no referring agent and nobody owned an earlier task with this phone or email',
     ],
   ])('escalates a referral whose original agent is %s, naming why', (_label, ref, reason) => {
     expect(referral(ref)).toMatchObject({ kind: 'escalate', rule: 'referral', reason, chain: [] });

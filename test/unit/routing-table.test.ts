@@ -342,6 +342,15 @@ const rows: Row[] = [
     reason: 'Rule referral: the original agent Marco Silva has left the team',
   },
   {
+    name: 'referral from an outside agent for a contact our Dana owned before: Dana',
+    task: { ...referral, referringAgent: 'pat@otherbrokerage.example' },
+    earlierOwner: owner(DANA, 'Dana Reyes', 12, 'phone'),
+    kind: 'offer',
+    rule: 'referral',
+    chain: [DANA],
+    reason: 'the original agent (owned #12, same phone)',
+  },
+  {
     name: 'referral naming an agent who has left the team',
     task: { ...referral, referringAgent: 'marco@lakeside.example' },
     gone: [MARCO],

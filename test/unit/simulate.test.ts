@@ -107,7 +107,7 @@ describe('replaying examples/leads.csv through dispatch.example.yml', () => {
       [26, 'Rule manual-review: no routing rule matches this task'],
       [58, 'Rule referral: the original agent Rob Former is inactive'],
       [70, expect.stringContaining('Could not classify: source "craigslist"')],
-      [76, expect.stringContaining('it names no referring agent')],
+      [76, expect.stringContaining('the task names no referring agent')],
     ]);
   });
 
