@@ -95,11 +95,16 @@ interface System {
 }
 
 /** The example team without working hours, so the figures do not depend on the hour the bench runs at. */
+/**
+ * The example team, always at work and without load caps: the bench measures latency, so its
+ * figures must not depend on the hour it runs, nor on 1,000 claimed-but-uncontacted leads capping
+ * everyone (which would turn the later leads into escalations).
+ */
 function alwaysAtWork(config: DispatchConfig): DispatchConfig {
   return {
     ...config,
-    team: { ...config.team, working_hours: undefined },
-    agents: config.agents.map((a) => ({ ...a, working_hours: undefined })),
+    team: { ...config.team, working_hours: undefined, caps: undefined },
+    agents: config.agents.map((a) => ({ ...a, working_hours: undefined, caps: undefined })),
   };
 }
 

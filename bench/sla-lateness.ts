@@ -169,7 +169,8 @@ async function sendLead(url: string, options: Options, index: number): Promise<L
     externalId: `sla-${options.runTag}-${index}`,
     firstName: 'Bench',
     lastName: `Lead ${index}`,
-    phone: '(512) 555-0142',
+    // A different person each time: the same phone twice would be merged as a repeat contact.
+    phone: `(737) ${510 + (Math.floor(index / 10_000) % 90)}-${String(index % 10_000).padStart(4, '0')}`,
     address: { street: `${100 + index} Elm St`, city: 'Austin', state: 'TX', zip: '78701' },
     price: 450000,
   });

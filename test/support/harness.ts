@@ -123,7 +123,8 @@ export function zillowLead(overrides: Record<string, unknown> = {}): Record<stri
     firstName: 'Jane',
     lastName: 'Buyer',
     email: `jane.buyer.${n}@example.com`,
-    phone: `(737) 555-01${String(n % 100).padStart(2, '0')}`,
+    // Distinct for the first 900,000 leads of a run (the bench sends thousands).
+    phone: `(737) ${510 + (Math.floor(n / 10_000) % 90)}-${String(n % 10_000).padStart(4, '0')}`,
     address: { street: '12 Elm St', city: 'Austin', state: 'TX', zip: '78701' },
     price: 450000,
     message: 'Can I see it Saturday? <3 bedrooms & a yard>',
