@@ -1,4 +1,4 @@
-import { and, eq, gte } from 'drizzle-orm';
+import { and, eq, gte, or, sql as raw } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Availability } from '../core/availability.js';
@@ -44,7 +44,7 @@ export function homeData(
     .select({ task: tasks, deadline: offers.deadline })
     .from(offers)
     .innerJoin(tasks, eq(tasks.id, offers.taskId))
-    .where(and(eq(offers.agentId, agentId), eq(offers.status, 'live')))
+    .where(and(offeredTo(agentId), eq(offers.status, 'live')))
     .all();
   const owned = sql
     .select()
@@ -55,9 +55,9 @@ export function homeData(
   const thisWeek = sql
     .select()
     .from(offers)
-    .where(and(eq(offers.agentId, agentId), gte(offers.offeredAt, weekStart)))
+    .where(and(offeredTo(agentId), gte(offers.offeredAt, weekStart)))
     .all();
-  const claims = thisWeek.filter((o) => o.status === 'claimed' && o.resolvedAt);
+  const claims = thisWeek.filter((o) => o.status === 'claimed' && o.agentId === agentId && o.resolvedAt);
   return {
     availability,
     onDutyFor: standing.onDuty.get(agentId) ?? [],
@@ -71,4 +71,12 @@ export function homeData(
       ),
     },
   };
+}
+
+/** Offers made to the agent: their own, and first-to-claim broadcasts they were one of the pool for. */
+function offeredTo(agentId: string) {
+  return or(
+    eq(offers.agentId, agentId),
+    raw`exists (select 1 from json_each(${offers.pool}) where value = ${agentId})`,
+  );
 }

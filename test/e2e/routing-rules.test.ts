@@ -363,6 +363,24 @@ describe('first to claim', () => {
   });
 });
 
+describe('first to claim on App Home', () => {
+  const h = useHarness();
+
+  it('a live broadcast shows on each member’s Home with its clock', async () => {
+    const home = () => {
+      const views = h.double.views.filter((v) => v.method === 'views.publish' && v.userId === MARCO);
+      return JSON.stringify(views[views.length - 1]?.view.blocks ?? []);
+    };
+    await h.slack.sendEvent({ type: 'app_home_opened', user: MARCO, tab: 'home', channel: 'D0HOME' });
+    await h.double.waitFor(() => home() !== '[]');
+    await h.postLead(zillowLead({ tags: ['open_house'] }));
+    for (const user of [DANA, MARCO, PRIYA]) await h.double.waitForPost({ to: user });
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(home()).toContain('10 min left to claim');
+  });
+});
+
 describe('first to claim in a pool channel', () => {
   const h = useHarness({ config: broadcastConfig('C0BUYERS1'), channels: ['C0BUYERS1'] });
 

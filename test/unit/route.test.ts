@@ -664,10 +664,13 @@ describe('route: properties over random rosters', () => {
     } else if (assign.strategy === 'agent') {
       pool = available.filter((a) => a.id === assign.agent);
     } else if (assign.strategy === 'original_agent') {
+      // The referring agent when they are on the team; otherwise whoever owned the contact before.
       const ref = t.referringAgent?.trim().toLowerCase();
-      pool = ref
-        ? available.filter((a) => a.id.toLowerCase() === ref || a.email?.toLowerCase() === ref)
-        : available.filter((a) => a.id === earlier?.agentId);
+      const named = ref
+        ? roster.find((a) => a.id.toLowerCase() === ref || a.email?.toLowerCase() === ref)
+        : undefined;
+      const original = named ?? roster.find((a) => a.id === earlier?.agentId);
+      pool = available.filter((a) => a.id === original?.id);
     }
     if (pool.length > 0) return new Set(pool.map((a) => a.id));
     const backups = new Set<string>();
