@@ -25,7 +25,28 @@ export function configWarnings(config: DispatchConfig, lineOf: LineOf = () => un
     ...unreachableAgents(config),
     ...unheldRoles(config.rules, active),
     ...loopingBackups(config.rules),
+    ...unmappedSources(config),
   ];
+}
+
+/**
+ * A rule's `source` that the sources map never names is usually a typo ("zilow"): its leads then
+ * fall to a later rule with a softer SLA. Leads sent with an explicit type are the exception.
+ */
+function unmappedSources(config: DispatchConfig): ConfigWarning[] {
+  const known = new Set(Object.keys(config.sources).map(normalizeSource));
+  return config.rules.flatMap((rule, i) =>
+    (rule.match.source ?? []).flatMap((source, j) =>
+      known.has(normalizeSource(source))
+        ? []
+        : [
+            {
+              path: ['rules', i, 'match', 'source', j],
+              message: `source "${source}" is not in sources:, so only leads sent with an explicit type can match rule ${rule.name}; check the spelling`,
+            },
+          ],
+    ),
+  );
 }
 
 /** First match wins, so a rule is dead when an earlier one matches every task it would. */

@@ -198,7 +198,13 @@ const match = z
     price: priceBand.optional(),
     tags: oneOrMany(z.string().min(1)).optional(),
     /** In the team's time zone; several windows for e.g. weekday evenings plus the weekend. */
-    when: oneOrMany(weeklyHours).optional(),
+    when: z
+      .union([weeklyHours, z.array(weeklyHours).min(1)], {
+        error:
+          'expected { days: [mon, …], start: "18:00", end: "23:00" } or a list of those (days: mon tue wed thu fri sat sun)',
+      })
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .optional(),
   })
   .default({});
 

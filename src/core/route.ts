@@ -230,7 +230,10 @@ export function originalAgentOf(input: Pick<RouteInput, 'task' | 'roster' | 'ear
     if (agent) return { kind: 'found', agent, how: '' };
     // Often an agent from another brokerage referred them: our own agent, if any, is in the history.
     if (!earlierOwner)
-      return { kind: 'none', why: `the original agent ${task.referringAgent} is not on the team` };
+      return {
+        kind: 'none',
+        why: `the referring agent ${task.referringAgent} is not on the team, and nobody here has handled this contact before`,
+      };
   }
   if (earlierOwner) {
     const agent = roster.find((a) => a.id === earlierOwner.agentId);

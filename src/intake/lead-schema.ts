@@ -91,7 +91,11 @@ export const leadSchema = z.looseObject({
     )
     .optional(),
   receivedAt: z.iso
-    .datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-11-25T14:03:00Z' })
+    .datetime({
+      offset: true,
+      error:
+        'must be an ISO 8601 time with its zone, such as 2026-11-25T14:03:00Z or 2026-11-25T08:03:00-06:00',
+    })
     .optional(),
 });
 

@@ -10,6 +10,10 @@ import { replay } from './replay.js';
  * ConfigError, so it reads exactly as check-config's; a usage mistake returns 2.
  */
 export function simulateCommand(args: string[], usage: string): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   let values: { config?: string | undefined; leads?: string | undefined; json?: boolean | undefined };
   try {
     ({ values } = parseArgs({
@@ -19,7 +23,7 @@ export function simulateCommand(args: string[], usage: string): number {
       allowPositionals: false,
     }));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${usage}\n`);
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
     return 2;
   }
   const { config: configFile, leads: leadsFile, json } = values;

@@ -30,8 +30,8 @@ export function renderReplay(result: ReplayResult, files: { config: string; lead
     '',
     ...ruleTable(result),
     '',
-    `Totals: ${totals.leads} leads: ${totals.offered} offered, ${totals.held} held, ${totals.exceptions} ` +
-      `exceptions, ${totals.duplicates} duplicates, ${totals.invalid} invalid`,
+    `Totals: ${plural(totals.leads, 'lead')}: ${totals.offered} offered, ${totals.held} held, ` +
+      `${plural(totals.exceptions, 'exception')}, ${plural(totals.duplicates, 'duplicate')}, ${totals.invalid} invalid`,
   ].join('\n');
 }
 
@@ -109,4 +109,8 @@ function ruleTable(result: ReplayResult): string[] {
       ].join('  '),
     ),
   ];
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -360,6 +360,8 @@ describe('the no-contact timer', () => {
     );
     await h.double.waitForUpdate(dm, 'It was not marked contacted in time, so it went to the team leaders.');
     expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Timeline']);
+    // The post's ts must be stored before the reminder is due, or the sweep finds nothing to thread on.
+    await h.settle();
     h.clock.advance('15m');
     await h.server.sweeper.runOnce();
     await h.double.waitForPost({ to: LEADERS, thread: true }); // the escalation's own reminder, not Dana's

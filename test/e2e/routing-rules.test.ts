@@ -454,7 +454,7 @@ describe('the exception path', () => {
     ).json()) as { id: number };
     const post = await h.double.waitForPost({ to: LEADERS });
     expect(h.double.allText(post)).toContain(
-      'Rule referral: the original agent gone@elsewhere.example is not on the team',
+      'Rule referral: the referring agent gone@elsewhere.example is not on the team, and nobody here has handled this contact before',
     );
     await h.settle();
     expect(rows(h, 'select status, manual_review from tasks where id = ?', id)).toEqual([

@@ -21,6 +21,7 @@ function config(rules: string, extraAgents = ''): string {
   name: Lakeside
   timezone: America/Chicago
   leaders_channel: C0LEADERS1
+sources: { zillow: buyer_lead, realtor.com: buyer_lead }
 agents:
   - id: U0DANA001
     name: Dana
@@ -62,6 +63,22 @@ const CASES: Case[] = [
         line: at('- name: zillow-only'),
         path: 'rules[1]',
         message: `rule zillow-only can never match: rule portal (line ${at('- name: portal')}) comes first and matches every task it would`,
+      },
+    ],
+  },
+  {
+    kind: 'a rule source the sources map never names (a typo)',
+    yaml: config(`  - name: portal
+    match: { type: buyer_lead, source: [zilow, realtor.com] }
+    assign: { strategy: round_robin, pool: { roles: [buyer_agent] } }
+    fallback: [{ role: isa }]
+`),
+    want: (at) => [
+      {
+        line: at('source: [zilow'),
+        path: 'rules[0].match.source[0]',
+        message:
+          'source "zilow" is not in sources:, so only leads sent with an explicit type can match rule portal; check the spelling',
       },
     ],
   },

@@ -158,7 +158,11 @@ describe('validateLead', () => {
 
   it('rejects a receivedAt that is not an ISO 8601 time', () => {
     expect(rejected({ ...minimal, receivedAt: 'yesterday at 5' })).toEqual([
-      { path: 'receivedAt', message: 'must be an ISO 8601 time such as 2026-11-25T14:03:00Z' },
+      {
+        path: 'receivedAt',
+        message:
+          'must be an ISO 8601 time with its zone, such as 2026-11-25T14:03:00Z or 2026-11-25T08:03:00-06:00',
+      },
     ]);
   });
 

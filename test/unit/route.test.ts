@@ -480,7 +480,7 @@ describe('route: referrals and post-close (the original agent)', () => {
     [
       'not on the team',
       'ghost@elsewhere.example',
-      'Rule referral: the original agent ghost@elsewhere.example is not on the team',
+      'Rule referral: the referring agent ghost@elsewhere.example is not on the team, and nobody here has handled this contact before',
     ],
     [
       'missing',
@@ -514,7 +514,8 @@ describe('route: referrals and post-close (the original agent)', () => {
       chain: [
         {
           agentId: ALMA,
-          reason: 'backup: admin (the original agent ghost@elsewhere.example is not on the team)',
+          reason:
+            'backup: admin (the referring agent ghost@elsewhere.example is not on the team, and nobody here has handled this contact before)',
         },
       ],
     });

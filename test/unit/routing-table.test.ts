@@ -357,7 +357,8 @@ const rows: Row[] = [
     kind: 'escalate',
     rule: 'referral',
     chain: [],
-    reason: 'Rule referral: the original agent marco@lakeside.example is not on the team',
+    reason:
+      'Rule referral: the referring agent marco@lakeside.example is not on the team, and nobody here has handled this contact before',
   },
   {
     name: 'referral whose original agent is away',
