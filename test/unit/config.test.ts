@@ -307,6 +307,16 @@ describe('parseDispatchConfig: each mistake names the file, the YAML path and th
       message: /expected \{ days: \[mon, …\], start: "09:00", end: "18:00" \}, a list of those, or always/,
     },
     {
+      mistake: 'a rule time window with a misspelt day',
+      text: edit(
+        '    match: { type: buyer_lead }',
+        '    match: { type: buyer_lead, when: { days: [mon, tues], start: "18:00", end: "23:00" } }',
+      ),
+      path: 'rules[0].match.when',
+      marker: 'when:',
+      message: /expected \{ days: \[mon, …\], start: "18:00", end: "23:00" \} or a list of those/,
+    },
+    {
       mistake: 'an on-duty rotation without the date it starts from',
       text: edit('    sla: 5m', '    sla: 5m\n    on_duty: { agents: [U0DANA001], rotate: weekly }'),
       path: 'rules[0].on_duty.from',
