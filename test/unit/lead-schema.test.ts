@@ -240,6 +240,9 @@ describe('the same person, however the source formats them (duplicate detection 
     ['spa', 'spanish'],
     ['vi', 'vietnamese'],
     ['Tagalog', 'tagalog'],
+    ['Español', 'spanish'],
+    ['Tiếng Việt', 'vietnamese'],
+    ['Português', 'portuguese'],
   ])('language %s is stored as %s', (given, stored) => {
     expect(accepted({ language: given }).language).toBe(stored);
   });
