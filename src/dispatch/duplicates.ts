@@ -1,30 +1,23 @@
 import { and, desc, eq, gte, inArray, isNull, lte, ne, notInArray, or } from 'drizzle-orm';
-import { classify } from '../core/classify.js';
+import { isMergeable, NEVER_MERGED_TYPES, sameContact } from '../core/contact.js';
 import { agents, escalations, notifications, offers, type TaskRow, tasks } from '../db/schema.js';
 import type { DispatchContext, Sql } from './context.js';
 import { recordEvent } from './events.js';
 
-/** Work about a deal, not a person asking for help: the same buyer's milestone is not a repeat lead. */
-const NEVER_MERGED = ['vendor_coordination', 'contract_milestone', 'post_close'];
-
 /**
  * The same person arriving again (same normalised phone or email, from any source) within the
- * team's duplicate window is not a new lead: the new task is kept as a note on the first one and
- * its holder is told. Returns false when it should be routed as new: no earlier lead, or the
- * earlier owner has left or been made inactive (the offer then shows the history).
+ * team's duplicate window is not a new lead: the new task, just classified as `type`, is kept as a
+ * note on the first one and its holder is told. Returns false when it should be routed as new: no
+ * earlier lead, or the earlier owner has left or been made inactive (the offer then shows the history).
  */
-export function mergeIfDuplicate(tx: Sql, ctx: DispatchContext, taskId: number, now: Date): boolean {
-  const task = tx
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
-    .get();
-  if (!task || (!task.phone && !task.email)) return false;
-  const type = classify(
-    { type: task.type || undefined, source: task.source, referringAgent: task.referringAgent ?? undefined },
-    ctx.config,
-  ).type;
-  if (type === null || NEVER_MERGED.includes(type)) return false;
+export function mergeIfDuplicate(
+  tx: Sql,
+  ctx: DispatchContext,
+  task: TaskRow,
+  type: string,
+  now: Date,
+): boolean {
+  if ((!task.phone && !task.email) || !isMergeable(type)) return false;
   const root = earlierLeadOf(tx, task, ctx.config.team.duplicate_window);
   if (!root || ownerHasLeft(tx, root)) return false;
   const merged = tx
@@ -33,7 +26,7 @@ export function mergeIfDuplicate(tx: Sql, ctx: DispatchContext, taskId: number, 
     .where(and(eq(tasks.id, task.id), eq(tasks.status, 'received')))
     .run().changes;
   if (merged !== 1) return false;
-  const matchedOn = task.phone !== null && task.phone === root.phone ? 'phone' : 'email';
+  const matchedOn = sameContact(task, root) ?? 'email';
   recordEvent(tx, { taskId: task.id, kind: 'merged', at: now, detail: { into: root.id, matchedOn } });
   recordEvent(tx, {
     taskId: root.id,
@@ -64,7 +57,7 @@ function earlierLeadOf(sql: Sql, task: TaskRow, windowSeconds: number): TaskRow 
         samePerson,
         ne(tasks.id, task.id),
         ne(tasks.status, 'merged'),
-        notInArray(tasks.type, NEVER_MERGED),
+        notInArray(tasks.type, [...NEVER_MERGED_TYPES]),
         gte(tasks.receivedAt, since),
         lte(tasks.receivedAt, task.receivedAt),
       ),

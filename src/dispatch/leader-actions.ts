@@ -4,7 +4,7 @@ import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { contactDue } from './offer-actions.js';
 import { createOffer } from './offer-next.js';
-import { agentName, isTeamLeader, loadRoster } from './roster.js';
+import { agentName, availabilityOfTeam, isTeamLeader } from './roster.js';
 import { routeReceivedTask } from './route-task.js';
 
 /** Why a leader's click changed nothing; blocks/ words it. */
@@ -31,11 +31,12 @@ export function assignEscalation(
   assigneeId: string,
 ) {
   return act(ctx, escalationId, leaderId, (tx, escalation, now) => {
-    const assignee = loadRoster(tx, ctx.config, now).find((a) => a.id === assigneeId);
+    const assignee = availabilityOfTeam(tx, ctx.config, now).find((s) => s.agent.id === assigneeId);
     if (!assignee) return { kind: 'not_an_agent', userId: assigneeId };
-    // A leader may wake someone outside their working hours; away or busy still means no.
-    if (!assignee.available && !assignee.offHours?.coverable)
-      return { kind: 'agent_unavailable', name: assignee.name };
+    // A leader may wake someone outside their working hours, or give them one more over their cap
+    // (caps guide routing, not leaders); away or busy still means no.
+    if (!assignee.availability.available && !assignee.offHours?.coverable)
+      return { kind: 'agent_unavailable', name: assignee.agent.name };
     const task = resolve(tx, escalation, leaderId, 'assigned', assigneeId, now);
     // Past the end of the frozen chain: if the assignee lets it lapse, it comes back to the leaders.
     createOffer(
@@ -107,7 +108,7 @@ export function returnEscalation(ctx: DispatchContext, escalationId: number, lea
       .from(offers)
       .where(and(eq(offers.taskId, task.id), eq(offers.status, 'passed')))
       .all();
-    routeReceivedTask(tx, ctx, task.id, now, new Set(passed.flatMap((p) => p.agentId ?? [])));
+    routeReceivedTask(tx, ctx, task.id, now, { exclude: new Set(passed.flatMap((p) => p.agentId ?? [])) });
     return undefined;
   });
 }

@@ -28,8 +28,10 @@ export function offerNext(
   position: number,
   now: Date,
   exhaustedReason: string,
+  /** The team at `now`, when the caller has just read it. */
+  current?: readonly RosterAgent[],
 ): void {
-  const roster = new Map(loadRoster(sql, config, now).map((a) => [a.id, a]));
+  const roster = new Map((current ?? loadRoster(sql, config, now)).map((a) => [a.id, a]));
   for (let i = position; i < task.chain.length; i++) {
     const entry = task.chain[i];
     if (!entry) continue;

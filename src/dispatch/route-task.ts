@@ -1,5 +1,6 @@
 import { and, eq, lte } from 'drizzle-orm';
 import { classify } from '../core/classify.js';
+import { sameContact } from '../core/contact.js';
 import { type EarlierOwner, route, type Watcher } from '../core/route.js';
 import { roundRobin, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
@@ -14,12 +15,16 @@ import { agentName, loadRoster } from './roster.js';
  * on `received`, so the intake path and the sweeper can both call it and only one wins.
  */
 export function dispatchTask(ctx: DispatchContext, taskId: number): void {
-  writeTransaction(ctx.db, (tx) => {
-    const now = ctx.clock.now();
-    // Only on first arrival: a task a leader sends back to the pool is not a repeat of itself.
-    if (mergeIfDuplicate(tx, ctx, taskId, now)) return;
-    routeReceivedTask(tx, ctx, taskId, now);
-  });
+  writeTransaction(ctx.db, (tx) =>
+    routeReceivedTask(tx, ctx, taskId, ctx.clock.now(), { firstArrival: true }),
+  );
+}
+
+export interface RouteOptions {
+  /** Agents to leave out this time (those who already passed on it), without costing them a turn. */
+  exclude?: ReadonlySet<string>;
+  /** A new arrival may be a repeat of an earlier lead; a task a leader sends back to the pool is not. */
+  firstArrival?: boolean;
 }
 
 /** The routing step inside a caller's transaction (leaders' "Back to the pool" reuses it). */
@@ -28,8 +33,7 @@ export function routeReceivedTask(
   ctx: DispatchContext,
   taskId: number,
   now: Date,
-  /** Agents to leave out this time (those who already passed on it), without costing them a turn. */
-  exclude: ReadonlySet<string> = new Set(),
+  { exclude = new Set(), firstArrival = false }: RouteOptions = {},
 ): void {
   const { config } = ctx;
   const task = tx
@@ -58,12 +62,12 @@ export function routeReceivedTask(
     });
     return;
   }
+  if (firstArrival && mergeIfDuplicate(tx, ctx, task, classification.type, now)) return;
+  const roster = loadRoster(tx, config, now);
   const decision = route({
     task: { ...task, type: classification.type },
     config,
-    roster: loadRoster(tx, config, now).map((a) =>
-      exclude.has(a.id) ? { ...a, available: false, offHours: undefined } : a,
-    ),
+    roster: roster.map((a) => (exclude.has(a.id) ? { ...a, available: false, offHours: undefined } : a)),
     roundRobinState: (rule) => readRoundRobin(tx, rule),
     earlierOwner: earlierOwnerOf(tx, task),
     now,
@@ -111,7 +115,8 @@ export function routeReceivedTask(
   }
   if (decision.roundRobin) writeRoundRobin(tx, decision.roundRobin.rule, decision.roundRobin.state);
   for (const backup of decision.backupRoundRobin ?? []) writeRoundRobin(tx, backup.rule, backup.state);
-  offerNext(tx, config, routed, 0, now, `Rule ${decision.rule}: nobody in its chain is available`);
+  // The roster routing just read is still current: nothing has changed in this transaction since.
+  offerNext(tx, config, routed, 0, now, `Rule ${decision.rule}: nobody in its chain is available`, roster);
 }
 
 /** After hours with no cover: the task waits, untouched, and the sweeper routes it again at `until`. */
@@ -181,7 +186,7 @@ function earlierOwnerOf(tx: Sql, task: TaskRow): EarlierOwner | undefined {
     agentId: earlier.ownerId,
     name: agentName(tx, earlier.ownerId),
     taskId: earlier.id,
-    matchedOn: task.phone !== null && earlier.phone === task.phone ? 'phone' : 'email',
+    matchedOn: sameContact(task, earlier) ?? 'email',
   };
 }
 

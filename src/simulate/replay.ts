@@ -1,5 +1,6 @@
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { classify, knownTypes, normalizeSource } from '../core/classify.js';
+import { isMergeable, sameContact } from '../core/contact.js';
 import type { RoutableTask } from '../core/match.js';
 import {
   type ChainEntry,
@@ -33,9 +34,6 @@ export type {
   SimulatedStep,
   Totals,
 } from './result.js';
-
-/** Work about a deal, not a person asking: never a duplicate, nor what a repeat is merged into (as in the app). */
-const NEVER_MERGED = ['vendor_coordination', 'contract_milestone', 'post_close'];
 
 /** A held lead re-held this often (a cap, say) is left held, so the replay always ends. */
 const MAX_HOLDS = 5;
@@ -115,23 +113,21 @@ export function replay(config: DispatchConfig, rows: readonly LeadRow[]): Replay
 
   /** The owner of this contact's most recent earlier lead in the replay, by phone or email. */
   const earlierOwnerOf = (a: Arrival): EarlierOwner | undefined => {
-    const { phone, email } = a.lead;
     for (let i = owners.length - 1; i >= 0; i--) {
       const o = owners[i];
       if (!o || o.row === a.out.row) continue;
-      const matchedOn = phone && o.phone === phone ? 'phone' : email && o.email === email ? 'email' : null;
+      const matchedOn = sameContact(a.lead, o);
       if (matchedOn) return { agentId: o.agentId, name: ref(o.agentId).name, taskId: o.row, matchedOn };
     }
     return undefined;
   };
 
   const duplicateOf = (a: Arrival): Outcome | undefined => {
-    const { phone, email } = a.lead;
     const windowMs = config.team.duplicate_window * 1000;
     for (let i = originals.length - 1; i >= 0; i--) {
       const o = originals[i];
       if (!o || a.at.getTime() - o.at.getTime() > windowMs) continue;
-      const matchedOn = phone && o.phone === phone ? 'phone' : email && o.email === email ? 'email' : null;
+      const matchedOn = sameContact(a.lead, o);
       if (matchedOn) return { kind: 'duplicate', of: o.row, matchedOn };
     }
     return undefined;
@@ -139,7 +135,7 @@ export function replay(config: DispatchConfig, rows: readonly LeadRow[]): Replay
 
   const arrive = (a: Arrival): void => {
     const type = a.task?.type ?? null;
-    if (type !== null && !NEVER_MERGED.includes(type)) {
+    if (type !== null && isMergeable(type)) {
       const duplicate = duplicateOf(a);
       if (duplicate) {
         a.out.outcome = duplicate;
@@ -147,7 +143,7 @@ export function replay(config: DispatchConfig, rows: readonly LeadRow[]): Replay
       }
     }
     // As in the app, a lead nothing could classify is still one a repeat is a note on.
-    if (!NEVER_MERGED.includes(type ?? ''))
+    if (isMergeable(type))
       originals.push({ row: a.out.row, at: a.at, phone: a.lead.phone, email: a.lead.email });
     if (a.task) decide(a, a.task, a.at, 0);
     else a.out.outcome = { kind: 'exception', reason: `Could not classify: ${a.why}` };

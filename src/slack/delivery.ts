@@ -149,14 +149,14 @@ export class Delivery {
         .set({ renderedVersion: raw`max(${offers.renderedVersion}, ${version})`, retryAt: null, attempts: 0 })
         .where(eq(offers.id, offerId))
         .run();
-    const unclaimedBroadcast = db
-      .select({ version: offers.version })
-      .from(offers)
-      .where(and(eq(offers.id, offerId), isNull(offers.agentId)))
-      .get();
-    // A first-to-claim offer is shown by its copies (task_views) until someone claims it.
-    if (unclaimedBroadcast) return void markRendered(unclaimedBroadcast.version);
     if (!view) {
+      const unclaimedBroadcast = db
+        .select({ version: offers.version })
+        .from(offers)
+        .where(and(eq(offers.id, offerId), isNull(offers.agentId)))
+        .get();
+      // A first-to-claim offer has no agent to DM: its copies (task_views) show it until someone claims it.
+      if (unclaimedBroadcast) return void markRendered(unclaimedBroadcast.version);
       log.error('offer has no task or agent row; nothing to show', { offerId });
       db.update(offers).set({ renderedVersion: offers.version }).where(eq(offers.id, offerId)).run();
       return;

@@ -243,6 +243,23 @@ describe('caps', () => {
   });
 });
 
+describe('caps guide routing, not leaders', () => {
+  const h = useHarness({ config: exampleWith([['caps: { open: 5, per_day: 8 }', 'caps: { open: 1 }']]) });
+
+  it('a leader may assign a lead to an agent at her cap', async () => {
+    await h.postLead(zillowLead({ address: { zip: '78701' } }));
+    await h.double.waitForPost({ to: DANA }); // her one open offer: she is at her cap
+    await h.postLead(zillowLead({ type: 'relocation', externalId: 'reloc-1' }));
+    const post = await h.double.waitForPost({ to: LEADERS });
+    await h.settle();
+    await h.slack.selectUser({ user: LEE, message: post, actionId: 'escalation_assign', selectedUser: DANA });
+    const dm = await h.double.waitForPost({ to: DANA });
+    expect(h.double.allText(dm)).toContain('Assigned by Lee Walker.');
+    await h.double.waitForUpdate(post, 'assigned it to Dana Reyes');
+    await h.settle();
+  });
+});
+
 describe('caps count only leads still to be worked', () => {
   const h = useHarness({ config: exampleWith([['caps: { open: 5, per_day: 8 }', 'caps: { open: 1 }']]) });
 

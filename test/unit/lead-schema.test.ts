@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isMergeable, sameContact } from '../../src/core/contact.js';
 import { type LeadIssue, validateLead } from '../../src/intake/lead-schema.js';
 
 const TYPES = [
@@ -226,6 +227,18 @@ describe('the same person, however the source formats them (duplicate detection 
   ])('phone %s is the same as %s', (a, b) => {
     expect(accepted({ phone: a }).phone).toBe(accepted({ phone: b }).phone);
     expect(accepted({ phone: a }).phone).toBe('+15125550100');
+  });
+
+  it('is matched on phone first, then email, and deal tasks are never repeats', () => {
+    const zillow = accepted({ phone: '+1 (512) 555-0100', email: 'Jane@Example.com' });
+    const realtor = accepted({ phone: '512.555.0100' });
+    const byEmail = accepted({ email: 'jane@example.com' });
+    expect(sameContact(realtor, zillow)).toBe('phone');
+    expect(sameContact(byEmail, zillow)).toBe('email');
+    expect(sameContact(accepted({ phone: '512.555.0199' }), zillow)).toBeUndefined();
+    expect(isMergeable('buyer_lead')).toBe(true);
+    expect(isMergeable('relocation')).toBe(true);
+    expect(isMergeable('contract_milestone')).toBe(false);
   });
 
   it('Dana@Example.com is the same as dana@example.com', () => {

@@ -638,8 +638,12 @@ describe('route: properties over random rosters', () => {
     pool.agents?.includes(a.id) === true || a.roles.some((r) => pool.roles?.includes(r));
   const meets = (a: RosterAgent, t: RoutableTask, required: readonly Skill[]) =>
     required.every((skill) => skillFit(a, t, skill) !== false);
+  /** Fit in `prefer` order: an earlier skill outranks any number of later ones (a language beats zip + city). */
   const score = (a: RosterAgent, t: RoutableTask, preferred: readonly Skill[]) =>
-    preferred.filter((skill) => skillFit(a, t, skill) === true).length;
+    preferred.reduce(
+      (sum, skill, i) => (skillFit(a, t, skill) === true ? sum + 2 ** (preferred.length - 1 - i) : sum),
+      0,
+    );
 
   /**
    * Who may come first: the rule's own pool (best fit first; for a broadcast, every available
