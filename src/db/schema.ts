@@ -117,6 +117,8 @@ export const offers = sqliteTable(
     renderedVersion: integer('rendered_version').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     retryAt: ms('retry_at'),
+    /** A post to Slack was started at this time and its outcome is not known yet: look before posting again. */
+    postAttemptAt: ms('post_attempt_at'),
   },
   (t) => [
     index('offers_task').on(t.taskId),
@@ -172,6 +174,8 @@ export const escalations = sqliteTable(
     renderedVersion: integer('rendered_version').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     retryAt: ms('retry_at'),
+    /** A post to Slack was started at this time and its outcome is not known yet: look before posting again. */
+    postAttemptAt: ms('post_attempt_at'),
     /** When the leaders were last told: the post, then each threaded reminder. */
     announcedAt: ms('announced_at'),
     resolvedAt: ms('resolved_at'),
@@ -203,11 +207,17 @@ export const notifications = sqliteTable(
     threadTs: text('thread_ts'),
     createdAt: ms('created_at').notNull(),
     sentAt: ms('sent_at'),
+    channel: text('channel'),
     ts: text('ts'),
+    // Versioned like every other message, so one sync step serves them all; a reminder is posted once.
+    version: integer('version').notNull().default(1),
+    renderedVersion: integer('rendered_version').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     retryAt: ms('retry_at'),
+    /** A post to Slack was started at this time and its outcome is not known yet: look before posting again. */
+    postAttemptAt: ms('post_attempt_at'),
   },
-  (t) => [index('notifications_pending').on(t.id).where(sql`sent_at is null`)],
+  (t) => [index('notifications_pending_render').on(t.id).where(sql`rendered_version < version`)],
 );
 
 /**
@@ -235,6 +245,8 @@ export const taskViews = sqliteTable(
     renderedVersion: integer('rendered_version').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     retryAt: ms('retry_at'),
+    /** A post to Slack was started at this time and its outcome is not known yet: look before posting again. */
+    postAttemptAt: ms('post_attempt_at'),
   },
   (t) => [
     uniqueIndex('task_views_one_per_recipient').on(t.taskId, t.kind, t.recipient, t.offerId),
@@ -300,6 +312,35 @@ export const signalChecks = sqliteTable(
   (t) => [primaryKey({ columns: [t.agentId, t.source] })],
 );
 
+/**
+ * Deliveries to systems other than Slack (CRM write-back, outbound webhooks, replies to leads):
+ * written in the same transaction as the change that caused them, delivered at least once, in
+ * order per task and topic, with backoff; an item that keeps failing is parked as `dead`.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Null for items that belong to no task (a test ping, say); ordering is then by id alone. */
+    taskId: integer('task_id').references(() => tasks.id),
+    /** Which outside system and destination: `crm:followupboss`, `webhook:zapier`, `sms`, … */
+    topic: text('topic').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'dead'] }).notNull().default('pending'),
+    createdAt: ms('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    deliveredAt: ms('delivered_at'),
+    deadAt: ms('dead_at'),
+  },
+  (t) => [
+    index('outbox_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('outbox_task_order').on(t.taskId, t.topic, t.id).where(sql`status = 'pending'`),
+    index('outbox_dead').on(t.deadAt).where(sql`status = 'dead'`),
+  ],
+);
+
 export const heartbeats = sqliteTable('heartbeats', {
   name: text('name').primaryKey(),
   at: ms('at').notNull(),
@@ -315,3 +356,4 @@ export type EscalationRow = typeof escalations.$inferSelect;
 export type AwayWindowRow = typeof awayWindows.$inferSelect;
 export type SignalRow = typeof availabilitySignals.$inferSelect;
 export type TaskViewRow = typeof taskViews.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
