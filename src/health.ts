@@ -3,9 +3,9 @@ import { and, count, eq, isNull, min } from 'drizzle-orm';
 import { isDatabaseHealthy } from './db/connection.js';
 import { heartbeats, offers } from './db/schema.js';
 import type { DispatchContext } from './dispatch/context.js';
+import type { Engine } from './engine/engine.js';
+import { SWEEPER } from './engine/sweeper.js';
 import { sendJson } from './http/json.js';
-import { SWEEPER } from './scheduler/sweeper.js';
-import type { DeliveryHealth } from './slack/delivery.js';
 
 export const SWEEPER_STALE_MS = 10_000;
 
@@ -13,7 +13,8 @@ export const SWEEPER_STALE_MS = 10_000;
  * `GET /healthz`: 503 when the database does not answer or the sweeper has not run for 10 s
  * (restarting helps then); Slack trouble is reported but stays 200, since a restart cannot fix it.
  */
-export function healthHandler(ctx: DispatchContext, slack: DeliveryHealth) {
+export function healthHandler(ctx: DispatchContext, engine: Pick<Engine, 'health' | 'outbox'>) {
+  const slack = engine.health;
   return (_req: unknown, res: ServerResponse): void => {
     const now = ctx.clock.now();
     const database = isDatabaseHealthy(ctx.db);
@@ -44,6 +45,8 @@ export function healthHandler(ctx: DispatchContext, slack: DeliveryHealth) {
         undeliveredOffers: backlog?.waiting ?? null,
         oldestUndeliveredSeconds: backlog?.oldest ? (now.getTime() - backlog.oldest.getTime()) / 1000 : null,
       },
+      // Deliveries to outside systems: `dead` items failed for good and wait for a person.
+      outbox: database ? engine.outbox.stats(now) : null,
     });
   };
 }

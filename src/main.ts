@@ -5,15 +5,12 @@ import { loadDispatchConfig } from './config/load-dispatch.js';
 import { type Db, migrateDatabase, openDatabase } from './db/connection.js';
 import type { DispatchContext } from './dispatch/context.js';
 import { syncAgents } from './dispatch/roster.js';
-import { dispatchTask } from './dispatch/route-task.js';
+import { Engine } from './engine/engine.js';
+import type { OutboxTopic } from './engine/outbox/outbox.js';
 import { healthHandler } from './health.js';
 import { leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
-import { Sweeper } from './scheduler/sweeper.js';
-import { SignalPoller } from './signals/poller.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
-import { Delivery } from './slack/delivery.js';
-import { HomePublisher } from './slack/home.js';
 
 export interface StartOptions {
   env: Env;
@@ -25,19 +22,23 @@ export interface StartOptions {
   schedule?: boolean;
   /** Address to listen on; defaults to all interfaces. */
   host?: string;
+  /** How long a Slack call may take before its outcome counts as unknown (default 10 s). */
+  slackTimeoutMs?: number;
+  /** Outside systems the engine's outbox delivers to. */
+  outboxTopics?: OutboxTopic[];
 }
 
 export interface RunningServer {
   port: number;
   ctx: DispatchContext;
-  delivery: Delivery;
-  homes: HomePublisher;
-  sweeper: Sweeper;
-  signals: SignalPoller;
+  engine: Engine;
+  /** The engine's sweeper and signal poller, which tests drive by hand. */
+  sweeper: Engine['sweeper'];
+  signals: Engine['signals'];
   stop(): Promise<void>;
 }
 
-/** Composes and starts everything: config → database → Slack app and intake → sweeper. */
+/** Composes and starts everything: config → database → engine → Slack app and intake. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env } = options;
   const log = options.log ?? createLogger(env.LOG_LEVEL);
@@ -48,19 +49,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   syncAgents(db, config, clock.now());
   const ctx: DispatchContext = { db, config, clock, log };
 
-  const client = createWebClient(env, log);
-  const delivery = new Delivery(ctx, client);
-  const homes = new HomePublisher(ctx, client);
-  const sweeper = new Sweeper(ctx, delivery, homes);
-  const signals = new SignalPoller(ctx, client);
-  const afterReceive = (taskId: number) => {
-    try {
-      dispatchTask(ctx, taskId);
-    } catch (error) {
-      log.error('routing failed; the sweeper will retry', { taskId, error: String(error) });
-    }
-    delivery.kick();
-  };
+  const client = createWebClient(env, log, options.slackTimeoutMs);
+  const engine = new Engine(ctx, client, { outboxTopics: options.outboxTopics });
   const slack = createSlackRuntime({
     env,
     log,
@@ -69,25 +59,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       {
         path: '/leads',
         method: ['POST'],
-        handler: leadIntakeHandler(ctx, { token: env.INTAKE_TOKEN, afterReceive }),
+        handler: leadIntakeHandler(ctx, {
+          token: env.INTAKE_TOKEN,
+          taskReceived: (taskId) => engine.taskReceived(taskId),
+        }),
       },
-      { path: '/healthz', method: ['GET'], handler: healthHandler(ctx, delivery.health) },
+      { path: '/healthz', method: ['GET'], handler: healthHandler(ctx, engine) },
     ],
   });
   const { app } = slack;
-  registerListeners(app, { ctx, delivery, homes });
+  registerListeners(app, { ctx, kick: () => engine.kick(), homes: engine.homes });
   app.error(async (error) => {
     log.error('Slack listener failed', { error: error.message });
   });
   await app.init();
   const port = await slack.start();
-  await sweeper.runOnce();
-  if (options.schedule !== false) {
-    sweeper.start();
-    // Time zones and signals arrive shortly after start; until then the config's zones apply.
-    void signals.runOnce();
-    signals.start();
-  }
+  // Whatever was due when the process stopped (a DM whose answer was lost, a lapsed offer) goes now.
+  await engine.sweeper.runOnce();
+  if (options.schedule !== false) engine.start();
   log.info('lead-dispatch started', {
     port,
     socketMode: Boolean(env.SLACK_APP_TOKEN),
@@ -98,17 +87,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   return {
     port,
     ctx,
-    delivery,
-    homes,
-    sweeper,
-    signals,
+    engine,
+    sweeper: engine.sweeper,
+    signals: engine.signals,
     async stop() {
-      sweeper.stop();
-      signals.stop();
-      await signals.idle();
+      engine.stop();
       await slack.stop();
-      await delivery.idle();
-      await homes.idle();
+      await engine.idle();
       db.$client.close();
     },
   };

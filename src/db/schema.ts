@@ -326,7 +326,9 @@ export const outbox = sqliteTable(
     /** Which outside system and destination: `crm:followupboss`, `webhook:zapier`, `sms`, … */
     topic: text('topic').notNull(),
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-    status: text('status', { enum: ['pending', 'delivered', 'dead'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'delivered', 'dead'] })
+      .notNull()
+      .default('pending'),
     createdAt: ms('created_at').notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ms('next_attempt_at').notNull(),

@@ -11,8 +11,8 @@ export const MAX_LEAD_BYTES = 100 * 1024;
 
 export interface IntakeOptions {
   token: string;
-  /** Called after the 202 is written: route the task and deliver its offer. */
-  afterReceive: (taskId: number) => void;
+  /** Called after the 202 is written: the engine routes the task and posts its offer (engine.taskReceived). */
+  taskReceived: (taskId: number) => void;
 }
 
 /** `POST /leads`: authenticate, validate, store, answer — in that order, and nothing stored unless valid. */
@@ -52,7 +52,7 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
       }
       ctx.log.info('lead received', { taskId: result.id, source: checked.lead.source });
       sendJson(res, 202, { id: result.id });
-      options.afterReceive(result.id);
+      options.taskReceived(result.id);
     } catch (error) {
       ctx.log.error('intake failed', { error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent)

@@ -100,19 +100,19 @@ export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
  * Retries live in the database (retry_at), so the client never waits out a 429 itself (which
  * would pause its whole queue) and gives up on a silent Slack after 10 s instead of 5 minutes.
  */
-function webClientOptions(env: Env): WebClientOptions {
+function webClientOptions(env: Env, timeoutMs: number): WebClientOptions {
   return {
     slackApiUrl: env.SLACK_API_URL,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    timeout: 10_000,
+    timeout: timeoutMs,
   };
 }
 
-/** The client delivery posts with: the same settings as the Bolt app's own. */
-export function createWebClient(env: Env, log: Logger): WebClient {
+/** The client the engine posts with: the same settings as the Bolt app's own. */
+export function createWebClient(env: Env, log: Logger, timeoutMs = 10_000): WebClient {
   return new WebClient(env.SLACK_BOT_TOKEN, {
-    ...webClientOptions(env),
+    ...webClientOptions(env, timeoutMs),
     logger: boltLogger(log, LogLevel.WARN),
   });
 }

@@ -1,10 +1,10 @@
 import type { DispatchContext } from '../dispatch/context.js';
-import type { Delivery } from './delivery.js';
-import type { HomePublisher } from './home.js';
+import type { AppHomePublisher } from '../engine/app-home-publisher.js';
 
 /** What the Slack listeners need from the rest of the app. */
 export interface SlackDeps {
   ctx: DispatchContext;
-  delivery: Delivery;
-  homes: HomePublisher;
+  /** Tells the engine the rows changed; it delivers whatever is now due. */
+  kick(): void;
+  homes: Pick<AppHomePublisher, 'opened' | 'refreshAll'>;
 }

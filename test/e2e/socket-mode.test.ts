@@ -105,7 +105,7 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
     const [task] = query(dbPath, 'select status, owner_id from tasks where id = ?', id);
     expect(task).toEqual({ status: 'claimed', owner_id: DANA });
 
-    await server?.delivery.idle();
+    await server?.engine.idle();
     double.assertNothingUnexpected();
   });
 
@@ -116,7 +116,7 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
 
     const res = await forger.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
     expect(res.status).toBe(404);
-    await server?.delivery.idle();
+    await server?.engine.idle();
     expect(dm.updates).toEqual([]);
     expect(query(dbPath, 'select status from tasks')).toEqual([{ status: 'offered' }]);
   });

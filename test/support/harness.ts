@@ -46,13 +46,14 @@ export interface HarnessOptions {
 
 /** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = new TestClock(options.now ?? MORNING);
   const double = await SlackDouble.start({
+    now: () => clock.now().getTime(),
     channels: [LEADERS, ...(options.channels ?? [])],
     users: Object.fromEntries(TEAM.map((id) => [id, { tz: 'America/Chicago' }])),
   });
   const dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-test-'));
   const dbPath = join(dir, 'dispatch.db');
-  const clock = new TestClock(options.now ?? MORNING);
   let config = options.config ?? loadDispatchConfig(EXAMPLE_CONFIG);
   const env = readEnv({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
@@ -84,8 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
     },
     async settle() {
-      await server.delivery.idle();
-      await server.homes.idle();
+      await server.engine.idle();
     },
     async restart(next?: DispatchConfig) {
       if (next) config = next;

@@ -12,6 +12,7 @@ import {
   isRecord,
   str,
 } from './blocks.js';
+import { readHistory } from './slack-history.js';
 import { SocketModeDouble } from './socket-mode-double.js';
 
 export * from './blocks.js';
@@ -96,6 +97,10 @@ export interface DoubleUser {
 }
 
 export interface SlackDoubleOptions {
+  /** Where message timestamps come from (the test's clock, so ts and the app's "now" agree). */
+  now?: () => number;
+  /** Bot scopes granted; default: every scope the app asks for. */
+  scopes?: string[];
   botUserId?: string;
   botId?: string;
   teamId?: string;
@@ -200,10 +205,15 @@ export class SlackDouble {
   private failures: Array<Failure & { method: string; remaining: number }> = [];
   private readonly responseUrls = new Map<string, ResponseUrlContext & { uses: number }>();
   private readonly triggers = new Map<string, boolean>();
-  private tsSeq = 0;
+  private lastTsMicros = 0;
+  private readonly now: () => number;
+  readonly scopes: Set<string> | undefined;
+  private slowAnswers: Array<{ method: string; delayMs: number; remaining: number }> = [];
   private idSeq = 0;
 
   private constructor(options: SlackDoubleOptions) {
+    this.now = options.now ?? Date.now;
+    this.scopes = options.scopes ? new Set(options.scopes) : undefined;
     this.botUserId = options.botUserId ?? 'U0BOT';
     this.botId = options.botId ?? 'B0BOT';
     this.teamId = options.teamId ?? 'T0DOUBLE';
@@ -235,6 +245,14 @@ export class SlackDouble {
   /** Pass as Bolt's `clientOptions.slackApiUrl` / SLACK_API_URL (trailing slash included). */
   get apiUrl(): string {
     return `${this.baseUrl}/api/`;
+  }
+
+  /**
+   * Slack does the work but answers only after `delayMs` (the next `times` calls of `method`): what
+   * a client that times out sees as an unknown outcome.
+   */
+  answerSlowly(method: string, delayMs: number, times = 1): void {
+    this.slowAnswers.push({ method, delayMs, remaining: times });
   }
 
   fail(method: string, failure: Failure): void {
@@ -452,8 +470,14 @@ export class SlackDouble {
       const api = /^\/api\/([\w.]+)$/.exec(path)?.[1];
       const respondId = /^\/respond\/(\w+)$/.exec(path)?.[1];
       const args = req.method === 'POST' ? parseBody(raw, req.headers['content-type']) : {};
-      if (req.method === 'POST' && api) reply = this.api(api, args, req.headers.authorization);
-      else if (req.method === 'POST' && respondId) reply = this.respond(respondId, args);
+      if (req.method === 'POST' && api) {
+        reply = this.api(api, args, req.headers.authorization);
+        const slow = this.slowAnswers.find((s) => s.method === api && s.remaining > 0);
+        if (slow) {
+          slow.remaining -= 1;
+          await delay(slow.delayMs);
+        }
+      } else if (req.method === 'POST' && respondId) reply = this.respond(respondId, args);
       else reply = { status: 404, body: 'not found' };
     } catch (err) {
       // A bug in the double itself: make it loud rather than a quiet Slack error.
@@ -548,6 +572,9 @@ export class SlackDouble {
       }
       case 'users.info':
         return { user: this.userInfo(str(args.user)) };
+      case 'conversations.history':
+      case 'conversations.replies':
+        return this.history(method, args);
       case 'dnd.info': {
         const id = str(args.user);
         const user = id ? this.users.get(id) : undefined;
@@ -572,6 +599,8 @@ export class SlackDouble {
     const blocks = this.validBlocks(args.blocks);
     if (!text && blocks.length === 0 && args.attachments === undefined) throw new ApiError('no_text');
     if (text && text.length > 40000) throw new ApiError('msg_too_long');
+    if (args.metadata !== undefined && !validMetadata(args.metadata))
+      throw new ApiError('invalid_metadata_format');
     const message: PostedMessage = {
       channel,
       ts: this.nextTs(),
@@ -706,6 +735,29 @@ export class SlackDouble {
     };
   }
 
+  private history(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channel = str(args.channel);
+    if (!channel || !(this.userByDm.has(channel) || this.channels.has(channel)))
+      throw new ApiError('channel_not_found');
+    const needed = channel.startsWith('D')
+      ? 'im:history'
+      : channel.startsWith('G')
+        ? 'groups:history'
+        : 'channels:history';
+    if (this.scopes && !this.scopes.has(needed)) throw new ApiError('missing_scope');
+    const threadTs = method === 'conversations.replies' ? str(args.ts) : undefined;
+    if (method === 'conversations.replies' && !threadTs) throw new ApiError('thread_not_found');
+    return readHistory(this.messages, {
+      channel,
+      threadTs,
+      oldest: str(args.oldest),
+      latest: str(args.latest),
+      limit: str(args.limit),
+      cursor: str(args.cursor) || undefined,
+      includeAllMetadata: truthy(args.include_all_metadata),
+    });
+  }
+
   private resolveConversation(channel: string | undefined): { channel: string; user?: string } {
     if (!channel) throw new ApiError('channel_not_found');
     if (/^[UW]/.test(channel)) {
@@ -752,16 +804,22 @@ export class SlackDouble {
     };
   }
 
+  /** Slack's ts: the posting time in seconds with microseconds, unique and increasing per workspace here. */
   private nextTs(): string {
-    this.tsSeq += 100;
-    const seconds = 1_700_000_000 + Math.floor(this.tsSeq / 1_000_000);
-    return `${seconds}.${String(this.tsSeq % 1_000_000).padStart(6, '0')}`;
+    this.lastTsMicros = Math.max(this.lastTsMicros + 100, this.now() * 1000);
+    const seconds = Math.floor(this.lastTsMicros / 1_000_000);
+    return `${seconds}.${String(this.lastTsMicros % 1_000_000).padStart(6, '0')}`;
   }
 
   private nextId(prefix: string): string {
     this.idSeq += 1;
     return `${prefix}${String(this.idSeq).padStart(6, '0')}`;
   }
+}
+
+/** Message metadata needs an `event_type` and an `event_payload` object, as Slack checks. */
+function validMetadata(value: unknown): boolean {
+  return isRecord(value) && typeof value.event_type === 'string' && isRecord(value.event_payload);
 }
 
 /** Slack's documented text limits: 3,000 characters for a section's text, 2,000 per field, 150 for a header. */

@@ -13,7 +13,7 @@ import { whisper, zoneOf } from './reply.js';
 /** A leader resolves an escalation in one click; anyone else, or a second leader, gets a private note. */
 export function register(app: App, deps: SlackDeps): void {
   const finish = async (result: LeaderActionResult, userId: string, respond: RespondFn) => {
-    if (result.ok) return deps.delivery.kick();
+    if (result.ok) return deps.kick();
     await whisper(respond, leaderRefusalText(result.refusal, zoneOf(deps, userId)));
   };
 

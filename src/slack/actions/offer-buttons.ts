@@ -29,7 +29,7 @@ export function register(app: App, deps: SlackDeps): void {
       const result: OfferActionResult = Number.isInteger(offerId)
         ? act(offerId, body.user.id)
         : { ok: false, stale: { kind: 'unknown' } };
-      if (result.ok) return deps.delivery.kick();
+      if (result.ok) return deps.kick();
       await whisper(respond, staleClickText(result.stale, zoneOf(deps, body.user.id)));
     };
   app.action<BlockAction<ButtonAction>>(
@@ -54,13 +54,13 @@ export function register(app: App, deps: SlackDeps): void {
         'That reason could not be recorded: it was already given, or this is not your pass.',
       );
     }
-    deps.delivery.kick();
+    deps.kick();
   });
 
   app.action<BlockAction<ButtonAction>>(CONTACTED_ACTION, async ({ ack, body, action, respond }) => {
     await ack();
     const result = markContacted(deps.ctx, Number(action.value), body.user.id);
-    if (result.ok) return deps.delivery.kick();
+    if (result.ok) return deps.kick();
     await whisper(respond, contactResultText(result, zoneOf(deps, body.user.id)));
   });
 }

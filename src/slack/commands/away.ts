@@ -32,7 +32,7 @@ export function register(app: App, deps: SlackDeps): void {
     const until = parsed.kind === 'until' ? parsed.until : null;
     const result = setAway(deps.ctx, { agentId, setBy: command.user_id, until, reason: parsed.reason });
     if (!result.ok) return whisper(respond, availabilityRefusalText(result.refusal));
-    deps.delivery.kick();
+    deps.kick();
     const self = agentId === command.user_id;
     await whisper(
       respond,

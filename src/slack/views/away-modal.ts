@@ -35,7 +35,7 @@ export function register(app: App, deps: SlackDeps): void {
           withdrawn: result.withdrawn,
         })
       : availabilityRefusalText(result.refusal);
-    if (result.ok) deps.delivery.kick();
+    if (result.ok) deps.kick();
     await client.chat.postMessage({ channel: userId, text });
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dndBusy, statusBusy } from '../../src/core/signals.js';
+import { dndBusy, statusBusy } from '../../src/core/slack-signals.js';
 
 const NOW = new Date('2026-11-25T16:40:00Z');
 const S = NOW.getTime() / 1000;

@@ -4,12 +4,13 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { AgentConfig } from '../config/dispatch-schema.js';
 import type { BusySignal, SignalSource } from '../core/availability.js';
 import { busyIntervals } from '../core/calendar.js';
-import { dndBusy, statusBusy } from '../core/signals.js';
+import { dndBusy, statusBusy } from '../core/slack-signals.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { agentZone, findAgent } from '../dispatch/roster.js';
-import { type CheckKind, isCheckDue, recordCheck } from '../dispatch/signals.js';
+import { type CheckKind, isCheckDue, recordCheck } from '../dispatch/signal-checks.js';
+import { fetchCalendarFeed } from '../integrations/calendar-feed.js';
 import { slackErrorCode } from '../slack/errors.js';
-import { fetchCalendarFeed } from './calendar-feed.js';
+import type { EngineLoop } from './loop.js';
 
 const DAY_MS = 86_400_000;
 /** At most this many agents are asked at once: Slack's profile and DND methods are rate-limited. */
@@ -21,7 +22,8 @@ const PARALLEL = 4;
  * each offer. A source that fails keeps its last good rows and is logged once; it never blocks
  * dispatch, and it is asked again on its next turn.
  */
-export class SignalPoller {
+export class SignalPoller implements EngineLoop {
+  readonly name = 'signals';
   private task: ScheduledTask | undefined;
   private polling: Promise<void> | undefined;
   private stopped = false;

@@ -6,12 +6,12 @@ import type { DispatchContext } from '../dispatch/context.js';
 import { expireDueOffers } from '../dispatch/offer-actions.js';
 import { reannounceEscalations } from '../dispatch/reannounce.js';
 import { dispatchTask, releaseHeldTasks } from '../dispatch/route-task.js';
-import type { Delivery } from '../slack/delivery.js';
-import type { HomePublisher } from '../slack/home.js';
+import type { EngineLoop } from './loop.js';
 
 export const SWEEPER = 'sweeper';
 
 const SWEEP_STEPS: Array<[string, (ctx: DispatchContext) => unknown]> = [
+  ['route received tasks', routeReceivedTasks],
   ['release held tasks', (ctx) => releaseHeldTasks(ctx, ctx.clock.now())],
   ['expire offers', expireDueOffers],
   ['contact timers', runContactTimers],
@@ -19,20 +19,21 @@ const SWEEP_STEPS: Array<[string, (ctx: DispatchContext) => unknown]> = [
 ];
 
 /**
- * The reconciler (as in GoAlert): everything it does is derived from rows and guarded, so a
- * restart, a missed tick or two sweepers at once only delay work. Each run routes tasks stuck
- * in `received`, releases held tasks at opening, expires offers past their deadline, runs the no-contact timers, re-announces
- * escalations nobody acted on, and kicks Slack delivery.
+ * The reconciler of deadlines (as in GoAlert): everything it does is derived from rows and
+ * guarded, so a restart, a missed tick or two sweepers at once only delay work. Each run routes
+ * tasks stuck in `received`, releases held tasks at opening, expires offers past their deadline,
+ * runs the no-contact timers and re-announces escalations nobody acted on; then it hands over to
+ * the other loops (`afterSweep`: Slack sync, outbox, App Homes).
  */
-export class Sweeper {
+export class Sweeper implements EngineLoop {
+  readonly name = SWEEPER;
   private task: ScheduledTask | undefined;
   private running = false;
   private wakeUp: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: DispatchContext,
-    private readonly delivery: Delivery,
-    private readonly homes?: HomePublisher,
+    private readonly afterSweep: () => void,
   ) {}
 
   async runOnce(): Promise<void> {
@@ -40,14 +41,6 @@ export class Sweeper {
     this.running = true;
     try {
       const { db, clock, log } = this.ctx;
-      const stuck = db.select({ id: tasks.id }).from(tasks).where(eq(tasks.status, 'received')).all();
-      for (const { id } of stuck) {
-        try {
-          dispatchTask(this.ctx, id);
-        } catch (error) {
-          log.error('routing failed; will retry on the next sweep', { taskId: id, error: String(error) });
-        }
-      }
       // Each step guards its own items; one failing step must not stop the others.
       for (const [name, step] of SWEEP_STEPS) {
         try {
@@ -56,8 +49,7 @@ export class Sweeper {
           log.error('sweep step failed; will retry on the next sweep', { step: name, error: String(error) });
         }
       }
-      this.delivery.kick();
-      void this.homes?.refreshAll();
+      this.afterSweep();
       const at = clock.now();
       db.insert(heartbeats)
         .values({ name: SWEEPER, at })
@@ -82,6 +74,8 @@ export class Sweeper {
     clearTimeout(this.wakeUp);
   }
 
+  async idle(): Promise<void> {}
+
   private tick(): void {
     this.runOnce()
       .then(() => this.scheduleWakeUp())
@@ -100,5 +94,17 @@ export class Sweeper {
     if (wait > 1000) return;
     clearTimeout(this.wakeUp);
     this.wakeUp = setTimeout(() => this.tick(), Math.max(0, wait)).unref();
+  }
+}
+
+/** A task stored but not routed (the process died between the two, or routing threw) is routed now. */
+function routeReceivedTasks(ctx: DispatchContext): void {
+  const stuck = ctx.db.select({ id: tasks.id }).from(tasks).where(eq(tasks.status, 'received')).all();
+  for (const { id } of stuck) {
+    try {
+      dispatchTask(ctx, id);
+    } catch (error) {
+      ctx.log.error('routing failed; will retry on the next sweep', { taskId: id, error: String(error) });
+    }
   }
 }

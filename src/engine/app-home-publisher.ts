@@ -4,13 +4,15 @@ import { agents } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { type HomeContext, homeContext, homeData } from '../dispatch/home.js';
 import { agentZone } from '../dispatch/roster.js';
-import { renderAppHome } from './blocks/app-home.js';
+import { renderAppHome } from '../slack/blocks/app-home.js';
+import type { EngineLoop } from './loop.js';
 
 /**
- * Keeps each agent's App Home a view of the rows. A reconciler like the rest: every sweep it
+ * Keeps each agent's App Home a view of the rows. A reconciler like the rest: after every sweep it
  * renders the homes of agents who have opened theirs and publishes only those that changed.
  */
-export class HomePublisher {
+export class AppHomePublisher implements EngineLoop {
+  readonly name = 'app homes';
   /** What each home last showed; after a restart every home is published once more. */
   private readonly shown = new Map<string, string>();
   private refreshing: Promise<void> | undefined;
@@ -49,6 +51,15 @@ export class HomePublisher {
     this.refreshing = Promise.all(watching.map(({ id }) => this.publish(id, standing))).then(done, done);
     return this.refreshing;
   }
+
+  runOnce(): Promise<void> {
+    return this.refreshAll();
+  }
+
+  /** Homes refresh after each sweep (the sweeper's schedule is theirs), so there is nothing to start. */
+  start(): void {}
+
+  stop(): void {}
 
   /** Resolves when no refresh is under way (for tests and shutdown). */
   async idle(): Promise<void> {

@@ -1,0 +1,88 @@
+import type { WebClient } from '@slack/web-api';
+import type { DispatchContext } from '../dispatch/context.js';
+import { dispatchTask } from '../dispatch/route-task.js';
+import { AppHomePublisher } from './app-home-publisher.js';
+import type { EngineLoop } from './loop.js';
+import { Outbox, type OutboxTopic } from './outbox/outbox.js';
+import { SignalPoller } from './signal-poller.js';
+import type { SlackHealth } from './slack-health.js';
+import { SlackSync } from './slack-sync/slack-sync.js';
+import { Sweeper } from './sweeper.js';
+
+export interface EngineOptions {
+  /** The outside systems the outbox delivers to (CRM write-back, webhooks, replies to leads). */
+  outboxTopics?: OutboxTopic[];
+}
+
+/**
+ * Every loop that acts on rows, in one place with one lifecycle (GoAlert's engine is the model):
+ * the sweeper moves deadlines on; Slack sync makes messages show their rows; the outbox delivers
+ * to outside systems; App Homes and availability signals refresh. Listeners and use cases only
+ * `kick()` it: the rows say what to do, the engine does it.
+ */
+export class Engine {
+  readonly health: SlackHealth = { leadersChannelError: null, tokenError: null };
+  readonly sweeper: Sweeper;
+  readonly slack: SlackSync;
+  readonly outbox: Outbox;
+  readonly homes: AppHomePublisher;
+  readonly signals: SignalPoller;
+  private readonly loops: EngineLoop[];
+
+  constructor(
+    private readonly ctx: DispatchContext,
+    client: WebClient,
+    options: EngineOptions = {},
+  ) {
+    this.slack = new SlackSync(ctx, client, this.health);
+    this.outbox = new Outbox(ctx, options.outboxTopics ?? []);
+    this.homes = new AppHomePublisher(ctx, client);
+    this.signals = new SignalPoller(ctx, client);
+    this.sweeper = new Sweeper(ctx, () => {
+      this.kick();
+      void this.homes.refreshAll();
+    });
+    this.loops = [this.sweeper, this.signals, this.homes, this.outbox];
+  }
+
+  /**
+   * The path from a stored lead to its DM: intake has committed the task; routing makes its
+   * first offer (one transaction); the kick sends Slack sync to post that offer's DM.
+   */
+  taskReceived(taskId: number): void {
+    try {
+      dispatchTask(this.ctx, taskId);
+    } catch (error) {
+      this.ctx.log.error('routing failed; the sweeper will retry', { taskId, error: String(error) });
+    }
+    this.kick();
+  }
+
+  /** Something changed in the rows: deliver whatever is now due. Never throws, never waits. */
+  kick(): void {
+    this.slack.kick();
+    this.outbox.kick();
+  }
+
+  /** One sweep, then everything it made due, delivered. */
+  async runOnce(): Promise<void> {
+    await this.sweeper.runOnce();
+    await this.idle();
+  }
+
+  start(): void {
+    for (const loop of this.loops) loop.start();
+    // Time zones and signals arrive shortly after start; until then the config's zones apply.
+    void this.signals.runOnce();
+  }
+
+  stop(): void {
+    for (const loop of this.loops) loop.stop();
+  }
+
+  /** Resolves once no loop has work under way. */
+  async idle(): Promise<void> {
+    await Promise.all([this.slack.idle(), ...this.loops.map((loop) => loop.idle())]);
+    await this.slack.idle();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The one lifecycle every engine loop shares (as GoAlert's engine does): the database holds the
+ * truth, a loop only reconciles, so running it once more than needed is harmless.
+ */
+export interface EngineLoop {
+  readonly name: string;
+  /** One pass over what is due now; resolves when the pass (not follow-up work) is done. */
+  runOnce(): Promise<void>;
+  /** Begins running on its own schedule. */
+  start(): void;
+  /** Stops scheduling new passes; work under way finishes (see idle). */
+  stop(): void;
+  /** Resolves once nothing is under way, including follow-up passes it started itself. */
+  idle(): Promise<void>;
+}
+
+/**
+ * Runs `pass` whenever kicked, never two at once: a kick during a pass asks for one more pass
+ * after it. The loops over Slack messages and the outbox are built on this, so a burst of kicks
+ * costs one pass, not one per kick.
+ */
+export class KickedPass {
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly pass: () => Promise<boolean | undefined>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** True while a pass is running or about to. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Runs one pass now, or waits for the one under way and the pass it asked for. */
+  async runOnce(): Promise<void> {
+    this.kick();
+    await this.idle();
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        // A pass that stopped at its batch size asks for another; yield first so HTTP and timers run.
+        if (await this.pass()) this.again = true;
+      } catch (error) {
+        this.onError(error);
+      }
+      if (this.again) await new Promise((resolve) => setImmediate(resolve));
+    } while (this.again);
+  }
+}

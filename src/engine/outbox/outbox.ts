@@ -1,0 +1,209 @@
+import type Database from 'better-sqlite3';
+import { outbox } from '../../db/schema.js';
+import type { DispatchContext, Sql } from '../../dispatch/context.js';
+import { type EngineLoop, KickedPass } from '../loop.js';
+
+/** One item to deliver, as a topic's `deliver` gets it. Receivers deduplicate on `id`. */
+export interface OutboxItem {
+  id: number;
+  taskId: number | null;
+  topic: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  createdAt: Date;
+}
+
+/**
+ * One outside system (a CRM, a webhook, SMS, email): the module that knows how to deliver to it.
+ * `deliver` resolves when the receiver has it; it throws to have the item retried, or throws a
+ * `PermanentFailure` for what will never succeed (a 4xx that is our fault, a number that cannot
+ * take texts), which parks the item at once.
+ */
+export interface OutboxTopic {
+  /** The topic it serves: `webhook:zapier` exactly, or every topic under `webhook:` when it ends in ':'. */
+  topic: string;
+  deliver(item: OutboxItem): Promise<void>;
+  /** Tries before the item is parked as dead; default 10 (about 17 minutes of backoff). */
+  maxAttempts?: number;
+}
+
+export class PermanentFailure extends Error {}
+
+/** Thrown by a topic that was told when to come back (HTTP 429 / 503 with Retry-After). */
+export class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Queues an item in the caller's transaction, so it exists exactly when the change that caused it does. */
+export function enqueueOutbox(
+  sql: Sql,
+  item: { taskId: number | null; topic: string; payload: Record<string, unknown>; at: Date },
+): void {
+  sql
+    .insert(outbox)
+    .values({
+      taskId: item.taskId,
+      topic: item.topic,
+      payload: item.payload,
+      createdAt: item.at,
+      nextAttemptAt: item.at,
+    })
+    .run();
+}
+
+const BATCH = 50;
+const CONCURRENCY = 4;
+const DEFAULT_MAX_ATTEMPTS = 10;
+const BACKOFF_CAP_S = 3600;
+
+interface DueRow {
+  id: number;
+  taskId: number | null;
+  topic: string;
+  payload: string;
+  attempts: number;
+  createdAt: number;
+}
+
+export interface OutboxStats {
+  pending: number;
+  dead: number;
+  oldestPendingSeconds: number | null;
+}
+
+/**
+ * Delivers the outbox at least once, in order per task and topic: an item waits while an earlier
+ * one for the same task and topic is pending. Failures back off exponentially (with jitter, so a
+ * recovering receiver is not hit by a wall of retries); an item that keeps failing is parked as
+ * `dead`, shown on /healthz and in the log, and stops holding up the items after it.
+ */
+export class Outbox implements EngineLoop {
+  readonly name = 'outbox';
+  private readonly pass: KickedPass;
+  private readonly due: Database.Statement<[number, number], DueRow>;
+  private readonly delivered: Database.Statement<[number, number]>;
+  private readonly retry: Database.Statement<[number, string, number]>;
+  private readonly dead: Database.Statement<[number, string, number]>;
+  private readonly counts: Database.Statement<[], { pending: number; dead: number; oldest: number | null }>;
+
+  constructor(
+    private readonly ctx: DispatchContext,
+    private readonly topics: OutboxTopic[],
+    private readonly random: () => number = Math.random,
+  ) {
+    const db = ctx.db.$client;
+    this.due = db.prepare(
+      `select id, task_id as taskId, topic, payload, attempts, created_at as createdAt from outbox o
+        where status = 'pending' and next_attempt_at <= ?
+          and not exists (select 1 from outbox e where e.status = 'pending' and e.task_id is o.task_id
+                          and e.topic = o.topic and e.id < o.id)
+        order by id limit ?`,
+    );
+    this.delivered = db.prepare(
+      `update outbox set status = 'delivered', delivered_at = ?, attempts = attempts + 1, last_error = null
+        where id = ? and status = 'pending'`,
+    );
+    this.retry = db.prepare(
+      `update outbox set attempts = attempts + 1, next_attempt_at = ?, last_error = ? where id = ? and status = 'pending'`,
+    );
+    this.dead = db.prepare(
+      `update outbox set status = 'dead', dead_at = ?, attempts = attempts + 1, last_error = ?
+        where id = ? and status = 'pending'`,
+    );
+    this.counts = db.prepare(
+      `select (select count(*) from outbox where status = 'pending') as pending,
+              (select count(*) from outbox where status = 'dead') as dead,
+              (select min(created_at) from outbox where status = 'pending') as oldest`,
+    );
+    this.pass = new KickedPass(
+      () => this.deliverDue(),
+      (error) =>
+        ctx.log.error('outbox pass failed unexpectedly; the next kick retries', { error: String(error) }),
+    );
+  }
+
+  kick(): void {
+    this.pass.kick();
+  }
+
+  runOnce(): Promise<void> {
+    return this.pass.runOnce();
+  }
+
+  /** Driven by the sweeper's kick every second; retries are columns, so there is nothing to start. */
+  start(): void {}
+
+  stop(): void {}
+
+  idle(): Promise<void> {
+    return this.pass.idle();
+  }
+
+  stats(now: Date): OutboxStats {
+    const row = this.counts.get();
+    return {
+      pending: row?.pending ?? 0,
+      dead: row?.dead ?? 0,
+      oldestPendingSeconds: row?.oldest ? (now.getTime() - row.oldest) / 1000 : null,
+    };
+  }
+
+  private async deliverDue(): Promise<boolean> {
+    const rows = this.due.all(this.ctx.clock.now().getTime(), BATCH);
+    let next = 0;
+    const worker = async () => {
+      for (let row = rows[next++]; row; row = rows[next++]) await this.deliverOne(row);
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    return rows.length >= BATCH;
+  }
+
+  private async deliverOne(row: DueRow): Promise<void> {
+    const { clock, log } = this.ctx;
+    const topic = this.topics.find((t) =>
+      t.topic.endsWith(':') ? row.topic.startsWith(t.topic) : t.topic === row.topic,
+    );
+    const fields = { outboxId: row.id, taskId: row.taskId, topic: row.topic, attempt: row.attempts + 1 };
+    if (!topic) {
+      this.dead.run(clock.now().getTime(), 'nothing in this install delivers this topic', row.id);
+      log.error('outbox item parked: no module delivers its topic', fields);
+      return;
+    }
+    const item: OutboxItem = {
+      id: row.id,
+      taskId: row.taskId,
+      topic: row.topic,
+      payload: JSON.parse(row.payload) as Record<string, unknown>,
+      attempts: row.attempts,
+      createdAt: new Date(row.createdAt),
+    };
+    try {
+      await topic.deliver(item);
+      this.delivered.run(clock.now().getTime(), row.id);
+      log.info('outbox item delivered', fields);
+    } catch (error) {
+      // Only the error's message is kept: topics never put a lead's details in it.
+      const reason = error instanceof Error ? error.message : String(error);
+      const now = clock.now().getTime();
+      if (
+        error instanceof PermanentFailure ||
+        row.attempts + 1 >= (topic.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)
+      ) {
+        this.dead.run(now, reason, row.id);
+        log.error('outbox item parked as dead after failing', { ...fields, error: reason });
+        return;
+      }
+      const seconds =
+        error instanceof RetryLater
+          ? error.retryAfterSeconds
+          : Math.min(BACKOFF_CAP_S, 2 ** row.attempts) * (0.8 + 0.4 * this.random());
+      this.retry.run(now + seconds * 1000, reason, row.id);
+      log.warn('outbox item will be retried', { ...fields, error: reason, inSeconds: Math.round(seconds) });
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { KnownBlock } from '@slack/types';
+import type { MessageState, MessageStore } from './message-store.js';
+
+export type MessageKindName = 'offer' | 'escalation' | 'reminder' | 'task_copy';
+
+/** A row whose message has not been posted yet. */
+export interface PendingPost {
+  id: number;
+  taskId: number;
+  /** A user id (a DM) or a channel id; null when the row has nobody to show it to. */
+  recipient: string | null;
+  threadTs: string | null;
+}
+
+export interface RenderedMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** What the rows say the message should be: shown, or nothing to show (marked rendered). */
+export type Outlook = { show: RenderedMessage } | { skip: string };
+
+/** What to do when Slack refuses a recipient for good. */
+export type Unreachable =
+  /** The row moved on by itself (an offer goes to the next candidate): nothing more to send. */
+  | 'moved_on'
+  /** Nobody depends on it (a watcher's copy, a reminder): drop it. */
+  | 'give_up'
+  /** It must reach that recipient (the leaders' channel): hold every post to it until it works. */
+  | 'wait';
+
+/**
+ * One kind of message the app keeps in Slack. A module per kind says which rows are due and how
+ * to render them; the shared sync step (sync-step.ts) does the posting, recording and retrying.
+ */
+export interface MessageKind {
+  readonly name: MessageKindName;
+  readonly store: MessageStore;
+  /** Rows never posted whose message is due, oldest task first. */
+  duePosts(now: Date, limit: number): PendingPost[];
+  /** Rows whose posted message is behind their row, oldest task first. */
+  dueUpdates(now: Date, limit: number): number[];
+  /** Renders the row as it stands; undefined when the row is gone. */
+  render(id: number, now: Date, firstPost: boolean): Outlook | undefined;
+  /** Slack refused the recipient (deactivated, archived, not in channel). */
+  unreachable(state: MessageState, code: string, firstPost: boolean): Unreachable;
+  /** The message we meant to update was deleted: post it again, or let it go. */
+  readonly whenDeleted: 'repost' | 'give_up';
+  /** Told after every successful post or update (health, logs). */
+  delivered?(state: MessageState, firstPost: boolean): void;
+}

@@ -1,0 +1,97 @@
+import type Database from 'better-sqlite3';
+
+/** Where one kind of message keeps its Slack state: every kind has the same columns, named per table. */
+export interface MessageTable {
+  table: 'offers' | 'escalations' | 'notifications' | 'task_views';
+  channel: string;
+  ts: string;
+  /** Set to the moment the first post was attempted, when the table records it. */
+  postedAt?: string;
+}
+
+/** One row's Slack state, as the sync step needs it. */
+export interface MessageState {
+  id: number;
+  taskId: number;
+  channel: string | null;
+  ts: string | null;
+  version: number;
+  renderedVersion: number;
+  attempts: number;
+  postAttemptAt: number | null;
+}
+
+/**
+ * The writes the sync step makes, the same for every kind of message: prepared once, since a
+ * statement compiled per call cost more than the write itself.
+ */
+export class MessageStore {
+  private readonly selectState: Database.Statement<[number], MessageState>;
+  private readonly attempt: Database.Statement<[number, number]>;
+  private readonly posted: Database.Statement<
+    [{ id: number; channel: string; ts: string; version: number; at: number }]
+  >;
+  private readonly rendered: Database.Statement<[number, number]>;
+  private readonly retry: Database.Statement<[number, number]>;
+  private readonly unknown: Database.Statement<[number]>;
+  private readonly forget: Database.Statement<[number]>;
+
+  constructor(
+    db: Database.Database,
+    readonly spec: MessageTable,
+  ) {
+    const { table, channel, ts, postedAt } = spec;
+    this.selectState = db.prepare(
+      `select id, task_id as taskId, ${channel} as channel, ${ts} as ts, version,
+              rendered_version as renderedVersion, attempts, post_attempt_at as postAttemptAt
+         from ${table} where id = ?`,
+    );
+    this.attempt = db.prepare(`update ${table} set post_attempt_at = ? where id = ? and ${ts} is null`);
+    // Every named parameter must appear in the SQL, so a table without a posted-at column compares `at` to itself.
+    this.posted = db.prepare(
+      `update ${table} set ${channel} = @channel, ${ts} = @ts, post_attempt_at = null, retry_at = null,
+              attempts = 0, rendered_version = max(rendered_version, @version)
+              ${postedAt ? `, ${postedAt} = @at` : ''}
+        where id = @id and ${ts} is null${postedAt ? '' : ' and @at = @at'}`,
+    );
+    this.rendered = db.prepare(
+      `update ${table} set rendered_version = max(rendered_version, ?), retry_at = null, attempts = 0,
+              post_attempt_at = null where id = ?`,
+    );
+    this.retry = db.prepare(`update ${table} set attempts = attempts + 1, retry_at = ? where id = ?`);
+    this.unknown = db.prepare(`update ${table} set post_attempt_at = null where id = ?`);
+    this.forget = db.prepare(`update ${table} set ${channel} = null, ${ts} = null where id = ?`);
+  }
+
+  state(id: number): MessageState | undefined {
+    return this.selectState.get(id);
+  }
+
+  /** Written (and committed) before the call to Slack, so a crash leaves a trace to look for. */
+  recordAttempt(id: number, at: Date): void {
+    this.attempt.run(at.getTime(), id);
+  }
+
+  /** The post is known to be in Slack: where it is, and which version it shows. */
+  recordPosted(id: number, channel: string, ts: string, version: number, attemptedAt: Date): void {
+    this.posted.run({ id, channel, ts, version, at: attemptedAt.getTime() });
+  }
+
+  markRendered(id: number, version: number): void {
+    this.rendered.run(version, id);
+  }
+
+  scheduleRetry(id: number, at: Date): void {
+    this.retry.run(at.getTime(), id);
+  }
+
+  /** Slack said no to the post, so nothing is out there to look for. */
+  clearAttempt(id: number): void {
+    this.unknown.run(id);
+  }
+
+  /** The message was deleted in Slack: the next pass posts it again. */
+  forgetMessage(id: number): void {
+    this.forget.run(id);
+  }
+}

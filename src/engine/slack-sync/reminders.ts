@@ -1,0 +1,77 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { escalations, type NotificationRow, notifications, type TaskRow, tasks } from '../../db/schema.js';
+import type { DispatchContext, Sql } from '../../dispatch/context.js';
+import { agentZone, findAgent } from '../../dispatch/roster.js';
+import { renderContactReminder } from '../../slack/blocks/contact-reminder.js';
+import { renderDuplicateNote } from '../../slack/blocks/duplicate-note.js';
+import { renderEscalationReminder } from '../../slack/blocks/escalation-message.js';
+import type { MessageKind, PendingPost } from './message-kind.js';
+import { MessageStore } from './message-store.js';
+
+/**
+ * One-off posts (a threaded re-announcement, a contact reminder, a note that the same person wrote
+ * again): posted once, never updated, dropped when overtaken or when the recipient is gone.
+ */
+export function reminders(ctx: DispatchContext): MessageKind {
+  const db = ctx.db.$client;
+  const posts = db.prepare<[number, number], PendingPost>(
+    `select id, task_id as taskId, recipient, thread_ts as threadTs from notifications
+      where rendered_version < version and ts is null and (retry_at is null or retry_at <= ?)
+      order by task_id, id limit ?`,
+  );
+  return {
+    name: 'reminder',
+    store: new MessageStore(db, {
+      table: 'notifications',
+      channel: 'channel',
+      ts: 'ts',
+      postedAt: 'sent_at',
+    }),
+    duePosts: (now, limit) => posts.all(now.getTime(), limit),
+    dueUpdates: () => [],
+    render(id, now) {
+      const row = ctx.db
+        .select({ note: notifications, task: tasks })
+        .from(notifications)
+        .innerJoin(tasks, eq(tasks.id, notifications.taskId))
+        .where(eq(notifications.id, id))
+        .get();
+      if (!row) return undefined;
+      const { note, task } = row;
+      // Queued while Slack was unavailable and overtaken since (a leader acted, the owner made contact).
+      if (!stillRelevant(ctx.db, note, task)) return { skip: 'overtaken' };
+      const { config, db: sql } = ctx;
+      if (note.kind === 'contact_reminder') {
+        const zone = agentZone(task.ownerId ? findAgent(sql, task.ownerId) : undefined, config);
+        return { show: renderContactReminder(task, zone, now) };
+      }
+      if (note.kind === 'duplicate_note') {
+        return { show: renderDuplicateNote(task, agentZone(findAgent(sql, note.recipient), config), now) };
+      }
+      return { show: renderEscalationReminder(task, now) };
+    },
+    unreachable(state, code) {
+      ctx.log.error('reminder could not be sent; giving up on it', {
+        notificationId: state.id,
+        taskId: state.taskId,
+        error: code,
+      });
+      return 'give_up';
+    },
+    whenDeleted: 'give_up',
+  };
+}
+
+/** A reminder is only worth sending while the thing it reminds of is still true. */
+function stillRelevant(sql: Sql, note: NotificationRow, task: TaskRow): boolean {
+  if (note.kind === 'duplicate_note') return true;
+  if (note.kind === 'contact_reminder') {
+    return task.status === 'claimed' && task.ownerId === note.recipient && task.contactedAt === null;
+  }
+  const open = sql
+    .select({ ts: escalations.ts })
+    .from(escalations)
+    .where(and(eq(escalations.taskId, task.id), isNull(escalations.resolvedAt)))
+    .get();
+  return open?.ts === note.threadTs;
+}

@@ -1,0 +1,170 @@
+import type { WebClient } from '@slack/web-api';
+import type { DispatchContext } from '../../dispatch/context.js';
+import { KickedPass } from '../loop.js';
+import type { SlackHealth } from '../slack-health.js';
+import { escalationPosts } from './escalation-posts.js';
+import { PostFinder } from './find-posted.js';
+import { Gate } from './gate.js';
+import type { MessageKind, PendingPost } from './message-kind.js';
+import { offerDms } from './offer-dms.js';
+import { reminders } from './reminders.js';
+import { postMessage, type StepResult, type SyncDeps, updateMessage } from './sync-step.js';
+import { taskCopies } from './task-copies.js';
+
+/** Rows handled per pass; a larger backlog continues in the next pass, after timers and HTTP had a turn. */
+const BATCH = 50;
+/** How long a row that threw unexpectedly rests, so a bug cannot spin the lane. */
+const RESTING_MS = 5_000;
+/** Updates in flight at once: a click's DM update must not wait behind a burst of others. */
+const UPDATE_CONCURRENCY = 4;
+
+/**
+ * Makes Slack show what the rows say. Two lanes: new posts go out one at a time, oldest task
+ * first, so no lead overtakes an earlier one; updates of posted messages run a few at a time
+ * beside them. Slack-wide trouble closes a lane's gate, so after an outage the waiting
+ * messages leave in their order rather than at random retry times.
+ */
+export class SlackSync {
+  readonly kinds: MessageKind[];
+  private readonly deps: SyncDeps;
+  private readonly postGate = new Gate();
+  private readonly updateGate = new Gate();
+  /** Recipients Slack refused (the leaders' channel missing): their posts wait, in order. */
+  private readonly waitingRecipients = new Map<string, Gate>();
+  private readonly posts: KickedPass;
+  private readonly updates: KickedPass;
+
+  constructor(
+    private readonly ctx: DispatchContext,
+    client: WebClient,
+    health: SlackHealth,
+  ) {
+    this.kinds = [offerDms(ctx), escalationPosts(ctx, health), taskCopies(ctx), reminders(ctx)];
+    this.deps = { ctx, client, health, finder: new PostFinder(client, ctx.log) };
+    const onError = (lane: string) => (error: unknown) =>
+      ctx.log.error('Slack sync pass failed unexpectedly; the next kick retries', {
+        lane,
+        error: String(error),
+      });
+    this.posts = new KickedPass(() => this.postPass(), onError('posts'));
+    this.updates = new KickedPass(() => this.updatePass(), onError('updates'));
+  }
+
+  kick(): void {
+    this.posts.kick();
+    this.updates.kick();
+  }
+
+  async runOnce(): Promise<void> {
+    await Promise.all([this.posts.runOnce(), this.updates.runOnce()]);
+  }
+
+  async idle(): Promise<void> {
+    // A post can leave an update behind (the row changed while it was posted), and the reverse.
+    do {
+      await Promise.all([this.posts.idle(), this.updates.idle()]);
+      await new Promise((resolve) => setImmediate(resolve));
+    } while (this.posts.busy || this.updates.busy);
+  }
+
+  private async postPass(): Promise<boolean> {
+    const now = this.ctx.clock.now();
+    if (!this.postGate.isOpen(now)) return false;
+    const due = oldestFirst(
+      this.kinds.map((kind) => kind.duePosts(now, BATCH).map((post) => ({ kind, post }))),
+      BATCH,
+    );
+    let tried = 0;
+    for (const { kind, post } of due) {
+      const waiting = post.recipient ? this.waitingRecipients.get(post.recipient) : undefined;
+      if (waiting && !waiting.isOpen(this.ctx.clock.now())) continue;
+      tried += 1;
+      const result = await this.isolated(kind, post.id, () => postMessage(this.deps, kind, post));
+      if (this.settle(result, this.postGate, post.recipient)) return false;
+    }
+    // Something was posted: its row may already be a version ahead (a click while it was in flight).
+    if (tried > 0) this.updates.kick();
+    // A pass that did something asks for one more: what it did may have made more due (the next
+    // candidate's DM after an unreachable agent). One held only by waiting recipients would spin.
+    return tried > 0;
+  }
+
+  private async updatePass(): Promise<boolean> {
+    const now = this.ctx.clock.now();
+    if (!this.updateGate.isOpen(now)) return false;
+    // Updates need no order among themselves: each shows its own row's latest state.
+    const due = this.kinds.flatMap((kind) => kind.dueUpdates(now, BATCH).map((id) => ({ kind, id })));
+    let stopped = false;
+    let next = 0;
+    const worker = async () => {
+      while (!stopped && next < due.length) {
+        const item = due[next++];
+        if (!item) break;
+        const result = await this.isolated(item.kind, item.id, () =>
+          updateMessage(this.deps, item.kind, item.id),
+        );
+        if (this.settle(result, this.updateGate, null)) stopped = true;
+      }
+    };
+    await Promise.all(Array.from({ length: UPDATE_CONCURRENCY }, worker));
+    return !stopped && due.length > 0;
+  }
+
+  /**
+   * One row that throws (a bug in rendering, a row in a shape we did not expect) rests for a while
+   * instead of stopping the lane: everything behind it still goes out.
+   */
+  private async isolated(
+    kind: MessageKind,
+    id: number,
+    step: () => Promise<StepResult>,
+  ): Promise<StepResult> {
+    try {
+      return await step();
+    } catch (error) {
+      this.ctx.log.error('a message could not be synced; it rests before the next try', {
+        kind: kind.name,
+        id,
+        error: String(error),
+      });
+      kind.store.scheduleRetry(id, new Date(this.ctx.clock.now().getTime() + RESTING_MS));
+      return 'done';
+    }
+  }
+
+  /** Applies a step's outcome to the gates; true when the lane must stop for now. */
+  private settle(result: StepResult, gate: Gate, recipient: string | null): boolean {
+    const now = this.ctx.clock.now();
+    if (result === 'done') {
+      gate.succeeded();
+      if (recipient) this.waitingRecipients.delete(recipient);
+      return false;
+    }
+    if (result.wait === 'recipient' && recipient) {
+      const waiting = this.waitingRecipients.get(recipient) ?? new Gate();
+      waiting.close(now, result.retryAfter);
+      this.waitingRecipients.set(recipient, waiting);
+      return false;
+    }
+    gate.close(now, result.retryAfter);
+    return true;
+  }
+}
+
+/**
+ * Merges each kind's due rows (each already oldest task first) into one list, oldest task first.
+ * A kind that filled its batch may have older rows beyond it, so the list stops where the
+ * shortest full batch ends: nothing later than that goes before them.
+ */
+export function oldestFirst<T extends { post: PendingPost }>(lists: T[][], limit: number): T[] {
+  const taskOf = (item: T) => item.post.taskId;
+  let cut = Number.POSITIVE_INFINITY;
+  for (const list of lists) {
+    const last = list.at(-1);
+    if (list.length >= limit && last) cut = Math.min(cut, taskOf(last));
+  }
+  return lists
+    .flat()
+    .filter((item) => taskOf(item) <= cut)
+    .sort((a, b) => taskOf(a) - taskOf(b));
+}

@@ -1,0 +1,170 @@
+import type { WebClient } from '@slack/web-api';
+import { retryDelaySeconds } from '../../core/slack-failure.js';
+import type { DispatchContext } from '../../dispatch/context.js';
+import { describeSlackError, type SlackCallError } from '../../slack/errors.js';
+import type { SlackHealth } from '../slack-health.js';
+import { type PostFinder, postMetadata } from './find-posted.js';
+import type { MessageKind, PendingPost } from './message-kind.js';
+import type { MessageState } from './message-store.js';
+
+/**
+ * How one item went: done (or dropped); or a wait, either for its recipient (a channel Slack
+ * refuses, or rate-limits: chat.postMessage allows about one post per second per channel) or
+ * for the whole lane (Slack down, our token refused). Waits keep the order of what is behind.
+ */
+export type StepResult = 'done' | { wait: 'recipient' | 'lane'; retryAfter?: number };
+
+/** A message Slack calls malformed is our bug: retried, but slowly, so it cannot spin. */
+const CONTENT_RETRY_CAP_S = 3600;
+
+export interface SyncDeps {
+  ctx: DispatchContext;
+  client: WebClient;
+  finder: PostFinder;
+  health: SlackHealth;
+}
+
+/**
+ * The first post of a row's message, exactly once: an earlier attempt with an unknown outcome is
+ * looked up first; a new attempt is recorded (committed) before Slack is called and carries
+ * metadata naming the row, so a crash or a lost answer can always be found instead of repeated.
+ */
+export async function postMessage(deps: SyncDeps, kind: MessageKind, post: PendingPost): Promise<StepResult> {
+  const { ctx, client, finder } = deps;
+  const state = kind.store.state(post.id);
+  if (!state || state.ts || state.renderedVersion >= state.version) return 'done';
+  try {
+    if (state.postAttemptAt !== null && post.recipient) {
+      const found = await finder.find(
+        { kind: kind.name, id: state.id },
+        post.recipient,
+        post.threadTs,
+        state.postAttemptAt,
+      );
+      if (found) {
+        kind.store.recordPosted(
+          state.id,
+          found.channel,
+          found.ts,
+          found.version,
+          new Date(state.postAttemptAt),
+        );
+        ctx.log.info('found an earlier post in Slack; not posting again', { kind: kind.name, id: state.id });
+        kind.delivered?.(state, true);
+        return 'done';
+      }
+    }
+  } catch (error) {
+    return failed(deps, kind, state, post.recipient, describeSlackError(error), true);
+  }
+  const now = ctx.clock.now();
+  const outlook = kind.render(state.id, now, true);
+  if (!outlook || 'skip' in outlook || !post.recipient) {
+    kind.store.markRendered(state.id, state.version);
+    return 'done';
+  }
+  kind.store.recordAttempt(state.id, now);
+  try {
+    const posted = await client.chat.postMessage({
+      channel: post.recipient,
+      text: outlook.show.text,
+      blocks: outlook.show.blocks,
+      ...(post.threadTs ? { thread_ts: post.threadTs } : {}),
+      metadata: postMetadata({ kind: kind.name, id: state.id, version: state.version }),
+    });
+    kind.store.recordPosted(state.id, posted.channel ?? post.recipient, posted.ts ?? '', state.version, now);
+    deps.health.tokenError = null;
+    kind.delivered?.(state, true);
+    return 'done';
+  } catch (error) {
+    const described = describeSlackError(error);
+    if (!described.outcomeUnknown) kind.store.clearAttempt(state.id);
+    return failed(deps, kind, state, post.recipient, described, true);
+  }
+}
+
+/** Brings a posted message up to its row. chat.update is idempotent, so no attempt is recorded. */
+export async function updateMessage(deps: SyncDeps, kind: MessageKind, id: number): Promise<StepResult> {
+  const { ctx, client } = deps;
+  const state = kind.store.state(id);
+  if (!state?.ts || state.renderedVersion >= state.version) return 'done';
+  if (!state.channel) {
+    // A message with no known channel cannot be edited; leaving it due would spin the lane.
+    kind.store.markRendered(state.id, state.version);
+    return 'done';
+  }
+  const outlook = kind.render(state.id, ctx.clock.now(), false);
+  if (!outlook || 'skip' in outlook) {
+    kind.store.markRendered(state.id, state.version);
+    return 'done';
+  }
+  try {
+    await client.chat.update({
+      channel: state.channel,
+      ts: state.ts,
+      text: outlook.show.text,
+      blocks: outlook.show.blocks,
+    });
+    kind.store.markRendered(state.id, state.version);
+    deps.health.tokenError = null;
+    kind.delivered?.(state, false);
+    return 'done';
+  } catch (error) {
+    return failed(deps, kind, state, state.channel, describeSlackError(error), false);
+  }
+}
+
+async function failed(
+  deps: SyncDeps,
+  kind: MessageKind,
+  state: MessageState,
+  recipient: string | null,
+  error: SlackCallError,
+  firstPost: boolean,
+): Promise<StepResult> {
+  const { ctx, health } = deps;
+  const fields = { kind: kind.name, id: state.id, taskId: state.taskId, error: error.code ?? 'no answer' };
+  let failure = error.failure;
+  // Slack says account_inactive both for a deactivated recipient and for a dead token: ask auth.test.
+  if (failure === 'token' && firstPost && recipient && /^[UW]/.test(recipient)) {
+    failure = (await deps.client.auth.test().then(
+      () => true,
+      () => false,
+    ))
+      ? 'recipient'
+      : 'token';
+  }
+  switch (failure) {
+    case 'transient':
+      if (error.retryAfter !== undefined) {
+        ctx.log.warn('Slack asks us to slow down; posts to this conversation wait', fields);
+        return { wait: 'recipient', retryAfter: error.retryAfter };
+      }
+      ctx.log.warn('Slack is not answering; the lane waits and retries in order', fields);
+      return { wait: 'lane' };
+    case 'token':
+      health.tokenError = error.code ?? 'refused';
+      ctx.log.error('Slack refuses our token; deliveries wait until it is fixed', fields);
+      return { wait: 'lane' };
+    case 'recipient': {
+      const next = kind.unreachable(state, error.code ?? 'unreachable', firstPost);
+      if (next === 'wait') return { wait: 'recipient' };
+      kind.store.markRendered(state.id, state.version);
+      return 'done';
+    }
+    case 'gone':
+      ctx.log.warn('the message was deleted in Slack', { ...fields, next: kind.whenDeleted });
+      if (kind.whenDeleted === 'repost') kind.store.forgetMessage(state.id);
+      else kind.store.markRendered(state.id, state.version);
+      return 'done';
+    case 'content': {
+      const seconds = Math.min(
+        CONTENT_RETRY_CAP_S,
+        5 * retryDelaySeconds(state.attempts, undefined, Math.random()),
+      );
+      kind.store.scheduleRetry(state.id, new Date(ctx.clock.now().getTime() + seconds * 1000));
+      ctx.log.error('Slack rejected a message we rendered; will retry', fields);
+      return 'done';
+    }
+  }
+}
