@@ -5,6 +5,7 @@ import { afterEach, beforeEach } from 'vitest';
 import type { DispatchConfig } from '../../src/config/dispatch-schema.js';
 import { readEnv } from '../../src/config/env.js';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
+import type { OutboxTopic } from '../../src/engine/outbox/outbox.js';
 import { createLogger, type Logger, silentLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/main.js';
 import { TestClock } from './clock.js';
@@ -42,6 +43,11 @@ export interface HarnessOptions {
   logLines?: string[];
   /** Channels the bot is in besides the leaders' channel (e.g. a pool channel). */
   channels?: string[];
+  /** Scopes the double grants (default: all). */
+  scopes?: string[];
+  /** The app's Slack call timeout, short for tests of lost answers. */
+  slackTimeoutMs?: number;
+  outboxTopics?: OutboxTopic[];
 }
 
 /** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
@@ -50,6 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const double = await SlackDouble.start({
     now: () => clock.now().getTime(),
     channels: [LEADERS, ...(options.channels ?? [])],
+    scopes: options.scopes,
     users: Object.fromEntries(TEAM.map((id) => [id, { tz: 'America/Chicago' }])),
   });
   const dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-test-'));
@@ -64,7 +71,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     INTAKE_TOKEN,
   });
   const boot = () =>
-    startServer({ env, config, clock, log: logTo(options.logLines), schedule: false, host: '127.0.0.1' });
+    startServer({
+      env,
+      config,
+      clock,
+      log: logTo(options.logLines),
+      schedule: false,
+      host: '127.0.0.1',
+      slackTimeoutMs: options.slackTimeoutMs,
+      outboxTopics: options.outboxTopics,
+    });
   let server = await boot();
   const harness: Harness = {
     double,

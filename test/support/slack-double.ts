@@ -259,6 +259,12 @@ export class SlackDouble {
     this.failures.push({ ...failure, method, remaining: failure.times ?? 1 });
   }
 
+  /** Slack is healthy again: drops injected failures and slow answers, keeps recordings. */
+  clearFailures(): void {
+    this.failures = [];
+    this.slowAnswers = [];
+  }
+
   /** Clears recordings and injected failures; DM channels, response_urls and trigger_ids stay valid. */
   reset(): void {
     this.calls.length = 0;

@@ -73,7 +73,8 @@ describe('manifest.yml', () => {
 
   it('declares the bot scopes the app uses', () => {
     const scopes = validManifest().oauth_config?.scopes?.bot ?? [];
-    // Only what the code needs: posting in channels and DMs, commands, and reading profiles and DND.
+    // Only what the code needs: posting in channels and DMs, commands, reading profiles and DND, and
+    // reading back our own recent posts when Slack's answer to one was lost.
     expect(scopes).toEqual([
       'chat:write',
       'chat:write.public',
@@ -82,6 +83,9 @@ describe('manifest.yml', () => {
       'users:read',
       'users.profile:read',
       'dnd:read',
+      'im:history',
+      'channels:history',
+      'groups:history',
     ]);
   });
 
