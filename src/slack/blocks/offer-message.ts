@@ -166,7 +166,8 @@ function historyBlocks(view: OfferView): KnownBlock[] {
     const who = ownerName ? `, owned by ${escapeText(ownerName)}${standing}` : '';
     return `#${task.id} ${escapeText(headline(task).toLowerCase())}, ${dayAndTime(task.receivedAt, view.zone, view.now)}${who}`;
   });
-  return [context(`🔁 *Seen before:* ${lines.join(' · ')}`)];
+  // Cut under Slack's 3,000 characters per text, which a long name or source could pass.
+  return [context(clip(`🔁 *Seen before:* ${lines.join(' · ')}`, 3000))];
 }
 
 /** What the contact said when they wrote again before anyone took this, so it is not lost. */
