@@ -168,7 +168,7 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
     await h.slack.clickButton({
       user: DANA,
       message: dana,
-      actionId: 'offer_pass_reason',
+      actionId: 'offer_pass_reason_wrong_area',
       value: '1:wrong_area',
     });
     await h.double.waitForUpdate(dana, 'You passed at 10:40 AM CST (Wrong area). Offered to Ivy Chen.');

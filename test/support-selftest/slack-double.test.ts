@@ -244,6 +244,92 @@ describe('SlackDouble with the real WebClient', () => {
     double.assertNothingUnexpected();
   });
 
+  it('refuses blocks Slack would refuse on chat.postMessage, chat.update and chat.postEphemeral, naming where', async () => {
+    const twoClaims = claimBlocks('L5').map((b) =>
+      b.type === 'actions' ? { ...b, elements: [b.elements[0], b.elements[0]] } : b,
+    );
+    const expected = {
+      error: 'invalid_blocks',
+      response_metadata: {
+        messages: [
+          '[ERROR] `action_id` "claim" already exists [json-pointer:/blocks/1/elements/1/action_id]',
+        ],
+      },
+    };
+    const posted = await errorOf(
+      client.chat.postMessage({ channel: 'U0ALICE', text: 'x', blocks: twoClaims }),
+    );
+    expect(posted).toBeInstanceOf(WebAPIPlatformError);
+    expect((posted as WebAPIPlatformError).data).toMatchObject(expected);
+    expect(double.messages).toHaveLength(0);
+
+    const res = await client.chat.postMessage({
+      channel: 'U0ALICE',
+      text: 'Offer',
+      blocks: claimBlocks('L5'),
+    });
+    const post = double.takePost({ to: 'U0ALICE' });
+    const updated = await errorOf(
+      client.chat.update({ channel: String(res.channel), ts: String(res.ts), blocks: twoClaims }),
+    );
+    expect((updated as WebAPIPlatformError).data).toMatchObject(expected);
+    expect(post.updates).toHaveLength(0);
+    const whispered = await errorOf(
+      client.chat.postEphemeral({ channel: 'C0LEADS', user: 'U0ALICE', text: 'x', blocks: twoClaims }),
+    );
+    expect((whispered as WebAPIPlatformError).data).toMatchObject(expected);
+    expect(double.ephemerals).toHaveLength(0);
+    expect(double.refusals.map((r) => r.method)).toEqual([
+      'chat.postMessage',
+      'chat.update',
+      'chat.postEphemeral',
+    ]);
+    expect(double.describe()).toContain('chat.update refused: invalid_blocks [ERROR] `action_id` "claim"');
+  });
+
+  it('refuses an invalid view with invalid_arguments and a /view pointer, and a home opened as a modal', async () => {
+    const view = {
+      type: 'modal' as const,
+      title: { type: 'plain_text' as const, text: 'Away for the whole afternoon' },
+      blocks: [],
+    };
+    const opened = await errorOf(client.views.open({ trigger_id: double.triggerId(), view }));
+    expect((opened as WebAPIPlatformError).data).toMatchObject({
+      error: 'invalid_arguments',
+      response_metadata: {
+        messages: ['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]'],
+      },
+    });
+    const home = await errorOf(
+      client.views.publish({
+        user_id: 'U0ALICE',
+        view: { ...view, title: { type: 'plain_text', text: 'Away' } },
+      }),
+    );
+    expect((home as WebAPIPlatformError).data.response_metadata?.messages).toEqual([
+      '[ERROR] must be home for views.publish [json-pointer:/view/type]',
+    ]);
+    expect(double.views).toHaveLength(0);
+  });
+
+  it('answers a response_url carrying bad blocks with a bare HTTP 400, as a webhook does', async () => {
+    const url = double.responseUrl({ user: 'U0ALICE' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        text: 'x',
+        blocks: [{ type: 'header', text: { type: 'mrkdwn', text: '*x*' } }],
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('invalid_blocks');
+    expect(double.ephemerals).toHaveLength(0);
+    expect(double.refusals).toMatchObject([
+      { method: 'response_url', messages: ['[ERROR] must be plain_text [json-pointer:/blocks/0/text/type]'] },
+    ]);
+  });
+
   it('reset clears recordings but keeps DM channels', async () => {
     await client.chat.postMessage({ channel: 'U0ALICE', text: 'x' });
     const dm = double.dmChannelFor('U0ALICE');

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { type BlockKitProblem, formatProblem, validateBlocks, validateView } from './block-kit.js';
 import {
   allText,
   type Block,
@@ -60,6 +61,14 @@ export interface Ephemeral {
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
+  at: number;
+}
+
+/** A call Slack would refuse for its Block Kit, with Slack's messages naming where. */
+export interface Refusal {
+  method: string;
+  error: string;
+  messages: string[];
   at: number;
 }
 
@@ -135,7 +144,11 @@ interface Reply {
 }
 
 class ApiError extends Error {
-  constructor(readonly error: string) {
+  /** Block Kit problems, answered as Slack does in `response_metadata.messages`. */
+  constructor(
+    readonly error: string,
+    readonly problems: BlockKitProblem[] = [],
+  ) {
     super(error);
   }
 }
@@ -187,6 +200,8 @@ export class SlackDouble {
   readonly messages: PostedMessage[] = [];
   readonly ephemerals: Ephemeral[] = [];
   readonly views: RecordedView[] = [];
+  /** Every call refused for invalid blocks or views, so a test that times out can say why. */
+  readonly refusals: Refusal[] = [];
   readonly channels: Set<string>;
   readonly users: Map<string, DoubleUser>;
   readonly botUserId: string;
@@ -271,6 +286,7 @@ export class SlackDouble {
     this.messages.length = 0;
     this.ephemerals.length = 0;
     this.views.length = 0;
+    this.refusals.length = 0;
     this.failures = [];
     this.socket.reset();
   }
@@ -438,9 +454,11 @@ export class SlackDouble {
     const items = [...this.describeItems(), ...this.socket.unexpected()];
     const calls = this.calls.slice(-10).map((c) => c.method);
     const socket = this.socket.describe();
+    const refused = this.refusals.map((r) => `  ${r.method} refused: ${r.error} ${r.messages.join(' ')}`);
     return [
       items.length ? `Slack output so far:\n${items.join('\n')}` : 'No Slack output so far.',
       `Last API calls: ${calls.join(', ') || 'none'}`,
+      ...(refused.length ? [`Refused as Slack would:\n${refused.join('\n')}`] : []),
       ...(socket ? [socket] : []),
     ].join('\n');
   }
@@ -533,8 +551,11 @@ export class SlackDouble {
       const result = this.dispatch(method, args, at);
       return { body: result ? { ok: true, ...result } : { ok: false, error: 'unknown_method' } };
     } catch (err) {
-      if (err instanceof ApiError) return { body: { ok: false, error: err.error } };
-      throw err;
+      if (!(err instanceof ApiError)) throw err;
+      if (err.problems.length === 0) return { body: { ok: false, error: err.error } };
+      const messages = err.problems.map(formatProblem);
+      this.refusals.push({ method, error: err.error, messages, at });
+      return { body: { ok: false, error: err.error, response_metadata: { messages } } };
     }
   }
 
@@ -648,6 +669,13 @@ export class SlackDouble {
     const injected = this.injectedFailure('response_url', args);
     if (injected) return injected;
     if (context.uses >= MAX_RESPONSE_URL_USES) return { status: 404, body: 'used_url' };
+    // Like an incoming webhook, a response_url answers bad blocks with a bare 400 and no pointer.
+    const problems = args.blocks === undefined ? [] : validateBlocks(args.blocks, 'message');
+    if (problems.length > 0) {
+      const messages = problems.map(formatProblem);
+      this.refusals.push({ method: 'response_url', error: 'invalid_blocks', messages, at: Date.now() });
+      return { status: 400, body: 'invalid_blocks' };
+    }
     context.uses += 1;
     const ephemeral: Ephemeral = {
       via: 'response_url',
@@ -680,6 +708,13 @@ export class SlackDouble {
   ): Record<string, unknown> {
     const view = args.view;
     if (!isRecord(view)) throw new ApiError('invalid_arguments');
+    const problems = validateView(view);
+    // A Home tab is only published; a modal is only opened, pushed or updated.
+    const expected = method === 'views.publish' ? 'home' : 'modal';
+    if (problems.length === 0 && view.type !== expected) {
+      problems.push({ pointer: '/view/type', reason: `must be ${expected} for ${method}` });
+    }
+    if (problems.length > 0) throw new ApiError('invalid_arguments', problems);
     let id: string;
     let userId: string | undefined;
     if (method === 'views.open' || method === 'views.push') {
@@ -780,19 +815,14 @@ export class SlackDouble {
     if (this.users.get(userId)?.deleted) throw new ApiError('user_disabled');
   }
 
-  /** Light Block Kit validation, plus the block_ids Slack fills in when the app omits them. */
+  /** Refuses blocks Slack would refuse (see block-kit.ts), and fills in the block_ids Slack adds. */
   private validBlocks(value: unknown): Block[] {
     if (value === undefined || value === '') return [];
-    if (!Array.isArray(value) || value.length > 50) throw new ApiError('invalid_blocks');
-    const ids = new Set<string>();
-    return value.map((block) => {
-      if (!isRecord(block) || typeof block.type !== 'string') throw new ApiError('invalid_blocks');
-      if (!withinTextLimits(block)) throw new ApiError('invalid_blocks');
-      const blockId = str(block.block_id) ?? this.nextId('b');
-      if (ids.has(blockId)) throw new ApiError('invalid_blocks');
-      ids.add(blockId);
-      return { ...block, block_id: blockId };
-    });
+    const problems = validateBlocks(value, 'message');
+    if (problems.length > 0 || !Array.isArray(value)) throw new ApiError('invalid_blocks', problems);
+    return value
+      .filter(isRecord)
+      .map((block) => ({ ...block, block_id: str(block.block_id) ?? this.nextId('b') }));
   }
 
   private asSlackMessage(m: PostedMessage): Record<string, unknown> {
@@ -826,14 +856,4 @@ export class SlackDouble {
 /** Message metadata needs an `event_type` and an `event_payload` object, as Slack checks. */
 function validMetadata(value: unknown): boolean {
   return isRecord(value) && typeof value.event_type === 'string' && isRecord(value.event_payload);
-}
-
-/** Slack's documented text limits: 3,000 characters for a section's text, 2,000 per field, 150 for a header. */
-function withinTextLimits(block: Record<string, unknown>): boolean {
-  const textOf = (v: unknown) => (isRecord(v) && typeof v.text === 'string' ? v.text : '');
-  if (block.type === 'header') return textOf(block.text).length <= 150;
-  if (block.type !== 'section') return true;
-  if (textOf(block.text).length > 3000) return false;
-  const fields = Array.isArray(block.fields) ? block.fields : [];
-  return fields.length <= 10 && fields.every((f) => textOf(f).length <= 2000);
 }

@@ -10,7 +10,7 @@ import {
   CLAIM_ACTION,
   CONTACTED_ACTION,
   PASS_ACTION,
-  PASS_REASON_ACTION,
+  PASS_REASON_ACTIONS,
   PASS_REASONS,
 } from '../blocks/offer-message.js';
 import { contactResultText, staleClickText } from '../blocks/stale-click.js';
@@ -41,7 +41,8 @@ export function register(app: App, deps: SlackDeps): void {
     offerAction((id, user) => passOffer(deps.ctx, id, user)),
   );
 
-  app.action<BlockAction<ButtonAction>>(PASS_REASON_ACTION, async ({ ack, body, action, respond }) => {
+  // The reason comes from the value, not the action_id, so old and new buttons read the same.
+  app.action<BlockAction<ButtonAction>>(PASS_REASON_ACTIONS, async ({ ack, body, action, respond }) => {
     await ack();
     const [offerId, reason] = (action.value ?? '').split(':');
     if (

@@ -3,12 +3,18 @@ import type { Availability } from '../../core/availability.js';
 import { formatDuration } from '../../core/duration.js';
 import type { HomeData } from '../../dispatch/home.js';
 import { unavailablePhrase } from './availability-text.js';
-import { button, section } from './elements.js';
-import { dayAndTime, escapeText } from './format.js';
+import { button, context, section } from './elements.js';
+import { clip, dayAndTime, escapeText } from './format.js';
 import { contactName, headline } from './task-summary.js';
 
 export const HOME_AWAY_ACTION = 'home_away';
 export const HOME_BACK_ACTION = 'home_back';
+
+/** Leads listed on the Home: the rest are counted, so a busy agent's Home stays a page, not a wall. */
+export const HOME_LEADS_SHOWN = 50;
+/** Slack refuses a section over 3,000 characters; one lead's line is cut well before that. */
+const SECTION_MAX = 3000;
+const LINE_MAX = 300;
 
 /** An agent's App Home: my status (with Away and Back), my open leads and their clocks, my week. */
 export function renderAppHome(data: HomeData, zone: string, now: Date): View {
@@ -50,11 +56,34 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
       ],
     },
     { type: 'divider' },
-    section(`*My open leads*\n${leads.length > 0 ? leads.join('\n') : 'None right now.'}`),
+    ...leadBlocks(leads),
     { type: 'divider' },
     section(`*My week*\nOffered ${w.received} · claimed ${w.claimed} · median time to claim: ${median}`),
   ];
   return { type: 'home', blocks };
+}
+
+/**
+ * "My open leads", most urgent first (offers waiting, then owned), packed into as few sections as
+ * Slack's 3,000 characters allow, with "…and N more" past HOME_LEADS_SHOWN. A section holds at
+ * least 9 lines of 300, so this is at most 6 sections and a context: far inside 100 blocks.
+ */
+function leadBlocks(lines: string[]): KnownBlock[] {
+  if (lines.length === 0) return [section('*My open leads*\nNone right now.')];
+  const texts: string[] = [];
+  let current = '*My open leads*';
+  for (const line of lines.slice(0, HOME_LEADS_SHOWN).map((l) => clip(l, LINE_MAX))) {
+    if (current.length + 1 + line.length > SECTION_MAX) {
+      texts.push(current);
+      current = line;
+    } else current = `${current}\n${line}`;
+  }
+  texts.push(current);
+  const more = lines.length - HOME_LEADS_SHOWN;
+  return [
+    ...texts.map(section),
+    ...(more > 0 ? [context(`…and ${more} more open lead${more === 1 ? '' : 's'} not listed here.`)] : []),
+  ];
 }
 
 function unavailableStatus(a: Exclude<Availability, { available: true }>, zone: string, now: Date): string {

@@ -43,6 +43,13 @@ export function renderOfferMessage(view: OfferView): RenderedMessage {
 
 export const CONTACTED_ACTION = 'task_contacted';
 export const PASS_REASON_ACTION = 'offer_pass_reason';
+/**
+ * Slack refuses a block whose elements share an action_id (`invalid_blocks`), so each reason
+ * button gets its own: `offer_pass_reason_wrong_area`. The value still carries `offerId:reason`.
+ */
+export const passReasonActionId = (reason: string): string => `${PASS_REASON_ACTION}_${reason}`;
+/** Every reason button, and the bare `offer_pass_reason` of DMs rendered before each had its own. */
+export const PASS_REASON_ACTIONS = new RegExp(`^${PASS_REASON_ACTION}(?:_[a-z_]+)?$`);
 export const PASS_REASONS: Record<string, string> = {
   wrong_area: 'Wrong area',
   price_point: 'Price point',
@@ -125,7 +132,7 @@ function statusBlocks(view: OfferView): KnownBlock[] {
         actions(
           `offer_${offer.id}`,
           ...Object.entries(PASS_REASONS).map(([key, label]) =>
-            button(label, PASS_REASON_ACTION, `${offer.id}:${key}`),
+            button(label, passReasonActionId(key), `${offer.id}:${key}`),
           ),
           timeline,
         ),
@@ -159,7 +166,8 @@ function historyBlocks(view: OfferView): KnownBlock[] {
     const who = ownerName ? `, owned by ${escapeText(ownerName)}${standing}` : '';
     return `#${task.id} ${escapeText(headline(task).toLowerCase())}, ${dayAndTime(task.receivedAt, view.zone, view.now)}${who}`;
   });
-  return [context(`🔁 *Seen before:* ${lines.join(' · ')}`)];
+  // Cut under Slack's 3,000 characters per text, which a long name or source could pass.
+  return [context(clip(`🔁 *Seen before:* ${lines.join(' · ')}`, 3000))];
 }
 
 /** What the contact said when they wrote again before anyone took this, so it is not lost. */

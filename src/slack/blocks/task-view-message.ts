@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { OfferRow, TaskRow, TaskViewRow } from '../../db/schema.js';
 import { button, context, section, timelineButton } from './elements.js';
-import { clockTime, dayAndTime, escapeText } from './format.js';
+import { clip, clockTime, dayAndTime, escapeText } from './format.js';
 import { CLAIM_ACTION, type RenderedMessage } from './offer-message.js';
 import { area, headline, taskSummaryBlocks } from './task-summary.js';
 
@@ -127,5 +127,6 @@ function holderText(v: TaskViewView): string {
 
 function whereText(task: TaskRow): string {
   const where = area(task);
-  return where ? ` — ${escapeText(where)}` : '';
+  // The headline and status must fit beside it in one section (3,000 characters at most).
+  return where ? ` — ${clip(escapeText(where), 500)}` : '';
 }

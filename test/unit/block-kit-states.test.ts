@@ -1,0 +1,294 @@
+import type { View } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import type { OfferRow, TaskRow } from '../../src/db/schema.js';
+import type { HomeData } from '../../src/dispatch/home.js';
+import type { TeamMemberStatus } from '../../src/dispatch/team-status.js';
+import { renderAppHome } from '../../src/slack/blocks/app-home.js';
+import { availabilityRefusalText, awayConfirmation } from '../../src/slack/blocks/availability-text.js';
+import { renderAwayModal } from '../../src/slack/blocks/away-modal.js';
+import { renderContactReminder } from '../../src/slack/blocks/contact-reminder.js';
+import { renderDuplicateNote } from '../../src/slack/blocks/duplicate-note.js';
+import {
+  renderEscalationMessage,
+  renderEscalationReminder,
+} from '../../src/slack/blocks/escalation-message.js';
+import {
+  type OfferView,
+  type RenderedMessage,
+  renderOfferMessage,
+} from '../../src/slack/blocks/offer-message.js';
+import { contactResultText, leaderRefusalText, staleClickText } from '../../src/slack/blocks/stale-click.js';
+import { renderTaskView } from '../../src/slack/blocks/task-view-message.js';
+import { renderTeamStatus } from '../../src/slack/blocks/team-status.js';
+import { renderTimeline } from '../../src/slack/blocks/timeline.js';
+import { type BlockKitProblem, formatProblem, validateBlocks, validateView } from '../support/block-kit.js';
+import {
+  at,
+  available,
+  EVENT_KINDS,
+  escalationView,
+  event,
+  home,
+  member,
+  NAMES,
+  NOW,
+  offer,
+  offerView,
+  POOL,
+  task,
+  taskView,
+  WORST,
+  ZONE,
+} from '../support/render-fixtures.js';
+
+/**
+ * Every state of every message and view the app renders, sent through the Block Kit rules the
+ * Slack double enforces: a state Slack would refuse fails here, named with its json-pointer.
+ */
+
+/** Slack's limit for a message's top-level text (msg_too_long above it). */
+const MAX_MESSAGE_TEXT = 40_000;
+
+type Shown =
+  | { state: string; message: RenderedMessage }
+  | { state: string; view: View }
+  /** A reply that is text only: an ephemeral, a response_url answer or a DM. */
+  | { state: string; text: string };
+
+const claimedTask = task({ status: 'claimed', ownerId: 'U0DANA', claimedAt: at(-1) });
+const OFFER_STATES: Array<[string, TaskRow, Partial<OfferRow>, Partial<OfferView>?]> = [
+  ['live', task(), {}],
+  [
+    'live, worst-case lead, seen before and written again',
+    WORST,
+    {},
+    {
+      history: Array.from({ length: 3 }, (_, i) => ({
+        task: WORST,
+        ownerName: 'O'.repeat(500),
+        owner: i ? 'left' : 'inactive',
+      })),
+      repeats: Array.from({ length: 5 }, () => WORST),
+    },
+  ],
+  ['live, made by a leader past the chain', task(), { position: 4, reason: 'assigned by Lee Leader' }],
+  [
+    'claimed, contact due',
+    task({ ...claimedTask, contactDueAt: at(30) }),
+    { status: 'claimed', resolvedAt: at(-1) },
+  ],
+  [
+    'claimed, contacted',
+    task({ ...claimedTask, contactedAt: at(-1) }),
+    { status: 'claimed', resolvedAt: at(-1) },
+  ],
+  [
+    'claimed, escalated for no contact',
+    task({ ...claimedTask, status: 'escalated' }),
+    { status: 'claimed', resolvedAt: at(-1) },
+  ],
+  [
+    'claimed, then handed to someone else',
+    task({ ...claimedTask, ownerId: 'U0IVY' }),
+    { status: 'claimed', resolvedAt: at(-1) },
+  ],
+  ['passed without a reason', task(), { status: 'passed', resolvedAt: at(-1) }],
+  ['passed with a reason', task(), { status: 'passed', resolvedAt: at(-1), passReason: 'wrong_area' }],
+  [
+    'passed, went to the leaders',
+    task({ status: 'escalated' }),
+    { status: 'passed', resolvedAt: at(-1) },
+    { successor: { kind: 'leaders' } },
+  ],
+  ['expired', task(), { status: 'expired', resolvedAt: at(-1) }],
+  ['failed', task(), { status: 'failed', resolvedAt: at(-1) }, { successor: undefined }],
+  ['withdrawn', task(), { status: 'withdrawn', resolvedAt: at(-1) }],
+];
+
+function everyState(): Shown[] {
+  const shown: Shown[] = [];
+  for (const [name, t, o, more] of OFFER_STATES) {
+    shown.push({ state: `offer DM: ${name}`, message: renderOfferMessage(offerView(t, o, more)) });
+  }
+  for (const t of [task({ status: 'escalated' }), WORST, task({ status: 'escalated', manualReview: true })]) {
+    shown.push({ state: 'escalation: open', message: renderEscalationMessage(escalationView(t, {})) });
+    shown.push({
+      state: 'escalation: nobody tried',
+      message: renderEscalationMessage(escalationView(t, {}, [])),
+    });
+    for (const resolution of ['assigned', 'taken', 'returned'] as const) {
+      const resolved = { resolvedAt: at(0), resolvedBy: 'U0LEAD', resolution, assignee: 'U0MARCO' };
+      shown.push({
+        state: `escalation: ${resolution}`,
+        message: renderEscalationMessage(escalationView(t, resolved)),
+      });
+    }
+    shown.push({ state: 'escalation reminder', message: renderEscalationReminder(t, NOW) });
+  }
+  const watcherTasks: Array<[string, TaskRow]> = [
+    ['received', task({ status: 'received' })],
+    ['held', task({ status: 'held', heldUntil: at(900) })],
+    ['offered', task()],
+    ['claimed', claimedTask],
+    ['claimed and contacted', task({ ...claimedTask, contactedAt: at(0) })],
+    ['escalated', task({ status: 'escalated' })],
+    ['merged', task({ status: 'merged' })],
+    ['worst-case lead', WORST],
+  ];
+  for (const [name, t] of watcherTasks) {
+    for (const via of ['dm', 'cc', 'channel'] as const) {
+      shown.push({
+        state: `watcher ${via}: ${name}`,
+        message: renderTaskView(taskView(t, { via }, offer(), offer())),
+      });
+    }
+    shown.push({
+      state: `watcher dm, pool live: ${name}`,
+      message: renderTaskView(taskView(t, {}, POOL, POOL)),
+    });
+  }
+  const broadcasts: Array<[string, TaskRow, OfferRow | undefined]> = [
+    ['live', task(), POOL],
+    ['live, worst-case lead', WORST, POOL],
+    ['claimed', claimedTask, { ...POOL, status: 'claimed', agentId: 'U0IVY', resolvedAt: at(0) }],
+    [
+      'claimed, worst-case lead',
+      { ...WORST, status: 'claimed', ownerId: 'U0IVY' },
+      { ...POOL, status: 'claimed', agentId: 'U0IVY', resolvedAt: at(0) },
+    ],
+    ['expired, moved on', task(), { ...POOL, status: 'expired', resolvedAt: at(0) }],
+    ['expired, escalated', task({ status: 'escalated' }), { ...POOL, status: 'expired', resolvedAt: at(0) }],
+    ['offer gone', task(), undefined],
+  ];
+  for (const [name, t, o] of broadcasts) {
+    for (const via of ['dm', 'channel'] as const) {
+      shown.push({
+        state: `broadcast copy ${via}: ${name}`,
+        message: renderTaskView(taskView(t, { kind: 'broadcast', via }, o, o)),
+      });
+    }
+  }
+  for (const t of [
+    task({ ...claimedTask, contactDueAt: at(30) }),
+    task({ ...claimedTask, contactDueAt: null }),
+    WORST,
+  ]) {
+    shown.push({ state: 'contact reminder', message: renderContactReminder(t, ZONE, NOW) });
+  }
+  for (const repeat of [
+    task({ id: 8, duplicateOf: 7 }),
+    task({ id: 8, duplicateOf: null, message: null, phone: null, email: null }),
+    { ...WORST, duplicateOf: 7 },
+  ]) {
+    shown.push({ state: 'duplicate note', message: renderDuplicateNote(repeat, ZONE, NOW) });
+  }
+  const stale = [
+    { kind: 'unknown' },
+    { kind: 'not_yours', offeredTo: 'Dana <&>' },
+    { kind: 'claimed', byYou: true, ownerName: 'Dana', at: NOW },
+    { kind: 'claimed', byYou: false, ownerName: 'Dana', at: NOW },
+    { kind: 'passed', at: NOW, byYou: true },
+    { kind: 'expired', at: NOW },
+    { kind: 'escalated', at: NOW },
+    { kind: 'moved_on', at: NOW },
+    { kind: 'at_cap', detail: '5 open, the cap is 5' },
+  ] as const;
+  for (const s of stale) shown.push({ state: `stale click: ${s.kind}`, text: staleClickText(s, ZONE) });
+  shown.push({
+    state: 'contact refused: not owner',
+    text: contactResultText({ ok: false, why: 'not_owner' }, ZONE),
+  });
+  shown.push({
+    state: 'contact refused: already',
+    text: contactResultText({ ok: false, why: 'already', at: NOW }, ZONE),
+  });
+  shown.push({
+    state: 'contact refused: not claimed',
+    text: contactResultText({ ok: false, why: 'not_claimed' }, ZONE),
+  });
+  for (const r of [
+    { kind: 'not_leader' },
+    { kind: 'unknown_escalation' },
+    { kind: 'already_resolved', by: 'Lee', resolution: 'assigned', assignee: 'Marco', at: NOW },
+    { kind: 'not_an_agent', userId: 'U0NOPE' },
+    { kind: 'agent_unavailable', name: 'Marco' },
+  ] as const) {
+    shown.push({ state: `leader refusal: ${r.kind}`, text: leaderRefusalText(r, ZONE) });
+  }
+  const events = Array.from({ length: 200 }, (_, i) => {
+    const [kind, detail] = EVENT_KINDS[i % EVENT_KINDS.length] ?? ['received', {}];
+    return event(i + 1, kind, detail);
+  });
+  shown.push({
+    state: 'timeline of a long-lived task (200 events)',
+    text: renderTimeline(7, events, NAMES, ZONE, NOW),
+  });
+  const members: TeamMemberStatus[] = Array.from({ length: 120 }, (_, i) =>
+    member(
+      i,
+      i % 3 ? available : { available: false, why: 'away', until: at(600), reason: 'showing '.repeat(10) },
+    ),
+  );
+  shown.push({
+    state: 'team status of 120 (/dispatch who)',
+    text: renderTeamStatus({ members, held: { count: 4, next: at(900) } }, ZONE, NOW),
+  });
+  shown.push({
+    state: 'away confirmation',
+    text: awayConfirmation({
+      self: false,
+      name: 'Dana',
+      back: 'Fri at 5:00 PM',
+      reason: 'x'.repeat(200),
+      withdrawn: 3,
+    }),
+  });
+  shown.push({ state: 'away refused', text: availabilityRefusalText({ kind: 'not_leader' }) });
+  const homes: Array<[number, number]> = [
+    [0, 0],
+    [3, 2],
+    [60, 0],
+    [30, 30],
+    [0, 60],
+    [150, 150],
+  ];
+  for (const [offered, owned] of homes) {
+    shown.push({
+      state: `App Home with ${offered} offered and ${owned} owned leads`,
+      view: renderAppHome(home(offered, owned), ZONE, NOW),
+    });
+  }
+  const away: HomeData = {
+    ...home(2, 2),
+    availability: { available: false, why: 'away', until: null, reason: 'x'.repeat(200) },
+  };
+  shown.push({ state: 'App Home while away', view: renderAppHome(away, ZONE, NOW) });
+  shown.push({ state: 'away modal', view: renderAwayModal('U0DANA', ZONE) });
+  return shown;
+}
+
+function problemsOf(shown: Shown): BlockKitProblem[] {
+  if ('view' in shown) return validateView(shown.view);
+  const text = 'text' in shown ? shown.text : shown.message.text;
+  const tooLong: BlockKitProblem[] =
+    text.length > MAX_MESSAGE_TEXT
+      ? [{ pointer: '/text', reason: `msg_too_long (${text.length} characters)` }]
+      : [];
+  return 'message' in shown ? [...tooLong, ...validateBlocks(shown.message.blocks, 'message')] : tooLong;
+}
+
+describe('every message and view the app can show is one Slack accepts', () => {
+  it('renders every state of every message and view within Block Kit', () => {
+    const shown = everyState();
+    const refused = shown.flatMap((s) => problemsOf(s).map((p) => `${s.state}: ${formatProblem(p)}`));
+    expect(refused, `Slack would refuse:\n${refused.join('\n')}`).toEqual([]);
+    expect(shown.length).toBeGreaterThan(100);
+
+    // A busy Home lists the 50 most urgent leads and counts the rest, rather than growing without end.
+    const busy = renderAppHome(home(30, 30), ZONE, NOW);
+    const text = JSON.stringify(busy.blocks);
+    expect(text).toContain('#100');
+    expect(text).toContain('…and 10 more open leads not listed here.');
+    expect(busy.blocks.length).toBeLessThanOrEqual(20);
+  });
+});
