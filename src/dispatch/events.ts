@@ -1,3 +1,4 @@
+import { asc, eq, sql as raw } from 'drizzle-orm';
 import {
   type EventDetail,
   type EventKind,
@@ -68,4 +69,36 @@ export function readEvent(row: StoredEvent, log: Logger): ReadEvent {
     });
   }
   return read;
+}
+
+/**
+ * A task's whole history, oldest first, each event read through its schema. The detail column is
+ * read as text and parsed here rather than by drizzle's JSON column, whose parse would throw on
+ * one hand-edited row and take the whole timeline down with it.
+ */
+export function readTaskEvents(sql: Sql, taskId: number, log: Logger): ReadEvent[] {
+  return sql
+    .select({
+      id: events.id,
+      taskId: events.taskId,
+      offerId: events.offerId,
+      kind: events.kind,
+      actor: events.actor,
+      at: events.at,
+      detail: raw<string>`cast(${events.detail} as text)`,
+    })
+    .from(events)
+    .where(eq(events.taskId, taskId))
+    .orderBy(asc(events.id))
+    .all()
+    .map((row) => readEvent({ ...row, detail: jsonOrText(row.detail) }, log));
+}
+
+/** Not JSON: kept as the text it is, which no kind's schema accepts, so the row reads as unreadable. */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
