@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { EXAMPLE_CONFIG, LEADERS, MORNING, useHarness, zillowLead } from '../support/harness.js';
+import { EXAMPLE_CONFIG, HAND_EDITED, LEADERS, MORNING, useHarness, zillowLead } from '../support/harness.js';
 import { DANA, IVY, LEE, MARCO, PRIYA, SAM } from '../support/team.js';
 
 describe('the SLA clock moves a lead down its chain by itself', () => {
@@ -201,11 +201,11 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
     const db = new Database(h.dbPath);
     try {
       db.prepare(
-        "insert into events (task_id, kind, actor, at, detail) values (?, 'snoozed', 'system', ?, '{}')",
-      ).run(id, Date.parse(MORNING));
+        "insert into events (task_id, kind, actor, at, detail) values (?, 'snoozed', ?, ?, '{}')",
+      ).run(id, HAND_EDITED, Date.parse(MORNING));
       db.prepare(
-        "insert into events (task_id, kind, actor, at, detail) values (?, 'offered', 'system', ?, 'not json')",
-      ).run(id, Date.parse(MORNING));
+        "insert into events (task_id, kind, actor, at, detail) values (?, 'offered', ?, ?, 'not json')",
+      ).run(id, HAND_EDITED, Date.parse(MORNING));
     } finally {
       db.close();
     }
