@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { EVENT_KINDS, type EventBody } from '../core/events.js';
 import type { ChainEntry } from '../core/route.js';
 import type { SlaSpec } from '../core/sla.js';
 
@@ -136,10 +137,12 @@ export const events = sqliteTable(
       .notNull()
       .references(() => tasks.id),
     offerId: integer('offer_id').references(() => offers.id),
-    kind: text('kind').notNull(),
+    // The kinds and their details are typed in core/events.ts; a row is read through its schemas
+    // (dispatch/events.ts readEvent), since a row from an older version may not fit them.
+    kind: text('kind', { enum: EVENT_KINDS }).notNull(),
     actor: text('actor').notNull(),
     at: ms('at').notNull(),
-    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    detail: text('detail', { mode: 'json' }).$type<EventBody['detail']>().notNull().default(sql`'{}'`),
   },
   (t) => [index('events_task').on(t.taskId, t.at)],
 );

@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, isNull, lte, or, sql as raw } from 'drizzle-orm';
 import { capReached, capsOf } from '../core/caps.js';
+import { offereeOf } from '../core/events.js';
 import { escalations, type OfferRow, offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
@@ -133,7 +134,7 @@ export function failOfferDelivery(ctx: DispatchContext, offerId: number, error: 
       offerId,
       kind: 'delivery_failed',
       at: now,
-      detail: { error, agentId: offer.agentId },
+      detail: { error, ...offereeOf(offer) },
     });
     moveOn(tx, ctx, offer, now, `nobody in its chain could be reached (last error: ${error})`);
     return true;
@@ -201,7 +202,7 @@ export function expireDueOffers(ctx: DispatchContext): number {
         offerId: id,
         kind: 'expired',
         at: now,
-        detail: { agentId: offer.agentId },
+        detail: offereeOf(offer),
       });
       moveOn(tx, ctx, offer, now, 'nobody in its chain claimed it in time');
     });

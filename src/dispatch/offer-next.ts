@@ -127,6 +127,7 @@ export function createOffer(
   const sla = task.sla ?? { kind: 'duration', seconds: config.team.default_sla, clock: 'always' };
   const pool = isPoolEntry(entry) ? entry : undefined;
   const agentId = isPoolEntry(entry) ? null : entry.agentId;
+  const deadline = offerDeadline(sla, now, config.team.business_hours, config.team.timezone);
   const offer = sql
     .insert(offers)
     .values({
@@ -138,7 +139,7 @@ export function createOffer(
       status: 'live',
       reason: entry.reason,
       offeredAt: now,
-      deadline: offerDeadline(sla, now, config.team.business_hours, config.team.timezone),
+      deadline,
     })
     .returning({ id: offers.id })
     .get();
@@ -153,7 +154,12 @@ export function createOffer(
     offerId: offer.id,
     kind: 'offered',
     at: now,
-    detail: { ...(pool ? { pool: pool.pool } : { agentId }), position, reason: entry.reason },
+    detail: {
+      ...(isPoolEntry(entry) ? { pool: entry.pool } : { agentId: entry.agentId }),
+      position,
+      reason: entry.reason,
+      deadline: deadline.toISOString(),
+    },
   });
   if (pool) addBroadcastCopies(sql, task.id, offer.id, pool, now);
   return offer.id;

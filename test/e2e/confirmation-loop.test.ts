@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { EXAMPLE_CONFIG, LEADERS, useHarness, zillowLead } from '../support/harness.js';
+import { EXAMPLE_CONFIG, HAND_EDITED, LEADERS, MORNING, useHarness, zillowLead } from '../support/harness.js';
 import { DANA, IVY, LEE, MARCO, PRIYA, SAM } from '../support/team.js';
 
 describe('the SLA clock moves a lead down its chain by itself', () => {
@@ -191,6 +192,28 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
     expect(note.text).toContain('routed by rule portal-buyer-lead');
     expect(note.text).toContain('offered to Dana Reyes (round robin, covers 78701, works in Austin)');
     expect(note.text).toContain('10:42 AM CST — claimed by Dana Reyes');
+  });
+
+  it('Timeline still shows a task whose history holds rows this version cannot read, as generic lines', async () => {
+    const id = await post(zillowLead());
+    const dana = await h.double.waitForPost({ to: DANA });
+    // Rows as a newer version or a hand edit might leave them: a kind we do not know, a detail that is not JSON.
+    const db = new Database(h.dbPath);
+    try {
+      db.prepare(
+        "insert into events (task_id, kind, actor, at, detail) values (?, 'snoozed', ?, ?, '{}')",
+      ).run(id, HAND_EDITED, Date.parse(MORNING));
+      db.prepare(
+        "insert into events (task_id, kind, actor, at, detail) values (?, 'offered', ?, ?, 'not json')",
+      ).run(id, HAND_EDITED, Date.parse(MORNING));
+    } finally {
+      db.close();
+    }
+    await h.slack.clickButton({ user: DANA, message: dana, actionId: 'task_timeline' });
+    const note = await h.double.waitForEphemeral({ user: DANA });
+    expect(note.text).toContain('offered to Dana Reyes (round robin, covers 78701, works in Austin)');
+    expect(note.text).toContain('10:40 AM CST — snoozed (details not shown)');
+    expect(note.text).toContain('10:40 AM CST — offered (details not shown)');
   });
 });
 

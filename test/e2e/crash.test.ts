@@ -152,7 +152,8 @@ describe('crashes during a burst', () => {
     expect(doubled).toEqual([]);
     const offers = query(db, 'select id, dm_ts from offers where agent_id is not null');
     expect(offers.length).toBeGreaterThan(0);
-    for (const offer of offers) expect(perOffer.get(Number(offer.id)), `offer ${offer.id}`).toEqual([offer.dm_ts]);
+    for (const offer of offers)
+      expect(perOffer.get(Number(offer.id)), `offer ${offer.id}`).toEqual([offer.dm_ts]);
   }, 180_000);
 });
 

@@ -5,10 +5,12 @@ import { afterEach, beforeEach } from 'vitest';
 import type { DispatchConfig } from '../../src/config/dispatch-schema.js';
 import { readEnv } from '../../src/config/env.js';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
+import { parseEvent } from '../../src/core/events.js';
 import type { OutboxTopic } from '../../src/engine/outbox/outbox.js';
 import { createLogger, type Logger, silentLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/main.js';
 import { TestClock } from './clock.js';
+import { query } from './db.js';
 import { SlackDouble } from './slack-double.js';
 import { SlackSender } from './slack-requests.js';
 import { TEAM } from './team.js';
@@ -163,6 +165,7 @@ export function useHarness(options: HarnessOptions = {}): Harness {
     if (!h) return;
     try {
       h.double.assertNothingUnexpected();
+      assertEventsReadable(h.dbPath);
     } finally {
       await h.close();
     }
@@ -173,4 +176,34 @@ export function useHarness(options: HarnessOptions = {}): Harness {
       return Reflect.get(current, key);
     },
   });
+}
+
+/** The actor of event rows a test writes by hand to stand for an old or damaged row. */
+export const HAND_EDITED = 'hand-edited';
+
+/**
+ * Every event the app recorded reads back as its kind's shape. The compiler checks what writers
+ * pass; this also checks what the schemas demand beyond types (ISO times, ids, non-empty pools),
+ * so a report never meets a row the app itself wrote and cannot read.
+ */
+function assertEventsReadable(dbPath: string): void {
+  const rows = query(
+    dbPath,
+    'select id, task_id, offer_id, kind, actor, at, detail from events where actor != ?',
+    HAND_EDITED,
+  );
+  const unreadable = rows.flatMap((row) => {
+    const read = parseEvent({
+      id: Number(row.id),
+      taskId: Number(row.task_id),
+      offerId: row.offer_id === null ? null : Number(row.offer_id),
+      kind: String(row.kind),
+      actor: String(row.actor),
+      at: new Date(Number(row.at)),
+      detail: JSON.parse(String(row.detail)),
+    });
+    return read.ok ? [] : [`${read.unreadable.kind} #${read.unreadable.id}: ${read.unreadable.problem}`];
+  });
+  if (unreadable.length > 0)
+    throw new Error(`the app recorded events it cannot read:\n${unreadable.join('\n')}`);
 }

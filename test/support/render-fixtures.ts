@@ -1,12 +1,6 @@
 import type { Availability } from '../../src/core/availability.js';
-import type {
-  AgentRow,
-  EscalationRow,
-  EventRow,
-  OfferRow,
-  TaskRow,
-  TaskViewRow,
-} from '../../src/db/schema.js';
+import { parseEvent, type ReadEvent } from '../../src/core/events.js';
+import type { AgentRow, EscalationRow, OfferRow, TaskRow, TaskViewRow } from '../../src/db/schema.js';
 import type { HomeData } from '../../src/dispatch/home.js';
 import type { TeamMemberStatus } from '../../src/dispatch/team-status.js';
 import type { EscalationView } from '../../src/slack/blocks/escalation-message.js';
@@ -218,23 +212,28 @@ export const POOL = offer({
   reason: 'first to claim',
 });
 
-export function event(id: number, kind: string, detail: Record<string, unknown> = {}): EventRow {
-  return { id, taskId: 7, offerId: null, kind, actor: 'U0DANA', at: at(id - 60), detail };
+/** An event row as the timeline reads it: parsed by its kind's schema, as `readTaskEvents` does. */
+export function event(id: number, kind: string, detail: Record<string, unknown> = {}): ReadEvent {
+  return parseEvent({ id, taskId: 7, offerId: null, kind, actor: 'U0DANA', at: at(id - 60), detail });
 }
 
 export const EVENT_KINDS: Array<[string, Record<string, unknown>]> = [
-  ['received', {}],
-  ['classified', { type: 'buyer_lead' }],
-  ['routed', { rule: 'portal-buyer-lead' }],
-  ['offered', { agentId: 'U0DANA', reason: 'round robin' }],
-  ['offered', { pool: ['U0DANA', 'U0IVY'], reason: 'first to claim' }],
+  ['received', { source: 'zillow' }],
+  ['classified', { type: 'buyer_lead', why: 'source zillow' }],
+  ['routed', { rule: 'portal-buyer-lead', chain: [{ agentId: 'U0DANA', reason: 'round robin' }] }],
+  ['offered', { agentId: 'U0DANA', position: 0, reason: 'round robin', deadline: at(5).toISOString() }],
+  [
+    'offered',
+    { pool: ['U0DANA', 'U0IVY'], position: 1, reason: 'first to claim', deadline: at(10).toISOString() },
+  ],
   ['skipped', { agentId: 'U0IVY', why: 'away' }],
   ['passed', {}],
   ['pass_reason', { reason: 'wrong_area' }],
   ['expired', { agentId: 'U0IVY' }],
   ['delivery_failed', { agentId: 'U0IVY', error: 'account_inactive' }],
-  ['escalated', { reason: 'chain ran out' }],
-  ['reannounced', {}],
+  ['escalated', { reason: 'chain ran out', manualReview: false, escalationId: 1 }],
+  ['reannounced', { escalationId: 1 }],
+  ['not_a_kind_yet', { from: 'a newer version' }],
   ['assigned', { assignee: 'U0MARCO' }],
   ['held', { until: at(600).toISOString(), waitingFor: ['U0DANA'] }],
   ['merged', { matchedOn: 'phone', into: 3 }],

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
+import { readTaskEvents } from '../../src/dispatch/events.js';
+import { silentLogger } from '../../src/log.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const dirs: string[] = [];
@@ -15,6 +17,23 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-migrations-'));
   dirs.push(dir);
   return dir;
+}
+
+/**
+ * A database migrated up to, not including, the first migration whose tag passes `isTarget`: the
+ * schema older rows were written under. Found by name, since the lead renumbers on merge.
+ */
+function databaseBefore(isTarget: (tag: string) => boolean) {
+  const dir = tempDir();
+  cpSync(MIGRATIONS, join(dir, 'before'), { recursive: true });
+  const journalPath = join(dir, 'before/meta/_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
+  const upTo = journal.entries.findIndex((e) => isTarget(e.tag));
+  expect(upTo).toBeGreaterThan(0);
+  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, upTo) }));
+  const db = openDatabase(join(dir, 'dispatch.db'));
+  migrate(db, { migrationsFolder: join(dir, 'before') });
+  return db;
 }
 
 describe('migrations', () => {
@@ -74,5 +93,48 @@ describe('migrations', () => {
     `);
     expect(client.prepare('select version from task_views').get()).toEqual({ version: 2 });
     client.close();
+  });
+
+  it('typed_events brings older events to their kind’s shape, from the rows they point at', () => {
+    const db = databaseBefore((tag) => tag.endsWith('_typed_events'));
+    const [dana, ivy] = ['U0DANA001', 'U0IVY0001'];
+    db.$client.exec(`
+      insert into agents (id, name, roles, zips, synced_at) values ('${dana}', 'Dana', '[]', '[]', 0), ('${ivy}', 'Ivy', '[]', '[]', 0);
+      insert into tasks (source, external_id, type, status, payload, received_at, created_at)
+        values ('zillow', 'z-1', 'buyer_lead', 'escalated', '{}', 0, 0);
+      insert into offers (task_id, agent_id, position, status, reason, offered_at, deadline)
+        values (1, '${dana}', 0, 'expired', 'round robin', 0, 300000);
+      insert into offers (task_id, agent_id, pool, position, status, reason, offered_at, deadline)
+        values (1, null, '["${dana}","${ivy}"]', 1, 'expired', 'first to claim', 300000, 600500);
+      insert into escalations (task_id, reason, created_at) values (1, 'nobody in its chain claimed it in time', 700000);
+      insert into events (task_id, offer_id, kind, actor, at, detail) values
+        (1, null, 'received', 'system', 0, '{}'),
+        (1, 1, 'offered', 'system', 0, '{"agentId":"${dana}","position":0,"reason":"round robin"}'),
+        (1, 1, 'expired', 'system', 300000, '{"agentId":"${dana}"}'),
+        (1, 2, 'offered', 'system', 300000, '{}'),
+        (1, 2, 'expired', 'system', 600500, '{"agentId":null}'),
+        (1, null, 'escalated', 'system', 700000, '{"reason":"nobody in its chain claimed it in time","manualReview":false}'),
+        (1, null, 'snoozed', 'system', 800000, '{}'),
+        (1, 1, 'offered', 'system', 900000, 'not json');
+    `);
+
+    migrateDatabase(db);
+
+    const read = readTaskEvents(db, 1, silentLogger);
+    expect(read.map((r) => (r.ok ? r.event.detail : r.unreadable.kind))).toEqual([
+      { source: 'zillow' },
+      { agentId: dana, position: 0, reason: 'round robin', deadline: '1970-01-01T00:05:00.000Z' },
+      { agentId: dana },
+      { pool: [dana, ivy], position: 1, reason: 'first to claim', deadline: '1970-01-01T00:10:00.500Z' },
+      { pool: [dana, ivy] },
+      { reason: 'nobody in its chain claimed it in time', manualReview: false, escalationId: 1 },
+      // What cannot be read stays as it was, for the timeline's generic line, and did not stop the start.
+      'snoozed',
+      'offered',
+    ]);
+    expect(db.$client.prepare('select detail from events where id = 8').get()).toEqual({
+      detail: 'not json',
+    });
+    db.$client.close();
   });
 });

@@ -1,6 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { asc, eq } from 'drizzle-orm';
-import { events } from '../../db/schema.js';
+import { readTaskEvents } from '../../dispatch/events.js';
 import { TIMELINE_ACTION } from '../blocks/elements.js';
 import { renderTimeline } from '../blocks/timeline.js';
 import type { SlackDeps } from '../deps.js';
@@ -12,12 +11,12 @@ export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(TIMELINE_ACTION, async ({ ack, body, action, respond }) => {
     await ack();
     const taskId = Number(action.value);
-    const { db, clock } = deps.ctx;
-    const rows = db.select().from(events).where(eq(events.taskId, taskId)).orderBy(asc(events.id)).all();
-    if (rows.length === 0) return whisper(respond, 'No history found for this task.');
+    const { db, clock, log } = deps.ctx;
+    const history = readTaskEvents(db, taskId, log);
+    if (history.length === 0) return whisper(respond, 'No history found for this task.');
     await whisper(
       respond,
-      renderTimeline(taskId, rows, agentNames(db), zoneOf(deps, body.user.id), clock.now()),
+      renderTimeline(taskId, history, agentNames(db), zoneOf(deps, body.user.id), clock.now()),
     );
   });
 }
