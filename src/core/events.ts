@@ -47,6 +47,7 @@ export const EVENT_KINDS = [
   'classified',
   'routed',
   'offered',
+  'clock_restarted',
   'skipped',
   'claimed',
   'passed',
@@ -89,6 +90,8 @@ export const EVENT_DETAIL = {
   }),
   offered: z.union([offered.extend(toAgent.shape), offered.extend(toPool.shape)]),
   /** A candidate in the chain passed over without an offer: away, off hours, at their cap, … */
+  /** Slack held the first DM up (an outage, a rate limit): the agent's time to answer starts when it went out. */
+  clock_restarted: z.object({ deadline: isoTime, heldUpSeconds: z.number().nonnegative() }),
   skipped: z.union([
     z.object({ agentId: userId, why: z.string() }),
     z.object({ pool: z.array(userId), why: z.string() }),

@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { offerDeadline, type SlaSpec } from '../core/sla.js';
 import { type OfferRow, offers, type TaskRow } from '../db/schema.js';
-import type { DispatchContext } from './context.js';
+import { type DispatchContext, writeTransaction } from './context.js';
+import { recordEvent } from './events.js';
 
 /** A first DM posted later than this after its offer was made gets its deadline moved by the delay. */
 export const LATE_DM_MS = 5_000;
@@ -24,10 +25,23 @@ export function restartLateOfferClock(
   const sla: SlaSpec = task.sla ?? { kind: 'duration', seconds: config.team.default_sla, clock: 'always' };
   const deadline = offerDeadline(sla, now, config.team.business_hours, config.team.timezone);
   if (deadline <= offer.deadline) return offer;
-  const moved = db
-    .update(offers)
-    .set({ deadline })
-    .where(and(eq(offers.id, offer.id), eq(offers.status, 'live'), isNull(offers.dmTs)))
-    .run().changes;
-  return moved === 1 ? { ...offer, deadline } : offer;
+  return writeTransaction(db, (tx) => {
+    const moved = tx
+      .update(offers)
+      .set({ deadline })
+      .where(and(eq(offers.id, offer.id), eq(offers.status, 'live'), isNull(offers.dmTs)))
+      .run().changes;
+    if (moved !== 1) return offer;
+    recordEvent(tx, {
+      taskId: offer.taskId,
+      offerId: offer.id,
+      kind: 'clock_restarted',
+      at: now,
+      detail: {
+        deadline: deadline.toISOString(),
+        heldUpSeconds: (now.getTime() - offer.offeredAt.getTime()) / 1000,
+      },
+    });
+    return { ...offer, deadline };
+  });
 }

@@ -114,6 +114,17 @@ describe('the SLA clock moves a lead down its chain by itself', () => {
     expect(query(h.dbPath, 'select agent_id, status from offers where task_id = ?', id)).toEqual([
       { agent_id: DANA, status: 'live' },
     ]);
+    // Each late attempt moved the deadline, and each move is on the timeline.
+    const restarts = query(
+      h.dbPath,
+      "select detail from events where task_id = ? and kind = 'clock_restarted' order by id",
+      id,
+    ).map((row) => JSON.parse(String(row.detail)));
+    expect(restarts).toEqual([
+      { deadline: '2026-11-25T16:55:00.000Z', heldUpSeconds: 600 },
+      { deadline: '2026-11-25T17:05:00.000Z', heldUpSeconds: 1200 },
+      { deadline: '2026-11-25T17:15:00.000Z', heldUpSeconds: 1800 },
+    ]);
   });
 
   it('a restart in the middle of a chain sends no DM twice', async () => {

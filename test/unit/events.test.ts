@@ -37,6 +37,13 @@ const EXAMPLES: { [K in EventKind]: Extract<NewEvent, { kind: K }> } = {
       watchers: [{ recipient: LEE, via: 'cc' }],
     },
   },
+  clock_restarted: {
+    taskId: 1,
+    offerId: 1,
+    kind: 'clock_restarted',
+    at,
+    detail: { deadline: '2026-11-30T16:50:00.000Z', heldUpSeconds: 42 },
+  },
   offered: {
     taskId: 1,
     offerId: 1,
@@ -197,6 +204,7 @@ describe('typed events', () => {
       'sent again by the source (ignored as a duplicate)',
       'classified as buyer lead',
       'routed by rule portal-buyer-lead',
+      'Slack held the offer up 42 s: its clock restarted, now due 10:50 AM CST',
       'offered to Dana Reyes (round robin)',
       'skipped the pool: nobody in the pool is available',
       'claimed by Dana Reyes',

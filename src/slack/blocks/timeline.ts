@@ -72,6 +72,8 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
       const who = waitingFor.length > 0 ? waitingFor.map(name).join(', ') : 'the team';
       return `after hours with no one on duty: held until ${when(e.detail.until)}, when ${who} start${waitingFor.length === 1 ? 's' : ''}`;
     }
+    case 'clock_restarted':
+      return `Slack held the offer up ${Math.round(e.detail.heldUpSeconds)} s: its clock restarted, now due ${when(e.detail.deadline)}`;
     case 'released':
       return 'opening time: routed again';
     case 'merged':
