@@ -38,9 +38,7 @@ export class KickedPass {
       this.again = true;
       return;
     }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-    });
+    this.running = this.loop();
   }
 
   /** Runs one pass now, or waits for the one under way and the pass it asked for. */
@@ -54,15 +52,20 @@ export class KickedPass {
   }
 
   private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        // A pass that stopped at its batch size asks for another; yield first so HTTP and timers run.
-        if (await this.pass()) this.again = true;
-      } catch (error) {
-        this.onError(error);
-      }
-      if (this.again) await new Promise((resolve) => setImmediate(resolve));
-    } while (this.again);
+    try {
+      do {
+        this.again = false;
+        try {
+          // A pass that did work asks for another; yield first so HTTP and timers run.
+          if (await this.pass()) this.again = true;
+        } catch (error) {
+          this.onError(error);
+        }
+        if (this.again) await new Promise((resolve) => setImmediate(resolve));
+      } while (this.again);
+    } finally {
+      // Cleared in the same turn as the last check of `again`: a kick can never fall between them.
+      this.running = undefined;
+    }
   }
 }

@@ -160,7 +160,8 @@ export class Outbox implements EngineLoop {
       for (let row = rows[next++]; row; row = rows[next++]) await this.deliverOne(row);
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    return rows.length >= BATCH;
+    // A delivered item may have released the next one for its task: look again.
+    return rows.length > 0;
   }
 
   private async deliverOne(row: DueRow): Promise<void> {
