@@ -14,11 +14,17 @@ import { useHarness, zillowLead } from '../support/harness.js';
 class Receiver {
   readonly accepted: Array<{ id: string; body: unknown }> = [];
   failing = new Set<string>();
+  /** Ids answered 429, as a receiver that wants us to slow down. */
+  limited = new Set<string>();
   private server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const id = String(req.headers['x-delivery-id']);
+      if (this.limited.has(id)) {
+        res.writeHead(429, { 'retry-after': '30' }).end('slow down');
+        return;
+      }
       if (this.failing.has(id)) {
         res.writeHead(503).end('busy');
         return;
@@ -65,6 +71,7 @@ describe('the outbox: outside systems get every item at least once, in order per
   beforeEach(() => {
     receiver.accepted.length = 0;
     receiver.failing.clear();
+    receiver.limited.clear();
   });
   const h = useHarness({ outboxTopics: [webhook] });
 
@@ -135,10 +142,13 @@ describe('the outbox: outside systems get every item at least once, in order per
     const [a, b] = await twoTasks();
     const refused = enqueue(a, 'webhook:x', { refuse: true });
     const orphan = enqueue(b, 'sms', { event: 'reply' });
+    const slowed = enqueue(b, 'webhook:zapier', { event: 'task.claimed' });
+    receiver.limited.add(String(slowed));
     await h.server.engine.outbox.runOnce();
     expect(outbox()).toMatchObject([
       { id: refused, status: 'dead', attempts: 1, last_error: 'receiver answered 410 Gone' },
       { id: orphan, status: 'dead', last_error: 'nothing in this install delivers this topic' },
+      { id: slowed, status: 'pending', attempts: 1, next_attempt_at: h.clock.now().getTime() + 30_000 },
     ]);
   });
 
