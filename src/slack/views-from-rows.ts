@@ -6,7 +6,7 @@ import { contactHistory } from '../dispatch/duplicates.js';
 import { agentZone, findAgent } from '../dispatch/roster.js';
 import type { EscalationView } from './blocks/escalation-message.js';
 import type { OfferView, Successor } from './blocks/offer-message.js';
-import type { TaskViewView } from './blocks/task-view-message.js';
+import type { TaskViewView } from './blocks/task-copy-message.js';
 
 /** Loads everything an offer DM shows; undefined when the rows are gone. */
 export function loadOfferView(

@@ -5,7 +5,7 @@ import type { HomeData } from '../../src/dispatch/home.js';
 import type { TeamMemberStatus } from '../../src/dispatch/team-status.js';
 import type { EscalationView } from '../../src/slack/blocks/escalation-message.js';
 import type { OfferView } from '../../src/slack/blocks/offer-message.js';
-import type { TaskViewView } from '../../src/slack/blocks/task-view-message.js';
+import type { TaskViewView } from '../../src/slack/blocks/task-copy-message.js';
 
 /**
  * Rows as the database holds them, for rendering messages and views without a database: one

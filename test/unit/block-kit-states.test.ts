@@ -18,7 +18,7 @@ import {
   renderOfferMessage,
 } from '../../src/slack/blocks/offer-message.js';
 import { contactResultText, leaderRefusalText, staleClickText } from '../../src/slack/blocks/stale-click.js';
-import { renderTaskView } from '../../src/slack/blocks/task-view-message.js';
+import { renderTaskView } from '../../src/slack/blocks/task-copy-message.js';
 import { renderTeamStatus } from '../../src/slack/blocks/team-status.js';
 import { renderTimeline } from '../../src/slack/blocks/timeline.js';
 import { type BlockKitProblem, formatProblem, validateBlocks, validateView } from '../support/block-kit.js';

@@ -1,5 +1,5 @@
 import type { DispatchContext } from '../../dispatch/context.js';
-import { renderTaskView } from '../../slack/blocks/task-view-message.js';
+import { renderTaskView } from '../../slack/blocks/task-copy-message.js';
 import { loadTaskView } from '../../slack/views-from-rows.js';
 import type { MessageKind, PendingPost } from './message-kind.js';
 import { MessageStore } from './message-store.js';

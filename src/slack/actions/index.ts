@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../deps.js';
+import * as homeButtons from './app-home-buttons.js';
 import * as escalationButtons from './escalation-buttons.js';
-import * as homeButtons from './home-buttons.js';
 import * as offerButtons from './offer-buttons.js';
 import * as timeline from './timeline.js';
 

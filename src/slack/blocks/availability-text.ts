@@ -1,6 +1,6 @@
 import type { Availability, SignalSource } from '../../core/availability.js';
 import { formatBack } from '../../core/away-parser.js';
-import type { AvailabilityRefusal } from '../../dispatch/availability.js';
+import type { AvailabilityRefusal } from '../../dispatch/away.js';
 import { escapeText } from './format.js';
 
 const SIGNAL_WORDS: Record<SignalSource, string> = {

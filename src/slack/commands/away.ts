@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { formatBack, parseAway } from '../../core/away-parser.js';
-import { setAway, setBack } from '../../dispatch/availability.js';
+import { setAway, setBack } from '../../dispatch/away.js';
 import { findAgent } from '../../dispatch/roster.js';
 import { whisper, zoneOf } from '../actions/reply.js';
 import { availabilityRefusalText, awayConfirmation } from '../blocks/availability-text.js';

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { formatBack } from '../../core/away-parser.js';
 import { awayUntilFromPickers } from '../../core/away-picker.js';
-import { setAway } from '../../dispatch/availability.js';
+import { setAway } from '../../dispatch/away.js';
 import { findAgent } from '../../dispatch/roster.js';
 import { zoneOf } from '../actions/reply.js';
 import { availabilityRefusalText, awayConfirmation } from '../blocks/availability-text.js';

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { setBack } from '../../dispatch/availability.js';
+import { setBack } from '../../dispatch/away.js';
 import { HOME_AWAY_ACTION, HOME_BACK_ACTION } from '../blocks/app-home.js';
 import { renderAwayModal } from '../blocks/away-modal.js';
 import type { SlackDeps } from '../deps.js';
