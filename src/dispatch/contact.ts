@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
 import { agents, notifications, offers, tasks } from '../db/schema.js';
 import { type DispatchContext, forEachIsolated, writeTransaction } from './context.js';
 import { escalateTask } from './escalate.js';
@@ -45,7 +45,7 @@ export function markContacted(ctx: DispatchContext, taskId: number, userId: stri
  * The no-contact timer, as Real Geeks and kvCORE run it: the first lapse reminds the owner and
  * gives them one more window; the second hands the lead to the leaders.
  */
-export function runContactTimers(ctx: DispatchContext): void {
+export function runContactTimers(ctx: DispatchContext, limit = Number.MAX_SAFE_INTEGER): number {
   const now = ctx.clock.now();
   const due = ctx.db
     .select({ id: tasks.id, reminded: tasks.contactRemindedAt, ownerId: tasks.ownerId })
@@ -58,8 +58,10 @@ export function runContactTimers(ctx: DispatchContext): void {
         lte(tasks.contactDueAt, now),
       ),
     )
+    .orderBy(asc(tasks.contactDueAt))
+    .limit(limit)
     .all();
-  forEachIsolated(ctx, 'a no-contact timer', due, (task) => {
+  return forEachIsolated(ctx, 'a no-contact timer', due, (task) => {
     writeTransaction(ctx.db, (tx) => {
       if (!task.reminded) {
         const reminded = tx

@@ -24,16 +24,21 @@ export function writeTransaction<T>(db: Db, work: (tx: Tx) => T): T {
   return db.transaction(work, { behavior: 'immediate' });
 }
 
-/** Runs `work` for each item on its own, so one item that fails (and rolls back) never blocks the rest. */
+/**
+ * Runs `work` for each item on its own, so one item that fails (and rolls back) never blocks the
+ * rest. Returns how many ran without throwing.
+ */
 export function forEachIsolated<T>(
   ctx: DispatchContext,
   what: string,
   items: T[],
   work: (item: T) => void,
-): void {
+): number {
+  let done = 0;
   for (const item of items) {
     try {
       work(item);
+      done += 1;
     } catch (error) {
       ctx.log.error(`${what} failed for one item; will retry on the next sweep`, {
         item: JSON.stringify(item),
@@ -41,4 +46,5 @@ export function forEachIsolated<T>(
       });
     }
   }
+  return done;
 }

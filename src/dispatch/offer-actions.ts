@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lte, or, sql as raw } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, or, sql as raw } from 'drizzle-orm';
 import { capReached, capsOf } from '../core/caps.js';
 import { offereeOf } from '../core/events.js';
 import { escalations, type OfferRow, offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
@@ -178,12 +178,14 @@ function endLiveOffer(
 const isShown = or(isNotNull(offers.dmTs), isNotNull(offers.pool));
 
 /** The offers whose deadline passed: each one ends and moves down its chain, or escalates. */
-export function expireDueOffers(ctx: DispatchContext): number {
+export function expireDueOffers(ctx: DispatchContext, limit = Number.MAX_SAFE_INTEGER): number {
   const now = ctx.clock.now();
   const due = ctx.db
     .select({ id: offers.id })
     .from(offers)
     .where(and(eq(offers.status, 'live'), lte(offers.deadline, now), isShown))
+    .orderBy(asc(offers.deadline))
+    .limit(limit)
     .all();
   let expired = 0;
   forEachIsolated(ctx, 'expiring an offer', due, ({ id }) => {

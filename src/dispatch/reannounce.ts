@@ -1,10 +1,10 @@
-import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte } from 'drizzle-orm';
 import { escalations, notifications } from '../db/schema.js';
 import { type DispatchContext, forEachIsolated, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 
 /** An escalation nobody has acted on is announced again, as a threaded reply, every `escalation_reminder`. */
-export function reannounceEscalations(ctx: DispatchContext): void {
+export function reannounceEscalations(ctx: DispatchContext, limit = Number.MAX_SAFE_INTEGER): number {
   const now = ctx.clock.now();
   const cutoff = new Date(now.getTime() - ctx.config.team.escalation_reminder * 1000);
   const due = ctx.db
@@ -13,8 +13,10 @@ export function reannounceEscalations(ctx: DispatchContext): void {
     .where(
       and(isNull(escalations.resolvedAt), isNotNull(escalations.ts), lte(escalations.announcedAt, cutoff)),
     )
+    .orderBy(asc(escalations.announcedAt))
+    .limit(limit)
     .all();
-  forEachIsolated(ctx, 're-announcing an escalation', due, (escalation) => {
+  return forEachIsolated(ctx, 're-announcing an escalation', due, (escalation) => {
     writeTransaction(ctx.db, (tx) => {
       // Guarded on the announcement we read: two sweeps announce once.
       const claimed = tx

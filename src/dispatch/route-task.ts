@@ -1,4 +1,4 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, lte } from 'drizzle-orm';
 import { classify } from '../core/classify.js';
 import { sameContact } from '../core/contact.js';
 import { type EarlierOwner, route, type Watcher } from '../core/route.js';
@@ -134,11 +134,13 @@ function holdTask(tx: Sql, taskId: number, until: Date, waitingFor: string[], no
  * Held tasks whose opening has come: back to `received` and routed again with the roster of that
  * moment, so the offer and its SLA clock start now. One transaction each, guarded on `held`.
  */
-export function releaseHeldTasks(ctx: DispatchContext, now: Date): number {
+export function releaseHeldTasks(ctx: DispatchContext, now: Date, limit = Number.MAX_SAFE_INTEGER): number {
   const due = ctx.db
     .select({ id: tasks.id })
     .from(tasks)
     .where(and(eq(tasks.status, 'held'), lte(tasks.heldUntil, now)))
+    .orderBy(asc(tasks.heldUntil))
+    .limit(limit)
     .all();
   let released = 0;
   forEachIsolated(ctx, 'releasing a held task', due, ({ id }) => {

@@ -1,8 +1,8 @@
-import { and, eq, isNotNull, min } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, min } from 'drizzle-orm';
 import cron, { type ScheduledTask } from 'node-cron';
 import { heartbeats, offers, tasks } from '../db/schema.js';
 import { runContactTimers } from '../dispatch/contact.js';
-import type { DispatchContext } from '../dispatch/context.js';
+import { type DispatchContext, forEachIsolated } from '../dispatch/context.js';
 import { expireDueOffers } from '../dispatch/offer-actions.js';
 import { reannounceEscalations } from '../dispatch/reannounce.js';
 import { dispatchTask, releaseHeldTasks } from '../dispatch/route-task.js';
@@ -10,9 +10,21 @@ import type { EngineLoop } from './loop.js';
 
 export const SWEEPER = 'sweeper';
 
-const SWEEP_STEPS: Array<[string, (ctx: DispatchContext) => unknown]> = [
+/**
+ * Each step handles at most this many due rows at a time and says how many it handled; a full
+ * batch means more may wait. A backlog (1,000 offers overdue after an outage or a restart) is
+ * then worked in slices with the event loop free between them, so clicks, intake and /healthz
+ * are answered meanwhile.
+ */
+export const SWEEP_BATCH = 10;
+/** A sweep that has worked this long leaves the rest of a backlog to the next tick. */
+const SWEEP_BUDGET_MS = 2_000;
+
+type SweepStep = (ctx: DispatchContext, limit: number) => number;
+
+const SWEEP_STEPS: Array<[string, SweepStep]> = [
   ['route received tasks', routeReceivedTasks],
-  ['release held tasks', (ctx) => releaseHeldTasks(ctx, ctx.clock.now())],
+  ['release held tasks', (ctx, limit) => releaseHeldTasks(ctx, ctx.clock.now(), limit)],
   ['expire offers', expireDueOffers],
   ['contact timers', runContactTimers],
   ['re-announce escalations', reannounceEscalations],
@@ -41,12 +53,20 @@ export class Sweeper implements EngineLoop {
     this.running = true;
     try {
       const { db, clock, log } = this.ctx;
+      const started = performance.now();
       // Each step guards its own items; one failing step must not stop the others.
       for (const [name, step] of SWEEP_STEPS) {
-        try {
-          step(this.ctx);
-        } catch (error) {
-          log.error('sweep step failed; will retry on the next sweep', { step: name, error: String(error) });
+        for (;;) {
+          let handled = 0;
+          try {
+            handled = step(this.ctx, SWEEP_BATCH);
+          } catch (error) {
+            log.error('sweep step failed; will retry on the next sweep', { step: name, error: String(error) });
+          }
+          if (handled < SWEEP_BATCH || performance.now() - started > SWEEP_BUDGET_MS) break;
+          // What is done so far is committed: let Slack sync start on it while the rest waits its turn.
+          this.afterSweep();
+          await new Promise((resolve) => setImmediate(resolve));
         }
       }
       this.afterSweep();
@@ -98,13 +118,13 @@ export class Sweeper implements EngineLoop {
 }
 
 /** A task stored but not routed (the process died between the two, or routing threw) is routed now. */
-function routeReceivedTasks(ctx: DispatchContext): void {
-  const stuck = ctx.db.select({ id: tasks.id }).from(tasks).where(eq(tasks.status, 'received')).all();
-  for (const { id } of stuck) {
-    try {
-      dispatchTask(ctx, id);
-    } catch (error) {
-      ctx.log.error('routing failed; will retry on the next sweep', { taskId: id, error: String(error) });
-    }
-  }
+function routeReceivedTasks(ctx: DispatchContext, limit: number): number {
+  const stuck = ctx.db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(eq(tasks.status, 'received'))
+    .orderBy(asc(tasks.id))
+    .limit(limit)
+    .all();
+  return forEachIsolated(ctx, 'routing a received task', stuck, ({ id }) => dispatchTask(ctx, id));
 }
