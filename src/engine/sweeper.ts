@@ -61,7 +61,10 @@ export class Sweeper implements EngineLoop {
           try {
             handled = step(this.ctx, SWEEP_BATCH);
           } catch (error) {
-            log.error('sweep step failed; will retry on the next sweep', { step: name, error: String(error) });
+            log.error('sweep step failed; will retry on the next sweep', {
+              step: name,
+              error: String(error),
+            });
           }
           if (handled < SWEEP_BATCH || performance.now() - started > SWEEP_BUDGET_MS) break;
           // What is done so far is committed: let Slack sync start on it while the rest waits its turn.

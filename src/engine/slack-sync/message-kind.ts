@@ -35,11 +35,8 @@ export type Unreachable =
  */
 export interface MessageKind {
   readonly name: MessageKindName;
+  /** Where its Slack state lives, and which rows are due (oldest task first). */
   readonly store: MessageStore;
-  /** Rows never posted whose message is due, oldest task first. */
-  duePosts(now: Date, limit: number): PendingPost[];
-  /** Rows whose posted message is behind their row, oldest task first. */
-  dueUpdates(now: Date, limit: number): number[];
   /** Renders the row as it stands; undefined when the row is gone. */
   render(id: number, now: Date, firstPost: boolean): Outlook | undefined;
   /** Slack refused the recipient (deactivated, archived, not in channel). */

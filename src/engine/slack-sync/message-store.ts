@@ -1,8 +1,13 @@
 import type Database from 'better-sqlite3';
+import type { PendingPost } from './message-kind.js';
 
 /** Where one kind of message keeps its Slack state: every kind has the same columns, named per table. */
 export interface MessageTable {
   table: 'offers' | 'escalations' | 'notifications' | 'task_views';
+  /** Who a new post goes to: a column (a user or channel id), or one fixed channel. */
+  recipient: { column: string } | { channel: string };
+  /** The column holding the thread a post replies in, for kinds that post in threads. */
+  threadTs?: string;
   channel: string;
   ts: string;
   /** Set to the moment the first post was attempted, when the table records it. */
@@ -26,6 +31,11 @@ export interface MessageState {
  * statement compiled per call cost more than the write itself.
  */
 export class MessageStore {
+  private readonly posts: Database.Statement<
+    [{ recipient: string | null; now: number; limit: number }],
+    PendingPost
+  >;
+  private readonly updates: Database.Statement<[number, number], { id: number }>;
   private readonly selectState: Database.Statement<[number], MessageState>;
   private readonly attempt: Database.Statement<[number, number]>;
   private readonly posted: Database.Statement<
@@ -35,24 +45,38 @@ export class MessageStore {
   private readonly retry: Database.Statement<[number, number]>;
   private readonly unknown: Database.Statement<[number]>;
   private readonly forget: Database.Statement<[number]>;
+  private readonly fixedRecipient: string | null;
 
   constructor(
     db: Database.Database,
     readonly spec: MessageTable,
   ) {
     const { table, channel, ts, postedAt } = spec;
+    const recipient = 'column' in spec.recipient ? spec.recipient.column : '@recipient';
+    this.fixedRecipient = 'channel' in spec.recipient ? spec.recipient.channel : null;
+    // Oldest task first; retry_at holds back only rows that failed on their own (never a whole lane).
+    this.posts = db.prepare(
+      `select id, task_id as taskId, ${recipient} as recipient, ${spec.threadTs ?? 'null'} as threadTs
+         from ${table}
+        where rendered_version < version and ${ts} is null and (retry_at is null or retry_at <= @now)
+        order by task_id, id limit @limit`,
+    );
+    this.updates = db.prepare(
+      `select id from ${table}
+        where rendered_version < version and ${ts} is not null and (retry_at is null or retry_at <= ?)
+        order by task_id, id limit ?`,
+    );
     this.selectState = db.prepare(
       `select id, task_id as taskId, ${channel} as channel, ${ts} as ts, version,
               rendered_version as renderedVersion, attempts, post_attempt_at as postAttemptAt
          from ${table} where id = ?`,
     );
     this.attempt = db.prepare(`update ${table} set post_attempt_at = ? where id = ? and ${ts} is null`);
-    // Every named parameter must appear in the SQL, so a table without a posted-at column compares `at` to itself.
     this.posted = db.prepare(
       `update ${table} set ${channel} = @channel, ${ts} = @ts, post_attempt_at = null, retry_at = null,
               attempts = 0, rendered_version = max(rendered_version, @version)
               ${postedAt ? `, ${postedAt} = @at` : ''}
-        where id = @id and ${ts} is null${postedAt ? '' : ' and @at = @at'}`,
+        where id = @id and ${ts} is null`,
     );
     this.rendered = db.prepare(
       `update ${table} set rendered_version = max(rendered_version, ?), retry_at = null, attempts = 0,
@@ -61,6 +85,16 @@ export class MessageStore {
     this.retry = db.prepare(`update ${table} set attempts = attempts + 1, retry_at = ? where id = ?`);
     this.unknown = db.prepare(`update ${table} set post_attempt_at = null where id = ?`);
     this.forget = db.prepare(`update ${table} set ${channel} = null, ${ts} = null where id = ?`);
+  }
+
+  /** Rows never posted whose message is due. */
+  duePosts(now: Date, limit: number): PendingPost[] {
+    return this.posts.all({ recipient: this.fixedRecipient, now: now.getTime(), limit });
+  }
+
+  /** Rows whose posted message is behind the row. */
+  dueUpdates(now: Date, limit: number): number[] {
+    return this.updates.all(now.getTime(), limit).map((r) => r.id);
   }
 
   state(id: number): MessageState | undefined {

@@ -3,32 +3,21 @@ import { failOfferDelivery } from '../../dispatch/offer-actions.js';
 import { restartLateOfferClock } from '../../dispatch/offer-clock.js';
 import { renderOfferMessage } from '../../slack/blocks/offer-message.js';
 import { loadOfferView } from '../../slack/views-from-rows.js';
-import type { MessageKind, Outlook, PendingPost } from './message-kind.js';
+import type { MessageKind, Outlook } from './message-kind.js';
 import { MessageStore } from './message-store.js';
 
 /** Each offer's DM to its agent: Claim and Pass while live, then what became of it. */
 export function offerDms(ctx: DispatchContext): MessageKind {
-  const db = ctx.db.$client;
-  const posts = db.prepare<[number, number], PendingPost>(
-    `select id, task_id as taskId, agent_id as recipient, null as threadTs from offers
-      where rendered_version < version and dm_ts is null and (retry_at is null or retry_at <= ?)
-      order by task_id, id limit ?`,
-  );
-  const updates = db.prepare<[number, number], { id: number }>(
-    `select id from offers
-      where rendered_version < version and dm_ts is not null and (retry_at is null or retry_at <= ?)
-      order by task_id, id limit ?`,
-  );
+  const store = new MessageStore(ctx.db.$client, {
+    table: 'offers',
+    recipient: { column: 'agent_id' },
+    channel: 'dm_channel',
+    ts: 'dm_ts',
+    postedAt: 'dm_posted_at',
+  });
   return {
     name: 'offer',
-    store: new MessageStore(db, {
-      table: 'offers',
-      channel: 'dm_channel',
-      ts: 'dm_ts',
-      postedAt: 'dm_posted_at',
-    }),
-    duePosts: (now, limit) => posts.all(now.getTime(), limit),
-    dueUpdates: (now, limit) => updates.all(now.getTime(), limit).map((r) => r.id),
+    store,
     render(id, now, firstPost): Outlook | undefined {
       const view = loadOfferView(ctx.db, ctx.config, id, now);
       // A first-to-claim offer has no agent to DM: its copies (task_views) show it until someone claims it.

@@ -5,7 +5,7 @@ import { agentZone, findAgent } from '../../dispatch/roster.js';
 import { renderContactReminder } from '../../slack/blocks/contact-reminder.js';
 import { renderDuplicateNote } from '../../slack/blocks/duplicate-note.js';
 import { renderEscalationReminder } from '../../slack/blocks/escalation-message.js';
-import type { MessageKind, PendingPost } from './message-kind.js';
+import type { MessageKind } from './message-kind.js';
 import { MessageStore } from './message-store.js';
 
 /**
@@ -13,22 +13,17 @@ import { MessageStore } from './message-store.js';
  * again): posted once, never updated, dropped when overtaken or when the recipient is gone.
  */
 export function reminders(ctx: DispatchContext): MessageKind {
-  const db = ctx.db.$client;
-  const posts = db.prepare<[number, number], PendingPost>(
-    `select id, task_id as taskId, recipient, thread_ts as threadTs from notifications
-      where rendered_version < version and ts is null and (retry_at is null or retry_at <= ?)
-      order by task_id, id limit ?`,
-  );
+  const store = new MessageStore(ctx.db.$client, {
+    table: 'notifications',
+    recipient: { column: 'recipient' },
+    threadTs: 'thread_ts',
+    channel: 'channel',
+    ts: 'ts',
+    postedAt: 'sent_at',
+  });
   return {
     name: 'reminder',
-    store: new MessageStore(db, {
-      table: 'notifications',
-      channel: 'channel',
-      ts: 'ts',
-      postedAt: 'sent_at',
-    }),
-    duePosts: (now, limit) => posts.all(now.getTime(), limit),
-    dueUpdates: () => [],
+    store,
     render(id, now) {
       const row = ctx.db
         .select({ note: notifications, task: tasks })

@@ -71,7 +71,7 @@ export class SlackSync {
     const now = this.ctx.clock.now();
     if (!this.postGate.isOpen(now)) return false;
     const due = oldestFirst(
-      this.kinds.map((kind) => kind.duePosts(now, BATCH).map((post) => ({ kind, post }))),
+      this.kinds.map((kind) => kind.store.duePosts(now, BATCH).map((post) => ({ kind, post }))),
       BATCH,
     );
     let tried = 0;
@@ -93,7 +93,7 @@ export class SlackSync {
     const now = this.ctx.clock.now();
     if (!this.updateGate.isOpen(now)) return false;
     // Updates need no order among themselves: each shows its own row's latest state.
-    const due = this.kinds.flatMap((kind) => kind.dueUpdates(now, BATCH).map((id) => ({ kind, id })));
+    const due = this.kinds.flatMap((kind) => kind.store.dueUpdates(now, BATCH).map((id) => ({ kind, id })));
     let stopped = false;
     let next = 0;
     const worker = async () => {
