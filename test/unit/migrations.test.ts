@@ -95,6 +95,36 @@ describe('migrations', () => {
     client.close();
   });
 
+  it('message_attempts_and_outbox keeps sent reminders sent and pending ones due, and adds the outbox', () => {
+    const db = databaseBefore((tag) => tag.endsWith('_message_attempts_and_outbox'));
+    db.$client.exec(`
+      insert into tasks (source, external_id, type, status, payload, received_at, created_at)
+        values ('zillow', 'z-1', 'buyer_lead', 'escalated', '{}', 0, 0);
+      insert into notifications (task_id, kind, recipient, thread_ts, created_at, sent_at, ts) values
+        (1, 'escalation_reminder', 'C0LEADERS1', '1.000100', 0, 1000, '2.000100'),
+        (1, 'escalation_reminder', 'C0LEADERS1', '1.000100', 0, null, null);
+    `);
+
+    migrateDatabase(db);
+
+    expect(
+      db.$client
+        .prepare(
+          'select id, version, rendered_version, post_attempt_at, channel from notifications order by id',
+        )
+        .all(),
+    ).toEqual([
+      { id: 1, version: 1, rendered_version: 1, post_attempt_at: null, channel: null },
+      { id: 2, version: 1, rendered_version: 0, post_attempt_at: null, channel: null },
+    ]);
+    for (const table of ['offers', 'escalations', 'task_views']) {
+      const columns = db.$client.prepare(`select name from pragma_table_info('${table}')`).all();
+      expect(columns, table).toContainEqual({ name: 'post_attempt_at' });
+    }
+    expect(db.$client.prepare('select count(*) as n from outbox').get()).toEqual({ n: 0 });
+    db.$client.close();
+  });
+
   it('typed_events brings older events to their kind’s shape, from the rows they point at', () => {
     const db = databaseBefore((tag) => tag.endsWith('_typed_events'));
     const [dana, ivy] = ['U0DANA001', 'U0IVY0001'];
