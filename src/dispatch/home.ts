@@ -1,4 +1,4 @@
-import { and, eq, gte, or, sql as raw } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, isNull, ne, or, sql as raw } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Availability } from '../core/availability.js';
@@ -40,23 +40,53 @@ export function homeData(
 ): HomeData | undefined {
   const availability = standing.team.find((s) => s.agent.id === agentId)?.availability;
   if (!availability) return undefined;
-  const offered = sql
-    .select({ task: tasks, deadline: offers.deadline })
-    .from(offers)
-    .innerJoin(tasks, eq(tasks.id, offers.taskId))
-    .where(and(offeredTo(agentId), eq(offers.status, 'live')))
-    .all();
+  // Each query reads only this agent's rows through an index (offers_live_agent, tasks_owner,
+  // offers_agent_offered, offers_pool_offered): with months of history, an `or` over json_each
+  // walked every offer ever made, for every agent, on every sweep.
+  const offered = [
+    ...sql
+      .select({ task: tasks, deadline: offers.deadline, id: offers.id })
+      .from(offers)
+      .innerJoin(tasks, eq(tasks.id, offers.taskId))
+      .where(and(eq(offers.agentId, agentId), eq(offers.status, 'live')))
+      .all(),
+    // A live broadcast has no agent yet; only its pool says who may claim it.
+    ...sql
+      .select({ task: tasks, deadline: offers.deadline, id: offers.id })
+      .from(offers)
+      .innerJoin(tasks, eq(tasks.id, offers.taskId))
+      .where(and(isNull(offers.agentId), eq(offers.status, 'live'), inPool(agentId)))
+      .all(),
+  ]
+    .sort((a, b) => a.id - b.id)
+    .map(({ task, deadline }) => ({ task, deadline }));
   const owned = sql
     .select()
     .from(tasks)
     .where(and(eq(tasks.ownerId, agentId), eq(tasks.status, 'claimed')))
+    .orderBy(asc(tasks.id))
     .all();
   const weekStart = DateTime.fromJSDate(now, { zone }).startOf('week').toJSDate();
-  const thisWeek = sql
-    .select()
-    .from(offers)
-    .where(and(offeredTo(agentId), gte(offers.offeredAt, weekStart)))
-    .all();
+  const thisWeek = [
+    ...sql
+      .select()
+      .from(offers)
+      .where(and(eq(offers.agentId, agentId), gte(offers.offeredAt, weekStart)))
+      .all(),
+    // Broadcasts they were in the pool for and someone else (or nobody) claimed.
+    ...sql
+      .select()
+      .from(offers)
+      .where(
+        and(
+          isNotNull(offers.pool),
+          gte(offers.offeredAt, weekStart),
+          or(isNull(offers.agentId), ne(offers.agentId, agentId)),
+          inPool(agentId),
+        ),
+      )
+      .all(),
+  ];
   const claims = thisWeek.filter((o) => o.status === 'claimed' && o.agentId === agentId && o.resolvedAt);
   return {
     availability,
@@ -73,10 +103,7 @@ export function homeData(
   };
 }
 
-/** Offers made to the agent: their own, and first-to-claim broadcasts they were one of the pool for. */
-function offeredTo(agentId: string) {
-  return or(
-    eq(offers.agentId, agentId),
-    raw`exists (select 1 from json_each(${offers.pool}) where value = ${agentId})`,
-  );
+/** First-to-claim broadcasts the agent was one of the pool for. */
+function inPool(agentId: string) {
+  return raw`exists (select 1 from json_each(${offers.pool}) where value = ${agentId})`;
 }
