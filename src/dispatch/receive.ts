@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql as raw } from 'drizzle-orm';
 import { normalizeSource } from '../core/classify.js';
 import { tasks } from '../db/schema.js';
 import type { LeadInput } from '../intake/lead-schema.js';
 import { type DispatchContext, type Tx, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
+import { preparedOnce } from './prepared.js';
 
 export type ReceiveResult = { id: number; duplicate: false } | { id: number; duplicate: true };
 
@@ -16,12 +17,7 @@ export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResul
   const now = ctx.clock.now();
   const source = normalizeSource(lead.source);
   return writeTransaction(ctx.db, (tx) => {
-    const existing = () =>
-      tx
-        .select({ id: tasks.id })
-        .from(tasks)
-        .where(and(eq(tasks.source, source), eq(tasks.externalId, lead.externalId)))
-        .get();
+    const existing = () => taskBySourceId(tx).get({ source, externalId: lead.externalId });
     // Look first, so a repeat does not burn an id (AUTOINCREMENT would skip #2 on a conflict);
     // the unique index still decides if another process inserts in between.
     const seen = existing();
@@ -72,3 +68,14 @@ export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResul
     return { id, duplicate: true };
   }
 }
+
+/** Asked for every lead that arrives: built once per database (see prepared.ts). */
+const taskBySourceId = preparedOnce((sql) =>
+  sql
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(
+      and(eq(tasks.source, raw.placeholder('source')), eq(tasks.externalId, raw.placeholder('externalId'))),
+    )
+    .prepare(),
+);

@@ -1,4 +1,4 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, sql as raw } from 'drizzle-orm';
 import { classify } from '../core/classify.js';
 import { sameContact } from '../core/contact.js';
 import { type EarlierOwner, route, type Watcher } from '../core/route.js';
@@ -8,6 +8,7 @@ import { contactHistory, mergeIfDuplicate } from './duplicates.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
+import { preparedOnce } from './prepared.js';
 import { agentName, loadRoster } from './roster.js';
 
 /**
@@ -36,11 +37,7 @@ export function routeReceivedTask(
   { exclude = new Set(), firstArrival = false }: RouteOptions = {},
 ): void {
   const { config } = ctx;
-  const task = tx
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
-    .get();
+  const task = receivedTask(tx).get({ taskId });
   if (!task) return;
   const classification = classify(
     { type: task.type || undefined, source: task.source, referringAgent: task.referringAgent ?? undefined },
@@ -190,17 +187,43 @@ function earlierOwnerOf(tx: Sql, task: TaskRow): EarlierOwner | undefined {
   };
 }
 
+// Every routing decision runs these: built once per database (see prepared.ts).
+const receivedTask = preparedOnce((sql) =>
+  sql
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, raw.placeholder('taskId')), eq(tasks.status, 'received')))
+    .prepare(),
+);
+
+const roundRobinOf = preparedOnce((sql) =>
+  sql
+    .select()
+    .from(roundRobin)
+    .where(eq(roundRobin.ruleName, raw.placeholder('rule')))
+    .prepare(),
+);
+
+const saveRoundRobin = preparedOnce((sql) =>
+  sql
+    .insert(roundRobin)
+    .values({
+      ruleName: raw.placeholder('rule'),
+      agentId: raw.placeholder('agentId'),
+      current: raw.placeholder('current'),
+    })
+    .onConflictDoUpdate({
+      target: [roundRobin.ruleName, roundRobin.agentId],
+      set: { current: raw`excluded.current` },
+    })
+    .prepare(),
+);
+
 function readRoundRobin(sql: Sql, rule: string): Map<string, number> {
-  const rows = sql.select().from(roundRobin).where(eq(roundRobin.ruleName, rule)).all();
+  const rows = roundRobinOf(sql).all({ rule });
   return new Map(rows.map((r) => [r.agentId, r.current]));
 }
 
 function writeRoundRobin(sql: Sql, rule: string, state: ReadonlyMap<string, number>): void {
-  for (const [agentId, current] of state) {
-    sql
-      .insert(roundRobin)
-      .values({ ruleName: rule, agentId, current })
-      .onConflictDoUpdate({ target: [roundRobin.ruleName, roundRobin.agentId], set: { current } })
-      .run();
-  }
+  for (const [agentId, current] of state) saveRoundRobin(sql).run({ rule, agentId, current });
 }
