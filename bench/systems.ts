@@ -193,7 +193,13 @@ export class BenchRun {
       loop.disable();
       const cpu = process.cpuUsage(cpuFrom);
       const memory = process.memoryUsage();
-      console.log('done');
+      // A line per phase as it ends, so a run cut short still tells what it measured.
+      const l = result.leadToDm;
+      const a = result.intakeRoundTrip;
+      console.log(
+        `done: lead→DM p50/p90/p99 ${ms(l?.p50)}/${ms(l?.p90)}/${ms(l?.p99)} ms, send→202 p50/p99 ${ms(a?.p50)}/${ms(a?.p99)} ms` +
+          (result.acceptRate === undefined ? '' : `, ${result.acceptRate.toFixed(1)} leads/s accepted`),
+      );
       return {
         ...result,
         name: request.name,

@@ -58,27 +58,45 @@ export function mergeIfDuplicate(
 
 /** The most recent earlier lead for the same phone or email within the window, itself not a repeat. */
 function earlierLeadOf(sql: Sql, task: TaskRow, windowSeconds: number): TaskRow | undefined {
-  const since = new Date(task.receivedAt.getTime() - windowSeconds * 1000);
-  const samePerson = or(
-    task.phone ? eq(tasks.phone, task.phone) : undefined,
-    task.email ? eq(tasks.email, task.email) : undefined,
-  );
-  return sql
-    .select()
-    .from(tasks)
-    .where(
-      and(
-        samePerson,
-        ne(tasks.id, task.id),
-        ne(tasks.status, 'merged'),
-        notInArray(tasks.type, [...NEVER_MERGED_TYPES]),
-        gte(tasks.receivedAt, since),
-        lte(tasks.receivedAt, task.receivedAt),
-      ),
-    )
-    .orderBy(desc(tasks.receivedAt), desc(tasks.id))
-    .get();
+  const key = {
+    id: task.id,
+    since: task.receivedAt.getTime() - windowSeconds * 1000,
+    receivedAt: task.receivedAt.getTime(),
+  };
+  if (task.phone && task.email)
+    return earlierByPhoneOrEmail(sql).get({ ...key, phone: task.phone, email: task.email });
+  if (task.phone) return earlierByPhone(sql).get({ ...key, phone: task.phone });
+  if (task.email) return earlierByEmail(sql).get({ ...key, email: task.email });
+  return undefined;
 }
+
+/** Asked for every new lead: one prepared statement per shape of the lookup, each built once. */
+function earlierBy(samePerson: () => SQL | undefined) {
+  return preparedOnce((sql) =>
+    sql
+      .select()
+      .from(tasks)
+      .where(
+        and(
+          samePerson(),
+          ne(tasks.id, raw.placeholder('id')),
+          ne(tasks.status, 'merged'),
+          notInArray(tasks.type, [...NEVER_MERGED_TYPES]),
+          gte(tasks.receivedAt, raw.placeholder('since')),
+          lte(tasks.receivedAt, raw.placeholder('receivedAt')),
+        ),
+      )
+      .orderBy(desc(tasks.receivedAt), desc(tasks.id))
+      .limit(1)
+      .prepare(),
+  );
+}
+
+const earlierByPhoneOrEmail = earlierBy(() =>
+  or(eq(tasks.phone, raw.placeholder('phone')), eq(tasks.email, raw.placeholder('email'))),
+);
+const earlierByPhone = earlierBy(() => eq(tasks.phone, raw.placeholder('phone')));
+const earlierByEmail = earlierBy(() => eq(tasks.email, raw.placeholder('email')));
 
 function ownerHasLeft(sql: Sql, root: TaskRow): boolean {
   if (root.status !== 'claimed' || root.ownerId === null) return false;

@@ -70,18 +70,15 @@ export function routeReceivedTask(
     now,
   });
   const contactSla = config.rules.find((r) => r.name === decision.rule)?.contact_sla ?? null;
-  const routed = tx
-    .update(tasks)
-    .set({
-      type: classification.type,
-      ruleName: decision.rule,
-      chain: decision.chain,
-      sla: decision.sla,
-      contactSlaSeconds: contactSla,
-    })
-    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
-    .returning()
-    .get();
+  const routed = saveDecision(tx).get({
+    taskId,
+    type: classification.type,
+    rule: decision.rule,
+    // Bound raw (see saveDecision), so stored as the json columns store them.
+    chain: JSON.stringify(decision.chain),
+    sla: decision.sla === null ? null : JSON.stringify(decision.sla),
+    contactSla,
+  });
   if (!routed) return;
   recordEvent(tx, {
     taskId,
@@ -193,6 +190,22 @@ const receivedTask = preparedOnce((sql) =>
     .select()
     .from(tasks)
     .where(and(eq(tasks.id, raw.placeholder('taskId')), eq(tasks.status, 'received')))
+    .prepare(),
+);
+
+/** The routing decision, frozen on the task. Placeholders in `set` bind raw: JSON goes in as text. */
+const saveDecision = preparedOnce((sql) =>
+  sql
+    .update(tasks)
+    .set({
+      type: raw`${raw.placeholder('type')}`,
+      ruleName: raw`${raw.placeholder('rule')}`,
+      chain: raw`${raw.placeholder('chain')}`,
+      sla: raw`${raw.placeholder('sla')}`,
+      contactSlaSeconds: raw`${raw.placeholder('contactSla')}`,
+    })
+    .where(and(eq(tasks.id, raw.placeholder('taskId')), eq(tasks.status, 'received')))
+    .returning()
     .prepare(),
 );
 
