@@ -53,13 +53,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const homes = new HomePublisher(ctx, client);
   const sweeper = new Sweeper(ctx, delivery, homes);
   const signals = new SignalPoller(ctx, client);
+  // One kick per turn of the event loop, however many leads arrived in it: each kick reads every
+  // pending message, so a kick per lead made a burst cost grow with the square of its backlog.
+  let kickQueued = false;
+  const kickSoon = () => {
+    if (kickQueued) return;
+    kickQueued = true;
+    setImmediate(() => {
+      kickQueued = false;
+      delivery.kick();
+    });
+  };
   const afterReceive = (taskId: number) => {
     try {
       dispatchTask(ctx, taskId);
     } catch (error) {
       log.error('routing failed; the sweeper will retry', { taskId, error: String(error) });
     }
-    delivery.kick();
+    kickSoon();
   };
   const slack = createSlackRuntime({
     env,
