@@ -131,7 +131,8 @@ export function createOffer(
   const offer = insertOffer(sql).get({
     taskId: task.id,
     agentId,
-    pool: pool ? pool.pool : null,
+    // Bound raw (see insertOffer): SQL NULL for a one-agent offer, never the JSON text 'null'.
+    pool: pool ? JSON.stringify(pool.pool) : null,
     poolChannel: pool?.channel ?? null,
     position,
     reason: entry.reason,
@@ -153,14 +154,15 @@ export function createOffer(
 }
 
 // Every offer runs these two: built once per database (see prepared.ts). Insert placeholders go
-// through the columns' encoders, so dates and the pool array are passed as they are.
+// through the columns' encoders (dates are passed as Dates), except `pool`: its JSON encoder
+// would store a null as the text 'null', which reads as a first-to-claim offer, so it binds raw.
 const insertOffer = preparedOnce((sql) =>
   sql
     .insert(offers)
     .values({
       taskId: raw.placeholder('taskId'),
       agentId: raw.placeholder('agentId'),
-      pool: raw.placeholder('pool'),
+      pool: raw`${raw.placeholder('pool')}`,
       poolChannel: raw.placeholder('poolChannel'),
       position: raw.placeholder('position'),
       status: 'live',
