@@ -15,19 +15,34 @@ import { allText, type PostedMessage, SlackDouble } from '../test/support/slack-
 import { SlackSender } from '../test/support/slack-requests.js';
 import { type Stats, stats } from './stats.js';
 
+/** Settings for the whole run (the worker's workerData). */
 export interface DriverOptions {
-  leads: number;
-  rate: number;
-  clickRate: number;
-  warmup: number;
   /** How long to wait, after the last request of a phase, for the double to see everything. */
   graceMs: number;
   /** Makes external ids unique per run. */
   runTag: string;
 }
 
+/**
+ * One phase: leads sent to one system, against the same double as every other phase of the run.
+ * `steady`: open loop at `rate`/s, then (with `clicks`) a Claim on every DM at `clickRate`/s.
+ * `burst`: `leads` leads as fast as `concurrency` clients can send them (closed loop), no clicks.
+ */
+export interface PhaseRequest {
+  /** Names the phase in the report and makes its external ids unique. */
+  name: string;
+  target: Target;
+  mode: 'steady' | 'burst';
+  leads: number;
+  warmup: number;
+  rate: number;
+  clickRate: number;
+  clicks: boolean;
+  concurrency: number;
+}
+
 export interface Target {
-  /** Where leads are POSTed (ours: /leads; the baseline: /relay). */
+  /** Where leads are POSTed (ours and the relay both: /leads). */
   leadUrl: string;
   /** Base URL that receives signed Slack requests on /slack/events. */
   appBaseUrl: string;
@@ -62,11 +77,15 @@ export interface DriverResult {
   clicksDoubledUpdate: number;
   updatedBeforeClick: number;
   ephemerals: number;
+  /** Burst only: accepted leads per second, first send to last 202, and the wall time of sending. */
+  acceptRate?: number;
   problems: string[];
 }
 
-export type ToMain = { kind: 'double'; apiUrl: string } | { kind: 'result'; result: DriverResult };
-export type ToDriver = { kind: 'target'; target: Target } | { kind: 'stop' };
+export type ToMain =
+  | { kind: 'double'; apiUrl: string }
+  | { kind: 'result'; name: string; result: DriverResult };
+export type ToDriver = { kind: 'run'; phase: PhaseRequest } | { kind: 'stop' };
 
 // ---- observing the double ----------------------------------------------------------------------
 
@@ -119,6 +138,12 @@ class Observer {
     const list = this.byId.get(id) ?? [];
     list.push(seen);
     this.byId.set(id, list);
+  }
+
+  /** Starts a new phase: ids are per system, so the last phase's DMs must not be counted again. */
+  reset(): void {
+    this.byId.clear();
+    this.stray.length = 0;
   }
 
   /** Resolves true once `done()` holds, false after `timeoutMs`; woken by the double, never by polling. */
@@ -191,6 +216,26 @@ async function atSteadyRate<T>(n: number, rate: number, fire: (i: number) => Pro
     pending.push(fire(i));
   }
   return { results: await Promise.all(pending), firstSend, lastSend };
+}
+
+/** Closed loop: `concurrency` clients, each sending the next request as soon as its last is answered. */
+async function asBurst<T>(
+  n: number,
+  concurrency: number,
+  fire: (i: number) => Promise<T>,
+): Promise<Phase<T>> {
+  const results: T[] = new Array<T>(n);
+  let next = 0;
+  const firstSend = performance.now();
+  let lastSend = firstSend;
+  const client = async () => {
+    for (let i = next++; i < n; i = next++) {
+      lastSend = performance.now();
+      results[i] = await fire(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, client));
+  return { results, firstSend, lastSend };
 }
 
 const ZIPS = ['78701', '78704', '78746', '78745', '78703'];
@@ -274,14 +319,26 @@ async function sendClick(slack: SlackSender, actionId: string, id: number, seen:
 
 // ---- one run -----------------------------------------------------------------------------------
 
-async function drive(double: SlackDouble, observer: Observer, target: Target, options: DriverOptions) {
-  const total = options.warmup + options.leads;
+async function drive(double: SlackDouble, observer: Observer, phase: PhaseRequest, options: DriverOptions) {
+  const { target } = phase;
+  const total = phase.warmup + phase.leads;
   const problems: string[] = [];
-  const measured = (i: number) => i >= options.warmup;
+  const measured = (i: number) => i >= phase.warmup;
   const slack = new SlackSender(target.appBaseUrl, SIGNING_SECRET, double);
+  // Every phase of the run shares the double: count only what this phase adds.
+  observer.reset();
+  const postsBefore = double.callsTo('chat.postMessage').length;
+  const updatesBefore = double.callsTo('chat.update').length;
+  const ephemeralsBefore = double.ephemerals.length;
+  const tag = `${options.runTag}-${phase.name.replace(/\W+/g, '_')}`;
 
   // Phase 1: leads in, DMs out.
-  const leads = await atSteadyRate(total, options.rate, (i) => sendLead(target.leadUrl, options.runTag, i));
+  const send = (i: number) => sendLead(target.leadUrl, tag, i);
+  const leads =
+    phase.mode === 'burst'
+      ? await asBurst(total, phase.concurrency, send)
+      : await atSteadyRate(total, phase.rate, send);
+  const lastAccepted = Math.max(leads.lastSend, ...leads.results.map((r) => r.acceptedAt ?? 0));
   const accepted = leads.results.filter((r) => r.status === 202 && r.id !== undefined);
   const rejected = leads.results.filter((r) => r.status !== 202 || r.id === undefined);
   for (const r of rejected.slice(0, 5))
@@ -317,15 +374,15 @@ async function drive(double: SlackDouble, observer: Observer, target: Target, op
   const unknown = [...observer.byId.keys()].filter((id) => !idSet.has(id));
   if (unknown.length > 0)
     problems.push(`DMs for ids no lead was accepted as: ${unknown.slice(0, 10).join(', ')}`);
-  const postMessageCalls = double.callsTo('chat.postMessage').length;
+  const postMessageCalls = double.callsTo('chat.postMessage').length - postsBefore;
 
   // Phase 2: Claim every DM once, in the order the leads were sent (warm-up first).
-  const targets = leads.results.flatMap((r, index) => {
+  const targets = (phase.clicks ? leads.results : []).flatMap((r, index) => {
     const seen = r.status === 202 && r.id !== undefined ? observer.byId.get(r.id)?.[0] : undefined;
     return seen && r.id !== undefined ? [{ id: r.id, index, seen, updatesBefore: seen.updates.length }] : [];
   });
   const updatedBeforeClick = targets.filter((t) => t.updatesBefore > 0).length;
-  const clicks = await atSteadyRate(targets.length, options.clickRate, (i) => {
+  const clicks = await atSteadyRate(targets.length, phase.clickRate, (i) => {
     const t = targets[i];
     if (!t) throw new Error(`no click target ${i}`);
     return sendClick(slack, target.claimActionId, t.id, t.seen);
@@ -376,6 +433,9 @@ async function drive(double: SlackDouble, observer: Observer, target: Target, op
     leadToDmLastTenthP50: stats(leadToDm.slice(-tenth))?.p50,
     timedAtHeaders,
     sentRate: perSecond(total - 1, leads.firstSend, leads.lastSend),
+    ...(phase.mode === 'burst'
+      ? { acceptRate: perSecond(accepted.length, leads.firstSend, lastAccepted) }
+      : {}),
     dmRate: perSecond(accepted.length - lost, leads.firstSend, lastDm),
     clickRate: perSecond(targets.length - 1, clicks.firstSend, clicks.lastSend),
     updateRate: perSecond(targets.length - clicksWithoutUpdate, clicks.firstSend, lastUpdate),
@@ -385,12 +445,12 @@ async function drive(double: SlackDouble, observer: Observer, target: Target, op
     doubled,
     stray: observer.stray.length,
     postMessageCalls,
-    updateCalls: double.callsTo('chat.update').length,
+    updateCalls: double.callsTo('chat.update').length - updatesBefore,
     clicksFailed: clicksFailed.length,
     clicksWithoutUpdate,
     clicksDoubledUpdate,
     updatedBeforeClick,
-    ephemerals: double.ephemerals.length,
+    ephemerals: double.ephemerals.length - ephemeralsBefore,
     problems,
   };
   return result;
@@ -407,9 +467,9 @@ async function run(): Promise<void> {
   const send = (message: ToMain) => port.postMessage(message);
   // A failure rejects unhandled, which ends the worker with an 'error' the main thread reports.
   port.on('message', (message: ToDriver) => {
-    if (message.kind === 'target') {
-      void drive(double, observer, message.target, options).then((result) =>
-        send({ kind: 'result', result }),
+    if (message.kind === 'run') {
+      void drive(double, observer, message.phase, options).then((result) =>
+        send({ kind: 'result', name: message.phase.name, result }),
       );
     } else {
       void double.stop().then(() => port.close());

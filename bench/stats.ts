@@ -3,6 +3,7 @@ export interface Stats {
   count: number;
   min: number;
   p50: number;
+  p90: number;
   p99: number;
   max: number;
 }
@@ -17,6 +18,7 @@ export function stats(values: number[]): Stats | undefined {
     count: sorted.length,
     min: sorted[0] ?? 0,
     p50: rank(0.5),
+    p90: rank(0.9),
     p99: rank(0.99),
     max: sorted.at(-1) ?? 0,
   };

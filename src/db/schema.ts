@@ -85,6 +85,20 @@ export const tasks = sqliteTable(
     index('tasks_email').on(t.email, t.receivedAt).where(sql`email is not null`),
     index('tasks_status').on(t.status),
     index('tasks_held').on(t.heldUntil).where(sql`status = 'held'`),
+    // Scale (issue 10): each of these turns a query that ran on every lead or every sweep from a
+    // walk over all tasks into a lookup whose cost follows the rows it returns, not the table size.
+    // Repeats merged into a task, read for every offer DM: few tasks have any, so only those are indexed.
+    index('tasks_duplicate_of').on(t.duplicateOf).where(sql`duplicate_of is not null`),
+    // Caps' "claims today" (`claimed_at >= midnight`), covering so the count never reads a task row.
+    index('tasks_claimed_at').on(t.claimedAt, t.ownerId).where(sql`claimed_at is not null`),
+    // The no-contact timers and caps' "unworked" count: only claims whose timer still runs are
+    // indexed. Status leads, so `status = ? and contact_due_at <= ?` ranks it above tasks_status,
+    // which for 'claimed' holds nearly every task ever received.
+    index('tasks_contact_due')
+      .on(t.status, t.contactDueAt, t.ownerId)
+      .where(sql`contacted_at is null and contact_due_at is not null`),
+    // App Home's "leads you own", per agent.
+    index('tasks_owner').on(t.ownerId, t.status).where(sql`owner_id is not null`),
   ],
 );
 
@@ -125,7 +139,16 @@ export const offers = sqliteTable(
     index('offers_task').on(t.taskId),
     // At most one live offer per task, enforced by the database itself.
     uniqueIndex('offers_one_live_per_task').on(t.taskId).where(sql`status = 'live'`),
-    index('offers_pending_render').on(t.id).where(sql`rendered_version < version`),
+    index('offers_pending_render').on(t.taskId, t.id).where(sql`rendered_version < version`),
+    // The sweeper's "which offers are past their deadline?" and its wake-up: live offers only.
+    index('offers_live_deadline').on(t.deadline).where(sql`status = 'live'`),
+    // Live offers per agent (App Home, caps); `agent_id is null` finds the unclaimed broadcasts.
+    // (status in the key too, so it outranks offers_agent_offered, which holds every offer ever made.)
+    index('offers_live_agent').on(t.agentId, t.status).where(sql`status = 'live'`),
+    // An agent's offers by time (App Home's week) without walking everyone's.
+    index('offers_agent_offered').on(t.agentId, t.offeredAt).where(sql`agent_id is not null`),
+    // First-to-claim offers by time: a pool member's week reads only the broadcasts of that week.
+    index('offers_pool_offered').on(t.offeredAt).where(sql`pool is not null`),
   ],
 );
 
@@ -188,8 +211,10 @@ export const escalations = sqliteTable(
   },
   (t) => [
     uniqueIndex('escalations_one_open_per_task').on(t.taskId).where(sql`resolved_at is null`),
+    // Re-announcing: open escalations by when the leaders were last told.
+    index('escalations_open_announced').on(t.announcedAt).where(sql`resolved_at is null`),
     // Only the few rows whose post is behind are indexed, so the delivery scan stays small.
-    index('escalations_pending_render').on(t.id).where(sql`rendered_version < version`),
+    index('escalations_pending_render').on(t.taskId, t.id).where(sql`rendered_version < version`),
   ],
 );
 
@@ -220,7 +245,7 @@ export const notifications = sqliteTable(
     /** A post to Slack was started at this time and its outcome is not known yet: look before posting again. */
     postAttemptAt: ms('post_attempt_at'),
   },
-  (t) => [index('notifications_pending_render').on(t.id).where(sql`rendered_version < version`)],
+  (t) => [index('notifications_pending_render').on(t.taskId, t.id).where(sql`rendered_version < version`)],
 );
 
 /**
@@ -253,7 +278,9 @@ export const taskViews = sqliteTable(
   },
   (t) => [
     uniqueIndex('task_views_one_per_recipient').on(t.taskId, t.kind, t.recipient, t.offerId),
-    index('task_views_pending_render').on(t.id).where(sql`rendered_version < version`),
+    // A claim on a broadcast finds the winner's copy by offer.
+    index('task_views_offer').on(t.offerId, t.recipient).where(sql`offer_id is not null`),
+    index('task_views_pending_render').on(t.taskId, t.id).where(sql`rendered_version < version`),
   ],
 );
 

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../log.js';
+import { noteTransaction } from './prepared.js';
 
 /** What every use case needs; built once in main.ts. */
 export interface DispatchContext {
@@ -21,7 +22,13 @@ export type Sql = Db | Tx;
  * waiting on busy_timeout would have been fine.
  */
 export function writeTransaction<T>(db: Db, work: (tx: Tx) => T): T {
-  return db.transaction(work, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      noteTransaction(tx, db);
+      return work(tx);
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /**

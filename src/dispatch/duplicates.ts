@@ -1,8 +1,22 @@
-import { and, desc, eq, gte, inArray, isNull, lte, ne, notInArray, or } from 'drizzle-orm';
+import {
+  and,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNull,
+  lte,
+  ne,
+  notInArray,
+  or,
+  sql as raw,
+  type SQL,
+} from 'drizzle-orm';
 import { isMergeable, NEVER_MERGED_TYPES, sameContact } from '../core/contact.js';
 import { agents, escalations, notifications, offers, type TaskRow, tasks } from '../db/schema.js';
 import type { DispatchContext, Sql } from './context.js';
 import { recordEvent } from './events.js';
+import { preparedOnce } from './prepared.js';
 
 /**
  * The same person arriving again (same normalised phone or email, from any source) within the
@@ -44,27 +58,45 @@ export function mergeIfDuplicate(
 
 /** The most recent earlier lead for the same phone or email within the window, itself not a repeat. */
 function earlierLeadOf(sql: Sql, task: TaskRow, windowSeconds: number): TaskRow | undefined {
-  const since = new Date(task.receivedAt.getTime() - windowSeconds * 1000);
-  const samePerson = or(
-    task.phone ? eq(tasks.phone, task.phone) : undefined,
-    task.email ? eq(tasks.email, task.email) : undefined,
-  );
-  return sql
-    .select()
-    .from(tasks)
-    .where(
-      and(
-        samePerson,
-        ne(tasks.id, task.id),
-        ne(tasks.status, 'merged'),
-        notInArray(tasks.type, [...NEVER_MERGED_TYPES]),
-        gte(tasks.receivedAt, since),
-        lte(tasks.receivedAt, task.receivedAt),
-      ),
-    )
-    .orderBy(desc(tasks.receivedAt), desc(tasks.id))
-    .get();
+  const key = {
+    id: task.id,
+    since: task.receivedAt.getTime() - windowSeconds * 1000,
+    receivedAt: task.receivedAt.getTime(),
+  };
+  if (task.phone && task.email)
+    return earlierByPhoneOrEmail(sql).get({ ...key, phone: task.phone, email: task.email });
+  if (task.phone) return earlierByPhone(sql).get({ ...key, phone: task.phone });
+  if (task.email) return earlierByEmail(sql).get({ ...key, email: task.email });
+  return undefined;
 }
+
+/** Asked for every new lead: one prepared statement per shape of the lookup, each built once. */
+function earlierBy(samePerson: () => SQL | undefined) {
+  return preparedOnce((sql) =>
+    sql
+      .select()
+      .from(tasks)
+      .where(
+        and(
+          samePerson(),
+          ne(tasks.id, raw.placeholder('id')),
+          ne(tasks.status, 'merged'),
+          notInArray(tasks.type, [...NEVER_MERGED_TYPES]),
+          gte(tasks.receivedAt, raw.placeholder('since')),
+          lte(tasks.receivedAt, raw.placeholder('receivedAt')),
+        ),
+      )
+      .orderBy(desc(tasks.receivedAt), desc(tasks.id))
+      .limit(1)
+      .prepare(),
+  );
+}
+
+const earlierByPhoneOrEmail = earlierBy(() =>
+  or(eq(tasks.phone, raw.placeholder('phone')), eq(tasks.email, raw.placeholder('email'))),
+);
+const earlierByPhone = earlierBy(() => eq(tasks.phone, raw.placeholder('phone')));
+const earlierByEmail = earlierBy(() => eq(tasks.email, raw.placeholder('email')));
 
 function ownerHasLeft(sql: Sql, root: TaskRow): boolean {
   if (root.status !== 'claimed' || root.ownerId === null) return false;
@@ -105,22 +137,42 @@ function holderOf(
 
 /** Earlier tasks for the same phone or email, newest first, for the history an offer shows. */
 export function contactHistory(sql: Sql, task: TaskRow, limit = 5): TaskRow[] {
-  if (!task.phone && !task.email) return [];
-  return sql
-    .select()
-    .from(tasks)
-    .where(
-      and(
-        or(
-          task.phone ? eq(tasks.phone, task.phone) : undefined,
-          task.email ? eq(tasks.email, task.email) : undefined,
-        ),
-        ne(tasks.id, task.id),
-        inArray(tasks.status, ['claimed', 'escalated', 'offered', 'held', 'received']),
-        lte(tasks.receivedAt, task.receivedAt),
-      ),
-    )
-    .orderBy(desc(tasks.receivedAt))
-    .limit(limit)
-    .all();
+  if (task.phone && task.email)
+    return historyByPhoneOrEmail(sql).all({ ...keyOf(task, limit), phone: task.phone, email: task.email });
+  if (task.phone) return historyByPhone(sql).all({ ...keyOf(task, limit), phone: task.phone });
+  if (task.email) return historyByEmail(sql).all({ ...keyOf(task, limit), email: task.email });
+  return [];
 }
+
+// Placeholders bind raw values, so times are passed as epoch milliseconds (the column's storage).
+const keyOf = (task: TaskRow, limit: number) => ({
+  id: task.id,
+  receivedAt: task.receivedAt.getTime(),
+  limit,
+});
+
+/** One prepared statement per shape of the lookup (tasks_phone, tasks_email), each built once. */
+function historyBy(samePerson: () => SQL | undefined) {
+  return preparedOnce((sql) =>
+    sql
+      .select()
+      .from(tasks)
+      .where(
+        and(
+          samePerson(),
+          ne(tasks.id, raw.placeholder('id')),
+          inArray(tasks.status, ['claimed', 'escalated', 'offered', 'held', 'received']),
+          lte(tasks.receivedAt, raw.placeholder('receivedAt')),
+        ),
+      )
+      .orderBy(desc(tasks.receivedAt))
+      .limit(raw.placeholder('limit'))
+      .prepare(),
+  );
+}
+
+const historyByPhoneOrEmail = historyBy(() =>
+  or(eq(tasks.phone, raw.placeholder('phone')), eq(tasks.email, raw.placeholder('email'))),
+);
+const historyByPhone = historyBy(() => eq(tasks.phone, raw.placeholder('phone')));
+const historyByEmail = historyBy(() => eq(tasks.email, raw.placeholder('email')));

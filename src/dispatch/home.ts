@@ -1,4 +1,4 @@
-import { and, eq, gte, or, sql as raw } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNotNull, isNull, ne, or, sql as raw } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Availability } from '../core/availability.js';
@@ -8,14 +8,21 @@ import type { Sql } from './context.js';
 import { availabilityOfTeam, rosterOf, type TeamStanding } from './roster.js';
 import { onDutyNow } from './team-status.js';
 
+/** How many owned leads an App Home lists. */
+export const HOME_LIST_LIMIT = 20;
+
 export interface HomeData {
   availability: Availability;
   /** Rules whose after-hours leads come to them right now. */
   onDutyFor: string[];
   /** Offers waiting on them, with their deadlines. */
   offered: Array<{ task: TaskRow; deadline: Date }>;
-  /** Leads they own and have not handed on. */
+  /** Leads they own and have not handed on: the most recent HOME_LIST_LIMIT of them. */
   owned: TaskRow[];
+  /** Whether more offers wait on them than those listed. */
+  moreOffered: boolean;
+  /** Whether they own earlier leads than those listed. */
+  moreOwned: boolean;
   week: { received: number; claimed: number; medianSecondsToClaim: number | null };
 }
 
@@ -40,43 +47,90 @@ export function homeData(
 ): HomeData | undefined {
   const availability = standing.team.find((s) => s.agent.id === agentId)?.availability;
   if (!availability) return undefined;
-  const offered = sql
-    .select({ task: tasks, deadline: offers.deadline })
-    .from(offers)
-    .innerJoin(tasks, eq(tasks.id, offers.taskId))
-    .where(and(offeredTo(agentId), eq(offers.status, 'live')))
-    .all();
-  const owned = sql
+  // Each query reads only this agent's rows through an index (offers_live_agent, tasks_owner,
+  // offers_agent_offered, offers_pool_offered): with months of history, an `or` over json_each
+  // walked every offer ever made, for every agent, on every sweep.
+  // Live offers are bounded by caps in practice, but not during a burst: list the oldest few.
+  const live = [
+    ...sql
+      .select({ task: tasks, deadline: offers.deadline, id: offers.id })
+      .from(offers)
+      .innerJoin(tasks, eq(tasks.id, offers.taskId))
+      .where(and(eq(offers.agentId, agentId), eq(offers.status, 'live')))
+      .orderBy(asc(offers.id))
+      .limit(HOME_LIST_LIMIT + 1)
+      .all(),
+    // A live broadcast has no agent yet; only its pool says who may claim it.
+    ...sql
+      .select({ task: tasks, deadline: offers.deadline, id: offers.id })
+      .from(offers)
+      .innerJoin(tasks, eq(tasks.id, offers.taskId))
+      .where(and(isNull(offers.agentId), eq(offers.status, 'live'), inPool(agentId)))
+      .orderBy(asc(offers.id))
+      .limit(HOME_LIST_LIMIT + 1)
+      .all(),
+  ].sort((a, b) => a.id - b.id);
+  const offered = live.slice(0, HOME_LIST_LIMIT).map(({ task, deadline }) => ({ task, deadline }));
+  // An agent owns every lead they ever claimed: after months that is thousands of rows, read and
+  // rendered every sweep. The Home shows the latest few (a section holds 3,000 characters anyway).
+  // One more than shown tells whether there are earlier ones, without counting them all.
+  const latest = sql
     .select()
     .from(tasks)
     .where(and(eq(tasks.ownerId, agentId), eq(tasks.status, 'claimed')))
+    .orderBy(desc(tasks.id))
+    .limit(HOME_LIST_LIMIT + 1)
     .all();
+  const owned = latest.slice(0, HOME_LIST_LIMIT).reverse();
   const weekStart = DateTime.fromJSDate(now, { zone }).startOf('week').toJSDate();
-  const thisWeek = sql
-    .select()
+  // Counted in SQL: the week's offers are hundreds of rows per agent, read every sweep, and only
+  // the claims' durations are needed row by row.
+  const own = sql
+    .select({ n: count() })
     .from(offers)
-    .where(and(offeredTo(agentId), gte(offers.offeredAt, weekStart)))
+    .where(and(eq(offers.agentId, agentId), gte(offers.offeredAt, weekStart)))
+    .get();
+  // Broadcasts they were in the pool for and someone else (or nobody) claimed.
+  const pooled = sql
+    .select({ n: count() })
+    .from(offers)
+    .where(
+      and(
+        isNotNull(offers.pool),
+        gte(offers.offeredAt, weekStart),
+        or(isNull(offers.agentId), ne(offers.agentId, agentId)),
+        inPool(agentId),
+      ),
+    )
+    .get();
+  const claims = sql
+    .select({ seconds: raw<number>`(${offers.resolvedAt} - ${offers.offeredAt}) / 1000.0` })
+    .from(offers)
+    .where(
+      and(
+        eq(offers.agentId, agentId),
+        gte(offers.offeredAt, weekStart),
+        eq(offers.status, 'claimed'),
+        isNotNull(offers.resolvedAt),
+      ),
+    )
     .all();
-  const claims = thisWeek.filter((o) => o.status === 'claimed' && o.agentId === agentId && o.resolvedAt);
   return {
     availability,
     onDutyFor: standing.onDuty.get(agentId) ?? [],
     offered,
     owned,
+    moreOwned: latest.length > HOME_LIST_LIMIT,
+    moreOffered: live.length > HOME_LIST_LIMIT,
     week: {
-      received: thisWeek.length,
+      received: (own?.n ?? 0) + (pooled?.n ?? 0),
       claimed: claims.length,
-      medianSecondsToClaim: median(
-        claims.map((o) => ((o.resolvedAt?.getTime() ?? 0) - o.offeredAt.getTime()) / 1000),
-      ),
+      medianSecondsToClaim: median(claims.map((c) => c.seconds)),
     },
   };
 }
 
-/** Offers made to the agent: their own, and first-to-claim broadcasts they were one of the pool for. */
-function offeredTo(agentId: string) {
-  return or(
-    eq(offers.agentId, agentId),
-    raw`exists (select 1 from json_each(${offers.pool}) where value = ${agentId})`,
-  );
+/** First-to-claim broadcasts the agent was one of the pool for. */
+function inPool(agentId: string) {
+  return raw`exists (select 1 from json_each(${offers.pool}) where value = ${agentId})`;
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql as raw } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import {
   type AgentEntry,
@@ -13,6 +13,7 @@ import { offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import type { Sql } from './context.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
+import { preparedOnce } from './prepared.js';
 import { loadRoster } from './roster.js';
 
 type TaskStatus = TaskRow['status'];
@@ -128,26 +129,19 @@ export function createOffer(
   const pool = isPoolEntry(entry) ? entry : undefined;
   const agentId = isPoolEntry(entry) ? null : entry.agentId;
   const deadline = offerDeadline(sla, now, config.team.business_hours, config.team.timezone);
-  const offer = sql
-    .insert(offers)
-    .values({
-      taskId: task.id,
-      agentId,
-      pool: pool ? pool.pool : null,
-      poolChannel: pool?.channel ?? null,
-      position,
-      status: 'live',
-      reason: entry.reason,
-      offeredAt: now,
-      deadline,
-    })
-    .returning({ id: offers.id })
-    .get();
-  const moved = sql
-    .update(tasks)
-    .set({ status: 'offered', liveOfferId: offer.id })
-    .where(and(eq(tasks.id, task.id), inArray(tasks.status, from)))
-    .run().changes;
+  const offer = insertOffer(sql).get({
+    taskId: task.id,
+    agentId,
+    // Bound raw (see insertOffer): SQL NULL for a one-agent offer, never the JSON text 'null'.
+    pool: pool ? JSON.stringify(pool.pool) : null,
+    poolChannel: pool?.channel ?? null,
+    position,
+    reason: entry.reason,
+    offeredAt: now,
+    deadline,
+  });
+  if (!offer) throw new Error(`task ${task.id}: the offer insert returned no row`);
+  const moved = offerTask(sql, from).run({ taskId: task.id, offerId: offer.id }).changes;
   if (moved !== 1) throw new Error(`task ${task.id} left the dispatch states while being offered`);
   recordEvent(sql, {
     taskId: task.id,
@@ -163,6 +157,48 @@ export function createOffer(
   });
   if (pool) addBroadcastCopies(sql, task.id, offer.id, pool, now);
   return offer.id;
+}
+
+// Every offer runs these two: built once per database (see prepared.ts). Insert placeholders go
+// through the columns' encoders (dates are passed as Dates), except `pool`: its JSON encoder
+// would store a null as the text 'null', which reads as a first-to-claim offer, so it binds raw.
+const insertOffer = preparedOnce((sql) =>
+  sql
+    .insert(offers)
+    .values({
+      taskId: raw.placeholder('taskId'),
+      agentId: raw.placeholder('agentId'),
+      pool: raw`${raw.placeholder('pool')}`,
+      poolChannel: raw.placeholder('poolChannel'),
+      position: raw.placeholder('position'),
+      status: 'live',
+      reason: raw.placeholder('reason'),
+      offeredAt: raw.placeholder('offeredAt'),
+      deadline: raw.placeholder('deadline'),
+    })
+    .returning({ id: offers.id })
+    .prepare(),
+);
+
+/** One prepared move to `offered` per set of states it may come from (callers use two or three). */
+const offerTaskFrom = new Map<string, ReturnType<typeof offerTaskStatement>>();
+function offerTaskStatement(from: readonly TaskStatus[]) {
+  return preparedOnce((sql) =>
+    sql
+      .update(tasks)
+      .set({ status: 'offered', liveOfferId: raw`${raw.placeholder('offerId')}` })
+      .where(and(eq(tasks.id, raw.placeholder('taskId')), inArray(tasks.status, [...from])))
+      .prepare(),
+  );
+}
+function offerTask(sql: Sql, from: readonly TaskStatus[]) {
+  const key = from.join(',');
+  let statement = offerTaskFrom.get(key);
+  if (!statement) {
+    statement = offerTaskStatement(from);
+    offerTaskFrom.set(key, statement);
+  }
+  return statement(sql);
 }
 
 /** A broadcast is seen as one post in the pool channel, or one DM per member; each is a view row. */

@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql as raw } from 'drizzle-orm';
 import { normalizeSource } from '../core/classify.js';
 import { tasks } from '../db/schema.js';
 import type { LeadInput } from '../intake/lead-schema.js';
 import { type DispatchContext, type Tx, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
+import { preparedOnce } from './prepared.js';
 
 export type ReceiveResult = { id: number; duplicate: false } | { id: number; duplicate: true };
 
@@ -16,43 +17,32 @@ export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResul
   const now = ctx.clock.now();
   const source = normalizeSource(lead.source);
   return writeTransaction(ctx.db, (tx) => {
-    const existing = () =>
-      tx
-        .select({ id: tasks.id })
-        .from(tasks)
-        .where(and(eq(tasks.source, source), eq(tasks.externalId, lead.externalId)))
-        .get();
+    const existing = () => taskBySourceId(tx).get({ source, externalId: lead.externalId });
     // Look first, so a repeat does not burn an id (AUTOINCREMENT would skip #2 on a conflict);
     // the unique index still decides if another process inserts in between.
     const seen = existing();
     if (seen) return duplicate(tx, seen.id);
-    const inserted = tx
-      .insert(tasks)
-      .values({
-        source,
-        externalId: lead.externalId,
-        type: lead.type ?? '',
-        status: 'received',
-        firstName: lead.firstName ?? null,
-        lastName: lead.lastName ?? null,
-        email: lead.email ?? null,
-        phone: lead.phone ?? null,
-        street: lead.address?.street ?? null,
-        city: lead.address?.city ?? null,
-        state: lead.address?.state ?? null,
-        zip: lead.zip ?? lead.address?.zip ?? null,
-        price: lead.price ?? null,
-        message: lead.message ?? null,
-        referringAgent: lead.referringAgent ?? null,
-        language: lead.language ?? null,
-        tags: lead.tags ?? [],
-        payload: lead,
-        receivedAt: lead.receivedAt ? new Date(lead.receivedAt) : now,
-        createdAt: now,
-      })
-      .onConflictDoNothing({ target: [tasks.source, tasks.externalId] })
-      .returning({ id: tasks.id })
-      .get();
+    const inserted = insertTask(tx).get({
+      source,
+      externalId: lead.externalId,
+      type: lead.type ?? '',
+      firstName: lead.firstName ?? null,
+      lastName: lead.lastName ?? null,
+      email: lead.email ?? null,
+      phone: lead.phone ?? null,
+      street: lead.address?.street ?? null,
+      city: lead.address?.city ?? null,
+      state: lead.address?.state ?? null,
+      zip: lead.zip ?? lead.address?.zip ?? null,
+      price: lead.price ?? null,
+      message: lead.message ?? null,
+      referringAgent: lead.referringAgent ?? null,
+      language: lead.language ?? null,
+      tags: lead.tags ?? [],
+      payload: lead,
+      receivedAt: lead.receivedAt ? new Date(lead.receivedAt) : now,
+      createdAt: now,
+    });
     if (inserted) {
       recordEvent(tx, { taskId: inserted.id, kind: 'received', at: now, detail: { source } });
       return { id: inserted.id, duplicate: false };
@@ -72,3 +62,48 @@ export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResul
     return { id, duplicate: true };
   }
 }
+
+/** Asked for every lead that arrives: built once per database (see prepared.ts). */
+const taskBySourceId = preparedOnce((sql) =>
+  sql
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(
+      and(eq(tasks.source, raw.placeholder('source')), eq(tasks.externalId, raw.placeholder('externalId'))),
+    )
+    .prepare(),
+);
+
+/**
+ * The one insert every new lead makes, built once. Insert placeholders go through the columns'
+ * encoders, so tags and payload are objects and the times Dates, as in a plain insert.
+ */
+const insertTask = preparedOnce((sql) =>
+  sql
+    .insert(tasks)
+    .values({
+      source: raw.placeholder('source'),
+      externalId: raw.placeholder('externalId'),
+      type: raw.placeholder('type'),
+      status: 'received',
+      firstName: raw.placeholder('firstName'),
+      lastName: raw.placeholder('lastName'),
+      email: raw.placeholder('email'),
+      phone: raw.placeholder('phone'),
+      street: raw.placeholder('street'),
+      city: raw.placeholder('city'),
+      state: raw.placeholder('state'),
+      zip: raw.placeholder('zip'),
+      price: raw.placeholder('price'),
+      message: raw.placeholder('message'),
+      referringAgent: raw.placeholder('referringAgent'),
+      language: raw.placeholder('language'),
+      tags: raw.placeholder('tags'),
+      payload: raw.placeholder('payload'),
+      receivedAt: raw.placeholder('receivedAt'),
+      createdAt: raw.placeholder('createdAt'),
+    })
+    .onConflictDoNothing({ target: [tasks.source, tasks.externalId] })
+    .returning({ id: tasks.id })
+    .prepare(),
+);

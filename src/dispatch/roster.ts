@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, notInArray, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, notInArray, or, sql as raw } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { type Availability, availabilityAt, offHoursOf } from '../core/availability.js';
 import { capReached, capsOf } from '../core/caps.js';
@@ -13,6 +13,7 @@ import {
 } from '../db/schema.js';
 import type { Sql } from './context.js';
 import { loadOf } from './load.js';
+import { preparedOnce } from './prepared.js';
 
 export type TeamStanding = Array<{
   agent: AgentRow;
@@ -88,10 +89,7 @@ export function availabilityOfTeam(sql: Sql, config: DispatchConfig, now: Date):
   const byId = new Map(config.agents.map((a) => [a.id, a]));
   const slackFreshMs = Math.max(3 * config.signals.refresh, 600) * 1000;
   const load = loadOf(sql, config, now);
-  return sql
-    .select()
-    .from(agents)
-    .where(eq(agents.inConfig, true))
+  return configuredAgents(sql)
     .all()
     .map((agent) => {
       const configured = byId.get(agent.id);
@@ -117,13 +115,44 @@ export function availabilityOfTeam(sql: Sql, config: DispatchConfig, now: Date):
     });
 }
 
-/** Signal rows that have not ended by `now` (a calendar's later meetings included), by agent. */
-function currentSignals(sql: Sql, now: Date): Map<string, SignalRow[]> {
-  const rows = sql
+// Read on every routing decision and every App Home render: built once per database.
+const configuredAgents = preparedOnce((sql) =>
+  sql.select().from(agents).where(eq(agents.inConfig, true)).prepare(),
+);
+
+const signalsNotEnded = preparedOnce((sql) =>
+  sql
     .select()
     .from(availabilitySignals)
-    .where(or(isNull(availabilitySignals.endsAt), gt(availabilitySignals.endsAt, now)))
-    .all();
+    .where(or(isNull(availabilitySignals.endsAt), gt(availabilitySignals.endsAt, raw.placeholder('now'))))
+    .prepare(),
+);
+
+const awayNotEnded = preparedOnce((sql) =>
+  sql
+    .select()
+    .from(awayWindows)
+    .where(
+      and(
+        isNull(awayWindows.endedAt),
+        or(isNull(awayWindows.endsAt), gt(awayWindows.endsAt, raw.placeholder('now'))),
+      ),
+    )
+    .prepare(),
+);
+
+const agentById = preparedOnce((sql) =>
+  sql
+    .select()
+    .from(agents)
+    .where(eq(agents.id, raw.placeholder('id')))
+    .prepare(),
+);
+
+/** Signal rows that have not ended by `now` (a calendar's later meetings included), by agent. */
+function currentSignals(sql: Sql, now: Date): Map<string, SignalRow[]> {
+  // Placeholders bind raw values: times as epoch milliseconds, as the columns store them.
+  const rows = signalsNotEnded(sql).all({ now: now.getTime() });
   const byAgent = new Map<string, SignalRow[]>();
   for (const s of rows) byAgent.set(s.agentId, [...(byAgent.get(s.agentId) ?? []), s]);
   return byAgent;
@@ -131,11 +160,7 @@ function currentSignals(sql: Sql, now: Date): Map<string, SignalRow[]> {
 
 /** Away windows that have not been closed by /back and have not ended by `now`, by agent. */
 export function openAwayWindows(sql: Sql, now: Date): Map<string, AwayWindowRow[]> {
-  const rows = sql
-    .select()
-    .from(awayWindows)
-    .where(and(isNull(awayWindows.endedAt), or(isNull(awayWindows.endsAt), gt(awayWindows.endsAt, now))))
-    .all();
+  const rows = awayNotEnded(sql).all({ now: now.getTime() });
   const byAgent = new Map<string, AwayWindowRow[]>();
   for (const w of rows) byAgent.set(w.agentId, [...(byAgent.get(w.agentId) ?? []), w]);
   return byAgent;
@@ -143,7 +168,7 @@ export function openAwayWindows(sql: Sql, now: Date): Map<string, AwayWindowRow[
 
 /** An agent's display name, or their id when the row is gone. */
 export function agentName(sql: Sql, id: string): string {
-  return sql.select({ name: agents.name }).from(agents).where(eq(agents.id, id)).get()?.name ?? id;
+  return agentById(sql).get({ id })?.name ?? id;
 }
 
 /** The zone an agent reads times in: dispatch.yml's override, else Slack's profile, else the team's. */
@@ -160,5 +185,5 @@ export function isTeamLeader(config: DispatchConfig, userId: string): boolean {
 }
 
 export function findAgent(sql: Sql, id: string): AgentRow | undefined {
-  return sql.select().from(agents).where(eq(agents.id, id)).get();
+  return agentById(sql).get({ id });
 }

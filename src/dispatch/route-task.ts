@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, lte, sql as raw } from 'drizzle-orm';
 import { classify } from '../core/classify.js';
 import { sameContact } from '../core/contact.js';
 import { type EarlierOwner, route, type Watcher } from '../core/route.js';
@@ -8,6 +8,7 @@ import { contactHistory, mergeIfDuplicate } from './duplicates.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
+import { preparedOnce } from './prepared.js';
 import { agentName, loadRoster } from './roster.js';
 
 /**
@@ -36,11 +37,7 @@ export function routeReceivedTask(
   { exclude = new Set(), firstArrival = false }: RouteOptions = {},
 ): void {
   const { config } = ctx;
-  const task = tx
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
-    .get();
+  const task = receivedTask(tx).get({ taskId });
   if (!task) return;
   const classification = classify(
     { type: task.type || undefined, source: task.source, referringAgent: task.referringAgent ?? undefined },
@@ -73,18 +70,15 @@ export function routeReceivedTask(
     now,
   });
   const contactSla = config.rules.find((r) => r.name === decision.rule)?.contact_sla ?? null;
-  const routed = tx
-    .update(tasks)
-    .set({
-      type: classification.type,
-      ruleName: decision.rule,
-      chain: decision.chain,
-      sla: decision.sla,
-      contactSlaSeconds: contactSla,
-    })
-    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
-    .returning()
-    .get();
+  const routed = saveDecision(tx).get({
+    taskId,
+    type: classification.type,
+    rule: decision.rule,
+    // Bound raw (see saveDecision), so stored as the json columns store them.
+    chain: JSON.stringify(decision.chain),
+    sla: decision.sla === null ? null : JSON.stringify(decision.sla),
+    contactSla,
+  });
   if (!routed) return;
   recordEvent(tx, {
     taskId,
@@ -192,17 +186,59 @@ function earlierOwnerOf(tx: Sql, task: TaskRow): EarlierOwner | undefined {
   };
 }
 
+// Every routing decision runs these: built once per database (see prepared.ts).
+const receivedTask = preparedOnce((sql) =>
+  sql
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.id, raw.placeholder('taskId')), eq(tasks.status, 'received')))
+    .prepare(),
+);
+
+/** The routing decision, frozen on the task. Placeholders in `set` bind raw: JSON goes in as text. */
+const saveDecision = preparedOnce((sql) =>
+  sql
+    .update(tasks)
+    .set({
+      type: raw`${raw.placeholder('type')}`,
+      ruleName: raw`${raw.placeholder('rule')}`,
+      chain: raw`${raw.placeholder('chain')}`,
+      sla: raw`${raw.placeholder('sla')}`,
+      contactSlaSeconds: raw`${raw.placeholder('contactSla')}`,
+    })
+    .where(and(eq(tasks.id, raw.placeholder('taskId')), eq(tasks.status, 'received')))
+    .returning()
+    .prepare(),
+);
+
+const roundRobinOf = preparedOnce((sql) =>
+  sql
+    .select()
+    .from(roundRobin)
+    .where(eq(roundRobin.ruleName, raw.placeholder('rule')))
+    .prepare(),
+);
+
+const saveRoundRobin = preparedOnce((sql) =>
+  sql
+    .insert(roundRobin)
+    .values({
+      ruleName: raw.placeholder('rule'),
+      agentId: raw.placeholder('agentId'),
+      current: raw.placeholder('current'),
+    })
+    .onConflictDoUpdate({
+      target: [roundRobin.ruleName, roundRobin.agentId],
+      set: { current: raw`excluded.current` },
+    })
+    .prepare(),
+);
+
 function readRoundRobin(sql: Sql, rule: string): Map<string, number> {
-  const rows = sql.select().from(roundRobin).where(eq(roundRobin.ruleName, rule)).all();
+  const rows = roundRobinOf(sql).all({ rule });
   return new Map(rows.map((r) => [r.agentId, r.current]));
 }
 
 function writeRoundRobin(sql: Sql, rule: string, state: ReadonlyMap<string, number>): void {
-  for (const [agentId, current] of state) {
-    sql
-      .insert(roundRobin)
-      .values({ ruleName: rule, agentId, current })
-      .onConflictDoUpdate({ target: [roundRobin.ruleName, roundRobin.agentId], set: { current } })
-      .run();
-  }
+  for (const [agentId, current] of state) saveRoundRobin(sql).run({ rule, agentId, current });
 }

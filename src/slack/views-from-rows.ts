@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, lte, sql as raw } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { agents, escalations, offers, tasks, taskViews } from '../db/schema.js';
 import type { Sql } from '../dispatch/context.js';
 import { contactHistory } from '../dispatch/duplicates.js';
+import { preparedOnce } from '../dispatch/prepared.js';
 import { agentZone, findAgent } from '../dispatch/roster.js';
 import type { EscalationView } from './blocks/escalation-message.js';
 import type { OfferView, Successor } from './blocks/offer-message.js';
@@ -15,13 +16,7 @@ export function loadOfferView(
   offerId: number,
   now: Date,
 ): OfferView | undefined {
-  const row = sql
-    .select({ offer: offers, task: tasks, agent: agents })
-    .from(offers)
-    .innerJoin(tasks, eq(tasks.id, offers.taskId))
-    .innerJoin(agents, eq(agents.id, offers.agentId))
-    .where(eq(offers.id, offerId))
-    .get();
+  const row = offerWithTaskAndAgent(sql).get({ offerId });
   if (!row) return undefined;
   return {
     ...row,
@@ -33,19 +28,45 @@ export function loadOfferView(
       return { task, ownerName: owner?.name ?? null, owner: standing };
     }),
     // The same person writing again while this waited (held overnight, say) is merged into it.
-    repeats: sql.select().from(tasks).where(eq(tasks.duplicateOf, row.task.id)).orderBy(asc(tasks.id)).all(),
+    repeats: repeatsOf(sql).all({ taskId: row.task.id }),
     now,
   };
 }
 
-function successorOf(sql: Sql, taskId: number, offerId: number, status: string): Successor {
-  const next = sql
+// Every offer DM, and every update of one, reads these: built once per database (see prepared.ts).
+const offerWithTaskAndAgent = preparedOnce((sql) =>
+  sql
+    .select({ offer: offers, task: tasks, agent: agents })
+    .from(offers)
+    .innerJoin(tasks, eq(tasks.id, offers.taskId))
+    .innerJoin(agents, eq(agents.id, offers.agentId))
+    .where(eq(offers.id, raw.placeholder('offerId')))
+    .prepare(),
+);
+
+/** Later leads from the same person merged into this one (tasks_duplicate_of). */
+const repeatsOf = preparedOnce((sql) =>
+  sql
+    .select()
+    .from(tasks)
+    .where(eq(tasks.duplicateOf, raw.placeholder('taskId')))
+    .orderBy(asc(tasks.id))
+    .prepare(),
+);
+
+const nextOffer = preparedOnce((sql) =>
+  sql
     .select({ name: agents.name, pool: offers.pool })
     .from(offers)
     .leftJoin(agents, eq(agents.id, offers.agentId))
-    .where(and(eq(offers.taskId, taskId), gt(offers.id, offerId)))
+    .where(and(eq(offers.taskId, raw.placeholder('taskId')), gt(offers.id, raw.placeholder('offerId'))))
     .orderBy(asc(offers.id))
-    .get();
+    .limit(1)
+    .prepare(),
+);
+
+function successorOf(sql: Sql, taskId: number, offerId: number, status: string): Successor {
+  const next = nextOffer(sql).get({ taskId, offerId });
   if (next?.name) return { kind: 'agent', name: next.name };
   if (next?.pool) return { kind: 'agent', name: `${next.pool.length} agents at once (first to claim)` };
   return status === 'escalated' ? { kind: 'leaders' } : undefined;

@@ -251,9 +251,12 @@ export const member = (i: number, availability: Availability): TeamMemberStatus 
   capped: i % 7 === 0 ? '5 open, the cap is 5' : undefined,
 });
 
-export function home(offered: number, owned: number): HomeData {
+/** A Home as App Home data gives it: at most HOME_LIST_LIMIT of each list, and whether more exist. */
+export function home(offered: number, owned: number, more = false): HomeData {
   return {
     availability: available,
+    moreOffered: more,
+    moreOwned: more,
     onDutyFor: [],
     offered: Array.from({ length: offered }, (_, i) => ({
       task: task({ id: 100 + i }),

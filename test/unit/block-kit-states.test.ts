@@ -258,6 +258,10 @@ function everyState(): Shown[] {
       view: renderAppHome(home(offered, owned), ZONE, NOW),
     });
   }
+  shown.push({
+    state: 'App Home with more offers and leads than it lists',
+    view: renderAppHome(home(20, 20, true), ZONE, NOW),
+  });
   const away: HomeData = {
     ...home(2, 2),
     availability: { available: false, why: 'away', until: null, reason: 'x'.repeat(200) },

@@ -31,6 +31,7 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
       const clock = left > 0 ? `⏱ ${Math.ceil(left / 60_000)} min left to claim` : '⚠️ overdue: claim it now';
       return `• *${escapeText(headline(task))}* #${task.id}, ${escapeText(contactName(task))}: ${clock}`;
     }),
+    ...(data.moreOffered ? ['…and more offers waiting for you (see your DMs)'] : []),
     ...data.owned.map((task) => {
       const contact = task.contactedAt
         ? '📞 contacted'
@@ -41,6 +42,7 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
           : 'yours';
       return `• *${escapeText(headline(task))}* #${task.id}, ${escapeText(contactName(task))}: ${contact}`;
     }),
+    ...(data.moreOwned ? ['…and earlier leads of yours'] : []),
   ];
   const w = data.week;
   const median = w.medianSecondsToClaim === null ? 'no claims yet' : formatDuration(w.medianSecondsToClaim);

@@ -1,0 +1,224 @@
+/**
+ * Every statement the app runs on its hot paths must find its rows through an index, or it slows
+ * down with the size of the history (100,000 tasks take a full scan from microseconds to tens of
+ * milliseconds, on every lead or every sweep). Rather than copy the queries here, where they would
+ * drift from the code, this records every statement the real app prepares (with the values it
+ * binds) while it takes leads, offers, claims, merges repeats, runs its timers, escalates and
+ * publishes an App Home, and then asks SQLite for the plan of each.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
+import { JANE, LEADERS, startHarness, zillowLead } from '../support/harness.js';
+import { DANA, IVY, LEE, MARCO, PRIYA } from '../support/team.js';
+
+/** Tables that grow with history: a full scan of one is a bug on a hot path. */
+const BIG_TABLES = ['tasks', 'offers', 'events', 'escalations', 'task_views', 'notifications', 'outbox'];
+
+/**
+ * Partial indexes that only hold rows still in flight (a live offer, a message not yet rendered, a
+ * held task, an open escalation, a running contact timer): walking one costs what is outstanding
+ * now, which stays small however long the history, so a SCAN through one of these is allowed.
+ */
+const IN_FLIGHT_INDEXES = new Set([
+  'offers_one_live_per_task',
+  'offers_live_deadline',
+  'offers_live_agent',
+  'offers_pending_render',
+  'escalations_pending_render',
+  'escalations_one_open_per_task',
+  'escalations_open_announced',
+  'task_views_pending_render',
+  'notifications_pending_render',
+  'outbox_due',
+  'outbox_task_order',
+  'tasks_held',
+  'tasks_contact_due',
+]);
+
+/**
+ * An index lookup can walk as much as a scan: `tasks_status` for a state tasks end in holds nearly
+ * every task ever received, so a plan that finds 'claimed' (or 'escalated', 'merged') rows through
+ * it is treated as the scan it is.
+ */
+const TERMINAL_STATUSES = new Set(['claimed', 'escalated', 'merged']);
+
+interface Recorded {
+  sql: string;
+  params: unknown[];
+}
+
+/** Records each distinct statement and the first values bound to it, by wrapping better-sqlite3's prepare. */
+function recordStatements(): { recorded: Map<string, Recorded>; stop(): void } {
+  const recorded = new Map<string, Recorded>();
+  const proto = Database.prototype;
+  const original = proto.prepare;
+  proto.prepare = function prepare(this: Database.Database, source: string) {
+    const statement = original.call(this, source);
+    for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+      const call = statement[method].bind(statement) as (...params: unknown[]) => unknown;
+      Object.defineProperty(statement, method, {
+        value: (...params: unknown[]) => {
+          if (!recorded.has(source)) recorded.set(source, { sql: source, params });
+          return call(...params);
+        },
+      });
+    }
+    return statement;
+  } as typeof original;
+  return {
+    recorded,
+    stop() {
+      proto.prepare = original;
+    },
+  };
+}
+
+/** The plan lines of each statement that walks a big table other than through an in-flight index. */
+function scansOf(db: Database.Database, statements: Iterable<Recorded>): string[] {
+  const problems: string[] = [];
+  for (const { sql, params } of statements) {
+    // A plain `insert … values` walks nothing; the child-table scans its plan lists are foreign-key
+    // checks SQLite skips at run time unless a deferred violation is pending (OP_FkIfZero).
+    if (!/^\s*(select|update|delete|with)\b/i.test(sql)) continue;
+    const plan = db.prepare(`explain query plan ${sql}`).all(...params) as Array<{ detail: string }>;
+    for (const { detail } of plan) {
+      const byStatus = /^SEARCH tasks USING (?:COVERING )?INDEX tasks_status\b/.test(detail);
+      if (byStatus && params.some((p) => typeof p === 'string' && TERMINAL_STATUSES.has(p))) {
+        problems.push(`${detail} (for a terminal status)\n    in: ${sql}`);
+        continue;
+      }
+      const scan = /^SCAN (\w+)(?: AS \w+)?(?: USING (?:COVERING )?INDEX (\w+))?/.exec(detail);
+      if (!scan?.[1] || !BIG_TABLES.includes(scan[1])) continue;
+      if (scan[2] && IN_FLIGHT_INDEXES.has(scan[2])) continue;
+      problems.push(`${detail}\n    in: ${sql}`);
+    }
+  }
+  return problems;
+}
+
+/** The index names migration 0005 (scale indexes) creates. */
+function scaleIndexNames(): string[] {
+  const migrations = join(import.meta.dirname, '../../migrations');
+  const journal = JSON.parse(readFileSync(join(migrations, 'meta/_journal.json'), 'utf8')) as {
+    entries: Array<{ tag: string }>;
+  };
+  const tag = journal.entries.find((e) => e.tag.endsWith('_scale_indexes'))?.tag;
+  if (!tag) throw new Error('no scale_indexes migration in the journal');
+  const ddl = readFileSync(join(migrations, `${tag}.sql`), 'utf8');
+  return [...ddl.matchAll(/CREATE INDEX `(\w+)`/g)].flatMap((m) => (m[1] ? [m[1]] : []));
+}
+
+describe('query plans of the hot statements', () => {
+  let statements: Recorded[] = [];
+  let db: Database.Database;
+
+  beforeAll(async () => {
+    const h = await startHarness();
+    // From here on: the migrations the harness ran at start are not hot statements.
+    const recorder = recordStatements();
+    try {
+      // The engine prepares its statements once, when it is built: build it again under the recorder.
+      await h.restart();
+      // Dana watches her App Home, so every sweep renders it (her offers, her claims, her week).
+      await h.slack.sendEvent({ type: 'app_home_opened', user: DANA, tab: 'home', channel: 'D0HOME' });
+      await h.double.waitFor(() => h.double.callsTo('views.publish').length > 0);
+
+      // A lead, offered to Dana and claimed: intake, routing with caps, the offer DM with its history.
+      await h.postLead(zillowLead(JANE));
+      const dm = await h.double.waitForPost({ to: DANA });
+      await h.slack.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
+      await h.double.waitForUpdate(dm, 'Claimed by you');
+
+      // The same person again: the duplicate lookup by phone and email, merged into Dana's lead.
+      await h.postLead(zillowLead({ ...JANE, source: 'realtor.com' }));
+      await h.double.waitForPost({ to: DANA, textIncludes: 'again' });
+
+      // An offer that lapses moves on: the due-query of the sweeper, then the next candidate.
+      await h.postLead(zillowLead());
+      await h.double.waitForPost({ to: PRIYA });
+      await h.settle();
+      h.clock.advance('6m');
+      await h.server.sweeper.runOnce();
+      await h.double.waitForPost({ to: IVY });
+
+      // A first-to-claim broadcast claimed by one member: the pool's offers on every Home.
+      await h.postLead(zillowLead({ tags: ['open_house'] }));
+      const copy = await h.double.waitForPost({ to: MARCO });
+      await h.settle();
+      await h.slack.clickButton({ user: MARCO, message: copy, actionId: 'offer_claim' });
+      await h.double.waitForUpdate(copy, 'Claimed by you');
+
+      // Dana's contact timer: a reminder, then the leaders; then the escalation is announced again.
+      await h.settle();
+      h.clock.advance('10m');
+      await h.server.sweeper.runOnce();
+      await h.double.waitForPost({ to: DANA, textIncludes: 'Reminder' });
+      await h.settle();
+      h.clock.advance('16m');
+      await h.server.sweeper.runOnce();
+      const post = await h.double.waitForPost({ to: LEADERS });
+      await h.settle();
+      h.clock.advance('1h');
+      await h.server.sweeper.runOnce();
+      await h.double.waitForPost({ to: LEADERS, thread: true });
+      await h.slack.clickButton({ user: LEE, message: post, actionId: 'escalation_take' });
+      await h.double.waitForUpdate(post, 'took it');
+      await h.server.sweeper.runOnce();
+      await h.settle();
+      statements = [...recorder.recorded.values()];
+    } finally {
+      recorder.stop();
+      await h.close().catch(() => undefined);
+    }
+    // The harness removed its file; plans only need the schema, so migrate a fresh one in memory.
+    // No ANALYZE statistics either way: the planner assumes big tables, as on a long-lived database.
+    const migrated = openDatabase(':memory:');
+    migrateDatabase(migrated);
+    db = migrated.$client;
+  }, 60_000);
+
+  afterAll(() => db.close());
+
+  it('ran every kind of hot statement the check is about', () => {
+    const sqls = statements.map((s) => s.sql);
+    const ran = (pattern: RegExp) => sqls.some((sql) => pattern.test(sql));
+    const expected: Record<string, RegExp> = {
+      'repeats of a task (offer DM)': /"duplicate_of" = \?/,
+      'caps: claims today': /"claimed_at" >= \?/,
+      'caps and timers: claims awaiting contact': /"contact_due_at" (<=|is not null)/i,
+      'App Home: leads owned': /"owner_id" = \?/,
+      'App Home and claims: first-to-claim pools': /json_each/,
+      'duplicates: same phone': /"phone" = \?/,
+      'duplicates: same email': /"email" = \?/,
+      'offers past their deadline': /"deadline" <= \?/,
+      'open escalations': /from "escalations".*"resolved_at" is null/i,
+      'Slack sync: offers to post': /from offers\s+where rendered_version < version and dm_ts is null/,
+      'Slack sync: messages to update': /from task_views\s+where rendered_version < version and ts is not null/,
+      'outbox: items due': /from outbox o\s+where status = 'pending' and next_attempt_at <= \?/,
+    };
+    const missing = Object.entries(expected).flatMap(([what, pattern]) => (ran(pattern) ? [] : [what]));
+    expect(missing).toEqual([]);
+  });
+
+  it('none of them scans a table that grows with history', () => {
+    expect(scansOf(db, statements)).toEqual([]);
+  });
+
+  it('would fail without the scale indexes (the check can see a scan)', () => {
+    const names = scaleIndexNames();
+    expect(names.length).toBeGreaterThan(0);
+    db.exec('savepoint without_scale_indexes');
+    try {
+      for (const name of names) db.exec(`drop index ${name}`);
+      const scans = scansOf(db, statements).join('\n');
+      for (const needle of ['duplicate_of', 'claimed_at', 'contact_due_at', 'json_each'])
+        expect(scans).toContain(needle);
+    } finally {
+      db.exec('rollback to without_scale_indexes');
+      db.exec('release without_scale_indexes');
+    }
+  });
+});
