@@ -11,7 +11,12 @@ export type SlackFailure =
   | 'gone'
   /** Slack says our message is malformed: a bug of ours, retried and reported, never silently dropped. */
   | 'content'
-  /** Rate limits, 5xx, timeouts, network: try again later. */
+  /**
+   * Slack refused this one message for a reason we do not know (`restricted_action`, a new error
+   * code): like content, it is this message's problem, retried slowly without holding up others.
+   */
+  | 'refused'
+  /** Rate limits, 5xx, timeouts, network, Slack's own internal errors: try again later. */
   | 'transient';
 
 const RECIPIENT = new Set([
@@ -45,14 +50,26 @@ const CONTENT = new Set([
   'invalid_arguments',
 ]);
 
+/**
+ * Slack's own trouble, answered with ok: false. Its docs say of internal_error and fatal_error
+ * that "some aspect of the operation" may have succeeded, so a post that got one may exist.
+ */
+export const SLACK_SIDE = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
+
 /** `code` is Slack's `error` string, or undefined for HTTP-level failures (429, 5xx, network). */
 export function classifySlackFailure(code: string | undefined): SlackFailure {
-  if (code === undefined) return 'transient';
+  if (code === undefined || SLACK_SIDE.has(code)) return 'transient';
   if (RECIPIENT.has(code)) return 'recipient';
   if (TOKEN.has(code)) return 'token';
   if (GONE.has(code)) return 'gone';
   if (CONTENT.has(code)) return 'content';
-  return 'transient';
+  return 'refused';
 }
 
 /**

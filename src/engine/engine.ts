@@ -28,6 +28,8 @@ export class Engine {
   readonly homes: AppHomePublisher;
   readonly signals: SignalPoller;
   private readonly loops: EngineLoop[];
+  /** After stop(), kicks are ignored: the database is about to close. */
+  private stopped = false;
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -39,6 +41,7 @@ export class Engine {
     this.homes = new AppHomePublisher(ctx, client);
     this.signals = new SignalPoller(ctx, client);
     this.sweeper = new Sweeper(ctx, () => {
+      if (this.stopped) return;
       this.kick();
       void this.homes.refreshAll();
     });
@@ -60,6 +63,7 @@ export class Engine {
 
   /** Something changed in the rows: deliver whatever is now due. Never throws, never waits. */
   kick(): void {
+    if (this.stopped) return;
     this.slack.kick();
     this.outbox.kick();
   }
@@ -71,12 +75,14 @@ export class Engine {
   }
 
   start(): void {
+    this.stopped = false;
     for (const loop of this.loops) loop.start();
     // Time zones and signals arrive shortly after start; until then the config's zones apply.
     void this.signals.runOnce();
   }
 
   stop(): void {
+    this.stopped = true;
     for (const loop of this.loops) loop.stop();
   }
 

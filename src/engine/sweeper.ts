@@ -40,7 +40,9 @@ const SWEEP_STEPS: Array<[string, SweepStep]> = [
 export class Sweeper implements EngineLoop {
   readonly name = SWEEPER;
   private task: ScheduledTask | undefined;
-  private running = false;
+  private sweeping: Promise<void> | undefined;
+  /** Set by stop(): a sweep under way finishes its current slice and takes no more. */
+  private stopped = false;
   private wakeUp: NodeJS.Timeout | undefined;
 
   constructor(
@@ -48,39 +50,42 @@ export class Sweeper implements EngineLoop {
     private readonly afterSweep: () => void,
   ) {}
 
-  async runOnce(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const { db, clock, log } = this.ctx;
-      const started = performance.now();
-      // Each step guards its own items; one failing step must not stop the others.
-      for (const [name, step] of SWEEP_STEPS) {
-        for (;;) {
-          let handled = 0;
-          try {
-            handled = step(this.ctx, SWEEP_BATCH);
-          } catch (error) {
-            log.error('sweep step failed; will retry on the next sweep', {
-              step: name,
-              error: String(error),
-            });
-          }
-          if (handled < SWEEP_BATCH || performance.now() - started > SWEEP_BUDGET_MS) break;
-          // What is done so far is committed: let Slack sync start on it while the rest waits its turn.
-          this.afterSweep();
-          await new Promise((resolve) => setImmediate(resolve));
+  /** One sweep; a call during a sweep waits for that one. */
+  runOnce(): Promise<void> {
+    this.sweeping ??= this.sweep().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async sweep(): Promise<void> {
+    const { db, clock, log } = this.ctx;
+    const started = performance.now();
+    // Each step guards its own items; one failing step must not stop the others.
+    for (const [name, step] of SWEEP_STEPS) {
+      for (;;) {
+        let handled = 0;
+        try {
+          handled = step(this.ctx, SWEEP_BATCH);
+        } catch (error) {
+          log.error('sweep step failed; will retry on the next sweep', {
+            step: name,
+            error: String(error),
+          });
         }
+        if (handled < SWEEP_BATCH || this.stopped || performance.now() - started > SWEEP_BUDGET_MS) break;
+        // What is done so far is committed: let Slack sync start on it while the rest waits its turn.
+        this.afterSweep();
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      this.afterSweep();
-      const at = clock.now();
-      db.insert(heartbeats)
-        .values({ name: SWEEPER, at })
-        .onConflictDoUpdate({ target: heartbeats.name, set: { at } })
-        .run();
-    } finally {
-      this.running = false;
     }
+    if (this.stopped) return;
+    this.afterSweep();
+    const at = clock.now();
+    db.insert(heartbeats)
+      .values({ name: SWEEPER, at })
+      .onConflictDoUpdate({ target: heartbeats.name, set: { at } })
+      .run();
   }
 
   /**
@@ -88,16 +93,20 @@ export class Sweeper implements EngineLoop {
    * a lapsed offer moves on within milliseconds. The timer is only a hint: the deadline is a column.
    */
   start(): void {
+    this.stopped = false;
     this.task = cron.schedule('* * * * * *', () => this.tick());
   }
 
   stop(): void {
+    this.stopped = true;
     this.task?.stop();
     this.task = undefined;
     clearTimeout(this.wakeUp);
   }
 
-  async idle(): Promise<void> {}
+  async idle(): Promise<void> {
+    await this.sweeping;
+  }
 
   private tick(): void {
     this.runOnce()

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
-import { classifySlackFailure, type SlackFailure } from '../core/slack-failure.js';
+import { classifySlackFailure, SLACK_SIDE, type SlackFailure } from '../core/slack-failure.js';
 
 /** Slack's error code ("channel_not_found", "missing_scope") from a Web API platform error. */
 export function slackErrorCode(error: unknown): string | undefined {
@@ -36,7 +36,10 @@ export function describeSlackError(error: unknown): SlackCallError {
     typeof error.retryAfter === 'number'
       ? error.retryAfter
       : undefined;
-  // Slack answered "no" (ok: false) or "slow down" (429): nothing was posted. Anything else may have been.
-  const answered = errorCode === ErrorCode.PlatformError || errorCode === ErrorCode.RateLimitedError;
+  // Slack answered "no" (ok: false) or "slow down" (429): nothing was posted. Anything else may have
+  // been, including Slack's own internal errors, which its docs say may have partly succeeded.
+  const answered =
+    (errorCode === ErrorCode.PlatformError && !(code && SLACK_SIDE.has(code))) ||
+    errorCode === ErrorCode.RateLimitedError;
   return { code, failure: classifySlackFailure(code), outcomeUnknown: !answered, retryAfter };
 }

@@ -150,6 +150,8 @@ describe('crashes during a burst', () => {
     }
     const doubled = [...perOffer.entries()].filter(([, posts]) => posts.length > 1);
     expect(doubled).toEqual([]);
+    // The kills did land between an attempt and its answer: the restarted app looked before posting.
+    expect(double.callsTo('conversations.history').length).toBeGreaterThan(0);
     const offers = query(db, 'select id, dm_ts from offers where agent_id is not null');
     expect(offers.length).toBeGreaterThan(0);
     for (const offer of offers)

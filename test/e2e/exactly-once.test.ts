@@ -22,10 +22,10 @@ function taskOfPost(h: Harness, message: PostedMessage): number {
 }
 
 describe('a post whose answer is lost is found, not sent again', () => {
-  const h = useHarness({ slackTimeoutMs: 150 });
+  const h = useHarness({ slackTimeoutMs: 400 });
 
   it('Slack stores the DM but answers after the timeout: one DM, adopted, and it works', async () => {
-    h.double.answerSlowly('chat.postMessage', 600);
+    h.double.answerSlowly('chat.postMessage', 1500);
     const id = await post(h, zillowLead());
     const dm = await h.double.waitForPost({ to: DANA });
     await h.settle();
@@ -49,7 +49,7 @@ describe('a post whose answer is lost is found, not sent again', () => {
   });
 
   it('a restart with an attempt recorded and no ts adopts the DM that got through', async () => {
-    h.double.answerSlowly('chat.postMessage', 600);
+    h.double.answerSlowly('chat.postMessage', 1500);
     const id = await post(h, zillowLead());
     const dm = await h.double.waitForPost({ to: DANA });
     await h.restart();
@@ -75,7 +75,7 @@ describe('a post whose answer is lost is found, not sent again', () => {
     await post(h, zillowLead({ source: 'billboard' }));
     const escalation = await h.double.waitForPost({ to: 'C0LEADERS1' });
     await h.settle();
-    h.double.answerSlowly('chat.postMessage', 600);
+    h.double.answerSlowly('chat.postMessage', 1500);
     h.clock.advance('15m');
     await h.server.sweeper.runOnce();
     const reminder = await h.double.waitForPost({ thread: true });
@@ -93,13 +93,13 @@ describe('a post whose answer is lost is found, not sent again', () => {
 describe('an install without the history scopes', () => {
   const lines: string[] = [];
   const h = useHarness({
-    slackTimeoutMs: 150,
+    slackTimeoutMs: 400,
     logLines: lines,
     scopes: ['chat:write', 'chat:write.public', 'im:write', 'commands', 'users:read'],
   });
 
   it('cannot look, so it posts again rather than leave the lead unseen, and says which scopes to add', async () => {
-    h.double.answerSlowly('chat.postMessage', 600);
+    h.double.answerSlowly('chat.postMessage', 1500);
     await post(h, zillowLead());
     await h.double.waitForPost({ to: DANA });
     await h.settle();

@@ -165,6 +165,30 @@ describe('the outbox: outside systems get every item at least once, in order per
   });
 });
 
+describe('a receiver with a nonsense Retry-After', () => {
+  let calls = 0;
+  const garbled: OutboxTopic = {
+    topic: 'webhook:',
+    maxAttempts: 3,
+    async deliver() {
+      calls += 1;
+      // An HTTP date where seconds were expected: Number() of it is NaN.
+      throw new RetryLater('receiver answered 503', Number('Wed, 21 Oct 2026 07:28:00 GMT'));
+    },
+  };
+  const h = useHarness({ outboxTopics: [garbled] });
+
+  it('gets our own backoff instead, and the item is parked after its tries', async () => {
+    enqueueOutbox(h.server.ctx.db, { taskId: null, topic: 'webhook:x', payload: {}, at: h.clock.now() });
+    for (let i = 0; i < 6; i++) {
+      await h.server.engine.outbox.runOnce();
+      h.clock.advance('10m');
+    }
+    expect(calls).toBe(3);
+    expect(query(h.dbPath, 'select status, attempts from outbox')).toEqual([{ status: 'dead', attempts: 3 }]);
+  });
+});
+
 describe('outbox retry hints', () => {
   it('RetryLater carries the seconds the receiver asked for', () => {
     expect(new RetryLater('429', 30).retryAfterSeconds).toBe(30);

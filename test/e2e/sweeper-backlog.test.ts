@@ -7,7 +7,9 @@ import { EXAMPLE_CONFIG, useHarness, zillowLead } from '../support/harness.js';
 describe('a backlog of overdue offers', () => {
   // Without load caps, so all 100 leads are offered (the example team caps open leads at 6 each).
   const example = loadDispatchConfig(EXAMPLE_CONFIG);
+  const lines: string[] = [];
   const h = useHarness({
+    logLines: lines,
     config: {
       ...example,
       team: { ...example.team, caps: undefined },
@@ -39,6 +41,34 @@ describe('a backlog of overdue offers', () => {
     expect(query(h.dbPath, "select count(*) as n from offers where status = 'expired'")).toEqual([
       { n: 100 },
     ]);
+    expect(query(h.dbPath, "select count(*) as n from events where kind = 'expired'")).toEqual([{ n: 100 }]);
+  });
+
+  it('a stop in the middle of a backlog ends between slices; the next start finishes it, once each', async () => {
+    for (let i = 0; i < 100; i++) expect((await h.postLead(zillowLead())).status).toBe(202);
+    await h.settle();
+    h.double.markAllSeen();
+    h.clock.advance('6m');
+    lines.length = 0;
+    let finished = false;
+    const sweep = h.server.sweeper.runOnce().then(() => {
+      finished = true;
+    });
+    // What shutdown does before it closes the database: stop, then wait for work under way.
+    h.server.engine.stop();
+    await h.server.engine.idle();
+    expect(finished).toBe(true);
+    const expired = Number(
+      query(h.dbPath, "select count(*) as n from offers where status = 'expired'")[0]?.n,
+    );
+    expect(expired).toBeGreaterThan(0);
+    expect(expired).toBeLessThan(100);
+    await sweep;
+    await h.restart();
+    expect(lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    h.double.markAllSeen();
     expect(query(h.dbPath, "select count(*) as n from events where kind = 'expired'")).toEqual([{ n: 100 }]);
   });
 });

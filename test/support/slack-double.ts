@@ -795,6 +795,7 @@ export class SlackDouble {
       latest: str(args.latest),
       limit: str(args.limit),
       cursor: str(args.cursor) || undefined,
+      inclusive: truthy(args.inclusive),
       includeAllMetadata: truthy(args.include_all_metadata),
     });
   }

@@ -9,6 +9,8 @@ export interface HistoryArgs {
   latest?: string;
   limit?: string;
   cursor?: string;
+  /** Bounds count as inside the window (Slack's `inclusive`). */
+  inclusive?: boolean;
   includeAllMetadata: boolean;
 }
 
@@ -27,7 +29,11 @@ export function readHistory(messages: PostedMessage[], args: HistoryArgs): Recor
     if (args.threadTs) return m.ts === args.threadTs || m.thread_ts === args.threadTs;
     return m.thread_ts === undefined;
   });
-  const inWindow = inConversation.filter((m) => tsNumber(m.ts) > oldest && tsNumber(m.ts) < latest);
+  const inWindow = inConversation.filter((m) =>
+    args.inclusive
+      ? tsNumber(m.ts) >= oldest && tsNumber(m.ts) <= latest
+      : tsNumber(m.ts) > oldest && tsNumber(m.ts) < latest,
+  );
   const ordered = args.threadTs
     ? inWindow.sort((a, b) => tsNumber(a.ts) - tsNumber(b.ts))
     : inWindow.sort((a, b) => tsNumber(b.ts) - tsNumber(a.ts));

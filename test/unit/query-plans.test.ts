@@ -196,7 +196,8 @@ describe('query plans of the hot statements', () => {
       'offers past their deadline': /"deadline" <= \?/,
       'open escalations': /from "escalations".*"resolved_at" is null/i,
       'Slack sync: offers to post': /from offers\s+where rendered_version < version and dm_ts is null/,
-      'Slack sync: messages to update': /from task_views\s+where rendered_version < version and ts is not null/,
+      'Slack sync: messages to update':
+        /from task_views\s+where rendered_version < version and ts is not null/,
       'outbox: items due': /from outbox o\s+where status = 'pending' and next_attempt_at <= \?/,
     };
     const missing = Object.entries(expected).flatMap(([what, pattern]) => (ran(pattern) ? [] : [what]));

@@ -15,6 +15,8 @@ beforeAll(async () => {
       setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), 300);
     } else if (method === 'down.method') {
       res.writeHead(503).end('upstream unavailable');
+    } else if (method === 'troubled.method') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":false,"error":"internal_error"}');
     } else if (method === 'limited.method') {
       res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"ok":false}');
     } else {
@@ -79,6 +81,14 @@ describe('describeSlackError: did Slack act on the call?', () => {
       failure: 'content',
       outcomeUnknown: false,
       retryAfter: undefined,
+    });
+  });
+
+  it("Slack's own internal_error may have half-done the post (as its docs say): outcome unknown", async () => {
+    expect(describeSlackError(await failureOf('troubled.method'))).toMatchObject({
+      code: 'internal_error',
+      failure: 'transient',
+      outcomeUnknown: true,
     });
   });
 

@@ -14,6 +14,11 @@ describe('classifySlackFailure', () => {
     ['invalid_blocks', 'content'],
     ['msg_too_long', 'content'],
     ['internal_error', 'transient'],
+    ['fatal_error', 'transient'],
+    ['service_unavailable', 'transient'],
+    // A code we do not know is that message's own refusal, not Slack being down.
+    ['restricted_action', 'refused'],
+    ['invalid_metadata_format', 'refused'],
     [undefined, 'transient'],
   ] as const)('%s is a %s failure', (code, expected) => {
     expect(classifySlackFailure(code)).toBe(expected);

@@ -157,7 +157,17 @@ export class Outbox implements EngineLoop {
     const rows = this.due.all(this.ctx.clock.now().getTime(), BATCH);
     let next = 0;
     const worker = async () => {
-      for (let row = rows[next++]; row; row = rows[next++]) await this.deliverOne(row);
+      for (let row = rows[next++]; row; row = rows[next++]) {
+        try {
+          await this.deliverOne(row);
+        } catch (error) {
+          // Recording the outcome failed (a full disk, say): the row is untouched and due again.
+          this.ctx.log.error('outbox item could not be recorded; it is retried', {
+            outboxId: row.id,
+            error: String(error),
+          });
+        }
+      }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     // A delivered item may have released the next one for its task: look again.
@@ -175,15 +185,15 @@ export class Outbox implements EngineLoop {
       log.error('outbox item parked: no module delivers its topic', fields);
       return;
     }
-    const item: OutboxItem = {
-      id: row.id,
-      taskId: row.taskId,
-      topic: row.topic,
-      payload: JSON.parse(row.payload) as Record<string, unknown>,
-      attempts: row.attempts,
-      createdAt: new Date(row.createdAt),
-    };
     try {
+      const item: OutboxItem = {
+        id: row.id,
+        taskId: row.taskId,
+        topic: row.topic,
+        payload: JSON.parse(row.payload) as Record<string, unknown>,
+        attempts: row.attempts,
+        createdAt: new Date(row.createdAt),
+      };
       await topic.deliver(item);
       this.delivered.run(clock.now().getTime(), row.id);
       log.info('outbox item delivered', fields);
@@ -199,9 +209,11 @@ export class Outbox implements EngineLoop {
         log.error('outbox item parked as dead after failing', { ...fields, error: reason });
         return;
       }
+      // A receiver's hint is taken when it is a sane number of seconds; otherwise our own backoff.
+      const hinted = error instanceof RetryLater ? error.retryAfterSeconds : Number.NaN;
       const seconds =
-        error instanceof RetryLater
-          ? error.retryAfterSeconds
+        Number.isFinite(hinted) && hinted > 0
+          ? Math.min(BACKOFF_CAP_S, hinted)
           : Math.min(BACKOFF_CAP_S, 2 ** row.attempts) * (0.8 + 0.4 * this.random());
       this.retry.run(now + seconds * 1000, reason, row.id);
       log.warn('outbox item will be retried', { ...fields, error: reason, inSeconds: Math.round(seconds) });

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { SLACK_SIDE } from '../../core/slack-failure.js';
 import type { Logger } from '../../log.js';
 import { slackErrorCode } from '../../slack/errors.js';
 import type { MessageKindName } from './message-kind.js';
@@ -36,7 +37,8 @@ const MAX_PAGES = 5;
  */
 export class PostFinder {
   private readonly dmChannels = new Map<string, string>();
-  private warnedScope = false;
+  /** Refusals already logged: each is said once per process, not once per message. */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly client: WebClient,
@@ -52,10 +54,20 @@ export class PostFinder {
   ): Promise<FoundPost | undefined> {
     try {
       const channel = await this.channelOf(recipient);
+      // Only the window around the attempt: a busy channel's newer posts cannot push it out of reach.
       const oldest = String(Math.floor(attemptAt / 1000) - CLOCK_MARGIN_S);
+      const latest = String(Math.ceil(attemptAt / 1000) + CLOCK_MARGIN_S);
       let cursor: string | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
-        const common = { channel, oldest, include_all_metadata: true, limit: 200, cursor };
+        const common = {
+          channel,
+          oldest,
+          latest,
+          inclusive: true,
+          include_all_metadata: true,
+          limit: 200,
+          cursor,
+        };
         const res = threadTs
           ? await this.client.conversations.replies({ ...common, ts: threadTs })
           : await this.client.conversations.history(common);
@@ -68,13 +80,19 @@ export class PostFinder {
       }
       return undefined;
     } catch (error) {
-      if (slackErrorCode(error) !== 'missing_scope') throw error;
-      // An install from before these scopes: we cannot look, and a lead must not wait for a reinstall.
-      if (!this.warnedScope) {
-        this.warnedScope = true;
+      const code = slackErrorCode(error);
+      // No answer (network, 5xx): Slack is in trouble, and the lane waits for it.
+      if (code === undefined || SLACK_SIDE.has(code)) throw error;
+      // Slack answered "you may not look": an install from before the history scopes, a public
+      // channel the bot posts in without being a member. A lead must not wait for that to change,
+      // so the message is posted again (the one case a duplicate remains possible).
+      if (!this.warned.has(code)) {
+        this.warned.add(code);
         this.log.warn(
-          'cannot check whether an unanswered post reached Slack; posting again. Reinstall the app to grant im:history, channels:history and groups:history',
-          { kind: mark.kind, id: mark.id },
+          code === 'missing_scope'
+            ? 'cannot check whether an unanswered post reached Slack; posting again. Reinstall the app to grant im:history, channels:history and groups:history'
+            : 'cannot check whether an unanswered post reached Slack; posting again. Invite the app to the channel so it can read its own posts',
+          { kind: mark.kind, id: mark.id, error: code },
         );
       }
       return undefined;

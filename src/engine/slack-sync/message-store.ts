@@ -32,10 +32,13 @@ export interface MessageState {
  */
 export class MessageStore {
   private readonly posts: Database.Statement<
-    [{ recipient: string | null; now: number; limit: number }],
+    [{ recipient: string | null; now: number; limit: number; waiting: string }],
     PendingPost
   >;
-  private readonly updates: Database.Statement<[number, number], { id: number }>;
+  private readonly updates: Database.Statement<
+    [{ now: number; limit: number; waiting: string }],
+    { id: number }
+  >;
   private readonly selectState: Database.Statement<[number], MessageState>;
   private readonly attempt: Database.Statement<[number, number]>;
   private readonly posted: Database.Statement<
@@ -54,17 +57,22 @@ export class MessageStore {
     const { table, channel, ts, postedAt } = spec;
     const recipient = 'column' in spec.recipient ? spec.recipient.column : '@recipient';
     this.fixedRecipient = 'channel' in spec.recipient ? spec.recipient.channel : null;
-    // Oldest task first; retry_at holds back only rows that failed on their own (never a whole lane).
+    // Oldest task first. retry_at holds back only rows that failed on their own; conversations that
+    // must wait (a rate limit, a channel Slack refuses) are left out here, so they cannot fill a batch.
+    const notWaiting = (column: string) =>
+      `(${column} is null or ${column} not in (select value from json_each(@waiting)))`;
     this.posts = db.prepare(
       `select id, task_id as taskId, ${recipient} as recipient, ${spec.threadTs ?? 'null'} as threadTs
          from ${table}
         where rendered_version < version and ${ts} is null and (retry_at is null or retry_at <= @now)
+          and ${notWaiting(recipient)}
         order by task_id, id limit @limit`,
     );
     this.updates = db.prepare(
       `select id from ${table}
-        where rendered_version < version and ${ts} is not null and (retry_at is null or retry_at <= ?)
-        order by task_id, id limit ?`,
+        where rendered_version < version and ${ts} is not null and (retry_at is null or retry_at <= @now)
+          and ${notWaiting(channel)}
+        order by task_id, id limit @limit`,
     );
     this.selectState = db.prepare(
       `select id, task_id as taskId, ${channel} as channel, ${ts} as ts, version,
@@ -88,13 +96,18 @@ export class MessageStore {
   }
 
   /** Rows never posted whose message is due. */
-  duePosts(now: Date, limit: number): PendingPost[] {
-    return this.posts.all({ recipient: this.fixedRecipient, now: now.getTime(), limit });
+  duePosts(now: Date, limit: number, waiting: readonly string[] = []): PendingPost[] {
+    return this.posts.all({
+      recipient: this.fixedRecipient,
+      now: now.getTime(),
+      limit,
+      waiting: JSON.stringify(waiting),
+    });
   }
 
   /** Rows whose posted message is behind the row. */
-  dueUpdates(now: Date, limit: number): number[] {
-    return this.updates.all(now.getTime(), limit).map((r) => r.id);
+  dueUpdates(now: Date, limit: number, waiting: readonly string[] = []): number[] {
+    return this.updates.all({ now: now.getTime(), limit, waiting: JSON.stringify(waiting) }).map((r) => r.id);
   }
 
   state(id: number): MessageState | undefined {

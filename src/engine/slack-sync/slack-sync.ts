@@ -27,10 +27,8 @@ const UPDATE_CONCURRENCY = 4;
 export class SlackSync {
   readonly kinds: MessageKind[];
   private readonly deps: SyncDeps;
-  private readonly postGate = new Gate();
-  private readonly updateGate = new Gate();
-  /** Recipients Slack refused (the leaders' channel missing): their posts wait, in order. */
-  private readonly waitingRecipients = new Map<string, Gate>();
+  private readonly postGates = new LaneGates();
+  private readonly updateGates = new LaneGates();
   private readonly posts: KickedPass;
   private readonly updates: KickedPass;
 
@@ -69,31 +67,35 @@ export class SlackSync {
 
   private async postPass(): Promise<boolean> {
     const now = this.ctx.clock.now();
-    if (!this.postGate.isOpen(now)) return false;
+    if (!this.postGates.lane.isOpen(now)) return false;
+    const waiting = this.postGates.waitingAt(now);
     const due = oldestFirst(
-      this.kinds.map((kind) => kind.store.duePosts(now, BATCH).map((post) => ({ kind, post }))),
+      this.kinds.map((kind) => kind.store.duePosts(now, BATCH, waiting).map((post) => ({ kind, post }))),
       BATCH,
     );
     let tried = 0;
     for (const { kind, post } of due) {
-      const waiting = post.recipient ? this.waitingRecipients.get(post.recipient) : undefined;
-      if (waiting && !waiting.isOpen(this.ctx.clock.now())) continue;
+      // A conversation told to wait during this pass: the rest of its posts wait too, in order.
+      if (post.recipient && this.postGates.isWaiting(post.recipient, this.ctx.clock.now())) continue;
       tried += 1;
       const result = await this.isolated(kind, post.id, () => postMessage(this.deps, kind, post));
-      if (this.settle(result, this.postGate, post.recipient)) return false;
+      if (this.postGates.settle(result, post.recipient, this.ctx.clock.now())) return false;
     }
     // Something was posted: its row may already be a version ahead (a click while it was in flight).
     if (tried > 0) this.updates.kick();
     // A pass that did something asks for one more: what it did may have made more due (the next
-    // candidate's DM after an unreachable agent). One held only by waiting recipients would spin.
+    // candidate's DM after an unreachable agent). One held only by waiting conversations would spin.
     return tried > 0;
   }
 
   private async updatePass(): Promise<boolean> {
     const now = this.ctx.clock.now();
-    if (!this.updateGate.isOpen(now)) return false;
+    if (!this.updateGates.lane.isOpen(now)) return false;
+    const waiting = this.updateGates.waitingAt(now);
     // Updates need no order among themselves: each shows its own row's latest state.
-    const due = this.kinds.flatMap((kind) => kind.store.dueUpdates(now, BATCH).map((id) => ({ kind, id })));
+    const due = this.kinds.flatMap((kind) =>
+      kind.store.dueUpdates(now, BATCH, waiting).map((id) => ({ kind, id })),
+    );
     let stopped = false;
     let next = 0;
     const worker = async () => {
@@ -103,7 +105,7 @@ export class SlackSync {
         const result = await this.isolated(item.kind, item.id, () =>
           updateMessage(this.deps, item.kind, item.id),
         );
-        if (this.settle(result, this.updateGate, null)) stopped = true;
+        if (this.updateGates.settle(result, null, this.ctx.clock.now())) stopped = true;
       }
     };
     await Promise.all(Array.from({ length: UPDATE_CONCURRENCY }, worker));
@@ -131,22 +133,42 @@ export class SlackSync {
       return 'done';
     }
   }
+}
 
-  /** Applies a step's outcome to the gates; true when the lane must stop for now. */
-  private settle(result: StepResult, gate: Gate, recipient: string | null): boolean {
-    const now = this.ctx.clock.now();
+/**
+ * A lane's gates: its own, closed by Slack-wide trouble, and one per conversation that must wait
+ * (a 429 for that conversation, a channel Slack refuses), which holds only that conversation.
+ */
+class LaneGates {
+  readonly lane = new Gate();
+  private readonly conversations = new Map<string, Gate>();
+
+  /** The conversations still waiting now; the ones whose wait is over are forgotten. */
+  waitingAt(now: Date): string[] {
+    for (const [id, gate] of this.conversations) if (gate.isOpen(now)) this.conversations.delete(id);
+    return [...this.conversations.keys()];
+  }
+
+  isWaiting(conversation: string, now: Date): boolean {
+    const gate = this.conversations.get(conversation);
+    return gate !== undefined && !gate.isOpen(now);
+  }
+
+  /** Applies a step's outcome; true when the whole lane must stop for now. */
+  settle(result: StepResult, conversation: string | null, now: Date): boolean {
     if (result === 'done') {
-      gate.succeeded();
-      if (recipient) this.waitingRecipients.delete(recipient);
+      this.lane.succeeded();
+      if (conversation) this.conversations.delete(conversation);
       return false;
     }
-    if (result.wait === 'recipient' && recipient) {
-      const waiting = this.waitingRecipients.get(recipient) ?? new Gate();
-      waiting.close(now, result.retryAfter);
-      this.waitingRecipients.set(recipient, waiting);
+    const waiting = result.recipient ?? conversation;
+    if (result.wait === 'recipient' && waiting) {
+      const gate = this.conversations.get(waiting) ?? new Gate();
+      gate.close(now, result.retryAfter);
+      this.conversations.set(waiting, gate);
       return false;
     }
-    gate.close(now, result.retryAfter);
+    this.lane.close(now, result.retryAfter);
     return true;
   }
 }

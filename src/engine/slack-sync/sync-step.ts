@@ -12,9 +12,11 @@ import type { MessageState } from './message-store.js';
  * refuses, or rate-limits: chat.postMessage allows about one post per second per channel) or
  * for the whole lane (Slack down, our token refused). Waits keep the order of what is behind.
  */
-export type StepResult = 'done' | { wait: 'recipient' | 'lane'; retryAfter?: number };
+export type StepResult =
+  | 'done'
+  | { wait: 'recipient' | 'lane'; retryAfter?: number; recipient?: string | null };
 
-/** A message Slack calls malformed is our bug: retried, but slowly, so it cannot spin. */
+/** A message Slack calls malformed (our bug) or refuses for an unknown reason: retried slowly, so it cannot spin. */
 const CONTENT_RETRY_CAP_S = 3600;
 
 export interface SyncDeps {
@@ -138,7 +140,7 @@ async function failed(
     case 'transient':
       if (error.retryAfter !== undefined) {
         ctx.log.warn('Slack asks us to slow down; posts to this conversation wait', fields);
-        return { wait: 'recipient', retryAfter: error.retryAfter };
+        return { wait: 'recipient', retryAfter: error.retryAfter, recipient };
       }
       ctx.log.warn('Slack is not answering; the lane waits and retries in order', fields);
       return { wait: 'lane' };
@@ -148,7 +150,7 @@ async function failed(
       return { wait: 'lane' };
     case 'recipient': {
       const next = kind.unreachable(state, error.code ?? 'unreachable', firstPost);
-      if (next === 'wait') return { wait: 'recipient' };
+      if (next === 'wait') return { wait: 'recipient', recipient };
       kind.store.markRendered(state.id, state.version);
       return 'done';
     }
@@ -157,13 +159,15 @@ async function failed(
       if (kind.whenDeleted === 'repost') kind.store.forgetMessage(state.id);
       else kind.store.markRendered(state.id, state.version);
       return 'done';
-    case 'content': {
+    case 'content':
+    case 'refused': {
+      // This message's own problem: it rests and is retried slowly; the messages behind it go on.
       const seconds = Math.min(
         CONTENT_RETRY_CAP_S,
         5 * retryDelaySeconds(state.attempts, undefined, Math.random()),
       );
       kind.store.scheduleRetry(state.id, new Date(ctx.clock.now().getTime() + seconds * 1000));
-      ctx.log.error('Slack rejected a message we rendered; will retry', fields);
+      ctx.log.error('Slack refused this message; it is retried later without holding up others', fields);
       return 'done';
     }
   }
