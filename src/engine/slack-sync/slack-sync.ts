@@ -38,7 +38,13 @@ export class SlackSync {
     health: SlackHealth,
   ) {
     this.kinds = [offerDms(ctx), escalationPosts(ctx, health), taskCopies(ctx), reminders(ctx)];
-    this.deps = { ctx, client, health, finder: new PostFinder(client, ctx.log) };
+    this.deps = {
+      ctx,
+      client,
+      health,
+      finder: new PostFinder(client, ctx.log),
+      rowsChanged: () => this.kick(),
+    };
     const onError = (lane: string) => (error: unknown) =>
       ctx.log.error('Slack sync pass failed unexpectedly; the next kick retries', {
         lane,
@@ -83,9 +89,9 @@ export class SlackSync {
     }
     // Something was posted: its row may already be a version ahead (a click while it was in flight).
     if (tried > 0) this.updates.kick();
-    // A pass that did something asks for one more: what it did may have made more due (the next
-    // candidate's DM after an unreachable agent). One held only by waiting conversations would spin.
-    return tried > 0;
+    // Another pass only when this one stopped at its batch size with work left; a step that made
+    // more due (the next candidate's DM after an unreachable agent) kicked for it.
+    return tried > 0 && due.length >= BATCH;
   }
 
   private async updatePass(): Promise<boolean> {
@@ -109,7 +115,7 @@ export class SlackSync {
       }
     };
     await Promise.all(Array.from({ length: UPDATE_CONCURRENCY }, worker));
-    return !stopped && due.length > 0;
+    return !stopped && due.length >= BATCH;
   }
 
   /**

@@ -24,6 +24,8 @@ export interface SyncDeps {
   client: WebClient;
   finder: PostFinder;
   health: SlackHealth;
+  /** The step changed rows that other messages show (an offer moved on): look for due work again. */
+  rowsChanged(): void;
 }
 
 /**
@@ -151,6 +153,7 @@ async function failed(
     case 'recipient': {
       const next = kind.unreachable(state, error.code ?? 'unreachable', firstPost);
       if (next === 'wait') return { wait: 'recipient', recipient };
+      if (next === 'moved_on') deps.rowsChanged();
       kind.store.markRendered(state.id, state.version);
       return 'done';
     }
