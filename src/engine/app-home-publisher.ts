@@ -8,14 +8,18 @@ import { renderAppHome } from '../slack/blocks/app-home.js';
 import type { EngineLoop } from './loop.js';
 
 /**
- * Keeps each agent's App Home a view of the rows. A reconciler like the rest: after every sweep it
- * renders the homes of agents who have opened theirs and publishes only those that changed.
+ * Keeps each agent's App Home a view of the rows. A reconciler like the rest: after a sweep, when
+ * anything a Home shows may have changed (a new event, an away window opened or closed, fresh
+ * signals) or a new minute began (the clocks on it), it renders the Homes of agents who opened
+ * theirs, one at a time with the event loop free in between, and publishes those that changed.
  */
 export class AppHomePublisher implements EngineLoop {
   readonly name = 'app homes';
   /** What each home last showed; after a restart every home is published once more. */
   private readonly shown = new Map<string, string>();
   private refreshing: Promise<void> | undefined;
+  /** What the rows and the minute were at the last refresh; the same again needs no refresh. */
+  private lastMark: string | undefined;
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -35,6 +39,21 @@ export class AppHomePublisher implements EngineLoop {
     await this.publish(agentId, homeContext(this.ctx.db, this.ctx.config, now));
   }
 
+  /**
+   * A cheap fingerprint of everything a Home reads that can change without a restart: events are
+   * written with every change of a task, away windows with /away and /back, signals when polled.
+   */
+  private markOf(now: Date): string {
+    const row = this.ctx.db.$client
+      .prepare(
+        `select (select max(id) from events) as e, (select max(id) from away_windows) as a,
+                (select count(*) from away_windows where ended_at is not null) as b,
+                (select max(fetched_at) from availability_signals) as s`,
+      )
+      .get();
+    return `${JSON.stringify(row)}:${Math.floor(now.getTime() / 60_000)}`;
+  }
+
   /** Starts a refresh unless one is under way; never throws. The sweep does not wait for Slack. */
   refreshAll(): Promise<void> {
     if (this.refreshing) return this.refreshing;
@@ -44,11 +63,23 @@ export class AppHomePublisher implements EngineLoop {
       .where(isNotNull(agents.homeOpenedAt))
       .all();
     if (watching.length === 0) return Promise.resolve();
+    const now = this.ctx.clock.now();
+    const mark = this.markOf(now);
+    if (mark === this.lastMark) return Promise.resolve();
+    this.lastMark = mark;
     const done = () => {
       this.refreshing = undefined;
     };
-    const standing = homeContext(this.ctx.db, this.ctx.config, this.ctx.clock.now());
-    this.refreshing = Promise.all(watching.map(({ id }) => this.publish(id, standing))).then(done, done);
+    this.refreshing = (async () => {
+      const standing = homeContext(this.ctx.db, this.ctx.config, now);
+      const publishing: Array<Promise<void>> = [];
+      for (const { id } of watching) {
+        // Each Home is a few milliseconds of reading and rendering: let clicks and leads in between.
+        await new Promise((resolve) => setImmediate(resolve));
+        publishing.push(this.publish(id, standing));
+      }
+      await Promise.all(publishing);
+    })().then(done, done);
     return this.refreshing;
   }
 

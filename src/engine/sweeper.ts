@@ -16,7 +16,7 @@ export const SWEEPER = 'sweeper';
  * then worked in slices with the event loop free between them, so clicks, intake and /healthz
  * are answered meanwhile.
  */
-export const SWEEP_BATCH = 10;
+export const SWEEP_BATCH = 5;
 /** A sweep that has worked this long leaves the rest of a backlog to the next tick. */
 const SWEEP_BUDGET_MS = 2_000;
 
