@@ -31,6 +31,7 @@ import {
   ms,
   type PhaseResult,
   ratio,
+  runBench,
   type System,
   startOurs,
   table,
@@ -235,16 +236,4 @@ async function main(): Promise<number> {
   return bad.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    setTimeout(() => {
-      console.error('still running 10 s after the bench ended:', process.getActiveResourcesInfo().join(', '));
-      process.exit(code === 0 ? 4 : code);
-    }, 10_000).unref();
-  },
-  (error: unknown) => {
-    console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -323,3 +323,26 @@ export function failed(r: PhaseResult): boolean {
     r.problems.length > 0
   );
 }
+
+/**
+ * Runs a bench's main and exits with its code. Everything is closed by then; if some handle still
+ * keeps the process alive 10 s later, it says which and stops.
+ */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+      setTimeout(() => {
+        console.error(
+          'still running 10 s after the bench ended:',
+          process.getActiveResourcesInfo().join(', '),
+        );
+        process.exit(code === 0 ? 4 : code);
+      }, 10_000).unref();
+    },
+    (error: unknown) => {
+      console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exit(1);
+    },
+  );
+}
