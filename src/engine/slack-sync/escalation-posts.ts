@@ -1,6 +1,6 @@
 import type { DispatchContext } from '../../dispatch/context.js';
 import { renderEscalationMessage } from '../../slack/blocks/escalation-message.js';
-import { loadEscalationView } from '../../slack/views-from-rows.js';
+import { loadEscalationView } from '../../slack/message-rows.js';
 import type { SlackHealth } from '../slack-health.js';
 import type { MessageKind } from './message-kind.js';
 import { MessageStore } from './message-store.js';

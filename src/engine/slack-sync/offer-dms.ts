@@ -2,7 +2,7 @@ import type { DispatchContext } from '../../dispatch/context.js';
 import { failOfferDelivery } from '../../dispatch/offer-actions.js';
 import { restartLateOfferClock } from '../../dispatch/offer-clock.js';
 import { renderOfferMessage } from '../../slack/blocks/offer-message.js';
-import { loadOfferView } from '../../slack/views-from-rows.js';
+import { loadOfferView } from '../../slack/message-rows.js';
 import type { MessageKind, Outlook } from './message-kind.js';
 import { MessageStore } from './message-store.js';
 

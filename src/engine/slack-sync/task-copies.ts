@@ -1,6 +1,6 @@
 import type { DispatchContext } from '../../dispatch/context.js';
 import { renderTaskView } from '../../slack/blocks/task-copy-message.js';
-import { loadTaskView } from '../../slack/views-from-rows.js';
+import { loadTaskView } from '../../slack/message-rows.js';
 import type { MessageKind } from './message-kind.js';
 import { MessageStore } from './message-store.js';
 

@@ -3,7 +3,7 @@ import { readTaskEvents } from '../../dispatch/events.js';
 import { TIMELINE_ACTION } from '../blocks/elements.js';
 import { renderTimeline } from '../blocks/timeline.js';
 import type { SlackDeps } from '../deps.js';
-import { agentNames } from '../views-from-rows.js';
+import { agentNames } from '../message-rows.js';
 import { whisper, zoneOf } from './reply.js';
 
 /** Timeline: the task's whole history, shown only to the one who asked. */
