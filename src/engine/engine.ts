@@ -40,11 +40,15 @@ export class Engine {
     this.outbox = new Outbox(ctx, options.outboxTopics ?? []);
     this.homes = new AppHomePublisher(ctx, client);
     this.signals = new SignalPoller(ctx, client);
-    this.sweeper = new Sweeper(ctx, () => {
-      if (this.stopped) return;
-      this.kick();
-      void this.homes.refreshAll();
-    });
+    this.sweeper = new Sweeper(
+      ctx,
+      () => {
+        if (this.stopped) return;
+        this.kick();
+        void this.homes.refreshAll();
+      },
+      () => this.kick(),
+    );
     this.loops = [this.sweeper, this.signals, this.homes, this.outbox];
   }
 

@@ -48,6 +48,8 @@ export class Sweeper implements EngineLoop {
   constructor(
     private readonly ctx: DispatchContext,
     private readonly afterSweep: () => void,
+    /** Between two slices of a backlog: deliver what is done so far (no App Homes yet). */
+    private readonly afterSlice: () => void = afterSweep,
   ) {}
 
   /** One sweep; a call during a sweep waits for that one. */
@@ -75,7 +77,7 @@ export class Sweeper implements EngineLoop {
         }
         if (handled < SWEEP_BATCH || this.stopped || performance.now() - started > SWEEP_BUDGET_MS) break;
         // What is done so far is committed: let Slack sync start on it while the rest waits its turn.
-        this.afterSweep();
+        this.afterSlice();
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
