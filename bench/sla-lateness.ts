@@ -35,6 +35,7 @@ import type { Logger } from '../src/log.js';
 import { type RunningServer, startServer } from '../src/main.js';
 import { allText, type PostedMessage, SlackDouble } from '../test/support/slack-double.js';
 import { type Stats, stats } from './stats.js';
+import { runBench } from './systems.js';
 
 const SIGNING_SECRET = '8f742231b10e8888abcd99aaaaaa85a5';
 const INTAKE_TOKEN = 'intake-bench-token-0123456789';
@@ -628,23 +629,7 @@ async function runMain(): Promise<number> {
 }
 
 if (isMainThread) {
-  runMain().then(
-    (code) => {
-      process.exitCode = code;
-      // Everything is closed by now; if some handle still kept the process alive, say which and stop.
-      setTimeout(() => {
-        console.error(
-          'still running 10 s after the bench ended:',
-          process.getActiveResourcesInfo().join(', '),
-        );
-        process.exit(code === 0 ? 4 : code);
-      }, 10_000).unref();
-    },
-    (error: unknown) => {
-      console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : String(error));
-      process.exit(1);
-    },
-  );
+  runBench(runMain);
 } else {
   const port = parentPort;
   if (!port) throw new Error('bench/sla-lateness.ts: a worker without a parent port');

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { Statement } from 'better-sqlite3';
 import { eq, isNotNull } from 'drizzle-orm';
 import { agents } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
@@ -20,11 +21,18 @@ export class AppHomePublisher implements EngineLoop {
   private refreshing: Promise<void> | undefined;
   /** What the rows and the minute were at the last refresh; the same again needs no refresh. */
   private lastMark: string | undefined;
+  private readonly marks: Statement;
 
   constructor(
     private readonly ctx: DispatchContext,
     private readonly client: WebClient,
-  ) {}
+  ) {
+    this.marks = ctx.db.$client.prepare(
+      `select (select max(id) from events) as e, (select max(id) from away_windows) as a,
+              (select count(*) from away_windows where ended_at is not null) as b,
+              (select max(fetched_at) from availability_signals) as s`,
+    );
+  }
 
   /** The agent opened their Home: remember that, and show it now. */
   async opened(agentId: string): Promise<void> {
@@ -44,13 +52,7 @@ export class AppHomePublisher implements EngineLoop {
    * written with every change of a task, away windows with /away and /back, signals when polled.
    */
   private markOf(now: Date): string {
-    const row = this.ctx.db.$client
-      .prepare(
-        `select (select max(id) from events) as e, (select max(id) from away_windows) as a,
-                (select count(*) from away_windows where ended_at is not null) as b,
-                (select max(fetched_at) from availability_signals) as s`,
-      )
-      .get();
+    const row = this.marks.get();
     return `${JSON.stringify(row)}:${Math.floor(now.getTime() / 60_000)}`;
   }
 

@@ -49,7 +49,7 @@ export class Engine {
       },
       () => this.kick(),
     );
-    this.loops = [this.sweeper, this.signals, this.homes, this.outbox];
+    this.loops = [this.sweeper, this.slack, this.outbox, this.homes, this.signals];
   }
 
   /**
@@ -72,12 +72,6 @@ export class Engine {
     this.outbox.kick();
   }
 
-  /** One sweep, then everything it made due, delivered. */
-  async runOnce(): Promise<void> {
-    await this.sweeper.runOnce();
-    await this.idle();
-  }
-
   start(): void {
     this.stopped = false;
     for (const loop of this.loops) loop.start();
@@ -92,7 +86,7 @@ export class Engine {
 
   /** Resolves once no loop has work under way. */
   async idle(): Promise<void> {
-    await Promise.all([this.slack.idle(), ...this.loops.map((loop) => loop.idle())]);
-    await this.slack.idle();
+    // A sweep's last step kicks Slack sync and the outbox: wait for the sweep before them.
+    for (const loop of this.loops) await loop.idle();
   }
 }

@@ -188,9 +188,3 @@ describe('a receiver with a nonsense Retry-After', () => {
     expect(query(h.dbPath, 'select status, attempts from outbox')).toEqual([{ status: 'dead', attempts: 3 }]);
   });
 });
-
-describe('outbox retry hints', () => {
-  it('RetryLater carries the seconds the receiver asked for', () => {
-    expect(new RetryLater('429', 30).retryAfterSeconds).toBe(30);
-  });
-});

@@ -50,10 +50,7 @@ export class MessageStore {
   private readonly forget: Database.Statement<[number]>;
   private readonly fixedRecipient: string | null;
 
-  constructor(
-    db: Database.Database,
-    readonly spec: MessageTable,
-  ) {
+  constructor(db: Database.Database, spec: MessageTable) {
     const { table, channel, ts, postedAt } = spec;
     const recipient = 'column' in spec.recipient ? spec.recipient.column : '@recipient';
     this.fixedRecipient = 'channel' in spec.recipient ? spec.recipient.channel : null;

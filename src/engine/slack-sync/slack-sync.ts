@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { DispatchContext } from '../../dispatch/context.js';
-import { KickedPass } from '../loop.js';
+import { type EngineLoop, KickedPass } from '../loop.js';
 import type { SlackHealth } from '../slack-health.js';
 import { escalationPosts } from './escalation-posts.js';
 import { PostFinder } from './find-posted.js';
@@ -24,7 +24,8 @@ const UPDATE_CONCURRENCY = 4;
  * beside them. Slack-wide trouble closes a lane's gate, so after an outage the waiting
  * messages leave in their order rather than at random retry times.
  */
-export class SlackSync {
+export class SlackSync implements EngineLoop {
+  readonly name = 'slack sync';
   readonly kinds: MessageKind[];
   private readonly deps: SyncDeps;
   private readonly postGates = new LaneGates();
@@ -62,6 +63,11 @@ export class SlackSync {
   async runOnce(): Promise<void> {
     await Promise.all([this.posts.runOnce(), this.updates.runOnce()]);
   }
+
+  /** Kicked by the engine (and so by every sweep): nothing of its own to schedule. */
+  start(): void {}
+
+  stop(): void {}
 
   async idle(): Promise<void> {
     // A post can leave an update behind (the row changed while it was posted), and the reverse.
