@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     case 'check-config': {
       const file = rest[0] ?? (process.env.DISPATCH_CONFIG || './dispatch.yml');
       // Warnings leave the file usable, so they print and the exit code stays 0.
-      const { config, warnings } = loadDispatchConfigWithWarnings(file);
+      const { config, warnings } = loadDispatchConfigWithWarnings(file, (name) => process.env[name]);
       for (const w of warnings)
         process.stdout.write(`warning: ${file}:${w.line}:${w.column} ${w.path}: ${w.message}\n`);
       const count =

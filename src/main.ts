@@ -2,13 +2,14 @@ import { type Clock, systemClock } from './clock.js';
 import type { DispatchConfig } from './config/dispatch-schema.js';
 import type { Env } from './config/env.js';
 import { loadDispatchConfig } from './config/load-dispatch.js';
+import type { EnvLookup } from './config/source-warnings.js';
 import { type Db, migrateDatabase, openDatabase } from './db/connection.js';
 import type { DispatchContext } from './dispatch/context.js';
 import { syncAgents } from './dispatch/roster.js';
 import { Engine } from './engine/engine.js';
 import type { OutboxTopic } from './engine/outbox/outbox.js';
 import { healthHandler } from './health.js';
-import { leadIntakeHandler } from './intake/http.js';
+import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
 
@@ -26,6 +27,8 @@ export interface StartOptions {
   slackTimeoutMs?: number;
   /** Outside systems the engine's outbox delivers to. */
   outboxTopics?: OutboxTopic[];
+  /** Where a source's `secret_env` is read; defaults to the process environment. */
+  secrets?: EnvLookup;
 }
 
 export interface RunningServer {
@@ -51,19 +54,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   const client = createWebClient(env, log, options.slackTimeoutMs);
   const engine = new Engine(ctx, client, { outboxTopics: options.outboxTopics });
+  const intake = leadIntakeHandler(ctx, {
+    token: env.INTAKE_TOKEN,
+    env: options.secrets ?? ((name) => process.env[name]),
+    taskReceived: (taskId) => engine.taskReceived(taskId),
+  });
   const slack = createSlackRuntime({
     env,
     log,
     host: options.host,
     routes: [
-      {
-        path: '/leads',
-        method: ['POST'],
-        handler: leadIntakeHandler(ctx, {
-          token: env.INTAKE_TOKEN,
-          taskReceived: (taskId) => engine.taskReceived(taskId),
-        }),
-      },
+      ...INTAKE_PATHS.map((path) => ({ path, method: ['POST'], handler: intake })),
       { path: '/healthz', method: ['GET'], handler: healthHandler(ctx, engine) },
     ],
   });

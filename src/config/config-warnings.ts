@@ -1,5 +1,7 @@
 import { normalizeSource } from '../core/classify.js';
+import { sourceKey } from '../core/sources.js';
 import type { AgentConfig, DispatchConfig, Role, RuleConfig, WeeklyHours } from './dispatch-schema.js';
+import { type EnvLookup, sourceSecretWarnings } from './source-warnings.js';
 
 export interface ConfigWarning {
   path: (string | number)[];
@@ -17,7 +19,12 @@ type Pool = { roles?: Role[] | undefined; agents?: string[] | undefined };
  * pools nobody can take, agents and roles no rule routes to, backup chains that loop. Pure, so
  * check-config and tests see the same list.
  */
-export function configWarnings(config: DispatchConfig, lineOf: LineOf = () => undefined): ConfigWarning[] {
+export function configWarnings(
+  config: DispatchConfig,
+  lineOf: LineOf = () => undefined,
+  /** The environment the app will run with; without it, source secrets are not checked. */
+  env?: EnvLookup,
+): ConfigWarning[] {
   const active = config.agents.filter((a) => a.active);
   return [
     ...shadowedRules(config.rules, lineOf),
@@ -26,6 +33,7 @@ export function configWarnings(config: DispatchConfig, lineOf: LineOf = () => un
     ...unheldRoles(config.rules, active),
     ...loopingBackups(config.rules),
     ...unmappedSources(config),
+    ...(env ? sourceSecretWarnings(config, env) : []),
   ];
 }
 
@@ -34,10 +42,12 @@ export function configWarnings(config: DispatchConfig, lineOf: LineOf = () => un
  * fall to a later rule with a softer SLA. Leads sent with an explicit type are the exception.
  */
 function unmappedSources(config: DispatchConfig): ConfigWarning[] {
-  const known = new Set(Object.keys(config.sources).map(normalizeSource));
+  const known = new Set(
+    Object.entries(config.source_settings).flatMap(([name, s]) => [name, ...s.aliases].map(sourceKey)),
+  );
   return config.rules.flatMap((rule, i) =>
     (rule.match.source ?? []).flatMap((source, j) =>
-      known.has(normalizeSource(source))
+      known.has(sourceKey(source))
         ? []
         : [
             {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { normalizeLanguage } from '../core/language.js';
 import { WEEKDAYS } from '../core/weekly-hours.js';
+import { type SourceSettings, sourceEntry, sourceIssues } from './source-schema.js';
 
 export const BUILT_IN_TYPES = [
   'buyer_lead',
@@ -255,7 +256,8 @@ export const dispatchConfigSchema = z
       caps: caps.optional(),
     }),
     types: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case')).default([]),
-    sources: z.record(z.string(), z.string()).default({}),
+    /** A type per source (short form), or its intake settings too: aliases, secret, field mapping. */
+    sources: z.record(z.string().min(1), sourceEntry).default({}),
     agents: z.array(agent).min(1, 'list at least one agent'),
     signals,
     rules: z.array(rule).min(1, 'list at least one rule'),
@@ -268,11 +270,24 @@ export const dispatchConfigSchema = z
       rules: config.rules.map((value, index) => ({ index, value })),
     });
     for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
-  });
+  })
+  // `sources` stays the name → type map every router reads; the intake settings sit beside it.
+  .transform(({ sources, ...config }) => ({
+    ...config,
+    sources: typeMap(sources),
+    source_settings: sources,
+  }));
+
+function typeMap(sources: Record<string, SourceSettings>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(sources).flatMap(([name, s]) => (s.type === undefined ? [] : [[name, s.type]])),
+  );
+}
 
 export interface CrossReferenceInput {
   types: string[];
-  sources: Record<string, string>;
+  /** Each source's type (absent when it names none) and the other names it goes by. */
+  sources: Record<string, { type?: string | undefined; aliases?: string[] }>;
   /** By position in `agents`; undefined where an entry has no usable id. */
   agentIds: Array<string | undefined>;
   /** The rules that parsed, with their position, so paths point at the right YAML line. */
@@ -298,9 +313,7 @@ export function crossReferenceIssues(
   const knownAgent = (id: string, path: (string | number)[]) => {
     if (!agentIds.has(id)) issues.push({ path, message: `${id} is not one of the agents` });
   };
-  for (const [source, type] of Object.entries(input.sources)) {
-    if (!types.has(type)) issues.push({ path: ['sources', source], message: `unknown type "${type}"` });
-  }
+  issues.push(...sourceIssues(input.sources, types));
   const ruleNames = new Set(input.rules.map((r) => r.value.name));
   const names = new Set<string>();
   for (const { index: i, value: r } of input.rules) {
@@ -350,9 +363,13 @@ export function crossReferenceIssuesOfRaw(
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
   const types = list(root.types).filter((t): t is string => typeof t === 'string');
   const sources = Object.fromEntries(
-    Object.entries(isRecord(root.sources) ? root.sources : {}).filter(
-      (e): e is [string, string] => typeof e[1] === 'string',
-    ),
+    Object.entries(isRecord(root.sources) ? root.sources : {}).map(([name, v]) => {
+      if (typeof v === 'string') return [name, { type: v }];
+      const entry = isRecord(v) ? v : {};
+      const type = typeof entry.type === 'string' ? entry.type : undefined;
+      const aliases = list(entry.aliases).filter((a): a is string => typeof a === 'string');
+      return [name, { type, aliases }];
+    }),
   );
   const agentIds = list(root.agents).map((a) => (isRecord(a) && typeof a.id === 'string' ? a.id : undefined));
   const rules = list(root.rules).flatMap((r, index) => {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { configWarnings } from './config-warnings.js';
 import { crossReferenceIssuesOfRaw, type DispatchConfig, dispatchConfigSchema } from './dispatch-schema.js';
 import { issueText } from './issue-text.js';
+import type { EnvLookup } from './source-warnings.js';
 
 export interface ConfigProblem {
   path: string;
@@ -36,15 +37,20 @@ export interface CheckedConfig {
   warnings: ConfigProblem[];
 }
 
-export function loadDispatchConfigWithWarnings(file: string): CheckedConfig {
-  return parseDispatchConfigWithWarnings(readConfigFile(file), file);
+/** `env` is where source secrets will be read from (check-config passes the process's own). */
+export function loadDispatchConfigWithWarnings(file: string, env?: EnvLookup): CheckedConfig {
+  return parseDispatchConfigWithWarnings(readConfigFile(file), file, env);
 }
 
-export function parseDispatchConfigWithWarnings(text: string, file = 'dispatch.yml'): CheckedConfig {
+export function parseDispatchConfigWithWarnings(
+  text: string,
+  file = 'dispatch.yml',
+  env?: EnvLookup,
+): CheckedConfig {
   const { config, doc, lineCounter } = parseAndValidate(text, file);
   // Warnings are located exactly as errors are, so both read file:line:col path: message.
   const lineOf = (path: (string | number)[]) => locate(doc, path, lineCounter, false).line;
-  const warnings = configWarnings(config, lineOf).map((w) => ({
+  const warnings = configWarnings(config, lineOf, env).map((w) => ({
     ...locate(doc, w.path, lineCounter, false),
     path: formatPath(w.path),
     message: w.message,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { EVENT_KINDS, type EventBody } from '../core/events.js';
+import type { IntakeNote } from '../core/lead-fields.js';
 import type { ChainEntry } from '../core/route.js';
 import type { SlaSpec } from '../core/sla.js';
 
@@ -51,6 +52,8 @@ export const tasks = sqliteTable(
     state: text('state'),
     zip: text('zip'),
     price: integer('price'),
+    /** The lower end of a price band ("$400-450k"); `price` is the upper end, which routing uses. */
+    priceLow: integer('price_low'),
     message: text('message'),
     referringAgent: text('referring_agent'),
     /** Normalised language name ("spanish"), for skill matching. */
@@ -77,6 +80,8 @@ export const tasks = sqliteTable(
     contactedAt: ms('contacted_at'),
     /** The same person arrived again within the duplicate window: this row is a note on that task. */
     duplicateOf: integer('duplicate_of'),
+    /** Fields kept as sent because they could not be read, and warnings (no phone or email). */
+    intakeNotes: text('intake_notes', { mode: 'json' }).$type<IntakeNote[]>().notNull().default(sql`'[]'`),
   },
   (t) => [
     uniqueIndex('tasks_source_external_id').on(t.source, t.externalId),

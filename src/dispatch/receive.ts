@@ -1,7 +1,6 @@
 import { and, eq, sql as raw } from 'drizzle-orm';
-import { normalizeSource } from '../core/classify.js';
 import { tasks } from '../db/schema.js';
-import type { LeadInput } from '../intake/lead-schema.js';
+import type { Lead } from '../intake/read-lead.js';
 import { type DispatchContext, type Tx, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { preparedOnce } from './prepared.js';
@@ -13,9 +12,10 @@ export type ReceiveResult = { id: number; duplicate: false } | { id: number; dup
  * or Slack. Idempotent on (source, externalId): a repeat records a `duplicate` event on the
  * original and creates nothing.
  */
-export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResult {
+export function receiveTask(ctx: DispatchContext, lead: Lead): ReceiveResult {
   const now = ctx.clock.now();
-  const source = normalizeSource(lead.source);
+  // Intake resolved it to the configured name (an alias is stored as its source), lower case.
+  const source = lead.source;
   return writeTransaction(ctx.db, (tx) => {
     const existing = () => taskBySourceId(tx).get({ source, externalId: lead.externalId });
     // Look first, so a repeat does not burn an id (AUTOINCREMENT would skip #2 on a conflict);
@@ -35,11 +35,13 @@ export function receiveTask(ctx: DispatchContext, lead: LeadInput): ReceiveResul
       state: lead.address?.state ?? null,
       zip: lead.zip ?? lead.address?.zip ?? null,
       price: lead.price ?? null,
+      priceLow: lead.priceLow ?? null,
       message: lead.message ?? null,
       referringAgent: lead.referringAgent ?? null,
       language: lead.language ?? null,
       tags: lead.tags ?? [],
-      payload: lead,
+      payload: lead.payload,
+      intakeNotes: lead.notes,
       receivedAt: lead.receivedAt ? new Date(lead.receivedAt) : now,
       createdAt: now,
     });
@@ -95,11 +97,13 @@ const insertTask = preparedOnce((sql) =>
       state: raw.placeholder('state'),
       zip: raw.placeholder('zip'),
       price: raw.placeholder('price'),
+      priceLow: raw.placeholder('priceLow'),
       message: raw.placeholder('message'),
       referringAgent: raw.placeholder('referringAgent'),
       language: raw.placeholder('language'),
       tags: raw.placeholder('tags'),
       payload: raw.placeholder('payload'),
+      intakeNotes: raw.placeholder('intakeNotes'),
       receivedAt: raw.placeholder('receivedAt'),
       createdAt: raw.placeholder('createdAt'),
     })

@@ -23,7 +23,7 @@ export class RouteServer {
   ) {
     this.server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      const route = routes.find((r) => r.path === path && r.method.includes(req.method ?? ''));
+      const route = routes.find((r) => matches(r.path, path) && r.method.includes(req.method ?? ''));
       if (!route) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: 'not found' }));
@@ -50,4 +50,13 @@ export class RouteServer {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** `/leads/:source` matches `/leads/zillow`: a `:name` segment is any one non-empty segment, as in Bolt. */
+function matches(pattern: string, path: string): boolean {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  return (
+    want.length === got.length && want.every((w, i) => (w.startsWith(':') ? got[i] !== '' : w === got[i]))
+  );
 }

@@ -1,33 +1,59 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EnvLookup } from '../config/source-warnings.js';
+import { sourceSecretWarnings } from '../config/source-warnings.js';
 import { knownTypes } from '../core/classify.js';
+import { isRecord } from '../core/field-path.js';
+import { type ResolvedSource, resolveSource } from '../core/sources.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { receiveTask } from '../dispatch/receive.js';
 import { sendJson } from '../http/json.js';
-import { type LeadIssue, validateLead } from './lead-schema.js';
+import { authorize, intakeRoute } from './auth.js';
+import type { LeadIssue } from './lead-schema.js';
+import { mediaType, parseBody } from './parse-body.js';
 import { BodyTooLarge, readBody } from './read-body.js';
+import { readLead } from './read-lead.js';
+import { recogniseFields } from './recognise.js';
 
 export const MAX_LEAD_BYTES = 100 * 1024;
 
+/** The paths intake answers; the handler reads which one from the URL. */
+export const INTAKE_PATHS = ['/leads', '/leads/:source', '/leads/:source/:secret'];
+
+const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+
 export interface IntakeOptions {
   token: string;
+  /** Reads a source's secret from the environment by the variable dispatch.yml names. */
+  env: EnvLookup;
   /** Called after the 202 is written: the engine routes the task and posts its offer (engine.taskReceived). */
   taskReceived: (taskId: number) => void;
 }
 
-/** `POST /leads`: authenticate, validate, store, answer — in that order, and nothing stored unless valid. */
+/**
+ * `POST /leads[/<source>[/<secret>]]`: authenticate, read, store, answer — in that order. Only a
+ * request that is not a lead (no source, no id, not JSON or a form) is refused; any other field
+ * that cannot be read is kept as sent and flagged on the task.
+ */
 export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) {
-  const expected = digest(`Bearer ${options.token}`);
+  for (const w of sourceSecretWarnings(ctx.config, options.env))
+    ctx.log.warn('source secret unusable', { source: String(w.path[1]), problem: w.message });
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      if (!timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) {
-        return sendJson(res, 401, {
-          error: 'missing or wrong intake token: send Authorization: Bearer <INTAKE_TOKEN>',
+      // Never log req.url: for /leads/<source>/<secret> it holds the secret.
+      const route = intakeRoute(req.url);
+      if (!route) return sendJson(res, 404, { error: 'not found' });
+      const auth = authorize(route, req.headers, {
+        token: options.token,
+        config: ctx.config,
+        env: options.env,
+      });
+      if (!auth.ok) return sendJson(res, 401, { error: auth.error });
+      const type = mediaType(req.headers['content-type']);
+      if (!BODY_TYPES.includes(type) && !type.endsWith('+json')) {
+        return sendJson(res, 415, {
+          error:
+            'send the lead as JSON (Content-Type: application/json) or as a form (application/x-www-form-urlencoded)',
         });
-      }
-      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-      if (type !== 'application/json') {
-        return sendJson(res, 415, { error: 'send the lead as JSON with Content-Type: application/json' });
       }
       let raw: string;
       try {
@@ -37,20 +63,34 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
           return sendJson(res, 413, { error: `body is larger than ${MAX_LEAD_BYTES / 1024} kB` });
         throw error;
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(raw);
-      } catch (error) {
-        return invalid(res, 'malformed JSON', [{ path: '(body)', message: (error as Error).message }]);
+      const parsed = parseBody(type, raw);
+      if (!parsed.ok) {
+        if (parsed.status === 415) return sendJson(res, 415, { error: parsed.error });
+        return invalid(res, parsed.error, [{ path: '(body)', message: parsed.detail ?? parsed.error }]);
       }
-      const checked = validateLead(body, knownTypes(ctx.config), ctx.clock.now());
-      if (!checked.ok) return invalid(res, 'invalid lead', checked.issues);
-      const result = receiveTask(ctx, checked.lead);
+      const source = auth.source ?? sourceNamedIn(ctx, parsed.body);
+      const read = readLead(parsed.body, {
+        fields: source?.settings?.fields,
+        knownTypes: knownTypes(ctx.config),
+        now: ctx.clock.now(),
+        source: auth.source?.name,
+        sourceType: source?.settings?.type,
+        deriveId: route.kind !== 'global',
+      });
+      if (!read.ok) return invalid(res, 'invalid lead', read.issues);
+      const lead = { ...read.lead, source: resolveSource(ctx.config, read.lead.source).name };
+      const result = receiveTask(ctx, lead);
+      // Field names only: what was sent in them may be a name, a phone or an email.
+      const flagged = lead.notes.map((n) => n.field);
       if (result.duplicate) {
-        ctx.log.info('duplicate lead ignored', { taskId: result.id, source: checked.lead.source });
+        ctx.log.info('duplicate lead ignored', { taskId: result.id, source: lead.source });
         return sendJson(res, 200, { id: result.id, duplicate: true });
       }
-      ctx.log.info('lead received', { taskId: result.id, source: checked.lead.source });
+      ctx.log.info('lead received', {
+        taskId: result.id,
+        source: lead.source,
+        ...(flagged.length ? { flagged } : {}),
+      });
       sendJson(res, 202, { id: result.id });
       options.taskReceived(result.id);
     } catch (error) {
@@ -61,8 +101,11 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
   };
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+/** On `POST /leads` the body names its source; that source's `fields:` mapping then applies. */
+function sourceNamedIn(ctx: DispatchContext, body: unknown): ResolvedSource | undefined {
+  if (!isRecord(body)) return undefined;
+  const sent = recogniseFields(body, {}).source;
+  return typeof sent === 'string' && sent.trim() !== '' ? resolveSource(ctx.config, sent) : undefined;
 }
 
 function invalid(res: ServerResponse, error: string, issues: LeadIssue[]): void {

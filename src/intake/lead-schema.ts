@@ -4,7 +4,7 @@ import { issueText } from '../config/issue-text.js';
 import { normalizeLanguage } from '../core/language.js';
 
 const MAX_PRICE = 1_000_000_000;
-const MAX_DEPTH = 10;
+export const MAX_DEPTH = 10;
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const zip = z
@@ -41,7 +41,7 @@ const price = z.union([z.number(), z.string()]).transform((v, ctx) => {
 });
 
 /** How deeply a parsed JSON value nests, counted without recursion so hostile input cannot blow the stack. */
-function depthOf(value: unknown): number {
+export function depthOf(value: unknown): number {
   let deepest = 0;
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {

@@ -1,0 +1,176 @@
+/**
+ * Turns any sender's body into a lead, refusing only what is not a lead at all: no source, no
+ * id, not an object. Every other field that cannot be read is kept as sent in a note, which the
+ * task stores and the agent's DM shows. Pure: the HTTP shell parses the body and stores the lead.
+ */
+import { createHash } from 'node:crypto';
+import type { LeadField } from '../config/source-schema.js';
+import { readType } from '../core/classify.js';
+import { isMergeable } from '../core/contact.js';
+import { isRecord } from '../core/field-path.js';
+import {
+  type Address,
+  type IntakeNote,
+  isBlank,
+  readAddress,
+  readEmail,
+  readLanguage,
+  readPhone,
+  readReceivedAt,
+  readReferringAgent,
+  readTags,
+  readText,
+  readZip,
+  sentText,
+  splitName,
+} from '../core/lead-fields.js';
+import { readPrice } from '../core/price-text.js';
+import { depthOf, type LeadIssue, MAX_DEPTH } from './lead-schema.js';
+import { recogniseFields } from './recognise.js';
+
+export interface Lead {
+  source: string;
+  externalId: string;
+  type?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  /** E.164. */
+  phone?: string;
+  zip?: string;
+  address?: Address;
+  /** Whole dollars; the upper end of a band. */
+  price?: number;
+  /** The lower end, when a band was sent ("$400-450k"). */
+  priceLow?: number;
+  message?: string;
+  tags?: string[];
+  language?: string;
+  referringAgent?: string;
+  /** ISO 8601, as sent. */
+  receivedAt?: string;
+  /** The body exactly as sent. */
+  payload: Record<string, unknown>;
+  notes: IntakeNote[];
+}
+
+export interface ReadOptions {
+  /** The source's `fields:` mapping. */
+  fields?: Partial<Record<LeadField, string>>;
+  knownTypes: readonly string[];
+  now: Date;
+  /** The source named by the URL (/leads/<source>), which wins over the body's. */
+  source?: string;
+  /** The type the config gives this source: a deal task without a phone is no cause for a warning. */
+  sourceType?: string;
+  /** Make an id from the body when none is sent (per-source endpoints: a web form has none). */
+  deriveId?: boolean;
+}
+
+export type ReadResult = { ok: true; lead: Lead } | { ok: false; issues: LeadIssue[] };
+
+export function readLead(body: unknown, options: ReadOptions): ReadResult {
+  if (!isRecord(body)) return refuse('(body)', 'must be a JSON object or a form');
+  if (depthOf(body) > MAX_DEPTH)
+    return refuse('(body)', `must not be nested more than ${MAX_DEPTH} levels deep`);
+  const raw = recogniseFields(body, options.fields ?? {});
+  const issues: LeadIssue[] = [];
+  const source = identity(options.source ?? raw.source, 64);
+  if (source === undefined)
+    issues.push({ path: 'source', message: 'is required, e.g. "zillow" (or post to /leads/<source>)' });
+  else if (source.length > 64) issues.push({ path: 'source', message: 'must be at most 64 characters' });
+  const externalId =
+    identity(raw.externalId, 128) ?? (options.deriveId ? derivedId(body, options.now) : undefined);
+  if (externalId === undefined)
+    issues.push({
+      path: 'externalId',
+      message: 'is required: the id of this lead in the sending system (externalId, leadId, lead_id or id)',
+    });
+  else if (externalId.length > 128)
+    issues.push({ path: 'externalId', message: 'must be at most 128 characters' });
+  if (source === undefined || externalId === undefined || issues.length > 0) return { ok: false, issues };
+
+  const notes: IntakeNote[] = [];
+  const take = <T>(read: { value?: T; note?: IntakeNote }): T | undefined => {
+    if (read.note) notes.push(read.note);
+    return read.value;
+  };
+  const lead: Lead = { source, externalId, payload: body, notes };
+  const set = <K extends keyof Lead>(key: K, value: Lead[K] | undefined) => {
+    if (value !== undefined) lead[key] = value;
+  };
+
+  set('type', readLeadType(raw.type, options.knownTypes, notes));
+  const name = take(readText('name', raw.name, 200));
+  const split = name && isBlank(raw.firstName) && isBlank(raw.lastName) ? splitName(name) : {};
+  set('firstName', take(readText('firstName', raw.firstName, 100)) ?? split.firstName?.slice(0, 100));
+  set('lastName', take(readText('lastName', raw.lastName, 100)) ?? split.lastName?.slice(0, 100));
+  set('email', take(readEmail(raw.email)));
+  set('phone', take(readPhone(raw.phone)));
+  set('address', readLeadAddress(raw, notes));
+  set('zip', take(readZip(raw.zip)));
+  if (!isBlank(raw.price)) {
+    const price = readPrice(raw.price);
+    if (price) {
+      lead.price = price.price;
+      set('priceLow', price.low);
+    } else notes.push({ field: 'price', sent: sentText(raw.price), problem: 'not an amount we can read' });
+  }
+  set('message', take(readText('message', raw.message, 5000)));
+  set('tags', take(readTags(raw.tags)));
+  set('language', take(readLanguage(raw.language)));
+  set('referringAgent', take(readReferringAgent(raw.referringAgent)));
+  set('receivedAt', take(readReceivedAt(raw.receivedAt, options.now)));
+  const type = lead.type ?? options.sourceType;
+  if (!lead.phone && !lead.email && (type === undefined || isMergeable(type)))
+    notes.push({ field: 'contact', problem: 'no phone or email: no way to reach them yet' });
+  return { ok: true, lead };
+}
+
+function refuse(path: string, message: string): ReadResult {
+  return { ok: false, issues: [{ path, message }] };
+}
+
+/** A source or id: text or a number, trimmed; undefined when absent or blank. */
+function identity(value: unknown, max: number): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text.slice(0, max + 1);
+}
+
+/** A web form sends no id: the same form sent twice the same day is one lead (a double click). */
+function derivedId(body: Record<string, unknown>, now: Date): string {
+  const day = now.toISOString().slice(0, 10);
+  const canonical = JSON.stringify(Object.entries(body).sort(([a], [b]) => a.localeCompare(b)));
+  return `form-${day}-${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
+}
+
+function readLeadType(value: unknown, known: readonly string[], notes: IntakeNote[]): string | undefined {
+  if (isBlank(value)) return undefined;
+  const type = typeof value === 'string' ? readType(value, known) : undefined;
+  if (type === undefined)
+    notes.push({
+      field: 'type',
+      sent: sentText(value),
+      problem: 'not a type we know; classified by its source',
+    });
+  return type;
+}
+
+/** The address object or line, with a flat `street`, `city`, `state` filling what it lacks. */
+function readLeadAddress(raw: ReturnType<typeof recogniseFields>, notes: IntakeNote[]): Address | undefined {
+  const read = readAddress(raw.address);
+  notes.push(...read.notes);
+  const address: Address = { ...read.value };
+  for (const [part, max] of [
+    ['street', 200],
+    ['city', 100],
+    ['state', 40],
+  ] as const) {
+    if (address[part] !== undefined) continue;
+    const flat = readText(part, raw[part], max);
+    if (flat.note) notes.push(flat.note);
+    if (flat.value) address[part] = flat.value;
+  }
+  return Object.keys(address).length > 0 ? address : undefined;
+}
