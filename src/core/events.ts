@@ -73,7 +73,8 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 /** `satisfies` makes the compiler refuse a kind without a schema, and a schema for no kind. */
 export const EVENT_DETAIL = {
   /** Stored, before intake answered the sender. */
-  received: z.object({ source: z.string() }),
+  /** `flagged`: the fields kept as sent because they could not be read (names only, never values). */
+  received: z.object({ source: z.string(), flagged: z.array(z.string()).optional() }),
   /** The same (source, external id) arrived again: ignored, noted on the first task. */
   duplicate: z.object({ source: z.string(), externalId: z.string() }),
   /** `type` null: nothing said what it is, so it goes to the leaders for manual review. */

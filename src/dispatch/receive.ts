@@ -46,7 +46,9 @@ export function receiveTask(ctx: DispatchContext, lead: Lead): ReceiveResult {
       createdAt: now,
     });
     if (inserted) {
-      recordEvent(tx, { taskId: inserted.id, kind: 'received', at: now, detail: { source } });
+      const flagged = lead.notes.map((n) => n.field);
+      const detail = flagged.length > 0 ? { source, flagged } : { source };
+      recordEvent(tx, { taskId: inserted.id, kind: 'received', at: now, detail });
       return { id: inserted.id, duplicate: false };
     }
     const raced = existing();

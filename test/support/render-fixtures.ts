@@ -73,6 +73,36 @@ export const WORST = task({
   ruleName: 'r'.repeat(500),
 });
 
+/** A lead intake kept with flags: unreadable fields as sent, a price band, nobody to call. */
+export const FLAGGED = task({
+  phone: null,
+  email: null,
+  street: '12 Elm St, Austin TX 78701',
+  city: null,
+  state: null,
+  price: 450_000,
+  priceLow: 400_000,
+  intakeNotes: [
+    { field: 'phone', sent: '555-0107', problem: 'not a full number' },
+    { field: 'email', sent: 'jane-at-example', problem: 'not an email address' },
+    { field: 'type', sent: 'condo_lead', problem: 'not a type we know; classified by its source' },
+    { field: 'message', problem: 'cut at 5,000 characters' },
+    { field: 'contact', problem: 'no phone or email: no way to reach them yet' },
+  ],
+});
+
+/** The most a renderer could be handed: many notes, each long and full of mrkdwn control characters. */
+export const WORST_FLAGGED = task({
+  ...WORST,
+  priceLow: 1,
+  price: 1_000_000_000,
+  intakeNotes: Array.from({ length: 40 }, (_, i) => ({
+    field: i % 2 ? 'phone' : '<&>'.repeat(40),
+    sent: '<&>`*_~'.repeat(60),
+    problem: '&'.repeat(300),
+  })),
+});
+
 export function offer(overrides: Partial<OfferRow> = {}): OfferRow {
   return {
     id: 1,
@@ -221,6 +251,7 @@ export function event(id: number, kind: string, detail: Record<string, unknown> 
 
 export const EVENT_KINDS: Array<[string, Record<string, unknown>]> = [
   ['received', { source: 'zillow' }],
+  ['received', { source: 'zillow', flagged: ['phone', 'price', '<&>'.repeat(100)] }],
   ['classified', { type: 'buyer_lead', why: 'source zillow' }],
   ['routed', { rule: 'portal-buyer-lead', chain: [{ agentId: 'U0DANA', reason: 'round robin' }] }],
   ['offered', { agentId: 'U0DANA', position: 0, reason: 'round robin', deadline: at(5).toISOString() }],

@@ -28,6 +28,7 @@ import {
   EVENT_KINDS,
   escalationView,
   event,
+  FLAGGED,
   home,
   member,
   NAMES,
@@ -38,6 +39,7 @@ import {
   task,
   taskView,
   WORST,
+  WORST_FLAGGED,
   ZONE,
 } from '../support/render-fixtures.js';
 
@@ -103,6 +105,8 @@ const OFFER_STATES: Array<[string, TaskRow, Partial<OfferRow>, Partial<OfferView
   ['expired', task(), { status: 'expired', resolvedAt: at(-1) }],
   ['failed', task(), { status: 'failed', resolvedAt: at(-1) }, { successor: undefined }],
   ['withdrawn', task(), { status: 'withdrawn', resolvedAt: at(-1) }],
+  ['live, fields kept as sent, a price band, no phone or email', FLAGGED, {}],
+  ['live, worst-case intake notes', WORST_FLAGGED, {}],
 ];
 
 function everyState(): Shown[] {
@@ -110,7 +114,13 @@ function everyState(): Shown[] {
   for (const [name, t, o, more] of OFFER_STATES) {
     shown.push({ state: `offer DM: ${name}`, message: renderOfferMessage(offerView(t, o, more)) });
   }
-  for (const t of [task({ status: 'escalated' }), WORST, task({ status: 'escalated', manualReview: true })]) {
+  for (const t of [
+    task({ status: 'escalated' }),
+    WORST,
+    task({ status: 'escalated', manualReview: true }),
+    FLAGGED,
+    WORST_FLAGGED,
+  ]) {
     shown.push({ state: 'escalation: open', message: renderEscalationMessage(escalationView(t, {})) });
     shown.push({
       state: 'escalation: nobody tried',
@@ -132,6 +142,8 @@ function everyState(): Shown[] {
     ['claimed', claimedTask],
     ['claimed and contacted', task({ ...claimedTask, contactedAt: at(0) })],
     ['escalated', task({ status: 'escalated' })],
+    ['flagged at intake', FLAGGED],
+    ['worst-case intake notes', WORST_FLAGGED],
     ['merged', task({ status: 'merged' })],
     ['worst-case lead', WORST],
   ];

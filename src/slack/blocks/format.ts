@@ -20,6 +20,17 @@ export function money(amount: number): string {
   return `$${amount.toLocaleString('en-US')}`;
 }
 
+/** "$400K–$450K", "$1.2M–$1.5M": a band as people say it. */
+export function priceBand(low: number, high: number): string {
+  return `${compactMoney(low)}–${compactMoney(high)}`;
+}
+
+function compactMoney(amount: number): string {
+  if (amount >= 1_000_000) return `$${Number((amount / 1_000_000).toFixed(2))}M`;
+  if (amount >= 1_000) return `$${Number((amount / 1_000).toFixed(1))}K`;
+  return money(amount);
+}
+
 /** A tappable tel: link that shows the number the way Americans write it. */
 export function phoneLink(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);

@@ -1,6 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import type { TaskRow } from '../../db/schema.js';
-import { clip, emailLink, escapeText, humanType, money, phoneLink, sourceLabel } from './format.js';
+import {
+  clip,
+  emailLink,
+  escapeText,
+  humanType,
+  money,
+  phoneLink,
+  priceBand,
+  sourceLabel,
+} from './format.js';
+import { intakeNoteBlocks } from './intake-notes.js';
 
 export function contactName(task: TaskRow): string {
   const name = [task.firstName, task.lastName].filter(Boolean).join(' ').trim();
@@ -28,7 +38,7 @@ export function taskSummaryBlocks(task: TaskRow, lead?: KnownBlock): KnownBlock[
   if (task.email) fields.push(`*Email*\n${emailLink(task.email)}`);
   const where = area(task);
   if (where) fields.push(`*Area*\n${clip(escapeText(where), FIELD_MAX)}`);
-  if (task.price !== null) fields.push(`*Price*\n${money(task.price)}`);
+  if (task.price !== null) fields.push(`*Price*\n${priceText(task.price, task.priceLow)}`);
   if (task.referringAgent) fields.push(`*Referred by*\n${clip(escapeText(task.referringAgent), FIELD_MAX)}`);
   if (task.language)
     fields.push(`*Language*\n${escapeText(task.language.replace(/^\p{L}/u, (c) => c.toUpperCase()))}`);
@@ -36,6 +46,7 @@ export function taskSummaryBlocks(task: TaskRow, lead?: KnownBlock): KnownBlock[
     { type: 'header', text: { type: 'plain_text', text: `${headline(task)} · #${task.id}`.slice(0, 150) } },
     ...(lead ? [lead] : []),
     { type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) },
+    ...intakeNoteBlocks(task.intakeNotes),
   ];
   if (task.message) {
     // Escaping and quoting lengthen the text, so cut after both, under Slack's 3,000 per section.
@@ -43,4 +54,9 @@ export function taskSummaryBlocks(task: TaskRow, lead?: KnownBlock): KnownBlock[
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(quoted, SECTION_MAX) } });
   }
   return blocks;
+}
+
+/** One price, or a band as sent ("$400K–$450K"); routing used its upper end. */
+function priceText(price: number, low: number | null): string {
+  return low === null ? money(price) : priceBand(low, price);
 }

@@ -1,5 +1,6 @@
 import type { Offeree, ReadEvent, TaskEvent } from '../../core/events.js';
 import { dayAndTime, escapeText } from './format.js';
+import { noteLabel } from './intake-notes.js';
 
 type Names = Record<string, string>;
 
@@ -30,7 +31,9 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
   const offeree = (o: Offeree) => ('pool' in o ? `${o.pool.map(name).join(', ')} at once` : name(o.agentId));
   switch (e.kind) {
     case 'received':
-      return 'received';
+      return e.detail.flagged?.length
+        ? `received; kept as sent: ${e.detail.flagged.map((f) => escapeText(noteLabel(f).toLowerCase())).join(', ')}`
+        : 'received';
     case 'duplicate':
       return 'sent again by the source (ignored as a duplicate)';
     case 'classified':
