@@ -103,13 +103,21 @@ export function recogniseFields(
   return raw;
 }
 
-/** One value from a list: the primary entry if one says so, else the first; `{value}` entries unwrapped. */
+/**
+ * One value from a list: the primary entry of a list of records (`phones[{value, isPrimary}]`),
+ * else the first; a list of plain values (a form field sent twice) is the first phone or email,
+ * or the values joined, so no text is dropped.
+ */
 function single(value: unknown, unwrapped: boolean): unknown {
-  const one = Array.isArray(value)
-    ? (value.find((v) => isRecord(v) && (v.isPrimary === true || v.primary === true)) ??
-      value.find((v) => !isBlank(v)))
-    : value;
-  return unwrapped ? unwrap(one) : one;
+  if (!Array.isArray(value)) return unwrapped ? unwrap(value) : value;
+  const records = value.filter(isRecord);
+  if (records.length > 0) {
+    const one = records.find((v) => v.isPrimary === true || v.primary === true) ?? records[0];
+    return unwrapped ? unwrap(one) : one;
+  }
+  const plain = value.filter((v) => !isBlank(v) && typeof v !== 'object');
+  if (unwrapped) return plain[0];
+  return plain.length > 0 ? plain.map(String).join(', ') : undefined;
 }
 
 function unwrap(value: unknown): unknown {

@@ -50,6 +50,8 @@ export interface HarnessOptions {
   /** The app's Slack call timeout, short for tests of lost answers. */
   slackTimeoutMs?: number;
   outboxTopics?: OutboxTopic[];
+  /** The environment variables a source's `secret_env` names (the process's own are not read). */
+  secrets?: Record<string, string>;
 }
 
 /** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
@@ -82,6 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       host: '127.0.0.1',
       slackTimeoutMs: options.slackTimeoutMs,
       outboxTopics: options.outboxTopics,
+      secrets: (name) => options.secrets?.[name],
     });
   let server = await boot();
   const harness: Harness = {
