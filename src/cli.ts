@@ -4,6 +4,7 @@ import type { DispatchConfig } from './config/dispatch-schema.js';
 import { type Env, EnvError, readEnv } from './config/env.js';
 import { ConfigError, loadDispatchConfig, loadDispatchConfigWithWarnings } from './config/load-dispatch.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
+import { SAMPLE_USAGE, sampleLeadCommand } from './intake/sample-command.js';
 import { startServer } from './main.js';
 import { simulateCommand } from './simulate/command.js';
 
@@ -15,6 +16,7 @@ Commands:
   check-config [file]   validate a dispatch.yml (default: DISPATCH_CONFIG or ./dispatch.yml)
   simulate --config <dispatch.yml> --leads <leads.csv|leads.json> [--json]
                         replay past leads through the rules; touches no Slack and no database
+${SAMPLE_USAGE}
   help                  show this text`;
 
 async function main(argv: string[]): Promise<number> {
@@ -58,6 +60,11 @@ async function main(argv: string[]): Promise<number> {
     case 'simulate':
       return simulateCommand(
         argv.filter((_, i) => i !== argv.indexOf('simulate')),
+        USAGE,
+      );
+    case 'sample-lead':
+      return sampleLeadCommand(
+        argv.filter((_, i) => i !== argv.indexOf('sample-lead')),
         USAGE,
       );
     case 'help':

@@ -45,3 +45,26 @@ export function readPath(body: unknown, path: string): unknown {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Puts `value` at `path` in `body`, making the objects and lists on the way (for sample requests). */
+export function writePath(body: Record<string, unknown>, path: string, value: unknown): void {
+  const steps = parsePath(path);
+  if (!steps) return;
+  let node: Record<string, unknown> | unknown[] = body;
+  steps.forEach((step, i) => {
+    const next = steps[i + 1];
+    const last = next === undefined;
+    const key = String(step);
+    const current: unknown = Array.isArray(node) ? node[Number(step)] : node[key];
+    const child = last
+      ? value
+      : isRecord(current) || Array.isArray(current)
+        ? current
+        : typeof next === 'number'
+          ? []
+          : {};
+    if (Array.isArray(node)) node[Number(step)] = child;
+    else node[key] = child;
+    if (!last && (isRecord(child) || Array.isArray(child))) node = child;
+  });
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDispatchConfig } from '../../src/config/load-dispatch.js';
+import { sampleRequest, withSecrets } from '../../src/intake/sample-lead.js';
 import { query } from '../support/db.js';
 import { EXAMPLE_CONFIG, INTAKE_TOKEN, useHarness } from '../support/harness.js';
 
@@ -300,5 +301,29 @@ describe('intake from any CRM, form or Zapier step (issue 11)', () => {
     expect(logs).toContain('"flagged":["email","phone","contact"]');
     for (const secretOrPii of ['Rosa', '555-0107', 'bad-email', 'web@example.com', SITE_SECRET])
       expect(logs).not.toContain(secretOrPii);
+  });
+
+  it('sample-lead builds a request each source accepts as is, in its own shape (JSON, and a form with the secret in the path)', async () => {
+    for (const [source, form, ms] of [
+      ['Zillow Premier Agent', false, 1],
+      ['website', true, 2],
+    ] as const) {
+      const now = new Date(h.clock.now().getTime() + ms);
+      const request = sampleRequest(CONFIG, { source, form, baseUrl: h.baseUrl, now });
+      expect(request.curl).not.toContain(SITE_SECRET);
+      const ready = withSecrets(request, (name) => SECRETS[name as keyof typeof SECRETS]);
+      if ('missing' in ready) throw new Error(`${ready.missing} is missing`);
+      const res = await fetch(ready.url, { method: 'POST', headers: ready.headers, body: request.body });
+      expect(res.status).toBe(202);
+      const dm = await h.double.waitForPost({ textIncludes: 'Sample Lead' });
+      expect(h.double.allText(dm)).toContain('A test lead from lead-dispatch sample-lead');
+    }
+    const zillow = sampleRequest(CONFIG, {
+      source: 'zillow',
+      form: false,
+      baseUrl: h.baseUrl,
+      now: h.clock.now(),
+    });
+    expect(JSON.parse(zillow.body)).toMatchObject({ contact: { first_name: 'Sample', last_name: 'Lead' } });
   });
 });
