@@ -14,8 +14,8 @@ export function secretProblem(variable: string, value: string | undefined): stri
 }
 
 /**
- * A source whose secret variable is unset (or too short) refuses every request to its own
- * endpoint: worth saying before the first lead is lost to a 401 in someone's Zapier history.
+ * A source whose secret variable is unset (or too short) refuses its own secret (only
+ * INTAKE_TOKEN gets in): worth saying before the first lead is lost to a 401 in someone's Zapier history.
  */
 export function sourceSecretWarnings(
   config: DispatchConfig,
@@ -28,7 +28,7 @@ export function sourceSecretWarnings(
     return [
       {
         path: ['sources', name, 'secret_env'],
-        message: `${problem}, so POST /leads/${encodeURIComponent(name)} refuses every request until it is`,
+        message: `${problem}, so POST /leads/${encodeURIComponent(name)} takes only INTAKE_TOKEN${s.secret_in_path ? ' and a secret in its path is refused' : ''} until it is`,
       },
     ];
   });

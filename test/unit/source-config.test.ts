@@ -120,7 +120,7 @@ describe('sources: the short form and the long form', () => {
       [
         'sources.zillow.secret_env',
         10,
-        'ZILLOW_INTAKE_SECRET is not set, so POST /leads/zillow refuses every request until it is',
+        'ZILLOW_INTAKE_SECRET is not set, so POST /leads/zillow takes only INTAKE_TOKEN and a secret in its path is refused until it is',
       ],
     ]);
     expect(warned({ ZILLOW_INTAKE_SECRET: 'short' })[0]?.[2]).toContain('shorter than 16 characters');
