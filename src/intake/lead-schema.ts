@@ -56,7 +56,11 @@ export function depthOf(value: unknown): number {
   return deepest;
 }
 
-/** What `POST /leads` accepts. Unknown fields are kept in the stored payload, not rejected. */
+/**
+ * The strict reading of a lead in our own field names, which `simulate` uses to report the rows of
+ * an export that it cannot replay as they are. Intake itself no longer refuses over an optional
+ * field: read-lead.ts keeps such a field as sent and flags it.
+ */
 export const leadSchema = z.looseObject({
   source: text(64).min(1, 'is required, e.g. "zillow"'),
   externalId: z

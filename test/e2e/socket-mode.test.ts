@@ -109,6 +109,24 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
     double.assertNothingUnexpected();
   });
 
+  it('serves /leads/<source> on its own HTTP server too (a form, with the source in the URL)', async () => {
+    const res = await fetch(`${baseUrl}/leads/zillow`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${INTAKE_TOKEN}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'leadId=z-socket-form&name=Jane+Buyer&phone=512-555-0142&zip=78701',
+    });
+    expect(res.status).toBe(202);
+    expect(query(dbPath, 'select source, external_id, first_name from tasks')).toEqual([
+      { source: 'zillow', external_id: 'z-socket-form', first_name: 'Jane' },
+    ]);
+    await double.waitForPost({ to: DANA });
+    const wrongPath = await fetch(`${baseUrl}/leads/zillow/a/b`, { method: 'POST' });
+    expect(wrongPath.status).toBe(404);
+  });
+
   it('answers 404 to Slack requests over HTTP: without a signing secret nothing there may act', async () => {
     await postLead(zillowLead());
     const dm = await double.waitForPost({ to: DANA });

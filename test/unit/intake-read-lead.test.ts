@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePath, readPath } from '../../src/core/field-path.js';
 import { readAddress, readPhone, readZip, splitName } from '../../src/core/lead-fields.js';
 import { readPrice } from '../../src/core/price-text.js';
+import { intakeRoute } from '../../src/intake/auth.js';
 import { formFields } from '../../src/intake/parse-body.js';
 import { type Lead, readLead } from '../../src/intake/read-lead.js';
 
@@ -265,5 +266,20 @@ describe('readLead', () => {
     const body = formFields('source=site&lead_id=7&name=Jane+Buyer&tags=a&tags=b&__proto__=x');
     expect(read(body)).toMatchObject({ externalId: '7', firstName: 'Jane', tags: ['a', 'b'] });
     expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+  });
+});
+
+describe('which intake endpoint a URL is', () => {
+  it.each([
+    ['/leads', { kind: 'global' }],
+    ['/leads/', { kind: 'global' }],
+    ['/leads/zillow', { kind: 'source', source: 'zillow' }],
+    ['/leads/Zillow%20Premier%20Agent?x=1', { kind: 'source', source: 'Zillow Premier Agent' }],
+    ['/leads/website/s3cret', { kind: 'secret-in-path', source: 'website', secret: 's3cret' }],
+    ['/leads/a/b/c', undefined],
+    ['/leadsx', undefined],
+    ['/leads/%E0%A4%A', undefined],
+  ])('%s', (url, route) => {
+    expect(intakeRoute(url)).toEqual(route);
   });
 });
