@@ -32,7 +32,8 @@ export function readPrice(value: unknown): PriceRead | undefined {
   if (/[^\s\-~<>+().]/.test(rest)) return undefined;
   const [first, second] = amounts;
   if (!first) return undefined;
-  if (!second) return single(first.n * (first.unit ?? 1));
+  // A lone amount with a dash is a negative ("$-5") or half a band ("450-"): neither is a price.
+  if (!second) return rest.includes('-') ? undefined : single(first.n * (first.unit ?? 1));
   // "400-450k": the unit written once applies to both ends.
   const lowUnit = first.unit ?? (second.unit && first.n <= second.n ? second.unit : 1);
   const a = Math.round(first.n * lowUnit);

@@ -2,17 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EnvLookup } from '../config/source-warnings.js';
 import { sourceSecretWarnings } from '../config/source-warnings.js';
 import { knownTypes } from '../core/classify.js';
-import { isRecord } from '../core/field-path.js';
-import { type ResolvedSource, resolveSource } from '../core/sources.js';
+import { resolveSource } from '../core/sources.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { receiveTask } from '../dispatch/receive.js';
 import { sendJson } from '../http/json.js';
 import { authorize, intakeRoute } from './auth.js';
-import type { LeadIssue } from './lead-schema.js';
+import type { LeadIssue } from './body-shape.js';
 import { mediaType, parseBody } from './parse-body.js';
 import { BodyTooLarge, readBody } from './read-body.js';
-import { readLead } from './read-lead.js';
-import { recogniseFields } from './recognise.js';
+import { readLead, sourceNamedIn } from './read-lead.js';
 
 export const MAX_LEAD_BYTES = 100 * 1024;
 
@@ -68,7 +66,7 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
         if (parsed.status === 415) return sendJson(res, 415, { error: parsed.error });
         return invalid(res, parsed.error, [{ path: '(body)', message: parsed.detail ?? parsed.error }]);
       }
-      const source = auth.source ?? sourceNamedIn(ctx, parsed.body);
+      const source = auth.source ?? sourceNamedIn(ctx.config, parsed.body);
       const read = readLead(parsed.body, {
         fields: source?.settings?.fields,
         knownTypes: knownTypes(ctx.config),
@@ -99,13 +97,6 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
         sendJson(res, 500, { error: 'internal error; the lead was not stored, please retry' });
     }
   };
-}
-
-/** On `POST /leads` the body names its source; that source's `fields:` mapping then applies. */
-function sourceNamedIn(ctx: DispatchContext, body: unknown): ResolvedSource | undefined {
-  if (!isRecord(body)) return undefined;
-  const sent = recogniseFields(body, {}).source;
-  return typeof sent === 'string' && sent.trim() !== '' ? resolveSource(ctx.config, sent) : undefined;
 }
 
 function invalid(res: ServerResponse, error: string, issues: LeadIssue[]): void {

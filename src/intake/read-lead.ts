@@ -4,8 +4,9 @@
  * task stores and the agent's DM shows. Pure: the HTTP shell parses the body and stores the lead.
  */
 import { createHash } from 'node:crypto';
+import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { LeadField } from '../config/source-schema.js';
-import { readType } from '../core/classify.js';
+import { knownTypes, readType } from '../core/classify.js';
 import { isMergeable } from '../core/contact.js';
 import { isRecord } from '../core/field-path.js';
 import {
@@ -25,7 +26,8 @@ import {
   splitName,
 } from '../core/lead-fields.js';
 import { readPrice } from '../core/price-text.js';
-import { depthOf, type LeadIssue, MAX_DEPTH } from './lead-schema.js';
+import { type ResolvedSource, resolveSource } from '../core/sources.js';
+import { depthOf, type LeadIssue, MAX_DEPTH } from './body-shape.js';
 import { recogniseFields } from './recognise.js';
 
 export interface Lead {
@@ -125,6 +127,29 @@ export function readLead(body: unknown, options: ReadOptions): ReadResult {
   if (!lead.phone && !lead.email && (type === undefined || isMergeable(type)))
     notes.push({ field: 'contact', problem: 'no phone or email: no way to reach them yet' });
   return { ok: true, lead };
+}
+
+/** On `POST /leads` the body names its source; that source's `fields:` mapping then applies. */
+export function sourceNamedIn(config: DispatchConfig, body: unknown): ResolvedSource | undefined {
+  if (!isRecord(body)) return undefined;
+  const sent = recogniseFields(body, {}).source;
+  return typeof sent === 'string' && sent.trim() !== '' ? resolveSource(config, sent) : undefined;
+}
+
+/**
+ * A body read exactly as `POST /leads` reads it (the simulator's way in, so a replay keeps and
+ * flags what intake keeps and flags): the source it names picks its mapping, an alias its name.
+ */
+export function readPostedLead(config: DispatchConfig, body: unknown, now: Date): ReadResult {
+  const source = sourceNamedIn(config, body);
+  const read = readLead(body, {
+    fields: source?.settings?.fields,
+    knownTypes: knownTypes(config),
+    now,
+    sourceType: source?.settings?.type,
+  });
+  if (!read.ok) return read;
+  return { ok: true, lead: { ...read.lead, source: resolveSource(config, read.lead.source).name } };
 }
 
 function refuse(path: string, message: string): ReadResult {

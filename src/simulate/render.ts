@@ -14,7 +14,7 @@ export function renderReplay(result: ReplayResult, files: { config: string; lead
       (l.receivedAt ? when(l.receivedAt) : '-').padEnd(20),
       (l.type ?? '-').padEnd(typeWidth),
       (l.rule ?? '-').padEnd(ruleWidth),
-      outcomeText(l, when),
+      outcomeText(l, when) + flagText(l.keptAsSent),
     ].join('  ');
 
   const { totals } = result;
@@ -33,6 +33,16 @@ export function renderReplay(result: ReplayResult, files: { config: string; lead
     `Totals: ${plural(totals.leads, 'lead')}: ${totals.offered} offered, ${totals.held} held, ` +
       `${plural(totals.exceptions, 'exception')}, ${plural(totals.duplicates, 'duplicate')}, ${totals.invalid} invalid`,
   ].join('\n');
+}
+
+/** What the agent's DM would flag: fields kept as sent, and a lead with no way to reach them. */
+function flagText(fields: readonly string[] = []): string {
+  const kept = fields.filter((f) => f !== 'contact');
+  const parts = [
+    ...(kept.length > 0 ? [`kept as sent: ${kept.join(', ')}`] : []),
+    ...(fields.includes('contact') ? ['no phone or email'] : []),
+  ];
+  return parts.length > 0 ? `  [${parts.join('; ')}]` : '';
 }
 
 function outcomeText(l: SimulatedLead, when: (iso: string) => string): string {

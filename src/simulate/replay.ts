@@ -1,5 +1,5 @@
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { classify, knownTypes, normalizeSource } from '../core/classify.js';
+import { classify, normalizeSource } from '../core/classify.js';
 import { isMergeable, sameContact } from '../core/contact.js';
 import type { RoutableTask } from '../core/match.js';
 import {
@@ -9,7 +9,7 @@ import {
   type RoutingDecision,
   route,
 } from '../core/route.js';
-import { type LeadInput, validateLead } from '../intake/lead-schema.js';
+import { type Lead, readPostedLead } from '../intake/read-lead.js';
 import type {
   AgentRef,
   LeadRow,
@@ -39,7 +39,7 @@ export type {
 const MAX_HOLDS = 5;
 
 interface Arrival {
-  lead: LeadInput;
+  lead: Lead;
   at: Date;
   task: RoutableTask | null;
   why: string;
@@ -172,12 +172,12 @@ export function replay(config: DispatchConfig, rows: readonly LeadRow[]): Replay
   return { team: config.team.name, timezone: config.team.timezone, ...summarize(config, leads) };
 }
 
-/** Validates and classifies one row, with intake's own functions, as of the moment it arrived. */
+/** Reads and classifies one row with intake's own functions, as of the moment it arrived. */
 function prepare(r: LeadRow, config: DispatchConfig): { arrival: Arrival } | { invalid: SimulatedLead } {
   const raw = typeof r.body === 'object' && r.body !== null ? (r.body as Record<string, unknown>) : {};
   const at = typeof raw.receivedAt === 'string' ? new Date(raw.receivedAt) : undefined;
   // "Now" is when the lead arrived, so intake's "not in the future, within the last year" hold for any export.
-  const checked = validateLead(r.body, knownTypes(config), at ?? new Date(0));
+  const checked = readPostedLead(config, r.body, at ?? new Date(0));
   const issues = checked.ok
     ? []
     : checked.issues.map((i) => `${i.path === '' || i.path === '(body)' ? 'row' : i.path}: ${i.message}`);
@@ -214,6 +214,7 @@ function prepare(r: LeadRow, config: DispatchConfig): { arrival: Arrival } | { i
     type: classification.type,
     source,
     zip,
+    ...(lead.notes.length > 0 ? { keptAsSent: lead.notes.map((n) => n.field) } : {}),
     outcome: { kind: 'offer' },
   };
   return { arrival: { lead, at, task, why: classification.why, out } };

@@ -46,6 +46,8 @@ export interface SimulatedLead {
   rule: string | null;
   /** Who would be offered it, first first: on arrival, or when a held lead is released. */
   chain: SimulatedStep[];
+  /** Fields intake would keep as sent and flag on the DM (`phone`, `price`, `contact` for no way to reach them). */
+  keptAsSent?: string[];
   outcome: Outcome;
 }
 

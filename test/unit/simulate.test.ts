@@ -41,11 +41,11 @@ describe('replaying examples/leads.csv through dispatch.example.yml', () => {
   it('adds up: every row is offered, held, an exception, a duplicate or invalid', () => {
     expect(result.totals).toEqual({
       leads: 103,
-      offered: 87,
+      offered: 89,
       held: 6,
       exceptions: 4,
       duplicates: 4,
-      invalid: 2,
+      invalid: 0,
     });
   });
 
@@ -53,8 +53,8 @@ describe('replaying examples/leads.csv through dispatch.example.yml', () => {
     const byRule = Object.fromEntries(result.rules.map((r) => [r.rule ?? '(none)', r.leads]));
     expect(byRule).toEqual({
       'open-house': 3,
-      'portal-buyer-lead': 42,
-      'web-buyer-lead': 20,
+      'portal-buyer-lead': 43,
+      'web-buyer-lead': 21,
       'seller-lead': 12,
       referral: 5,
       'vendor-coordination': 6,
@@ -70,18 +70,18 @@ describe('replaying examples/leads.csv through dispatch.example.yml', () => {
       result.agents.map((a) => [a.name, [a.offered, a.zipMatches, a.inPools]] as const),
     );
     expect(table).toEqual({
-      'Dana Reyes': [22, 7, 2],
+      'Dana Reyes': [23, 7, 2],
       'Marco Silva': [14, 10, 2],
       'Priya Nair': [18, 11, 2],
       'Sam Okafor': [8, 5, 0],
-      'Ivy Chen': [18, 0, 0],
+      'Ivy Chen': [19, 0, 0],
       'Tom Becker': [10, 0, 0],
       'Alma Ortiz': [1, 0, 0],
       'Lee Walker': [0, 0, 0],
       'Rob Former': [0, 0, 0],
     });
     const dana = result.agents.find((a) => a.name === 'Dana Reyes');
-    expect(dana?.share).toBeCloseTo(22 / 91);
+    expect(dana?.share).toBeCloseTo(23 / 93);
     // Seven agents were offered something, with weights 2 + 1 × 6.
     expect(dana?.weightShare).toBeCloseTo(2 / 8);
     expect(result.agents.find((a) => a.name === 'Lee Walker')?.weightShare).toBeNull();
@@ -111,8 +111,13 @@ describe('replaying examples/leads.csv through dispatch.example.yml', () => {
     ]);
   });
 
-  it('reports the invalid rows and the held ones', () => {
-    expect(rowsWith(result, 'invalid')).toEqual([37, 86]);
+  it('keeps and flags what intake would keep and flag, and reports the held rows', () => {
+    // Row 37's phone is 555-0107 (no area code); row 86 has an unreadable email and zip and no phone.
+    // Intake stores such leads and flags the fields on the DM, so the replay routes them too.
+    expect(rowsWith(result, 'invalid')).toEqual([]);
+    expect(lead(result, 37).keptAsSent).toEqual(['phone']);
+    expect(lead(result, 86).keptAsSent).toEqual(['email', 'zip', 'contact']);
+    expect(lead(result, 37).outcome.kind).toBe('offer');
     expect(rowsWith(result, 'held')).toEqual([10, 29, 36, 60, 69, 87]);
   });
 
@@ -123,11 +128,13 @@ describe('replaying examples/leads.csv through dispatch.example.yml', () => {
 
   it('renders the tables and says what a replay cannot know', () => {
     const text = renderReplay(result, { config: 'dispatch.example.yml', leads: 'examples/leads.csv' });
-    expect(text).toMatch(/Dana Reyes +22 +24% +\(weight 2 → 25%\)/);
-    expect(text).toMatch(/portal-buyer-lead +42 +42 +0 +0/);
+    expect(text).toMatch(/Dana Reyes +23 +25% +\(weight 2 → 25%\)/);
+    expect(text).toMatch(/portal-buyer-lead +43 +43 +0 +0/);
+    expect(text).toMatch(/\n +37 .*offer: .*\[kept as sent: phone\]\n/);
+    expect(text).toMatch(/\n +86 .*\[kept as sent: email, zip; no phone or email\]\n/);
     expect(text).toContain('caps.open cannot be simulated');
     expect(text).toContain('No away windows or Slack signals');
-    expect(text).toContain('Totals: 103 leads: 87 offered, 6 held, 4 exceptions, 4 duplicates, 2 invalid');
+    expect(text).toContain('Totals: 103 leads: 89 offered, 6 held, 4 exceptions, 4 duplicates, 0 invalid');
   });
 });
 
@@ -246,24 +253,25 @@ rules:
     const result = replay(
       example,
       rows(
-        { receivedAt: '2026-10-06T10:00:00-05:00', phone: '555-12', zip: '7870' },
+        { receivedAt: '2026-10-06T10:00:00-05:00', source: '', phone: '555-12' },
         { phone: '(512) 555-0101' },
         { receivedAt: '2026-10-06T11:00:00-05:00' },
+        { receivedAt: '2026-10-06T12:00:00-05:00', phone: '555-12', zip: '7870' },
       ),
     );
     expect(lead(result, 2).outcome).toEqual({
       kind: 'invalid',
-      reasons: [
-        'phone: must be a valid phone number, such as (512) 555-0100 or +15125550100',
-        'zip: must be a US zip code such as 78701 or 78701-1234',
-      ],
+      reasons: ['source: is required, e.g. "zillow" (or post to /leads/<source>)'],
     });
     expect(lead(result, 3).outcome).toEqual({
       kind: 'invalid',
       reasons: ['receivedAt: is required to replay a lead'],
     });
     expect(lead(result, 4).outcome.kind).toBe('offer');
-    expect(result.totals).toMatchObject({ leads: 3, invalid: 2, offered: 1 });
+    // Unreadable optional fields do not make a row invalid: intake would keep and flag them.
+    expect(lead(result, 5).outcome.kind).toBe('offer');
+    expect(lead(result, 5).keptAsSent).toEqual(['phone', 'zip', 'contact']);
+    expect(result.totals).toMatchObject({ leads: 4, invalid: 2, offered: 2 });
   });
 });
 
@@ -299,7 +307,7 @@ describe('parseLeads', () => {
     const [notAnObject] = replay(example, parseLeads('[42]', 'leads.json').rows).leads;
     expect(notAnObject?.outcome).toEqual({
       kind: 'invalid',
-      reasons: ['row: must be a JSON object', 'receivedAt: is required to replay a lead'],
+      reasons: ['row: must be a JSON object or a form', 'receivedAt: is required to replay a lead'],
     });
   });
 
@@ -325,7 +333,7 @@ describe('lead-dispatch simulate', () => {
     expect(text.stdout).toMatch(/Per agent/);
     expect(text.stdout).toMatch(/\n +58 +Sat 2026-10-17 11:30 +referral +referral +EXCEPTION: /);
     expect(text.stdout).toContain(
-      'Totals: 103 leads: 87 offered, 6 held, 4 exceptions, 4 duplicates, 2 invalid',
+      'Totals: 103 leads: 89 offered, 6 held, 4 exceptions, 4 duplicates, 0 invalid',
     );
 
     const json = await cli('--config', 'dispatch.example.yml', '--leads', 'examples/leads.csv', '--json');
