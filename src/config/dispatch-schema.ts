@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { normalizeLanguage } from '../core/language.js';
 import { WEEKDAYS } from '../core/weekly-hours.js';
+import { crmSchema } from './crm-schema.js';
 
 export const BUILT_IN_TYPES = [
   'buyer_lead',
@@ -259,6 +260,8 @@ export const dispatchConfigSchema = z
     agents: z.array(agent).min(1, 'list at least one agent'),
     signals,
     rules: z.array(rule).min(1, 'list at least one rule'),
+    /** Connected CRMs (Follow Up Boss): see crm-schema.ts. */
+    crm: crmSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const issues = crossReferenceIssues({
