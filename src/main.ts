@@ -2,6 +2,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { DispatchConfig } from './config/dispatch-schema.js';
 import type { Env } from './config/env.js';
 import { loadDispatchConfig } from './config/load-dispatch.js';
+import { followUpBoss } from './crm/fub/wire.js';
 import { type Db, migrateDatabase, openDatabase } from './db/connection.js';
 import type { DispatchContext } from './dispatch/context.js';
 import { syncAgents } from './dispatch/roster.js';
@@ -50,7 +51,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const ctx: DispatchContext = { db, config, clock, log };
 
   const client = createWebClient(env, log, options.slackTimeoutMs);
-  const engine = new Engine(ctx, client, { outboxTopics: options.outboxTopics });
+  // The engine is made next; FUB's topics call it only once deliveries start.
+  const fub = followUpBoss(ctx, env, {
+    taskReceived: (taskId) => engine.taskReceived(taskId),
+    kick: () => engine.kick(),
+  });
+  const engine = new Engine(ctx, client, {
+    outboxTopics: [...(options.outboxTopics ?? []), ...(fub?.topics ?? [])],
+  });
   const slack = createSlackRuntime({
     env,
     log,
@@ -65,6 +73,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         }),
       },
       { path: '/healthz', method: ['GET'], handler: healthHandler(ctx, engine) },
+      ...(fub ? [fub.route] : []),
     ],
   });
   const { app } = slack;
