@@ -50,6 +50,8 @@ export interface HarnessOptions {
   /** The app's Slack call timeout, short for tests of lost answers. */
   slackTimeoutMs?: number;
   outboxTopics?: OutboxTopic[];
+  /** More environment, read when each harness starts (e.g. a FUB double's URL and keys). */
+  env?: () => Record<string, string>;
 }
 
 /** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
@@ -71,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     DATABASE_PATH: dbPath,
     INTAKE_TOKEN,
+    ...options.env?.(),
   });
   const boot = () =>
     startServer({
