@@ -9,7 +9,11 @@ import { recordEvent } from '../../dispatch/events.js';
  * transition (dead → pending) each, with an event on the item's task. A running app picks them
  * up on its next pass (the sweeper kicks the outbox every second). Returns the ids revived.
  */
-export function retryDeadOutbox(ctx: DispatchContext, which: number | 'all', actor: string): number[] {
+export function retryDeadOutbox(
+  ctx: Pick<DispatchContext, 'db' | 'clock'>,
+  which: number | 'all',
+  actor: string,
+): number[] {
   const now = ctx.clock.now();
   return writeTransaction(ctx.db, (tx) => {
     const revived = tx
@@ -35,7 +39,7 @@ export function retryDeadOutbox(ctx: DispatchContext, which: number | 'all', act
 }
 
 /** Dead items, oldest first, for `lead-dispatch outbox list`: what failed and why, no payloads. */
-export function deadOutbox(ctx: DispatchContext) {
+export function deadOutbox(ctx: Pick<DispatchContext, 'db'>) {
   return ctx.db
     .select({
       id: outbox.id,
