@@ -237,6 +237,8 @@ describe('typed events', () => {
       'opening time: routed again',
       'the same phone as #2: kept as a note on it, not dispatched',
       'the contact came back from realtor.com (#2)',
+      'Follow Up Boss was not updated (note): FUB answered 500; retry with lead-dispatch outbox retry 3',
+      'a failed delivery to crm:followupboss was sent again by lead-dispatch outbox retry',
       'snoozed (details not shown)',
     ]);
   });

@@ -83,7 +83,7 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
     case 'crm_write_failed':
       return `${escapeText(e.detail.system)} was not updated (${escapeText(e.detail.action)}): ${escapeText(e.detail.error)}; retry with lead-dispatch outbox retry ${e.detail.outboxId}`;
     case 'outbox_retried':
-      return `a failed delivery to ${escapeText(e.detail.topic)} was sent again`;
+      return `a failed delivery to ${escapeText(e.detail.topic)} was sent again by ${e.actor === 'cli' ? 'lead-dispatch outbox retry' : name(e.actor)}`;
     default:
       return unreachable(e);
   }
