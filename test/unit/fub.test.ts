@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { EnvError, readEnv } from '../../src/config/env.js';
 import { ConfigError, parseDispatchConfig } from '../../src/config/load-dispatch.js';
 import { claimNote, elapsedText, refMarker } from '../../src/crm/fub/note-text.js';
 import { type FubPerson, fubTags, personToLeadBody, withoutUnreadable } from '../../src/crm/fub/person.js';
 import { fubSignature, verifyFubSignature } from '../../src/crm/fub/signature.js';
 import { readFubWebhook } from '../../src/crm/fub/webhook-body.js';
+import { fubCredentials } from '../../src/crm/fub/wire.js';
 
 describe('FUB-Signature', () => {
   const body = '{"eventId":"e1","event":"peopleCreated","resourceIds":[123]}';
@@ -166,5 +168,38 @@ rules: [{ name: all, assign: { strategy: agent, agent: U0DANA001 } }]
       ['crm.followupboss.already_assigned', 6],
       ['crm.followupboss.events[0]', 7],
     ]);
+  });
+});
+
+describe('FUB keys from the environment', () => {
+  const base = {
+    SLACK_BOT_TOKEN: 'xoxb-1',
+    SLACK_SIGNING_SECRET: 'abcdef0123456789',
+    INTAKE_TOKEN: 'an-intake-secret-0123',
+  };
+
+  it('names every missing key at once when dispatch.yml connects Follow Up Boss', () => {
+    let error: unknown;
+    try {
+      fubCredentials(readEnv({ ...base, FUB_API_KEY: 'fka_0123456789' }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as EnvError).problems).toEqual([
+      'FUB_SYSTEM is required because dispatch.yml has a crm.followupboss section',
+      'FUB_SYSTEM_KEY is required because dispatch.yml has a crm.followupboss section',
+    ]);
+  });
+
+  it('takes the base URL with a trailing slash', () => {
+    const env = readEnv({
+      ...base,
+      FUB_API_KEY: 'fka_0123456789',
+      FUB_SYSTEM: 'Sys',
+      FUB_SYSTEM_KEY: 'system-key-0123',
+      FUB_API_URL: 'http://127.0.0.1:9/v1',
+    });
+    expect(fubCredentials(env).baseUrl).toBe('http://127.0.0.1:9/v1/');
   });
 });
