@@ -54,7 +54,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // The engine is made next; FUB's topics call it only once deliveries start.
   const fub = followUpBoss(ctx, env, {
     taskReceived: (taskId) => engine.taskReceived(taskId),
-    kick: () => engine.kick(),
+    // A stored webhook only has fetches for the outbox to do: Slack sync has nothing new yet.
+    kickOutbox: () => engine.outbox.kick(),
   });
   const engine = new Engine(ctx, client, {
     outboxTopics: [...(options.outboxTopics ?? []), ...(fub?.topics ?? [])],

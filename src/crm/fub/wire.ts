@@ -31,7 +31,7 @@ export function fubCredentials(env: Env): FubCredentials {
 export function followUpBoss(
   ctx: DispatchContext,
   env: Env,
-  engine: { taskReceived(taskId: number): void; kick(): void },
+  engine: { taskReceived(taskId: number): void; kickOutbox(): void },
 ): { topics: OutboxTopic[]; route: Route } | undefined {
   const config = ctx.config.crm?.followupboss;
   if (!config) return undefined;
@@ -45,7 +45,11 @@ export function followUpBoss(
     route: {
       path: FUB_WEBHOOK_PATH,
       method: ['POST'],
-      handler: fubWebhookHandler(ctx, { systemKey: creds.systemKey, config, kick: () => engine.kick() }),
+      handler: fubWebhookHandler(ctx, {
+        systemKey: creds.systemKey,
+        config,
+        kick: () => engine.kickOutbox(),
+      }),
     },
   };
 }
