@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import type { DispatchConfig } from './config/dispatch-schema.js';
 import { type Env, EnvError, readEnv } from './config/env.js';
 import { ConfigError, loadDispatchConfig, loadDispatchConfigWithWarnings } from './config/load-dispatch.js';
+import { type CliIo, FUB_USAGE, fubCommand } from './crm/fub/cli.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
+import { OUTBOX_USAGE, outboxCommand } from './engine/outbox/cli.js';
 import { SAMPLE_USAGE, sampleLeadCommand } from './intake/sample-command.js';
 import { startServer } from './main.js';
 import { simulateCommand } from './simulate/command.js';
@@ -17,7 +19,15 @@ Commands:
   simulate --config <dispatch.yml> --leads <leads.csv|leads.json> [--json]
                         replay past leads through the rules; touches no Slack and no database
 ${SAMPLE_USAGE}
+${OUTBOX_USAGE}
+${FUB_USAGE}
   help                  show this text`;
+
+const io: CliIo = {
+  env: process.env,
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
 
 async function main(argv: string[]): Promise<number> {
   // A .env file in the working directory is the easy way to keep tokens out of shell history.
@@ -67,6 +77,11 @@ async function main(argv: string[]): Promise<number> {
         argv.filter((_, i) => i !== argv.indexOf('sample-lead')),
         USAGE,
       );
+    // Their own options (--url, --all-dead) are parsed by them, from the words after the command.
+    case 'outbox':
+      return outboxCommand(argv.slice(argv.indexOf(command) + 1), io);
+    case 'fub':
+      return fubCommand(argv.slice(argv.indexOf(command) + 1), io);
     case 'help':
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -3,6 +3,7 @@ import type { DispatchConfig } from './config/dispatch-schema.js';
 import type { Env } from './config/env.js';
 import { loadDispatchConfig } from './config/load-dispatch.js';
 import type { EnvLookup } from './config/source-warnings.js';
+import { followUpBoss } from './crm/fub/wire.js';
 import { type Db, migrateDatabase, openDatabase } from './db/connection.js';
 import type { DispatchContext } from './dispatch/context.js';
 import { syncAgents } from './dispatch/roster.js';
@@ -53,7 +54,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const ctx: DispatchContext = { db, config, clock, log };
 
   const client = createWebClient(env, log, options.slackTimeoutMs);
-  const engine = new Engine(ctx, client, { outboxTopics: options.outboxTopics });
+  // The engine is made next; FUB's topics call it only once deliveries start.
+  const fub = followUpBoss(ctx, env, {
+    taskReceived: (taskId) => engine.taskReceived(taskId),
+    // A stored webhook only has fetches for the outbox to do: Slack sync has nothing new yet.
+    kickOutbox: () => engine.outbox.kick(),
+  });
+  const engine = new Engine(ctx, client, {
+    outboxTopics: [...(options.outboxTopics ?? []), ...(fub?.topics ?? [])],
+  });
   const intake = leadIntakeHandler(ctx, {
     token: env.INTAKE_TOKEN,
     env: options.secrets ?? ((name) => process.env[name]),
@@ -66,6 +75,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     routes: [
       ...INTAKE_PATHS.map((path) => ({ path, method: ['POST'], handler: intake })),
       { path: '/healthz', method: ['GET'], handler: healthHandler(ctx, engine) },
+      ...(fub ? [fub.route] : []),
     ],
   });
   const { app } = slack;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { normalizeLanguage } from '../core/language.js';
 import { WEEKDAYS } from '../core/weekly-hours.js';
+import { crmSchema } from './crm-schema.js';
 import { type SourceSettings, sourceEntry, sourceIssues } from './source-schema.js';
 
 export const BUILT_IN_TYPES = [
@@ -261,6 +262,8 @@ export const dispatchConfigSchema = z
     agents: z.array(agent).min(1, 'list at least one agent'),
     signals,
     rules: z.array(rule).min(1, 'list at least one rule'),
+    /** Connected CRMs (Follow Up Boss): see crm-schema.ts. */
+    crm: crmSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const issues = crossReferenceIssues({

@@ -33,6 +33,17 @@ const envSchema = z.object({
       'is still the placeholder from .env.example; use `openssl rand -hex 24`',
     ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Follow Up Boss (crm.followupboss in dispatch.yml): required only when that section is there.
+  FUB_API_KEY: z.string().min(8, 'must be the API key from Admin → API in Follow Up Boss').optional(),
+  FUB_SYSTEM: z.string().min(1, 'must be your registered system name (X-System)').optional(),
+  FUB_SYSTEM_KEY: z
+    .string()
+    .min(8, 'must be the system key from your system registration (X-System-Key)')
+    .optional(),
+  FUB_API_URL: z
+    .url({ error: 'must be a URL such as https://api.followupboss.com/v1/' })
+    .default('https://api.followupboss.com/v1/')
+    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -66,6 +66,8 @@ export const EVENT_KINDS = [
   'released',
   'merged',
   'duplicate_contact',
+  'crm_write_failed',
+  'outbox_retried',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -128,6 +130,15 @@ export const EVENT_DETAIL = {
   merged: z.object({ into: z.number().int(), matchedOn }),
   /** Seen on the task that was kept: task `taskId` from `source` was the same person. */
   duplicate_contact: z.object({ taskId: z.number().int(), source: z.string(), matchedOn }),
+  /** A write-back to the CRM (outbox item `outboxId`) failed for good; leaders were told. */
+  crm_write_failed: z.object({
+    system: z.string(),
+    action: z.string(),
+    outboxId: z.number().int(),
+    error: z.string(),
+  }),
+  /** A person (the actor, or `cli`) sent a dead outbox item back to be delivered again. */
+  outbox_retried: z.object({ outboxId: z.number().int(), topic: z.string() }),
 } satisfies { [K in EventKind]: z.ZodType };
 
 export type EventDetail<K extends EventKind> = z.infer<(typeof EVENT_DETAIL)[K]>;

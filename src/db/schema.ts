@@ -82,6 +82,8 @@ export const tasks = sqliteTable(
     duplicateOf: integer('duplicate_of'),
     /** Fields kept as sent because they could not be read, and warnings (no phone or email). */
     intakeNotes: text('intake_notes', { mode: 'json' }).$type<IntakeNote[]>().notNull().default(sql`'[]'`),
+    /** The CRM record this task stands for (`fub:123`): one task per CRM person, whatever its source says. */
+    crmPerson: text('crm_person'),
   },
   (t) => [
     uniqueIndex('tasks_source_external_id').on(t.source, t.externalId),
@@ -104,6 +106,8 @@ export const tasks = sqliteTable(
       .where(sql`contacted_at is null and contact_due_at is not null`),
     // App Home's "leads you own", per agent.
     index('tasks_owner').on(t.ownerId, t.status).where(sql`owner_id is not null`),
+    // A repeated or split CRM delivery, or a person whose source changed, never makes a second task.
+    uniqueIndex('tasks_crm_person').on(t.crmPerson).where(sql`crm_person is not null`),
   ],
 );
 
@@ -234,7 +238,11 @@ export const notifications = sqliteTable(
     taskId: integer('task_id')
       .notNull()
       .references(() => tasks.id),
-    kind: text('kind', { enum: ['escalation_reminder', 'contact_reminder', 'duplicate_note'] }).notNull(),
+    kind: text('kind', {
+      enum: ['escalation_reminder', 'contact_reminder', 'duplicate_note', 'crm_write_failed'],
+    }).notNull(),
+    /** crm_write_failed: the dead outbox item the note is about, so its text can say what failed. */
+    outboxId: integer('outbox_id'),
     /** A user id (DM) or a channel id. */
     recipient: text('recipient').notNull(),
     threadTs: text('thread_ts'),
@@ -378,6 +386,38 @@ export const outbox = sqliteTable(
   ],
 );
 
+/**
+ * Webhooks received from a CRM, stored before we answer: unique on the CRM's event id, so a
+ * replayed or re-delivered event stores nothing new. `outcome` says what became of it (for events
+ * that made no task, such as a person the CRM had already assigned, this row is the record).
+ */
+export const crmEvents = sqliteTable(
+  'crm_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    system: text('system').notNull(),
+    eventId: text('event_id').notNull(),
+    event: text('event').notNull(),
+    resourceIds: text('resource_ids', { mode: 'json' }).$type<number[]>().notNull(),
+    eventCreated: ms('event_created').notNull(),
+    receivedAt: ms('received_at').notNull(),
+    outcome: text('outcome'),
+  },
+  (t) => [uniqueIndex('crm_events_event_id').on(t.system, t.eventId)],
+);
+
+/** A CRM's user id for an agent's email, looked up once (FUB's `GET /users?email=`) and kept. */
+export const crmUsers = sqliteTable(
+  'crm_users',
+  {
+    system: text('system').notNull(),
+    email: text('email').notNull(),
+    userId: integer('user_id').notNull(),
+    fetchedAt: ms('fetched_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.system, t.email] })],
+);
+
 export const heartbeats = sqliteTable('heartbeats', {
   name: text('name').primaryKey(),
   at: ms('at').notNull(),
@@ -394,3 +434,4 @@ export type AwayWindowRow = typeof awayWindows.$inferSelect;
 export type SignalRow = typeof availabilitySignals.$inferSelect;
 export type TaskViewRow = typeof taskViews.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type CrmEventRow = typeof crmEvents.$inferSelect;

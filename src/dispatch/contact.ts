@@ -1,4 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
+import { queueFubContacted } from '../crm/fub/write-back.js';
 import { agents, notifications, offers, tasks } from '../db/schema.js';
 import { type DispatchContext, forEachIsolated, writeTransaction } from './context.js';
 import { escalateTask } from './escalate.js';
@@ -37,6 +38,7 @@ export function markContacted(ctx: DispatchContext, taskId: number, userId: stri
       .where(and(eq(offers.taskId, taskId), eq(offers.agentId, userId), eq(offers.status, 'claimed')))
       .run();
     recordEvent(tx, { taskId, kind: 'contacted', actor: userId, at: now });
+    queueFubContacted(tx, ctx, taskId, now);
     return { ok: true };
   });
 }

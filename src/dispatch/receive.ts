@@ -12,12 +12,20 @@ export type ReceiveResult = { id: number; duplicate: false } | { id: number; dup
  * or Slack. Idempotent on (source, externalId): a repeat records a `duplicate` event on the
  * original and creates nothing.
  */
-export function receiveTask(ctx: DispatchContext, lead: Lead): ReceiveResult {
+export function receiveTask(
+  ctx: DispatchContext,
+  lead: Lead,
+  /** `crmPerson` (`fub:123`): one task per CRM person, even when its source changes between deliveries. */
+  options: { crmPerson?: string } = {},
+): ReceiveResult {
   const now = ctx.clock.now();
   // Intake resolved it to the configured name (an alias is stored as its source), lower case.
   const source = lead.source;
+  const crmPerson = options.crmPerson ?? null;
   return writeTransaction(ctx.db, (tx) => {
-    const existing = () => taskBySourceId(tx).get({ source, externalId: lead.externalId });
+    const existing = () =>
+      (crmPerson ? taskByCrmPerson(tx).get({ crmPerson }) : undefined) ??
+      taskBySourceId(tx).get({ source, externalId: lead.externalId });
     // Look first, so a repeat does not burn an id (AUTOINCREMENT would skip #2 on a conflict);
     // the unique index still decides if another process inserts in between.
     const seen = existing();
@@ -42,6 +50,7 @@ export function receiveTask(ctx: DispatchContext, lead: Lead): ReceiveResult {
       tags: lead.tags ?? [],
       payload: lead.payload,
       intakeNotes: lead.notes,
+      crmPerson,
       receivedAt: lead.receivedAt ? new Date(lead.receivedAt) : now,
       createdAt: now,
     });
@@ -78,6 +87,14 @@ const taskBySourceId = preparedOnce((sql) =>
     .prepare(),
 );
 
+const taskByCrmPerson = preparedOnce((sql) =>
+  sql
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(eq(tasks.crmPerson, raw.placeholder('crmPerson')))
+    .prepare(),
+);
+
 /**
  * The one insert every new lead makes, built once. Insert placeholders go through the columns'
  * encoders, so tags and payload are objects and the times Dates, as in a plain insert.
@@ -106,6 +123,7 @@ const insertTask = preparedOnce((sql) =>
       tags: raw.placeholder('tags'),
       payload: raw.placeholder('payload'),
       intakeNotes: raw.placeholder('intakeNotes'),
+      crmPerson: raw.placeholder('crmPerson'),
       receivedAt: raw.placeholder('receivedAt'),
       createdAt: raw.placeholder('createdAt'),
     })

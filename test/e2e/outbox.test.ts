@@ -135,7 +135,12 @@ describe('the outbox: outside systems get every item at least once, in order per
       { id: next, status: 'delivered' },
     ]);
     const health = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as { outbox: unknown };
-    expect(health.outbox).toEqual({ pending: 0, dead: 1, oldestPendingSeconds: null });
+    expect(health.outbox).toEqual({
+      pending: 0,
+      dead: 1,
+      oldestPendingSeconds: null,
+      deadByTopic: { 'webhook:crm': 1 },
+    });
   });
 
   it('a permanent refusal parks at once; Retry-After is honoured; a topic nothing serves is parked with why', async () => {

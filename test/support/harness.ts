@@ -52,6 +52,8 @@ export interface HarnessOptions {
   outboxTopics?: OutboxTopic[];
   /** The environment variables a source's `secret_env` names (the process's own are not read). */
   secrets?: Record<string, string>;
+  /** More environment, read when each harness starts (e.g. a FUB double's URL and keys). */
+  env?: () => Record<string, string>;
 }
 
 /** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
@@ -73,6 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     DATABASE_PATH: dbPath,
     INTAKE_TOKEN,
+    ...options.env?.(),
   });
   const boot = () =>
     startServer({

@@ -55,6 +55,7 @@ export function task(overrides: Partial<TaskRow> = {}): TaskRow {
     contactRemindedAt: null,
     contactedAt: null,
     duplicateOf: null,
+    crmPerson: null,
     ...overrides,
   };
 }

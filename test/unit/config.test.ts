@@ -466,6 +466,7 @@ describe('readEnv', () => {
       DATABASE_PATH: './data/dispatch.db',
       DISPATCH_CONFIG: './dispatch.yml',
       LOG_LEVEL: 'info',
+      FUB_API_URL: 'https://api.followupboss.com/v1/',
     });
   });
 

@@ -97,6 +97,19 @@ const EXAMPLES: { [K in EventKind]: Extract<NewEvent, { kind: K }> } = {
     at,
     detail: { taskId: 2, source: 'realtor.com', matchedOn: 'email' },
   },
+  crm_write_failed: {
+    taskId: 1,
+    kind: 'crm_write_failed',
+    at,
+    detail: { system: 'Follow Up Boss', action: 'note', outboxId: 3, error: 'FUB answered 500' },
+  },
+  outbox_retried: {
+    taskId: 1,
+    kind: 'outbox_retried',
+    actor: 'cli',
+    at,
+    detail: { outboxId: 3, topic: 'crm:followupboss' },
+  },
 };
 
 /** A migrated database holding the task, offer and escalation the examples point at. */
@@ -224,6 +237,8 @@ describe('typed events', () => {
       'opening time: routed again',
       'the same phone as #2: kept as a note on it, not dispatched',
       'the contact came back from realtor.com (#2)',
+      'Follow Up Boss was not updated (note): FUB answered 500; retry with lead-dispatch outbox retry 3',
+      'a failed delivery to crm:followupboss was sent again by lead-dispatch outbox retry',
       'snoozed (details not shown)',
     ]);
   });

@@ -11,11 +11,22 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
+import { fubConfig, fubEnv } from '../support/fub-config.js';
+import { FubDouble } from '../support/fub-double.js';
 import { JANE, LEADERS, startHarness, zillowLead } from '../support/harness.js';
 import { DANA, IVY, LEE, MARCO, PRIYA } from '../support/team.js';
 
 /** Tables that grow with history: a full scan of one is a bug on a hot path. */
-const BIG_TABLES = ['tasks', 'offers', 'events', 'escalations', 'task_views', 'notifications', 'outbox'];
+const BIG_TABLES = [
+  'tasks',
+  'offers',
+  'events',
+  'escalations',
+  'task_views',
+  'notifications',
+  'outbox',
+  'crm_events',
+];
 
 /**
  * Partial indexes that only hold rows still in flight (a live offer, a message not yet rendered, a
@@ -34,6 +45,8 @@ const IN_FLIGHT_INDEXES = new Set([
   'notifications_pending_render',
   'outbox_due',
   'outbox_task_order',
+  // Dead outbox items wait for a person and leave it when retried; /healthz counting them is the alarm.
+  'outbox_dead',
   'tasks_held',
   'tasks_contact_due',
 ]);
@@ -221,5 +234,73 @@ describe('query plans of the hot statements', () => {
       db.exec('rollback to without_scale_indexes');
       db.exec('release without_scale_indexes');
     }
+  });
+});
+
+describe('query plans of the Follow Up Boss statements', () => {
+  let statements: Recorded[] = [];
+  let db: Database.Database;
+
+  beforeAll(async () => {
+    const fub = await FubDouble.start();
+    fub.addUser({ id: 41, name: 'Dana Reyes', email: 'dana@lakeside.example' });
+    const h = await startHarness({ config: fubConfig({ task_on_claim: true }), env: fubEnv(() => fub) });
+    const recorder = recordStatements();
+    try {
+      await h.restart();
+      // Webhook in, the person fetched into a task, a second event for the same person, a claim
+      // written back (user lookup, note, task), one write that dies, /healthz, and a retry.
+      const person = fub.addPerson({
+        source: 'Zillow',
+        phones: [{ value: '(512) 555-0177' }],
+        addresses: [{ code: '78701' }],
+      });
+      const url = `${h.baseUrl}/crm/followupboss`;
+      await fub.sendWebhook(url, fub.webhookBody('peopleCreated', [person.id], h.clock.now()));
+      const dm = await h.double.waitForPost({ to: DANA });
+      await fub.sendWebhook(url, fub.webhookBody('peopleTagsCreated', [person.id], h.clock.now()));
+      await h.settle();
+      fub.fail({ method: 'POST', path: 'tasks', status: 500, times: 10 });
+      await h.slack.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
+      await h.double.waitForUpdate(dm, 'Claimed by you');
+      for (let i = 0; i < 10; i++) {
+        h.clock.advance('2h');
+        await h.server.engine.outbox.runOnce();
+      }
+      await fetch(`${h.baseUrl}/healthz`);
+      h.server.engine.kick();
+      const note = await h.double.waitForPost({ to: LEADERS });
+      await h.slack.clickButton({ user: LEE, message: note, actionId: 'outbox_retry' });
+      await h.double.waitForEphemeral({ user: LEE });
+      await h.settle();
+      statements = [...recorder.recorded.values()];
+    } finally {
+      recorder.stop();
+      await h.close().catch(() => undefined);
+      await fub.stop();
+    }
+    const migrated = openDatabase(':memory:');
+    migrateDatabase(migrated);
+    db = migrated.$client;
+  }, 60_000);
+
+  afterAll(() => db.close());
+
+  it('ran the FUB statements', () => {
+    const sqls = statements.map((s) => s.sql);
+    const expected: Record<string, RegExp> = {
+      'task by FUB person': /"crm_person" = \?/,
+      'webhook stored once': /insert into "crm_events"/,
+      'FUB user cache': /from "crm_users"/,
+      'dead items by topic': /where status = 'dead' group by topic/,
+      'retry of a dead item': /update "outbox" set .*"status" = \?/,
+    };
+    expect(
+      Object.entries(expected).flatMap(([what, re]) => (sqls.some((s) => re.test(s)) ? [] : [what])),
+    ).toEqual([]);
+  });
+
+  it('none of them scans a table that grows with history', () => {
+    expect(scansOf(db, statements)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { outbox } from '../../db/schema.js';
-import type { DispatchContext, Sql } from '../../dispatch/context.js';
+import { type DispatchContext, type Sql, writeTransaction } from '../../dispatch/context.js';
 import { type EngineLoop, KickedPass } from '../loop.js';
 
 /** One item to deliver, as a topic's `deliver` gets it. Receivers deduplicate on `id`. */
@@ -25,6 +25,11 @@ export interface OutboxTopic {
   deliver(item: OutboxItem): Promise<void>;
   /** Tries before the item is parked as dead; default 10 (about 17 minutes of backoff). */
   maxAttempts?: number;
+  /**
+   * Called in the transaction that parks an item as dead, so whatever tells a person about it
+   * (a note in Slack, an event) exists exactly when the dead item does.
+   */
+  parked?(sql: Sql, item: OutboxItem, reason: string): void;
 }
 
 export class PermanentFailure extends Error {}
@@ -74,6 +79,8 @@ export interface OutboxStats {
   pending: number;
   dead: number;
   oldestPendingSeconds: number | null;
+  /** Dead items by topic, so /healthz says which outside system is not being told. */
+  deadByTopic: Record<string, number>;
 }
 
 /**
@@ -90,6 +97,7 @@ export class Outbox implements EngineLoop {
   private readonly retry: Database.Statement<[number, string, number]>;
   private readonly dead: Database.Statement<[number, string, number]>;
   private readonly counts: Database.Statement<[], { pending: number; dead: number; oldest: number | null }>;
+  private readonly deadTopics: Database.Statement<[], { topic: string; n: number }>;
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -119,6 +127,9 @@ export class Outbox implements EngineLoop {
       `select (select count(*) from outbox where status = 'pending') as pending,
               (select count(*) from outbox where status = 'dead') as dead,
               (select min(created_at) from outbox where status = 'pending') as oldest`,
+    );
+    this.deadTopics = db.prepare(
+      `select topic, count(*) as n from outbox where status = 'dead' group by topic order by topic`,
     );
     this.pass = new KickedPass(
       () => this.deliverDue(),
@@ -150,6 +161,7 @@ export class Outbox implements EngineLoop {
       pending: row?.pending ?? 0,
       dead: row?.dead ?? 0,
       oldestPendingSeconds: row?.oldest ? (now.getTime() - row.oldest) / 1000 : null,
+      deadByTopic: row?.dead ? Object.fromEntries(this.deadTopics.all().map((r) => [r.topic, r.n])) : {},
     };
   }
 
@@ -185,15 +197,15 @@ export class Outbox implements EngineLoop {
       log.error('outbox item parked: no module delivers its topic', fields);
       return;
     }
+    const item: OutboxItem = {
+      id: row.id,
+      taskId: row.taskId,
+      topic: row.topic,
+      payload: JSON.parse(row.payload) as Record<string, unknown>,
+      attempts: row.attempts,
+      createdAt: new Date(row.createdAt),
+    };
     try {
-      const item: OutboxItem = {
-        id: row.id,
-        taskId: row.taskId,
-        topic: row.topic,
-        payload: JSON.parse(row.payload) as Record<string, unknown>,
-        attempts: row.attempts,
-        createdAt: new Date(row.createdAt),
-      };
       await topic.deliver(item);
       this.delivered.run(clock.now().getTime(), row.id);
       log.info('outbox item delivered', fields);
@@ -205,7 +217,9 @@ export class Outbox implements EngineLoop {
         error instanceof PermanentFailure ||
         row.attempts + 1 >= (topic.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)
       ) {
-        this.dead.run(now, reason, row.id);
+        writeTransaction(this.ctx.db, (tx) => {
+          if (this.dead.run(now, reason, row.id).changes === 1) topic.parked?.(tx, item, reason);
+        });
         log.error('outbox item parked as dead after failing', { ...fields, error: reason });
         return;
       }

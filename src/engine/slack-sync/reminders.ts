@@ -1,8 +1,16 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { escalations, type NotificationRow, notifications, type TaskRow, tasks } from '../../db/schema.js';
+import {
+  escalations,
+  type NotificationRow,
+  notifications,
+  outbox,
+  type TaskRow,
+  tasks,
+} from '../../db/schema.js';
 import type { DispatchContext, Sql } from '../../dispatch/context.js';
 import { agentZone, findAgent } from '../../dispatch/roster.js';
 import { renderContactReminder } from '../../slack/blocks/contact-reminder.js';
+import { renderCrmWriteFailed } from '../../slack/blocks/crm-write-failed.js';
 import { renderDuplicateNote } from '../../slack/blocks/duplicate-note.js';
 import { renderEscalationReminder } from '../../slack/blocks/escalation-message.js';
 import type { MessageKind } from './message-kind.js';
@@ -40,6 +48,10 @@ export function reminders(ctx: DispatchContext): MessageKind {
         const zone = agentZone(task.ownerId ? findAgent(sql, task.ownerId) : undefined, config);
         return { show: renderContactReminder(task, zone, now) };
       }
+      if (note.kind === 'crm_write_failed') {
+        const item = deadItem(sql, note);
+        return item ? { show: renderCrmWriteFailed(task, item) } : { skip: 'retried' };
+      }
       if (note.kind === 'duplicate_note') {
         return { show: renderDuplicateNote(task, agentZone(findAgent(sql, note.recipient), config), now) };
       }
@@ -60,6 +72,8 @@ export function reminders(ctx: DispatchContext): MessageKind {
 /** A reminder is only worth sending while the thing it reminds of is still true. */
 function stillRelevant(sql: Sql, note: NotificationRow, task: TaskRow): boolean {
   if (note.kind === 'duplicate_note') return true;
+  // A failed write-back is news only while it is still dead (not sent again since).
+  if (note.kind === 'crm_write_failed') return deadItem(sql, note) !== undefined;
   if (note.kind === 'contact_reminder') {
     return task.status === 'claimed' && task.ownerId === note.recipient && task.contactedAt === null;
   }
@@ -69,4 +83,13 @@ function stillRelevant(sql: Sql, note: NotificationRow, task: TaskRow): boolean 
     .where(and(eq(escalations.taskId, task.id), isNull(escalations.resolvedAt)))
     .get();
   return open?.ts === note.threadTs;
+}
+
+function deadItem(sql: Sql, note: NotificationRow) {
+  if (note.outboxId === null) return undefined;
+  return sql
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.id, note.outboxId), eq(outbox.status, 'dead')))
+    .get();
 }

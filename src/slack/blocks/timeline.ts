@@ -83,6 +83,10 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
       return `the same ${e.detail.matchedOn} as #${e.detail.into}: kept as a note on it, not dispatched`;
     case 'duplicate_contact':
       return `the contact came back from ${escapeText(e.detail.source)} (#${e.detail.taskId})`;
+    case 'crm_write_failed':
+      return `${escapeText(e.detail.system)} was not updated (${escapeText(e.detail.action)}): ${escapeText(e.detail.error)}; retry with lead-dispatch outbox retry ${e.detail.outboxId}`;
+    case 'outbox_retried':
+      return `a failed delivery to ${escapeText(e.detail.topic)} was sent again by ${e.actor === 'cli' ? 'lead-dispatch outbox retry' : name(e.actor)}`;
     default:
       return unreachable(e);
   }

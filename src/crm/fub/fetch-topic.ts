@@ -1,0 +1,77 @@
+import { eq, sql as raw } from 'drizzle-orm';
+import type { FollowUpBossConfig } from '../../config/crm-schema.js';
+import { crmEvents, tasks } from '../../db/schema.js';
+import type { DispatchContext } from '../../dispatch/context.js';
+import { receiveTask } from '../../dispatch/receive.js';
+import { type OutboxTopic, PermanentFailure } from '../../engine/outbox/outbox.js';
+import { readPostedLead } from '../../intake/read-lead.js';
+import type { FubClient } from './client.js';
+import { type FubPerson, fubPersonKey, fubPersonSchema, personToLeadBody } from './person.js';
+import { FUB_FETCH_TOPIC } from './webhook-handler.js';
+
+export interface FetchTopicOptions {
+  client: FubClient;
+  config: FollowUpBossConfig;
+  /** engine.taskReceived: routes the new task and posts its DM. */
+  taskReceived: (taskId: number) => void;
+}
+
+/**
+ * The outbox topic that turns a stored FUB webhook into a task: fetch the person, apply the
+ * already-assigned policy, store the task (idempotent on the FUB person) and dispatch it.
+ */
+export function fubFetchTopic(ctx: DispatchContext, options: FetchTopicOptions): OutboxTopic {
+  const { client, config } = options;
+  const outcome = (crmEventId: unknown, text: string) => {
+    if (typeof crmEventId !== 'number') return;
+    // A split or multi-person event collects one line per person.
+    ctx.db
+      .update(crmEvents)
+      .set({ outcome: raw`coalesce(${crmEvents.outcome} || '; ', '') || ${text}` })
+      .where(eq(crmEvents.id, crmEventId))
+      .run();
+  };
+  return {
+    topic: FUB_FETCH_TOPIC,
+    async deliver(item) {
+      const personId = Number(item.payload.personId);
+      if (!Number.isInteger(personId) || personId <= 0)
+        throw new PermanentFailure('no person id in the item');
+      const key = fubPersonKey(personId);
+      const known = ctx.db.select({ id: tasks.id }).from(tasks).where(eq(tasks.crmPerson, key)).get();
+      if (known) {
+        outcome(item.payload.crmEventId, `person ${personId}: already task #${known.id}`);
+        return;
+      }
+      const parsed = fubPersonSchema.safeParse(await client.get(`people/${personId}`));
+      if (!parsed.success) throw new PermanentFailure('Follow Up Boss sent a person of an unexpected shape');
+      const person = parsed.data;
+      if (person.assignedUserId && config.already_assigned === 'leave') {
+        outcome(
+          item.payload.crmEventId,
+          `person ${personId}: left, already assigned in Follow Up Boss to user ${person.assignedUserId}`,
+        );
+        ctx.log.info('Follow Up Boss person already assigned there; left to FUB', { personId });
+        return;
+      }
+      const lead = readablePerson(ctx, person, config);
+      const result = receiveTask(ctx, lead, { crmPerson: key });
+      outcome(item.payload.crmEventId, `person ${personId}: task #${result.id}`);
+      if (result.duplicate) return;
+      ctx.log.info('lead received from Follow Up Boss', { taskId: result.id, personId });
+      options.taskReceived(result.id);
+    },
+  };
+}
+
+/**
+ * The person read as intake reads a lead: a field FUB holds that we cannot read (a phone stored as
+ * "555-0107") is kept as sent and flagged on the DM, and the person's source goes through the
+ * configured names and aliases, so "Zillow Premier Agent" in FUB routes as `zillow`.
+ */
+function readablePerson(ctx: DispatchContext, person: FubPerson, config: FollowUpBossConfig) {
+  const read = readPostedLead(ctx.config, personToLeadBody(person, config), ctx.clock.now());
+  // personToLeadBody always names a source and an id, so this is a person FUB sent broken.
+  if (!read.ok) throw new PermanentFailure('Follow Up Boss person could not be read as a lead');
+  return read.lead;
+}

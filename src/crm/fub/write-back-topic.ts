@@ -1,0 +1,111 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { escalations, notifications } from '../../db/schema.js';
+import type { DispatchContext } from '../../dispatch/context.js';
+import { recordEvent } from '../../dispatch/events.js';
+import { type OutboxItem, type OutboxTopic, PermanentFailure } from '../../engine/outbox/outbox.js';
+import type { FubClient } from './client.js';
+import { CONTACT_TASK_NAME, refMarker } from './note-text.js';
+import { fubUserIdOf } from './users.js';
+import { FUB_WRITE_TOPIC, type FubWrite } from './write-back.js';
+
+const writeSchema = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('update'),
+    personId: z.number(),
+    ownerId: z.string().optional(),
+    stage: z.string().optional(),
+  }),
+  z.object({ action: z.literal('note'), personId: z.number(), subject: z.string(), body: z.string() }),
+  z.object({ action: z.literal('task'), personId: z.number(), ownerId: z.string(), dueAt: z.string() }),
+]);
+
+const listed = (key: 'notes' | 'tasks') =>
+  z.looseObject({
+    [key]: z.array(z.looseObject({ body: z.string().nullish(), name: z.string().nullish() })),
+  });
+
+/**
+ * Delivers FUB write-backs (assignee and stage, the claim note, the owner's task). A note or task
+ * carries a ref marker with the outbox id; a retry (whose first try may have reached FUB before
+ * its answer was lost) looks for that marker on the person first, so FUB never shows it twice.
+ * An item that dies leaves a note for the leaders in Slack, in the same transaction.
+ */
+export function fubWriteBackTopic(ctx: DispatchContext, client: FubClient): OutboxTopic {
+  const alreadyThere = async (item: OutboxItem, kind: 'notes' | 'tasks', personId: number) => {
+    if (item.attempts === 0) return false;
+    const page = listed(kind).safeParse(
+      await client.get(`${kind}?personId=${personId}&limit=100&sort=-created`),
+    );
+    const marker = refMarker(item.id);
+    return (
+      page.success && (page.data[kind] ?? []).some((r) => `${r.body ?? ''}${r.name ?? ''}`.includes(marker))
+    );
+  };
+  return {
+    topic: FUB_WRITE_TOPIC,
+    async deliver(item) {
+      const parsed = writeSchema.safeParse(item.payload);
+      if (!parsed.success) throw new PermanentFailure('not a Follow Up Boss write this version knows');
+      const write: FubWrite = parsed.data;
+      const marker = refMarker(item.id);
+      switch (write.action) {
+        case 'update': {
+          // PUT is idempotent: a retry sets the same values again.
+          const body: Record<string, unknown> = {};
+          if (write.ownerId) body.assignedUserId = await fubUserIdOf(ctx, client, write.ownerId);
+          if (write.stage) body.stage = write.stage;
+          await client.put(`people/${write.personId}`, body);
+          return;
+        }
+        case 'note':
+          if (await alreadyThere(item, 'notes', write.personId)) return;
+          await client.post('notes', {
+            personId: write.personId,
+            subject: write.subject,
+            body: `${write.body}\n${marker}`,
+            isHtml: false,
+          });
+          return;
+        case 'task': {
+          if (await alreadyThere(item, 'tasks', write.personId)) return;
+          const assignedUserId = await fubUserIdOf(ctx, client, write.ownerId);
+          await client.post('tasks', {
+            personId: write.personId,
+            assignedUserId,
+            name: `${CONTACT_TASK_NAME} ${marker}`,
+            type: 'Follow Up',
+            dueDateTime: write.dueAt,
+          });
+          return;
+        }
+      }
+    },
+    parked(sql, item, reason) {
+      if (item.taskId === null) return;
+      const action = String(item.payload.action ?? 'write');
+      const open = sql
+        .select({ ts: escalations.ts })
+        .from(escalations)
+        .where(and(eq(escalations.taskId, item.taskId), isNull(escalations.resolvedAt)))
+        .get();
+      sql
+        .insert(notifications)
+        .values({
+          taskId: item.taskId,
+          kind: 'crm_write_failed',
+          recipient: ctx.config.team.leaders_channel,
+          threadTs: open?.ts ?? null,
+          outboxId: item.id,
+          createdAt: ctx.clock.now(),
+        })
+        .run();
+      recordEvent(sql, {
+        taskId: item.taskId,
+        kind: 'crm_write_failed',
+        at: ctx.clock.now(),
+        detail: { system: 'Follow Up Boss', action, outboxId: item.id, error: reason },
+      });
+    },
+  };
+}
