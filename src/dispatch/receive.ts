@@ -1,7 +1,7 @@
 import { and, eq, sql as raw } from 'drizzle-orm';
 import { tasks } from '../db/schema.js';
 import type { Lead } from '../intake/read-lead.js';
-import { type DispatchContext, type Tx, writeTransaction } from './context.js';
+import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { preparedOnce } from './prepared.js';
 
@@ -18,54 +18,61 @@ export function receiveTask(
   /** `crmPerson` (`fub:123`): one task per CRM person, even when its source changes between deliveries. */
   options: { crmPerson?: string } = {},
 ): ReceiveResult {
-  const now = ctx.clock.now();
+  return writeTransaction(ctx.db, (tx) => storeTask(tx, ctx.clock.now(), lead, options));
+}
+
+/** receiveTask inside a transaction the caller already holds (an outbox topic's `parked` hook). */
+export function storeTask(
+  tx: Sql,
+  now: Date,
+  lead: Lead,
+  options: { crmPerson?: string } = {},
+): ReceiveResult {
   // Intake resolved it to the configured name (an alias is stored as its source), lower case.
   const source = lead.source;
   const crmPerson = options.crmPerson ?? null;
-  return writeTransaction(ctx.db, (tx) => {
-    const existing = () =>
-      (crmPerson ? taskByCrmPerson(tx).get({ crmPerson }) : undefined) ??
-      taskBySourceId(tx).get({ source, externalId: lead.externalId });
-    // Look first, so a repeat does not burn an id (AUTOINCREMENT would skip #2 on a conflict);
-    // the unique index still decides if another process inserts in between.
-    const seen = existing();
-    if (seen) return duplicate(tx, seen.id);
-    const inserted = insertTask(tx).get({
-      source,
-      externalId: lead.externalId,
-      type: lead.type ?? '',
-      firstName: lead.firstName ?? null,
-      lastName: lead.lastName ?? null,
-      email: lead.email ?? null,
-      phone: lead.phone ?? null,
-      street: lead.address?.street ?? null,
-      city: lead.address?.city ?? null,
-      state: lead.address?.state ?? null,
-      zip: lead.zip ?? lead.address?.zip ?? null,
-      price: lead.price ?? null,
-      priceLow: lead.priceLow ?? null,
-      message: lead.message ?? null,
-      referringAgent: lead.referringAgent ?? null,
-      language: lead.language ?? null,
-      tags: lead.tags ?? [],
-      payload: lead.payload,
-      intakeNotes: lead.notes,
-      crmPerson,
-      receivedAt: lead.receivedAt ? new Date(lead.receivedAt) : now,
-      createdAt: now,
-    });
-    if (inserted) {
-      const flagged = lead.notes.map((n) => n.field);
-      const detail = flagged.length > 0 ? { source, flagged } : { source };
-      recordEvent(tx, { taskId: inserted.id, kind: 'received', at: now, detail });
-      return { id: inserted.id, duplicate: false };
-    }
-    const raced = existing();
-    if (!raced) throw new Error('a conflicting task vanished inside its own transaction');
-    return duplicate(tx, raced.id);
+  const existing = () =>
+    (crmPerson ? taskByCrmPerson(tx).get({ crmPerson }) : undefined) ??
+    taskBySourceId(tx).get({ source, externalId: lead.externalId });
+  // Look first, so a repeat does not burn an id (AUTOINCREMENT would skip #2 on a conflict);
+  // the unique index still decides if another process inserts in between.
+  const seen = existing();
+  if (seen) return duplicate(tx, seen.id);
+  const inserted = insertTask(tx).get({
+    source,
+    externalId: lead.externalId,
+    type: lead.type ?? '',
+    firstName: lead.firstName ?? null,
+    lastName: lead.lastName ?? null,
+    email: lead.email ?? null,
+    phone: lead.phone ?? null,
+    street: lead.address?.street ?? null,
+    city: lead.address?.city ?? null,
+    state: lead.address?.state ?? null,
+    zip: lead.zip ?? lead.address?.zip ?? null,
+    price: lead.price ?? null,
+    priceLow: lead.priceLow ?? null,
+    message: lead.message ?? null,
+    referringAgent: lead.referringAgent ?? null,
+    language: lead.language ?? null,
+    tags: lead.tags ?? [],
+    payload: lead.payload,
+    intakeNotes: lead.notes,
+    crmPerson,
+    receivedAt: lead.receivedAt ? new Date(lead.receivedAt) : now,
+    createdAt: now,
   });
+  if (inserted) {
+    const flagged = lead.notes.map((n) => n.field);
+    const detail = flagged.length > 0 ? { source, flagged } : { source };
+    recordEvent(tx, { taskId: inserted.id, kind: 'received', at: now, detail });
+    return { id: inserted.id, duplicate: false };
+  }
+  const raced = existing();
+  if (!raced) throw new Error('a conflicting task vanished inside its own transaction');
+  return duplicate(tx, raced.id);
 
-  function duplicate(tx: Tx, id: number): ReceiveResult {
+  function duplicate(tx: Sql, id: number): ReceiveResult {
     recordEvent(tx, {
       taskId: id,
       kind: 'duplicate',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { fubConfig, fubEnv } from '../support/fub-config.js';
 import { type DoublePerson, FubDouble } from '../support/fub-double.js';
-import { type Harness, useHarness } from '../support/harness.js';
+import { type Harness, LEADERS, useHarness } from '../support/harness.js';
 import { DANA, MARCO } from '../support/team.js';
 
 let fub: FubDouble;
@@ -139,6 +139,32 @@ describe('Follow Up Boss in: a signed webhook becomes a task and a DM', () => {
     await h.server.engine.outbox.runOnce();
     await h.double.waitForPost({ to: DANA });
     expect(fub.callsTo('GET', 'people/').map((c) => c.status)).toEqual([429, 503, 200]);
+  });
+
+  it('a person FUB never gives us still reaches the leaders, for manual review, saying why', async () => {
+    // No such person in FUB: it answers 404, which no retry changes.
+    const missing = 990_001;
+    expect((await send(h, 'peopleCreated', [missing]).res).status).toBe(202);
+    await h.settle();
+    await h.server.sweeper.runOnce();
+    const post = await h.double.waitForPost({ to: LEADERS });
+    const text = h.double.allText(post);
+    expect(text).toContain(`Follow Up Boss person ${missing} could not be fetched`);
+    expect(text).toContain('could not be fetched from Follow Up Boss (Follow Up Boss answered 404');
+    // A leader assigns it with one pick, or takes it, as any escalation.
+    expect(JSON.stringify(post.blocks)).toContain('"users_select"');
+    expect(h.double.buttons(post).map((b) => b.text)).toContain('Take it');
+    const [task] = query(h.dbPath, 'select status, manual_review, crm_person, source from tasks');
+    expect(task).toMatchObject({
+      status: 'escalated',
+      manual_review: 1,
+      crm_person: `fub:${missing}`,
+      source: 'follow up boss',
+    });
+    // A later event for the same person makes no second task.
+    expect((await send(h, 'peopleTagsCreated', [missing]).res).status).toBe(202);
+    await h.settle();
+    expect(count(h, 'tasks')).toBe(1);
   });
 
   it('answers before FUB does: a slow FUB delays only the DM', async () => {

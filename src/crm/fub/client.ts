@@ -1,4 +1,5 @@
 import { PermanentFailure, RetryLater } from '../../engine/outbox/outbox.js';
+import { retryAfterSeconds } from '../../http/retry-after.js';
 
 export interface FubCredentials {
   apiKey: string;
@@ -66,7 +67,10 @@ export class FubClient {
     }
     const text = await res.text();
     if (res.status === 429)
-      throw new RetryLater(`Follow Up Boss answered 429 to ${what}`, Number(res.headers.get('retry-after')));
+      throw new RetryLater(
+        `Follow Up Boss answered 429 to ${what}`,
+        retryAfterSeconds(res.headers.get('retry-after'), res.headers.get('date'), Date.now()),
+      );
     if (res.status === 404) throw new FubNotFound(`Follow Up Boss answered 404 to ${what}`);
     if (res.status >= 500) throw new Error(`Follow Up Boss answered ${res.status} to ${what}`);
     if (!res.ok) throw new PermanentFailure(`Follow Up Boss refused ${what} with ${res.status}`);

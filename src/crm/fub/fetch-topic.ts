@@ -1,8 +1,9 @@
 import { eq, sql as raw } from 'drizzle-orm';
 import type { FollowUpBossConfig } from '../../config/crm-schema.js';
 import { crmEvents, tasks } from '../../db/schema.js';
-import type { DispatchContext } from '../../dispatch/context.js';
-import { receiveTask } from '../../dispatch/receive.js';
+import type { DispatchContext, Sql } from '../../dispatch/context.js';
+import { escalateTask } from '../../dispatch/escalate.js';
+import { receiveTask, storeTask } from '../../dispatch/receive.js';
 import { type OutboxTopic, PermanentFailure } from '../../engine/outbox/outbox.js';
 import { readPostedLead } from '../../intake/read-lead.js';
 import type { FubClient } from './client.js';
@@ -22,15 +23,7 @@ export interface FetchTopicOptions {
  */
 export function fubFetchTopic(ctx: DispatchContext, options: FetchTopicOptions): OutboxTopic {
   const { client, config } = options;
-  const outcome = (crmEventId: unknown, text: string) => {
-    if (typeof crmEventId !== 'number') return;
-    // A split or multi-person event collects one line per person.
-    ctx.db
-      .update(crmEvents)
-      .set({ outcome: raw`coalesce(${crmEvents.outcome} || '; ', '') || ${text}` })
-      .where(eq(crmEvents.id, crmEventId))
-      .run();
-  };
+  const outcome = (crmEventId: unknown, text: string) => outcomeIn(ctx.db, crmEventId, text);
   return {
     topic: FUB_FETCH_TOPIC,
     async deliver(item) {
@@ -61,6 +54,42 @@ export function fubFetchTopic(ctx: DispatchContext, options: FetchTopicOptions):
       ctx.log.info('lead received from Follow Up Boss', { taskId: result.id, personId });
       options.taskReceived(result.id);
     },
+    /**
+     * FUB never gave us the person (gone, refused, or down for every retry): the lead is still
+     * real, so it becomes a task with nothing but its FUB id and goes to the leaders for manual
+     * review, saying why. Nobody learns of a lost lead from a log line.
+     */
+    parked(sql, item, reason) {
+      const personId = Number(item.payload.personId);
+      if (!Number.isInteger(personId) || personId <= 0) return;
+      const key = fubPersonKey(personId);
+      if (sql.select({ id: tasks.id }).from(tasks).where(eq(tasks.crmPerson, key)).get()) return;
+      const now = ctx.clock.now();
+      const stored = storeTask(
+        sql,
+        now,
+        {
+          source: 'follow up boss',
+          externalId: key,
+          payload: { personId },
+          notes: [{ field: 'person', problem: `could not be fetched from Follow Up Boss (${reason})` }],
+        },
+        { crmPerson: key },
+      );
+      if (stored.duplicate) return;
+      escalateTask(sql, {
+        taskId: stored.id,
+        reason: `Follow Up Boss person ${personId} could not be fetched: open them in Follow Up Boss and assign by hand`,
+        manualReview: true,
+        now,
+        from: ['received'],
+      });
+      outcomeIn(
+        sql,
+        item.payload.crmEventId,
+        `person ${personId}: not fetched, task #${stored.id} escalated`,
+      );
+    },
   };
 }
 
@@ -74,4 +103,14 @@ function readablePerson(ctx: DispatchContext, person: FubPerson, config: FollowU
   // personToLeadBody always names a source and an id, so this is a person FUB sent broken.
   if (!read.ok) throw new PermanentFailure('Follow Up Boss person could not be read as a lead');
   return read.lead;
+}
+
+/** What became of a person, on the webhook's row; a split or multi-person event collects one line per person. */
+function outcomeIn(sql: Sql, crmEventId: unknown, text: string): void {
+  if (typeof crmEventId !== 'number') return;
+  sql
+    .update(crmEvents)
+    .set({ outcome: raw`coalesce(${crmEvents.outcome} || '; ', '') || ${text}` })
+    .where(eq(crmEvents.id, crmEventId))
+    .run();
 }

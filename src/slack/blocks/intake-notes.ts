@@ -25,6 +25,7 @@ const LABELS: Record<string, string> = {
   receivedAt: 'Time sent',
   type: 'Type',
   contact: 'Contact',
+  person: 'Person',
 };
 
 /** The agent's word for one of our field names. */
