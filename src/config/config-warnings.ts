@@ -33,8 +33,27 @@ export function configWarnings(
     ...unheldRoles(config.rules, active),
     ...loopingBackups(config.rules),
     ...unmappedSources(config),
+    ...agentsFubCannotFind(config, active),
     ...(env ? sourceSecretWarnings(config, env) : []),
   ];
+}
+
+/**
+ * Follow Up Boss finds the claimer's FUB user by email: an agent without one claims fine in Slack,
+ * but every assign or task written back for them fails, and the leaders hear of it only then.
+ */
+function agentsFubCannotFind(config: DispatchConfig, active: AgentConfig[]): ConfigWarning[] {
+  const fub = config.crm?.followupboss;
+  if (!fub || !(fub.assign_on_claim || fub.task_on_claim)) return [];
+  const writes = [fub.assign_on_claim ? 'assign_on_claim' : '', fub.task_on_claim ? 'task_on_claim' : '']
+    .filter(Boolean)
+    .join(' and ');
+  return active
+    .filter((agent) => agent.email === undefined)
+    .map((agent) => ({
+      path: ['agents', config.agents.indexOf(agent)],
+      message: `agent ${agent.name} has no email:, so Follow Up Boss cannot be told when they claim (crm.followupboss ${writes}); add the email they sign in to Follow Up Boss with`,
+    }));
 }
 
 /**

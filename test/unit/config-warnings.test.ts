@@ -229,6 +229,26 @@ describe('configWarnings', () => {
     ]);
   });
 
+  it('names each active agent Follow Up Boss could not find when they claim, with the line', () => {
+    const rules = `  - name: all
+    assign: { strategy: round_robin, pool: { roles: [buyer_agent, isa] } }
+`;
+    const yaml = `${config(rules)}crm:
+  followupboss: { task_on_claim: true }
+`.replace('    name: Ivy\n', '    name: Ivy\n    email: ivy@lakeside.example\n');
+    expect(parseDispatchConfigWithWarnings(yaml).warnings).toEqual([
+      {
+        path: 'agents[0]',
+        line: lineOf(yaml, 'id: U0DANA001'),
+        column: 5,
+        message:
+          'agent Dana has no email:, so Follow Up Boss cannot be told when they claim (crm.followupboss assign_on_claim and task_on_claim); add the email they sign in to Follow Up Boss with',
+      },
+    ]);
+    const quiet = yaml.replace('{ task_on_claim: true }', '{ assign_on_claim: false }');
+    expect(parseDispatchConfigWithWarnings(quiet).warnings).toEqual([]);
+  });
+
   it('finds nothing wrong in dispatch.example.yml', () => {
     expect(loadDispatchConfigWithWarnings(EXAMPLE).warnings).toEqual([]);
   });
