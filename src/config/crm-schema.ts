@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../core/duration.js';
+import { durationSchema as duration } from './duration-schema.js';
 
 /** The Follow Up Boss webhook events lead-dispatch can act on; each is fetched, then made a task or not. */
 export const FUB_EVENTS = [
@@ -8,15 +8,6 @@ export const FUB_EVENTS = [
   'peopleStageUpdated',
   'peopleUpdated',
 ] as const;
-
-const duration = z.string().transform((text, ctx) => {
-  const seconds = parseDuration(text);
-  if (seconds === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; write e.g. 90s, 5m, 1h30m or 2d` });
-    return z.NEVER;
-  }
-  return seconds;
-});
 
 const stage = z.string().trim().min(1, 'expected a Follow Up Boss stage name such as "Active Client"');
 

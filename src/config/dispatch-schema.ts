@@ -1,9 +1,9 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { parseDuration } from '../core/duration.js';
 import { normalizeLanguage } from '../core/language.js';
 import { WEEKDAYS } from '../core/weekly-hours.js';
 import { crmSchema } from './crm-schema.js';
+import { durationSchema as duration } from './duration-schema.js';
 import { type SourceSettings, sourceEntry, sourceIssues } from './source-schema.js';
 
 export const BUILT_IN_TYPES = [
@@ -39,15 +39,6 @@ const zip = z
 const role = z.enum(ROLES);
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).min(1)]).transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
-
-const duration = z.string().transform((text, ctx) => {
-  const seconds = parseDuration(text);
-  if (seconds === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; write e.g. 90s, 5m, 1h30m or 2d` });
-    return z.NEVER;
-  }
-  return seconds;
-});
 
 const priceBand = z
   .strictObject({ min: z.number().nonnegative().optional(), max: z.number().positive().optional() })

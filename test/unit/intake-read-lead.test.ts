@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_TYPES } from '../../src/config/dispatch-schema.js';
 import { parsePath, readPath } from '../../src/core/field-path.js';
 import { readAddress, readPhone, readZip, splitName } from '../../src/core/lead-fields.js';
 import { readPrice } from '../../src/core/price-text.js';
@@ -7,14 +8,7 @@ import { intakeRoute } from '../../src/intake/auth.js';
 import { formFields } from '../../src/intake/parse-body.js';
 import { type Lead, readLead } from '../../src/intake/read-lead.js';
 
-const TYPES = [
-  'buyer_lead',
-  'seller_lead',
-  'referral',
-  'vendor_coordination',
-  'contract_milestone',
-  'post_close',
-];
+const TYPES = [...BUILT_IN_TYPES];
 const NOW = new Date('2026-11-25T16:40:00Z');
 
 function read(body: unknown, options: Partial<Parameters<typeof readLead>[1]> = {}): Lead {

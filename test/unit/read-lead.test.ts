@@ -1,20 +1,13 @@
 // Our own field names read by readLead, the one reading `POST /leads` and `simulate` share. These
 // were once the strict schema's tests: what it refused over an optional field is now kept and flagged.
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_TYPES } from '../../src/config/dispatch-schema.js';
 import { isMergeable, sameContact } from '../../src/core/contact.js';
 import type { IntakeNote } from '../../src/core/lead-fields.js';
 import type { LeadIssue } from '../../src/intake/body-shape.js';
 import { type Lead, readLead } from '../../src/intake/read-lead.js';
 
-const TYPES = [
-  'buyer_lead',
-  'seller_lead',
-  'referral',
-  'vendor_coordination',
-  'contract_milestone',
-  'post_close',
-  'relocation',
-];
+const TYPES = [...BUILT_IN_TYPES, 'relocation'];
 const NOW = new Date('2026-03-10T15:00:00Z');
 
 const minimal = { source: 'zillow', externalId: 'Z-1001' };
