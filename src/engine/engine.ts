@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { DispatchContext } from '../dispatch/context.js';
 import { dispatchTask } from '../dispatch/route-task.js';
 import { AppHomePublisher } from './app-home-publisher.js';
+import { Checkpointer } from './checkpointer.js';
 import type { EngineLoop } from './loop.js';
 import { Outbox, type OutboxTopic } from './outbox/outbox.js';
 import { SignalPoller } from './signal-poller.js';
@@ -27,6 +28,7 @@ export class Engine {
   readonly outbox: Outbox;
   readonly homes: AppHomePublisher;
   readonly signals: SignalPoller;
+  readonly checkpoints: Checkpointer;
   private readonly loops: EngineLoop[];
   /** After stop(), kicks are ignored: the database is about to close. */
   private stopped = false;
@@ -51,7 +53,8 @@ export class Engine {
       },
       () => this.kick(),
     );
-    this.loops = [this.sweeper, this.slack, this.outbox, this.homes, this.signals];
+    this.checkpoints = new Checkpointer(ctx.db.$client, ctx.log);
+    this.loops = [this.sweeper, this.slack, this.outbox, this.homes, this.signals, this.checkpoints];
   }
 
   /**
