@@ -27,6 +27,8 @@ export interface ChildOptions {
    * `dist`: `node bin/lead-dispatch.js start`, the compiled app as installed (run `npm run build` first).
    */
   build?: 'tsx' | 'dist';
+  /** Flags for node itself, before the script (e.g. --max-semi-space-size=4). */
+  nodeFlags?: string[];
   /** Whether audit() expects every task to be claimed (a fresh database driven with clicks). */
   auditClaims?: boolean;
 }
@@ -42,8 +44,12 @@ export interface ChildSystem extends System {
 /** `lead-dispatch start` in its own process, its env pointing at `dbPath` and the double. */
 export async function startChild(apiUrl: string, options: ChildOptions): Promise<ChildSystem> {
   const port = await freePort();
-  const args =
-    options.build === 'dist' ? ['bin/lead-dispatch.js', 'start'] : ['--import', 'tsx', 'src/cli.ts', 'start'];
+  const args = [
+    ...(options.nodeFlags ?? []),
+    ...(options.build === 'dist'
+      ? ['bin/lead-dispatch.js', 'start']
+      : ['--import', 'tsx', 'src/cli.ts', 'start']),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],

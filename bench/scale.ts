@@ -9,6 +9,7 @@
  *
  *   npx tsx bench/scale.ts [--tasks 100000] [--leads 600] [--rate 20] [--warmup 50]
  *                          [--burst 10000] [--concurrency 16] [--grace 60] [--app tsx|dist]
+ *                          [--node-flags=<node flags for the app process>]
  *
  * The app runs as its own process, so its RSS is its own (the double and the driver run in this
  * one, as does the relay): `node --import tsx src/cli.ts start` by default, or with `--app dist` the
@@ -41,7 +42,7 @@ import {
 } from './systems.js';
 
 const USAGE =
-  'npx tsx bench/scale.ts [--tasks 100000] [--leads 600] [--rate 20] [--warmup 50] [--burst 10000] [--concurrency 16] [--grace 60] [--app tsx|dist]';
+  'npx tsx bench/scale.ts [--tasks 100000] [--leads 600] [--rate 20] [--warmup 50] [--burst 10000] [--concurrency 16] [--grace 60] [--app tsx|dist] [--node-flags=<flags for the app>]';
 
 function readOptions(argv: string[]) {
   const { values } = parseArgs({
@@ -55,6 +56,7 @@ function readOptions(argv: string[]) {
       concurrency: { type: 'string', default: '16' },
       grace: { type: 'string', default: '60' },
       app: { type: 'string', default: 'tsx' },
+      'node-flags': { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -80,6 +82,7 @@ function readOptions(argv: string[]) {
     concurrency: Math.floor(num('concurrency', values.concurrency, 1)),
     graceMs: num('grace', values.grace, 1) * 1000,
     app: appBuild(values.app),
+    nodeFlags: (values['node-flags'] ?? '').split(' ').filter((flag) => flag !== ''),
   };
 }
 
@@ -163,7 +166,7 @@ async function main(): Promise<number> {
     }
   };
   const child = (name: string, dbPath: string, auditClaims: boolean) => () =>
-    startChild(run.apiUrl, { name, configPath, dbPath, auditClaims, build: o.app });
+    startChild(run.apiUrl, { name, configPath, dbPath, auditClaims, build: o.app, nodeFlags: o.nodeFlags });
   const appPhase = async (key: string, s: ChildSystem, request: Omit<PhaseRequest, 'target'>, ms: number) => {
     s.markRss();
     const r = await run.phase(s, request, ms);
