@@ -9,7 +9,7 @@
  *
  *   npx tsx bench/scale.ts [--tasks 100000] [--leads 600] [--rate 20] [--warmup 50]
  *                          [--burst 10000] [--concurrency 16] [--grace 60] [--app tsx|dist]
- *                          [--node-flags=<node flags for the app process>]
+ *                          [--node-flags=<node flags for the app process; default: those of npm start>]
  *
  * The app runs as its own process, so its RSS is its own (the double and the driver run in this
  * one, as does the relay): `node --import tsx src/cli.ts start` by default, or with `--app dist` the
@@ -56,7 +56,8 @@ function readOptions(argv: string[]) {
       concurrency: { type: 'string', default: '16' },
       grace: { type: 'string', default: '60' },
       app: { type: 'string', default: 'tsx' },
-      'node-flags': { type: 'string', default: '' },
+      // The flags `npm start` runs the app with (package.json), so the RSS measured is the installed app's.
+      'node-flags': { type: 'string', default: '--max-semi-space-size=4' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
