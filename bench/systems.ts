@@ -303,11 +303,17 @@ export function checkRows(r: PhaseResult): string[][] {
       `${ms(r.leadToDmFirstTenthP50)} → ${ms(r.leadToDmLastTenthP50)}`,
     ],
     [
-      '  app thread event-loop delay p50 / p99 / max (ms)',
+      '  bench main thread (in-process apps) event-loop delay p50 / p99 / max (ms)',
       `${ms(r.loopDelay.p50)} / ${ms(r.loopDelay.p99)} / ${ms(r.loopDelay.max)}`,
     ],
-    ['  process CPU (% of one core) / host load avg', `${r.cpuPercent.toFixed(0)}% / ${r.load.toFixed(2)}`],
-    ['  process RSS / main-thread heap at the end (MB)', `${r.rssMb.toFixed(0)} / ${r.heapMb.toFixed(0)}`],
+    [
+      '  bench process CPU (% of one core) / host load avg',
+      `${r.cpuPercent.toFixed(0)}% / ${r.load.toFixed(2)}`,
+    ],
+    [
+      '  bench process RSS / main-thread heap at the end (MB)',
+      `${r.rssMb.toFixed(0)} / ${r.heapMb.toFixed(0)}`,
+    ],
   ];
 }
 

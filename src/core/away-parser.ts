@@ -1,4 +1,5 @@
-import { casual, type ParsedResult } from 'chrono-node';
+import { createRequire } from 'node:module';
+import type { ParsedResult } from 'chrono-node';
 import { DateTime } from 'luxon';
 
 /**
@@ -309,7 +310,20 @@ function chronoAt(body: string, local: DateTime): ParsedResult | null {
  */
 function chronoParse(text: string, local: DateTime): ParsedResult[] {
   const instant = new Date(Date.UTC(local.year, local.month - 1, local.day, 12));
-  return casual.parse(text, { instant, timezone: 0 });
+  return chrono().casual.parse(text, { instant, timezone: 0 });
+}
+
+type Chrono = typeof import('chrono-node');
+let loaded: Chrono | undefined;
+
+/**
+ * chrono-node is loaded by the first /away that needs it (its CommonJS build, synchronously): its
+ * parsers and locale tables cost about 12 MB of resident memory for the app's whole life, and most
+ * processes parse a handful of /away commands a day, if any.
+ */
+function chrono(): Chrono {
+  loaded ??= createRequire(import.meta.url)('chrono-node') as Chrono;
+  return loaded;
 }
 
 /** A time or day still sitting in what would be the reason (`clock` when chrono read it), or null. */

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { DispatchContext } from '../dispatch/context.js';
 import { dispatchTask } from '../dispatch/route-task.js';
 import { AppHomePublisher } from './app-home-publisher.js';
+import { Checkpointer } from './checkpointer.js';
 import type { EngineLoop } from './loop.js';
 import { Outbox, type OutboxTopic } from './outbox/outbox.js';
 import { SignalPoller } from './signal-poller.js';
@@ -27,9 +28,12 @@ export class Engine {
   readonly outbox: Outbox;
   readonly homes: AppHomePublisher;
   readonly signals: SignalPoller;
+  readonly checkpoints: Checkpointer;
   private readonly loops: EngineLoop[];
   /** After stop(), kicks are ignored: the database is about to close. */
   private stopped = false;
+  /** The rest of a new task's kick, run once its first post is on its way (see taskReceived). */
+  private deferred: Promise<void> | undefined;
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -49,12 +53,15 @@ export class Engine {
       },
       () => this.kick(),
     );
-    this.loops = [this.sweeper, this.slack, this.outbox, this.homes, this.signals];
+    this.checkpoints = new Checkpointer(ctx.db.$client, ctx.log);
+    this.loops = [this.sweeper, this.slack, this.outbox, this.homes, this.signals, this.checkpoints];
   }
 
   /**
    * The path from a stored lead to its DM: intake has committed the task; routing makes its
-   * first offer (one transaction); the kick sends Slack sync to post that offer's DM.
+   * first offer (one transaction); the posts lane starts on that offer's DM at once. The updates
+   * lane and the outbox look for work a turn later: their queries used to run in this same turn,
+   * after chat.postMessage was called but before its request could be written to the socket.
    */
   taskReceived(taskId: number): void {
     try {
@@ -62,7 +69,18 @@ export class Engine {
     } catch (error) {
       this.ctx.log.error('routing failed; the sweeper will retry', { taskId, error: String(error) });
     }
-    this.kick();
+    if (this.stopped) return;
+    this.slack.kickPosts();
+    this.deferred ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.deferred = undefined;
+        if (!this.stopped) {
+          this.slack.kickUpdates();
+          this.outbox.kick();
+        }
+        resolve();
+      }),
+    );
   }
 
   /** Something changed in the rows: deliver whatever is now due. Never throws, never waits. */
@@ -86,6 +104,7 @@ export class Engine {
 
   /** Resolves once no loop has work under way. */
   async idle(): Promise<void> {
+    await this.deferred;
     // A sweep's last step kicks Slack sync and the outbox: wait for the sweep before them.
     for (const loop of this.loops) await loop.idle();
   }

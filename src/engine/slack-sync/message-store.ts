@@ -14,6 +14,18 @@ export interface MessageTable {
   postedAt?: string;
 }
 
+interface DueParams {
+  recipient: string | null;
+  now: number;
+  limit: number;
+  waiting?: string;
+}
+
+interface DueQuery<Row> {
+  all: Database.Statement<[DueParams], Row>;
+  waiting: Database.Statement<[DueParams], Row>;
+}
+
 /** One row's Slack state, as the sync step needs it. */
 export interface MessageState {
   id: number;
@@ -31,14 +43,9 @@ export interface MessageState {
  * statement compiled per call cost more than the write itself.
  */
 export class MessageStore {
-  private readonly posts: Database.Statement<
-    [{ recipient: string | null; now: number; limit: number; waiting: string }],
-    PendingPost
-  >;
-  private readonly updates: Database.Statement<
-    [{ now: number; limit: number; waiting: string }],
-    { id: number }
-  >;
+  /** Each due query twice: the usual case, nobody waiting, skips json_each (half the query's cost). */
+  private readonly posts: DueQuery<PendingPost>;
+  private readonly updates: DueQuery<{ id: number }>;
   private readonly selectState: Database.Statement<[number], MessageState>;
   private readonly attempt: Database.Statement<[number, number]>;
   private readonly posted: Database.Statement<
@@ -58,18 +65,22 @@ export class MessageStore {
     // must wait (a rate limit, a channel Slack refuses) are left out here, so they cannot fill a batch.
     const notWaiting = (column: string) =>
       `(${column} is null or ${column} not in (select value from json_each(@waiting)))`;
-    this.posts = db.prepare(
+    const due = <Row>(select: string, where: string, waitingOn: string): DueQuery<Row> => {
+      const query = (filter: string) =>
+        db.prepare<[DueParams], Row>(`${select} where ${where}${filter} order by task_id, id limit @limit`);
+      return { all: query(''), waiting: query(` and ${notWaiting(waitingOn)}`) };
+    };
+    const retryDue = '(retry_at is null or retry_at <= @now)';
+    this.posts = due(
       `select id, task_id as taskId, ${recipient} as recipient, ${spec.threadTs ?? 'null'} as threadTs
-         from ${table}
-        where rendered_version < version and ${ts} is null and (retry_at is null or retry_at <= @now)
-          and ${notWaiting(recipient)}
-        order by task_id, id limit @limit`,
+         from ${table}`,
+      `rendered_version < version and ${ts} is null and ${retryDue}`,
+      recipient,
     );
-    this.updates = db.prepare(
-      `select id from ${table}
-        where rendered_version < version and ${ts} is not null and (retry_at is null or retry_at <= @now)
-          and ${notWaiting(channel)}
-        order by task_id, id limit @limit`,
+    this.updates = due(
+      `select id from ${table}`,
+      `rendered_version < version and ${ts} is not null and ${retryDue}`,
+      channel,
     );
     this.selectState = db.prepare(
       `select id, task_id as taskId, ${channel} as channel, ${ts} as ts, version,
@@ -94,17 +105,20 @@ export class MessageStore {
 
   /** Rows never posted whose message is due. */
   duePosts(now: Date, limit: number, waiting: readonly string[] = []): PendingPost[] {
-    return this.posts.all({
-      recipient: this.fixedRecipient,
-      now: now.getTime(),
-      limit,
-      waiting: JSON.stringify(waiting),
-    });
+    const params = { recipient: this.fixedRecipient, now: now.getTime(), limit };
+    return waiting.length === 0
+      ? this.posts.all.all(params)
+      : this.posts.waiting.all({ ...params, waiting: JSON.stringify(waiting) });
   }
 
   /** Rows whose posted message is behind the row. */
   dueUpdates(now: Date, limit: number, waiting: readonly string[] = []): number[] {
-    return this.updates.all({ now: now.getTime(), limit, waiting: JSON.stringify(waiting) }).map((r) => r.id);
+    const params = { recipient: this.fixedRecipient, now: now.getTime(), limit };
+    const rows =
+      waiting.length === 0
+        ? this.updates.all.all(params)
+        : this.updates.waiting.all({ ...params, waiting: JSON.stringify(waiting) });
+    return rows.map((r) => r.id);
   }
 
   state(id: number): MessageState | undefined {

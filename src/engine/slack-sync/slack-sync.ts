@@ -60,6 +60,15 @@ export class SlackSync implements EngineLoop {
     this.updates.kick();
   }
 
+  /** Only the posts lane: a new task has a post to make and nothing posted to update yet. */
+  kickPosts(): void {
+    this.posts.kick();
+  }
+
+  kickUpdates(): void {
+    this.updates.kick();
+  }
+
   async runOnce(): Promise<void> {
     await Promise.all([this.posts.runOnce(), this.updates.runOnce()]);
   }

@@ -1,5 +1,4 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { DateTime } from 'luxon';
 import { formatDuration } from '../../core/duration.js';
 
 /** Slack mrkdwn treats &, < and > as control characters; anything a lead typed must be escaped. */
@@ -46,34 +45,49 @@ export function emailLink(email: string): string {
   return `<mailto:${email}|${escapeText(email)}>`;
 }
 
-const clockFormats = new Map<string, Intl.DateTimeFormat>();
-
 /**
- * "10:46 AM CST" in the reader's zone; the zone name makes a shared screenshot unambiguous.
- * One cached formatter per zone: building one costs ~0.25 ms, on every DM render otherwise.
+ * Formatters per zone, built once: building an Intl.DateTimeFormat costs ~0.25 ms, and luxon's
+ * DateTime did the same zone work again on every call; both were on every DM render.
  */
-export function clockTime(at: Date, zone: string): string {
-  let format = clockFormats.get(zone);
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatIn(kind: 'clock' | 'day' | 'date', zone: string): Intl.DateTimeFormat {
+  const key = `${kind} ${zone}`;
+  let format = formats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    });
-    clockFormats.set(zone, format);
+    format = new Intl.DateTimeFormat(
+      'en-US',
+      kind === 'clock'
+        ? { timeZone: zone, hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }
+        : kind === 'day'
+          ? { timeZone: zone, weekday: 'short', month: 'short', day: 'numeric' }
+          : { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' },
+    );
+    formats.set(key, format);
   }
-  const parts = format.formatToParts(at);
-  const value = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${value('hour')}:${value('minute')} ${value('dayPeriod')} ${value('timeZoneName')}`;
+  return format;
+}
+
+/** "10:46 AM CST" in the reader's zone; the zone name makes a shared screenshot unambiguous. */
+export function clockTime(at: Date, zone: string): string {
+  let hour = '';
+  let minute = '';
+  let dayPeriod = '';
+  let zoneName = '';
+  for (const part of formatIn('clock', zone).formatToParts(at)) {
+    if (part.type === 'hour') hour = part.value;
+    else if (part.type === 'minute') minute = part.value;
+    else if (part.type === 'dayPeriod') dayPeriod = part.value;
+    else if (part.type === 'timeZoneName') zoneName = part.value;
+  }
+  return `${hour}:${minute} ${dayPeriod} ${zoneName}`;
 }
 
 /** "Thu, Nov 26 at 9:00 AM CST", or just the time when it is today in that zone. */
 export function dayAndTime(at: Date, zone: string, now: Date): string {
-  const local = DateTime.fromJSDate(at, { zone });
-  const today = DateTime.fromJSDate(now, { zone });
-  if (local.hasSame(today, 'day')) return clockTime(at, zone);
-  return `${local.toFormat('ccc, LLL d')} at ${clockTime(at, zone)}`;
+  const date = formatIn('date', zone);
+  if (date.format(at) === date.format(now)) return clockTime(at, zone);
+  return `${formatIn('day', zone).format(at)} at ${clockTime(at, zone)}`;
 }
 
 export function elapsed(from: Date, to: Date): string {
