@@ -69,6 +69,22 @@ export interface ReadOptions {
   deriveId?: boolean;
 }
 
+/** What a person fills in; a body without any of them (and without an id) is not a lead. */
+const PERSON_FIELDS: readonly LeadField[] = [
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'message',
+  'address',
+  'street',
+  'city',
+  'state',
+  'zip',
+  'price',
+];
+
 export type ReadResult = { ok: true; lead: Lead } | { ok: false; issues: LeadIssue[] };
 
 export function readLead(body: unknown, options: ReadOptions): ReadResult {
@@ -76,6 +92,9 @@ export function readLead(body: unknown, options: ReadOptions): ReadResult {
   if (depthOf(body) > MAX_DEPTH)
     return refuse('(body)', `must not be nested more than ${MAX_DEPTH} levels deep`);
   const raw = recogniseFields(body, options.fields ?? {});
+  // A form that sends no id and nothing a person would write is a bot or a stray click, not a lead.
+  if (options.deriveId && isBlank(raw.externalId) && !PERSON_FIELDS.some((f) => !isBlank(raw[f])))
+    return refuse('(body)', 'an empty form is not a lead: send at least a name, phone, email or message');
   const issues: LeadIssue[] = [];
   const source = identity(options.source ?? raw.source, 64);
   if (source === undefined)

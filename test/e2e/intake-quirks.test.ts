@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { query } from '../support/db.js';
+import { useHarness } from '../support/harness.js';
+import { SITE_SECRET, SOURCE_SECRETS, SOURCES_CONFIG } from '../support/intake-sources.js';
+
+/** What a new user met sending real forms and CRM bodies (issue 11 review). */
+describe('intake: empty forms, deep bodies, form quirks', () => {
+  const h = useHarness({ config: SOURCES_CONFIG, secrets: SOURCE_SECRETS });
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+  const post = (path: string, body: string | Uint8Array, headers: Record<string, string>) =>
+    fetch(`${h.baseUrl}${path}`, { method: 'POST', headers, body });
+  const taskCount = () => query(h.dbPath, 'select count(*) as n from tasks')[0]?.n;
+  const taskRow = (id: number) => query(h.dbPath, 'select * from tasks where id = ?', id)[0] ?? {};
+  const _idOf = async (res: Response) => ((await res.json()) as { id: number }).id;
+  const _notesOf = (id: number) => JSON.parse(String(taskRow(id).intake_notes)) as unknown[];
+
+  it('an empty or junk form is not a lead: 400 in plain words, nothing stored, no DM', async () => {
+    const before = taskCount();
+    for (const body of ['', 'foo', 'submit=Send&g-recaptcha-response=']) {
+      const res = await post(`/leads/website/${SITE_SECRET}`, body, FORM);
+      expect(res.status).toBe(400);
+      const answer = (await res.json()) as { error: string };
+      expect(JSON.stringify(answer)).toContain(
+        'an empty form is not a lead: send at least a name, phone, email or message',
+      );
+    }
+    const json = await post('/leads/kvcore', '{}', {
+      'content-type': 'application/json',
+      authorization: `Bearer ${SOURCE_SECRETS.KVCORE_INTAKE_SECRET}`,
+    });
+    expect(json.status).toBe(400);
+    expect(taskCount()).toBe(before);
+    // One real field is enough: a form with only a phone is someone asking to be called.
+    const phoneOnly = await post(`/leads/website/${SITE_SECRET}`, 'phone=512-555-0170', FORM);
+    expect(phoneOnly.status).toBe(202);
+    await h.double.waitForPost({ textIncludes: 'tel:+15125550170' });
+  });
+});
