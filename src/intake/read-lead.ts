@@ -27,7 +27,7 @@ import {
 } from '../core/lead-fields.js';
 import { readPrice } from '../core/price-text.js';
 import { type ResolvedSource, resolveSource } from '../core/sources.js';
-import { depthOf, type LeadIssue, MAX_DEPTH } from './body-shape.js';
+import { cutToDepth, depthOf, type LeadIssue, MAX_DEPTH } from './body-shape.js';
 import { recogniseFields } from './recognise.js';
 
 export interface Lead {
@@ -51,7 +51,7 @@ export interface Lead {
   referringAgent?: string;
   /** ISO 8601, as sent. */
   receivedAt?: string;
-  /** The body exactly as sent. */
+  /** The body as sent (kept to MAX_DEPTH levels; a note says when it was cut). */
   payload: Record<string, unknown>;
   notes: IntakeNote[];
 }
@@ -87,10 +87,11 @@ const PERSON_FIELDS: readonly LeadField[] = [
 
 export type ReadResult = { ok: true; lead: Lead } | { ok: false; issues: LeadIssue[] };
 
-export function readLead(body: unknown, options: ReadOptions): ReadResult {
-  if (!isRecord(body)) return refuse('(body)', 'must be a JSON object or a form');
-  if (depthOf(body) > MAX_DEPTH)
-    return refuse('(body)', `must not be nested more than ${MAX_DEPTH} levels deep`);
+export function readLead(sent: unknown, options: ReadOptions): ReadResult {
+  if (!isRecord(sent)) return refuse('(body)', 'must be a JSON object or a form');
+  // One field nested absurdly deep is no reason to lose the lead: keep it to MAX_DEPTH and say so.
+  const tooDeep = depthOf(sent) > MAX_DEPTH;
+  const body = tooDeep ? cutToDepth(sent) : sent;
   const raw = recogniseFields(body, options.fields ?? {});
   // A form that sends no id and nothing a person would write is a bot or a stray click, not a lead.
   if (options.deriveId && isBlank(raw.externalId) && !PERSON_FIELDS.some((f) => !isBlank(raw[f])))
@@ -112,6 +113,8 @@ export function readLead(body: unknown, options: ReadOptions): ReadResult {
   if (source === undefined || externalId === undefined || issues.length > 0) return { ok: false, issues };
 
   const notes: IntakeNote[] = [];
+  if (tooDeep)
+    notes.push({ field: 'payload', problem: `nested deeper than ${MAX_DEPTH} levels; kept to ${MAX_DEPTH}` });
   const take = <T>(read: { value?: T; note?: IntakeNote }): T | undefined => {
     if (read.note) notes.push(read.note);
     return read.value;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { useHarness } from '../support/harness.js';
-import { SITE_SECRET, SOURCE_SECRETS, SOURCES_CONFIG } from '../support/intake-sources.js';
+import { SITE_SECRET, SOURCE_SECRETS, SOURCES_CONFIG, ZILLOW_SECRET } from '../support/intake-sources.js';
 
 /** What a new user met sending real forms and CRM bodies (issue 11 review). */
 describe('intake: empty forms, deep bodies, form quirks', () => {
@@ -11,8 +11,8 @@ describe('intake: empty forms, deep bodies, form quirks', () => {
     fetch(`${h.baseUrl}${path}`, { method: 'POST', headers, body });
   const taskCount = () => query(h.dbPath, 'select count(*) as n from tasks')[0]?.n;
   const taskRow = (id: number) => query(h.dbPath, 'select * from tasks where id = ?', id)[0] ?? {};
-  const _idOf = async (res: Response) => ((await res.json()) as { id: number }).id;
-  const _notesOf = (id: number) => JSON.parse(String(taskRow(id).intake_notes)) as unknown[];
+  const idOf = async (res: Response) => ((await res.json()) as { id: number }).id;
+  const notesOf = (id: number) => JSON.parse(String(taskRow(id).intake_notes)) as unknown[];
 
   it('an empty or junk form is not a lead: 400 in plain words, nothing stored, no DM', async () => {
     const before = taskCount();
@@ -34,5 +34,28 @@ describe('intake: empty forms, deep bodies, form quirks', () => {
     const phoneOnly = await post(`/leads/website/${SITE_SECRET}`, 'phone=512-555-0170', FORM);
     expect(phoneOnly.status).toBe(202);
     await h.double.waitForPost({ textIncludes: 'tel:+15125550170' });
+  });
+
+  it('keeps a lead whose unknown field nests too deep: the payload is cut at 10 levels and flagged', async () => {
+    let deep: Record<string, unknown> = { end: true };
+    for (let i = 0; i < 40; i++) deep = { level: deep };
+    const res = await post(
+      '/leads/zillow',
+      JSON.stringify({ leadId: 'deep-1', contact: { first_name: 'Dee', last_name: 'Nest' }, extra: deep }),
+      { 'content-type': 'application/json', authorization: `Bearer ${ZILLOW_SECRET}` },
+    );
+    expect(res.status).toBe(202);
+    const id = await idOf(res);
+    const row = taskRow(id);
+    expect(row).toMatchObject({ first_name: 'Dee', last_name: 'Nest' });
+    const payload = String(row.payload);
+    expect(payload).toContain('nested deeper than 10 levels');
+    expect(payload).not.toContain('"end"');
+    expect(notesOf(id)).toContainEqual({
+      field: 'payload',
+      problem: 'nested deeper than 10 levels; kept to 10',
+    });
+    const text = h.double.allText(await h.double.waitForPost({ textIncludes: 'Dee Nest' }));
+    expect(text).toContain('nested deeper than 10 levels; kept to 10');
   });
 });
