@@ -58,4 +58,17 @@ describe('intake: empty forms, deep bodies, form quirks', () => {
     const text = h.double.allText(await h.double.waitForPost({ textIncludes: 'Dee Nest' }));
     expect(text).toContain('nested deeper than 10 levels; kept to 10');
   });
+
+  it("shows a one-line address's zip once on the DM", async () => {
+    const res = await post(
+      `/leads/website/${SITE_SECRET}`,
+      'name=Zed+Once&phone=512-555-0171&address=12+Elm+St%2C+Austin%2C+TX+78701',
+      FORM,
+    );
+    expect(res.status).toBe(202);
+    expect(taskRow(await idOf(res))).toMatchObject({ street: '12 Elm St, Austin, TX 78701', zip: '78701' });
+    const text = h.double.allText(await h.double.waitForPost({ textIncludes: 'Zed Once' }));
+    expect(text).toContain('12 Elm St, Austin, TX 78701');
+    expect(text).not.toContain('78701, 78701');
+  });
 });
