@@ -7,10 +7,9 @@ export const KVCORE_SECRET = 'kvcore-secret-0123456789abcdef';
 export const SITE_SECRET = 'site-secret-0123456789abcdef';
 
 /** The example's rules, with three sources set up the way the README's "Connect your CRM" shows. */
-export const SOURCES_CONFIG = parseDispatchConfig(
-  readFileSync(EXAMPLE_CONFIG, 'utf8').replace(
-    '  zillow: buyer_lead\n',
-    `  zillow:
+export const SOURCES_YAML = readFileSync(EXAMPLE_CONFIG, 'utf8').replace(
+  '  zillow: buyer_lead\n',
+  `  zillow:
     type: buyer_lead
     aliases: ["Zillow Premier Agent", zillow.com]
     secret_env: ZILLOW_INTAKE_SECRET
@@ -18,8 +17,9 @@ export const SOURCES_CONFIG = parseDispatchConfig(
   kvcore: { secret_env: KVCORE_INTAKE_SECRET }
   website: { type: buyer_lead, secret_env: SITE_INTAKE_SECRET, secret_in_path: true }
 `,
-  ),
 );
+
+export const SOURCES_CONFIG = parseDispatchConfig(SOURCES_YAML);
 
 export const SOURCE_SECRETS = {
   ZILLOW_INTAKE_SECRET: ZILLOW_SECRET,
