@@ -129,8 +129,8 @@ export function readLead(sent: unknown, options: ReadOptions): ReadResult {
   const split = name && isBlank(raw.firstName) && isBlank(raw.lastName) ? splitName(name) : {};
   set('firstName', take(readText('firstName', raw.firstName, 100)) ?? split.firstName?.slice(0, 100));
   set('lastName', take(readText('lastName', raw.lastName, 100)) ?? split.lastName?.slice(0, 100));
-  set('email', take(readEmail(raw.email)));
-  set('phone', take(readPhone(raw.phone)));
+  set('email', take(readEmail(firstOf('email', raw.email, notes))));
+  set('phone', take(readPhone(firstOf('phone', raw.phone, notes))));
   set('address', readLeadAddress(raw, notes));
   set('zip', take(readZip(raw.zip)));
   if (!isBlank(raw.price)) {
@@ -190,6 +190,20 @@ function derivedId(body: Record<string, unknown>, now: Date): string {
   const day = now.toISOString().slice(0, 10);
   const canonical = JSON.stringify(Object.entries(body).sort(([a], [b]) => a.localeCompare(b)));
   return `form-${day}-${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
+}
+
+/** The first of several emails or phones (a form field sent twice); the others are flagged, as sent. */
+function firstOf(field: 'email' | 'phone', value: unknown, notes: IntakeNote[]): unknown {
+  if (!Array.isArray(value)) return value;
+  const [first, ...rest] = value;
+  const others = rest.filter((v) => sentText(v) !== sentText(first));
+  if (others.length > 0)
+    notes.push({
+      field,
+      sent: sentText(others.map((v) => sentText(v)).join(', ')),
+      problem: `more than one ${field} sent; the first is used`,
+    });
+  return first;
 }
 
 function readLeadType(value: unknown, known: readonly string[], notes: IntakeNote[]): string | undefined {

@@ -71,4 +71,81 @@ describe('intake: empty forms, deep bodies, form quirks', () => {
     expect(text).toContain('12 Elm St, Austin, TX 78701');
     expect(text).not.toContain('78701, 78701');
   });
+
+  it('keeps the first of two emails or phones from a form, and flags the others as sent', async () => {
+    const res = await post(
+      `/leads/website/${SITE_SECRET}`,
+      'name=Two+Ways&email=a%40example.com&email=b%40example.com&phone=512-555-0173&phone=512-555-0174',
+      FORM,
+    );
+    expect(res.status).toBe(202);
+    const id = await idOf(res);
+    expect(taskRow(id)).toMatchObject({ email: 'a@example.com', phone: '+15125550173' });
+    expect(notesOf(id)).toEqual([
+      { field: 'email', sent: 'b@example.com', problem: 'more than one email sent; the first is used' },
+      { field: 'phone', sent: '512-555-0174', problem: 'more than one phone sent; the first is used' },
+    ]);
+    const text = h.double.allText(await h.double.waitForPost({ textIncludes: 'Two Ways' }));
+    expect(text).toContain('more than one email sent; the first is used');
+  });
+
+  it('reads a form in the charset it declares, and names a charset it cannot read (415)', async () => {
+    const latin1 = (charset: string) => ({
+      'content-type': `application/x-www-form-urlencoded; charset=${charset}`,
+    });
+    const escaped = await post(
+      `/leads/website/${SITE_SECRET}`,
+      'name=Jos%E9+Pe%F1a&phone=512-555-0175',
+      latin1('latin1'),
+    );
+    expect(escaped.status).toBe(202);
+    expect(taskRow(await idOf(escaped))).toMatchObject({ first_name: 'José', last_name: 'Peña' });
+    await h.double.waitForPost({ textIncludes: 'José Peña' });
+    // Bytes sent as they are, not %-escaped, in windows-1252.
+    const bytes = Uint8Array.from([
+      ...Buffer.from('name=In'),
+      0xe9,
+      ...Buffer.from('s+Ruiz&phone=512-555-0176'),
+    ]);
+    const plain = await post(`/leads/website/${SITE_SECRET}`, bytes, latin1('"windows-1252"'));
+    expect(taskRow(await idOf(plain))).toMatchObject({ first_name: 'Inés' });
+    await h.double.waitForPost({ textIncludes: 'Inés Ruiz' });
+    const before = taskCount();
+    const unknown = await post(
+      `/leads/website/${SITE_SECRET}`,
+      'name=X&phone=512-555-0177',
+      latin1('klingon'),
+    );
+    expect(unknown.status).toBe(415);
+    expect(((await unknown.json()) as { error: string }).error).toContain('charset klingon');
+    expect(taskCount()).toBe(before);
+    // UTF-8, declared or not, is read as before.
+    const utf8 = await post(
+      `/leads/website/${SITE_SECRET}`,
+      'name=Zo%C3%AB+Li&phone=512-555-0178',
+      latin1('UTF-8'),
+    );
+    expect(taskRow(await idOf(utf8))).toMatchObject({ first_name: 'Zoë' });
+    await h.double.waitForPost({ textIncludes: 'Zoë Li' });
+  });
+
+  it('flags an address sent as a list instead of taking it as the street', async () => {
+    const res = await post(
+      `/leads/website/${SITE_SECRET}`,
+      'name=Al+List&phone=512-555-0179&address=12+Elm+St&address=Austin+TX',
+      FORM,
+    );
+    expect(res.status).toBe(202);
+    const id = await idOf(res);
+    expect(taskRow(id)).toMatchObject({ street: null });
+    expect(notesOf(id)).toEqual([
+      {
+        field: 'address',
+        sent: '["12 Elm St","Austin TX"]',
+        problem: 'send an object with street, city, state, zip, or one line of text',
+      },
+    ]);
+    const text = h.double.allText(await h.double.waitForPost({ textIncludes: 'Al List' }));
+    expect(text).toContain('*Address* as sent:');
+  });
 });
