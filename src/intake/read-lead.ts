@@ -25,7 +25,7 @@ import {
   sentText,
   splitName,
 } from '../core/lead-fields.js';
-import { readPrice } from '../core/price-text.js';
+import { readPriceText } from '../core/price-text.js';
 import { type ResolvedSource, resolveSource } from '../core/sources.js';
 import { cutToDepth, depthOf, type LeadIssue, MAX_DEPTH } from './body-shape.js';
 import { recogniseFields } from './recognise.js';
@@ -134,11 +134,11 @@ export function readLead(sent: unknown, options: ReadOptions): ReadResult {
   set('address', readLeadAddress(raw, notes));
   set('zip', take(readZip(raw.zip)));
   if (!isBlank(raw.price)) {
-    const price = readPrice(raw.price);
-    if (price) {
+    const price = readPriceText(raw.price);
+    if (price.ok) {
       lead.price = price.price;
       set('priceLow', price.low);
-    } else notes.push({ field: 'price', sent: sentText(raw.price), problem: 'not an amount we can read' });
+    } else notes.push({ field: 'price', sent: sentText(raw.price), problem: price.problem });
   }
   set('message', take(readText('message', raw.message, 5000)));
   set('tags', take(readTags(raw.tags)));

@@ -148,4 +148,21 @@ describe('intake: empty forms, deep bodies, form quirks', () => {
     const text = h.double.allText(await h.double.waitForPost({ textIncludes: 'Al List' }));
     expect(text).toContain('*Address* as sent:');
   });
+
+  it('keeps a price it would have to guess as sent, flagged, instead of routing by $400 or $12M', async () => {
+    const json = { 'content-type': 'application/json', authorization: `Bearer ${ZILLOW_SECRET}` };
+    for (const [i, price, problem] of [
+      [1, '300-400', 'under $10,000 with no K or M (thousands?), so not read'],
+      [2, '1,2M', 'a comma that is not a thousands separator (a decimal comma?), so not read'],
+    ] as const) {
+      const body = { leadId: `price-${i}`, contact: { first_name: `Price${i}`, last_name: 'Guess' }, price };
+      const res = await post('/leads/zillow', JSON.stringify({ ...body, phone: `512-555-018${i}` }), json);
+      expect(res.status).toBe(202);
+      const id = await idOf(res);
+      expect(taskRow(id)).toMatchObject({ price: null, price_low: null });
+      expect(notesOf(id)).toEqual([{ field: 'price', sent: price, problem }]);
+      const text = h.double.allText(await h.double.waitForPost({ textIncludes: `Price${i} Guess` }));
+      expect(text).toContain(`*Price* as sent: \`${price}\`, ${problem}`);
+    }
+  });
 });
