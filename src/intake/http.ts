@@ -10,7 +10,7 @@ import { authorize, intakeRoute } from './auth.js';
 import type { LeadIssue } from './body-shape.js';
 import { mediaType, parseBody } from './parse-body.js';
 import { BodyTooLarge, readBodyBytes } from './read-body.js';
-import { readLead, sourceNamedIn } from './read-lead.js';
+import { filledHoneypot, readLead, sourceNamedIn } from './read-lead.js';
 
 export const MAX_LEAD_BYTES = 100 * 1024;
 
@@ -67,6 +67,11 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
         return invalid(res, parsed.error, [{ path: '(body)', message: parsed.detail ?? parsed.error }]);
       }
       const source = auth.source ?? sourceNamedIn(ctx.config, parsed.body);
+      if (filledHoneypot(parsed.body, source?.settings?.honeypot)) {
+        // Answered as a lead is, so the bot learns nothing; counted in the log, never stored.
+        ctx.log.info('honeypot filled: not stored', { source: source?.name });
+        return sendJson(res, 202, {});
+      }
       const read = readLead(parsed.body, {
         fields: source?.settings?.fields,
         knownTypes: knownTypes(ctx.config),

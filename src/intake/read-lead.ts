@@ -151,6 +151,13 @@ export function readLead(sent: unknown, options: ReadOptions): ReadResult {
   return { ok: true, lead };
 }
 
+/** A body whose source's honeypot field (hidden from people) was filled in: a bot's, not a lead. */
+export function filledHoneypot(body: unknown, honeypot: string | undefined): boolean {
+  return (
+    honeypot !== undefined && isRecord(body) && Object.hasOwn(body, honeypot) && !isBlank(body[honeypot])
+  );
+}
+
 /** On `POST /leads` the body names its source; that source's `fields:` mapping then applies. */
 export function sourceNamedIn(config: DispatchConfig, body: unknown): ResolvedSource | undefined {
   if (!isRecord(body)) return undefined;

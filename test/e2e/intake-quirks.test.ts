@@ -5,7 +5,8 @@ import { SITE_SECRET, SOURCE_SECRETS, SOURCES_CONFIG, ZILLOW_SECRET } from '../s
 
 /** What a new user met sending real forms and CRM bodies (issue 11 review). */
 describe('intake: empty forms, deep bodies, form quirks', () => {
-  const h = useHarness({ config: SOURCES_CONFIG, secrets: SOURCE_SECRETS });
+  const logLines: string[] = [];
+  const h = useHarness({ config: SOURCES_CONFIG, secrets: SOURCE_SECRETS, logLines });
   const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
   const post = (path: string, body: string | Uint8Array, headers: Record<string, string>) =>
     fetch(`${h.baseUrl}${path}`, { method: 'POST', headers, body });
@@ -34,6 +35,24 @@ describe('intake: empty forms, deep bodies, form quirks', () => {
     const phoneOnly = await post(`/leads/website/${SITE_SECRET}`, 'phone=512-555-0170', FORM);
     expect(phoneOnly.status).toBe(202);
     await h.double.waitForPost({ textIncludes: 'tel:+15125550170' });
+  });
+
+  it("answers a bot that fills the form's hidden honeypot field as if it were a lead, and stores nothing", async () => {
+    const before = taskCount();
+    const bot = 'name=Buy+Pills&email=bot%40spam.example&message=cheap&company_url=http%3A%2F%2Fspam.example';
+    const res = await post(`/leads/website/${SITE_SECRET}`, bot, FORM);
+    expect([res.status, await res.json()]).toEqual([202, {}]);
+    expect(taskCount()).toBe(before);
+    // A person leaves it empty: their form is a lead.
+    const person = await post(
+      `/leads/website/${SITE_SECRET}`,
+      'name=Real+Person&phone=512-555-0169&company_url=',
+      FORM,
+    );
+    expect(person.status).toBe(202);
+    await h.double.waitForPost({ textIncludes: 'Real Person' });
+    expect(logLines.join('\n')).toContain('honeypot filled: not stored');
+    expect(logLines.join('\n')).not.toContain('spam.example');
   });
 
   it('keeps a lead whose unknown field nests too deep: the payload is cut at 10 levels and flagged', async () => {

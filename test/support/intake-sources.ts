@@ -15,7 +15,7 @@ export const SOURCES_YAML = readFileSync(EXAMPLE_CONFIG, 'utf8').replace(
     secret_env: ZILLOW_INTAKE_SECRET
     fields: { firstName: contact.first_name, lastName: contact.last_name }
   kvcore: { secret_env: KVCORE_INTAKE_SECRET }
-  website: { type: buyer_lead, secret_env: SITE_INTAKE_SECRET, secret_in_path: true }
+  website: { type: buyer_lead, secret_env: SITE_INTAKE_SECRET, secret_in_path: true, honeypot: company_url }
 `,
 );
 
