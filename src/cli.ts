@@ -76,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
       return sampleLeadCommand(
         argv.filter((_, i) => i !== argv.indexOf('sample-lead')),
         USAGE,
+        io,
       );
     // Their own options (--url, --all-dead) are parsed by them, from the words after the command.
     case 'outbox':

@@ -52,11 +52,17 @@ const settings = z
       secret_env: envName.optional(),
       /** Also take the secret in the URL path, for senders that cannot set a header. */
       secret_in_path: z.boolean().default(false),
+      /**
+       * A hidden form field people never see and bots fill: a body with it filled is answered 202,
+       * as a lead would be (so the bot does not adapt), and nothing is stored.
+       */
+      honeypot: z.string().trim().min(1).max(100).optional(),
       /** Our field name → where it is in this sender's body. */
       fields: z.partialRecord(z.enum(LEAD_FIELDS), fieldPath).default({}),
     },
     {
-      error: 'expected a type (zillow: buyer_lead) or { type, aliases, secret_env, secret_in_path, fields }',
+      error:
+        'expected a type (zillow: buyer_lead) or { type, aliases, secret_env, secret_in_path, honeypot, fields }',
     },
   )
   .refine((s) => !s.secret_in_path || s.secret_env !== undefined, {

@@ -9,8 +9,8 @@ import { sendJson } from '../http/json.js';
 import { authorize, intakeRoute } from './auth.js';
 import type { LeadIssue } from './body-shape.js';
 import { mediaType, parseBody } from './parse-body.js';
-import { BodyTooLarge, readBody } from './read-body.js';
-import { readLead, sourceNamedIn } from './read-lead.js';
+import { BodyTooLarge, readBodyBytes } from './read-body.js';
+import { filledHoneypot, readLead, sourceNamedIn } from './read-lead.js';
 
 export const MAX_LEAD_BYTES = 100 * 1024;
 
@@ -53,20 +53,25 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
             'send the lead as JSON (Content-Type: application/json) or as a form (application/x-www-form-urlencoded)',
         });
       }
-      let raw: string;
+      let raw: Buffer;
       try {
-        raw = await readBody(req, MAX_LEAD_BYTES);
+        raw = await readBodyBytes(req, MAX_LEAD_BYTES);
       } catch (error) {
         if (error instanceof BodyTooLarge)
           return sendJson(res, 413, { error: `body is larger than ${MAX_LEAD_BYTES / 1024} kB` });
         throw error;
       }
-      const parsed = parseBody(type, raw);
+      const parsed = parseBody(req.headers['content-type'], raw);
       if (!parsed.ok) {
         if (parsed.status === 415) return sendJson(res, 415, { error: parsed.error });
         return invalid(res, parsed.error, [{ path: '(body)', message: parsed.detail ?? parsed.error }]);
       }
       const source = auth.source ?? sourceNamedIn(ctx.config, parsed.body);
+      if (filledHoneypot(parsed.body, source?.settings?.honeypot)) {
+        // Answered as a lead is, so the bot learns nothing; counted in the log, never stored.
+        ctx.log.info('honeypot filled: not stored', { source: source?.name });
+        return sendJson(res, 202, {});
+      }
       const read = readLead(parsed.body, {
         fields: source?.settings?.fields,
         knownTypes: knownTypes(ctx.config),

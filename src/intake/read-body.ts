@@ -2,8 +2,13 @@ import type { IncomingMessage } from 'node:http';
 
 export class BodyTooLarge extends Error {}
 
-/** Reads the raw body, refusing (without buffering) anything over `limit` bytes. */
+/** Reads the raw body as UTF-8, refusing (without buffering) anything over `limit` bytes. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return (await readBodyBytes(req, limit)).toString('utf8');
+}
+
+/** The raw body's bytes, for a reader that decodes them in the charset the request declares. */
+export async function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
   const chunks: Buffer[] = [];
@@ -14,5 +19,5 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
     if (size > limit) throw new BodyTooLarge();
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

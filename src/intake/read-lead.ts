@@ -25,9 +25,9 @@ import {
   sentText,
   splitName,
 } from '../core/lead-fields.js';
-import { readPrice } from '../core/price-text.js';
+import { readPriceText } from '../core/price-text.js';
 import { type ResolvedSource, resolveSource } from '../core/sources.js';
-import { depthOf, type LeadIssue, MAX_DEPTH } from './body-shape.js';
+import { cutToDepth, depthOf, type LeadIssue, MAX_DEPTH } from './body-shape.js';
 import { recogniseFields } from './recognise.js';
 
 export interface Lead {
@@ -51,7 +51,7 @@ export interface Lead {
   referringAgent?: string;
   /** ISO 8601, as sent. */
   receivedAt?: string;
-  /** The body exactly as sent. */
+  /** The body as sent (kept to MAX_DEPTH levels; a note says when it was cut). */
   payload: Record<string, unknown>;
   notes: IntakeNote[];
 }
@@ -69,13 +69,33 @@ export interface ReadOptions {
   deriveId?: boolean;
 }
 
+/** What a person fills in; a body without any of them (and without an id) is not a lead. */
+const PERSON_FIELDS: readonly LeadField[] = [
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'message',
+  'address',
+  'street',
+  'city',
+  'state',
+  'zip',
+  'price',
+];
+
 export type ReadResult = { ok: true; lead: Lead } | { ok: false; issues: LeadIssue[] };
 
-export function readLead(body: unknown, options: ReadOptions): ReadResult {
-  if (!isRecord(body)) return refuse('(body)', 'must be a JSON object or a form');
-  if (depthOf(body) > MAX_DEPTH)
-    return refuse('(body)', `must not be nested more than ${MAX_DEPTH} levels deep`);
+export function readLead(sent: unknown, options: ReadOptions): ReadResult {
+  if (!isRecord(sent)) return refuse('(body)', 'must be a JSON object or a form');
+  // One field nested absurdly deep is no reason to lose the lead: keep it to MAX_DEPTH and say so.
+  const tooDeep = depthOf(sent) > MAX_DEPTH;
+  const body = tooDeep ? cutToDepth(sent) : sent;
   const raw = recogniseFields(body, options.fields ?? {});
+  // A form that sends no id and nothing a person would write is a bot or a stray click, not a lead.
+  if (options.deriveId && isBlank(raw.externalId) && !PERSON_FIELDS.some((f) => !isBlank(raw[f])))
+    return refuse('(body)', 'an empty form is not a lead: send at least a name, phone, email or message');
   const issues: LeadIssue[] = [];
   const source = identity(options.source ?? raw.source, 64);
   if (source === undefined)
@@ -93,6 +113,8 @@ export function readLead(body: unknown, options: ReadOptions): ReadResult {
   if (source === undefined || externalId === undefined || issues.length > 0) return { ok: false, issues };
 
   const notes: IntakeNote[] = [];
+  if (tooDeep)
+    notes.push({ field: 'payload', problem: `nested deeper than ${MAX_DEPTH} levels; kept to ${MAX_DEPTH}` });
   const take = <T>(read: { value?: T; note?: IntakeNote }): T | undefined => {
     if (read.note) notes.push(read.note);
     return read.value;
@@ -107,16 +129,16 @@ export function readLead(body: unknown, options: ReadOptions): ReadResult {
   const split = name && isBlank(raw.firstName) && isBlank(raw.lastName) ? splitName(name) : {};
   set('firstName', take(readText('firstName', raw.firstName, 100)) ?? split.firstName?.slice(0, 100));
   set('lastName', take(readText('lastName', raw.lastName, 100)) ?? split.lastName?.slice(0, 100));
-  set('email', take(readEmail(raw.email)));
-  set('phone', take(readPhone(raw.phone)));
+  set('email', take(readEmail(firstOf('email', raw.email, notes))));
+  set('phone', take(readPhone(firstOf('phone', raw.phone, notes))));
   set('address', readLeadAddress(raw, notes));
   set('zip', take(readZip(raw.zip)));
   if (!isBlank(raw.price)) {
-    const price = readPrice(raw.price);
-    if (price) {
+    const price = readPriceText(raw.price);
+    if (price.ok) {
       lead.price = price.price;
       set('priceLow', price.low);
-    } else notes.push({ field: 'price', sent: sentText(raw.price), problem: 'not an amount we can read' });
+    } else notes.push({ field: 'price', sent: sentText(raw.price), problem: price.problem });
   }
   set('message', take(readText('message', raw.message, 5000)));
   set('tags', take(readTags(raw.tags)));
@@ -127,6 +149,13 @@ export function readLead(body: unknown, options: ReadOptions): ReadResult {
   if (!lead.phone && !lead.email && (type === undefined || isMergeable(type)))
     notes.push({ field: 'contact', problem: 'no phone or email: no way to reach them yet' });
   return { ok: true, lead };
+}
+
+/** A body whose source's honeypot field (hidden from people) was filled in: a bot's, not a lead. */
+export function filledHoneypot(body: unknown, honeypot: string | undefined): boolean {
+  return (
+    honeypot !== undefined && isRecord(body) && Object.hasOwn(body, honeypot) && !isBlank(body[honeypot])
+  );
 }
 
 /** On `POST /leads` the body names its source; that source's `fields:` mapping then applies. */
@@ -168,6 +197,20 @@ function derivedId(body: Record<string, unknown>, now: Date): string {
   const day = now.toISOString().slice(0, 10);
   const canonical = JSON.stringify(Object.entries(body).sort(([a], [b]) => a.localeCompare(b)));
   return `form-${day}-${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
+}
+
+/** The first of several emails or phones (a form field sent twice); the others are flagged, as sent. */
+function firstOf(field: 'email' | 'phone', value: unknown, notes: IntakeNote[]): unknown {
+  if (!Array.isArray(value)) return value;
+  const [first, ...rest] = value;
+  const others = rest.filter((v) => sentText(v) !== sentText(first));
+  if (others.length > 0)
+    notes.push({
+      field,
+      sent: sentText(others.map((v) => sentText(v)).join(', ')),
+      problem: `more than one ${field} sent; the first is used`,
+    });
+  return first;
 }
 
 function readLeadType(value: unknown, known: readonly string[], notes: IntakeNote[]): string | undefined {

@@ -98,17 +98,19 @@ export function recogniseFields(
         if (value !== undefined) break;
       }
     }
-    if (value !== undefined) raw[field] = LISTS.has(field) ? value : single(value, UNWRAPPED.has(field));
+    if (value !== undefined)
+      raw[field] = LISTS.has(field) ? value : single(value, UNWRAPPED.has(field), field);
   }
   return raw;
 }
 
 /**
  * One value from a list: the primary entry of a list of records (`phones[{value, isPrimary}]`),
- * else the first; a list of plain values (a form field sent twice) is the first phone or email,
- * or the values joined, so no text is dropped.
+ * else the first. A list of plain values (a form field sent twice) is kept as a list for a phone
+ * or email (read-lead uses the first and flags the others) and for an address (flagged: which
+ * line is the street?); any other is joined, so no text is dropped.
  */
-function single(value: unknown, unwrapped: boolean): unknown {
+function single(value: unknown, unwrapped: boolean, field: LeadField): unknown {
   if (!Array.isArray(value)) return unwrapped ? unwrap(value) : value;
   const records = value.filter(isRecord);
   if (records.length > 0) {
@@ -116,7 +118,8 @@ function single(value: unknown, unwrapped: boolean): unknown {
     return unwrapped ? unwrap(one) : one;
   }
   const plain = value.filter((v) => !isBlank(v) && typeof v !== 'object');
-  if (unwrapped) return plain[0];
+  if (unwrapped) return plain.length > 1 ? plain : plain[0];
+  if (field === 'address') return plain.length > 1 ? plain : plain[0];
   return plain.length > 0 ? plain.map(String).join(', ') : undefined;
 }
 

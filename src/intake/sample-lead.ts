@@ -5,6 +5,7 @@
  */
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { LeadField } from '../config/source-schema.js';
+import { secretProblem } from '../config/source-warnings.js';
 import { writePath } from '../core/field-path.js';
 import { resolveSource } from '../core/sources.js';
 
@@ -13,6 +14,12 @@ export interface SampleOptions {
   baseUrl: string;
   form: boolean;
   now: Date;
+  /**
+   * Reads the environment: a source whose own secret is not usable there is sent with
+   * INTAKE_TOKEN instead, which its endpoint takes until the secret is set. Without it, the
+   * source's own secret is assumed.
+   */
+  env?: (name: string) => string | undefined;
 }
 
 export interface SampleRequest {
@@ -23,6 +30,8 @@ export interface SampleRequest {
   curl: string;
   /** Environment variables the request needs, and the placeholder standing for each. */
   secrets: Array<{ variable: string; placeholder: string }>;
+  /** Why the request does not use the source's own secret, for stderr. */
+  notice?: string;
 }
 
 export function sampleRequest(config: DispatchConfig, options: SampleOptions): SampleRequest {
@@ -48,9 +57,15 @@ export function sampleRequest(config: DispatchConfig, options: SampleOptions): S
     if (options.form) body[path] = value;
     else writePath(body, path, value);
   }
-  const variable = settings?.secret_env ?? 'INTAKE_TOKEN';
+  const own = settings?.secret_env;
+  const problem = own && options.env ? secretProblem(own, options.env(own)) : undefined;
+  const variable = own && !problem ? own : 'INTAKE_TOKEN';
   const placeholder = `\${${variable}}`;
-  const inPath = options.form && settings?.secret_in_path === true;
+  // INTAKE_TOKEN is never taken in a URL: without the source's secret, a form sample sends a header.
+  const inPath = options.form && settings?.secret_in_path === true && variable === own;
+  const notice = problem
+    ? `${problem}, so /leads/${name} takes INTAKE_TOKEN until it is: this sample uses INTAKE_TOKEN${settings?.secret_in_path && options.form ? ' in a header (never in a URL)' : ''}`
+    : undefined;
   const base = options.baseUrl.replace(/\/+$/, '');
   const url = `${base}/leads/${encodeURIComponent(name)}${inPath ? `/${placeholder}` : ''}`;
   const headers: Record<string, string> = {
@@ -65,7 +80,14 @@ export function sampleRequest(config: DispatchConfig, options: SampleOptions): S
     ...Object.entries(headers).map(([k, v]) => `-H "${k}: ${v}"`),
     `-d ${shellQuote(text)}`,
   ].join(' \\\n  ');
-  return { url, headers, body: text, curl, secrets: [{ variable, placeholder }] };
+  return {
+    url,
+    headers,
+    body: text,
+    curl,
+    secrets: [{ variable, placeholder }],
+    ...(notice ? { notice } : {}),
+  };
 }
 
 /** Single quotes keep the shell from reading anything inside; a quote inside is closed and escaped. */

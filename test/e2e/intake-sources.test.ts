@@ -1,34 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDispatchConfig } from '../../src/config/load-dispatch.js';
 import { sampleRequest, withSecrets } from '../../src/intake/sample-lead.js';
 import { query } from '../support/db.js';
-import { EXAMPLE_CONFIG, INTAKE_TOKEN, useHarness } from '../support/harness.js';
-
-const ZILLOW_SECRET = 'zillow-secret-0123456789abcdef';
-const KVCORE_SECRET = 'kvcore-secret-0123456789abcdef';
-const SITE_SECRET = 'site-secret-0123456789abcdef';
-
-/** The example's rules, with three sources set up the way the README's "Connect your CRM" shows. */
-const CONFIG = parseDispatchConfig(
-  readFileSync(EXAMPLE_CONFIG, 'utf8').replace(
-    '  zillow: buyer_lead\n',
-    `  zillow:
-    type: buyer_lead
-    aliases: ["Zillow Premier Agent", zillow.com]
-    secret_env: ZILLOW_INTAKE_SECRET
-    fields: { firstName: contact.first_name, lastName: contact.last_name }
-  kvcore: { secret_env: KVCORE_INTAKE_SECRET }
-  website: { type: buyer_lead, secret_env: SITE_INTAKE_SECRET, secret_in_path: true }
-`,
-  ),
-);
-
-const SECRETS = {
-  ZILLOW_INTAKE_SECRET: ZILLOW_SECRET,
-  KVCORE_INTAKE_SECRET: KVCORE_SECRET,
-  SITE_INTAKE_SECRET: SITE_SECRET,
-};
+import { INTAKE_TOKEN, useHarness } from '../support/harness.js';
+import {
+  SOURCES_CONFIG as CONFIG,
+  KVCORE_SECRET,
+  SOURCE_SECRETS as SECRETS,
+  SITE_SECRET,
+  ZILLOW_SECRET,
+} from '../support/intake-sources.js';
 
 describe('intake from any CRM, form or Zapier step (issue 11)', () => {
   const logLines: string[] = [];

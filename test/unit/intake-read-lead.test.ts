@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILT_IN_TYPES } from '../../src/config/dispatch-schema.js';
 import { parsePath, readPath } from '../../src/core/field-path.js';
 import { readAddress, readPhone, readZip, splitName } from '../../src/core/lead-fields.js';
-import { readPrice } from '../../src/core/price-text.js';
+import { readPrice, readPriceText } from '../../src/core/price-text.js';
 import { intakeRoute } from '../../src/intake/auth.js';
 import { formFields } from '../../src/intake/parse-body.js';
 import { type Lead, readLead } from '../../src/intake/read-lead.js';
@@ -70,12 +70,41 @@ describe('prices as people write them', () => {
     'cannot read %j',
     (sent) => {
       expect(readPrice(sent)).toBeUndefined();
+      expect(readPriceText(sent)).toEqual({ ok: false, problem: 'not an amount we can read' });
     },
   );
 
-  it('reads any whole-dollar amount written plainly, with commas, or in thousands', () => {
+  // "300-400" is almost surely $300K–$400K, but a guess routes a lead by a price nobody sent.
+  it.each(['300-400', '1-2', '$900-1.2M', '5000', 5000, '$9,500', '300K-400'])(
+    'keeps %j as sent: a bare amount under $10,000 may mean thousands',
+    (sent) => {
+      expect(readPriceText(sent)).toEqual({
+        ok: false,
+        problem: 'under $10,000 with no K or M (thousands?), so not read',
+      });
+    },
+  );
+
+  it.each(['1,2M', '1,25', '$450,00', '1,2,3'])('keeps %j as sent: a decimal comma is not $12M', (sent) => {
+    expect(readPriceText(sent)).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('decimal comma'),
+    });
+  });
+
+  it('flags any bare amount under $10,000, and reads it with a K', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (n) => {
+      fc.property(fc.integer({ min: 1, max: 9_999 }), fc.integer({ min: 1, max: 9_999 }), (a, b) => {
+        expect(readPrice(String(a))).toBeUndefined();
+        expect(readPrice(`${a}-${b}`)).toBeUndefined();
+        expect(readPrice(`${a}k`)?.price).toBe(a * 1000);
+      }),
+    );
+  });
+
+  it('reads any whole-dollar amount from $10,000 written plainly, with commas, or in thousands', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 10_000, max: 1_000_000 }), (n) => {
         expect(readPrice(String(n))?.price).toBe(n);
         expect(readPrice(`$${n.toLocaleString('en-US')}`)?.price).toBe(n);
         expect(readPrice(`${n}K`)?.price).toBe(n * 1000);

@@ -26,6 +26,7 @@ const LABELS: Record<string, string> = {
   type: 'Type',
   contact: 'Contact',
   person: 'Person',
+  payload: 'Other fields',
 };
 
 /** The agent's word for one of our field names. */

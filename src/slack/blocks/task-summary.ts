@@ -22,10 +22,26 @@ export function headline(task: TaskRow): string {
   return `${humanType(task.type || 'task')} from ${sourceLabel(task.source)}`;
 }
 
+/**
+ * "12 Elm St, Austin, TX 78701". An address sent as one line is stored as the street with its zip
+ * also pulled out into the zip column: the zip is then written once. (City and state are not
+ * compared: "5 Austin St" in Austin would lose its city.)
+ */
 export function area(task: TaskRow): string | undefined {
-  const cityLine = [task.city, [task.state, task.zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+  const zip = task.zip && !hasNumber(task.street ?? '', task.zip) ? task.zip : undefined;
+  const cityLine = [task.city, [task.state, zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   const parts = [task.street, cityLine].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/** `number` written in `line` as a whole number ("TX 78701" has 78701; "1787012" does not). */
+function hasNumber(line: string, number: string): boolean {
+  for (let at = line.indexOf(number); at !== -1; at = line.indexOf(number, at + 1)) {
+    const before = line[at - 1] ?? '';
+    const after = line[at + number.length] ?? '';
+    if (!/\d/.test(before) && !/\d/.test(after)) return true;
+  }
+  return false;
 }
 
 const FIELD_MAX = 1900;
