@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parsePath } from '../core/field-path.js';
+import { fieldKey } from '../core/lead-fields.js';
 import { sourceKey } from '../core/sources.js';
+import { isCommonFieldName } from '../intake/recognise.js';
 
 /** Our names for a lead's fields: what a source's `fields:` mapping may fill. */
 export const LEAD_FIELDS = [
@@ -65,10 +67,21 @@ const settings = z
         'expected a type (zillow: buyer_lead) or { type, aliases, secret_env, secret_in_path, honeypot, fields }',
     },
   )
+  .refine((s) => s.honeypot === undefined || !readsLeadField(s.honeypot, Object.values(s.fields)), {
+    message:
+      'honeypot names a field intake reads as part of a lead, so real leads would be dropped as bots; pick a name people never fill, such as company_url',
+    path: ['honeypot'],
+  })
   .refine((s) => !s.secret_in_path || s.secret_env !== undefined, {
     message: "secret_in_path needs secret_env: the environment variable that holds this source's secret",
     path: ['secret_in_path'],
   });
+
+/** Whether intake reads a body field of this name: a common name, or the top of a `fields:` path. */
+function readsLeadField(name: string, mappedPaths: string[]): boolean {
+  const key = fieldKey(name);
+  return isCommonFieldName(name) || mappedPaths.some((path) => fieldKey(path.split(/[.[]/)[0] ?? '') === key);
+}
 
 /** `zillow: buyer_lead` is the short form of `zillow: { type: buyer_lead }`. */
 export const sourceEntry = z.preprocess((v) => (typeof v === 'string' ? { type: v } : v), settings);

@@ -50,6 +50,15 @@ const COMMON: Record<LeadField, string[]> = {
   receivedAt: ['receivedat', 'createdat', 'created', 'submittedat', 'datecreated', 'timestamp'],
 };
 
+/**
+ * Whether intake reads a body field of this name as one of the lead's (`e-mail`, `Phone`, `id`):
+ * such a field can never be a form's honeypot, or real leads would be dropped as bots.
+ */
+export function isCommonFieldName(name: string): boolean {
+  const key = fieldKey(name);
+  return Object.values(COMMON).some((names) => names.includes(key)) || PERSON.includes(key);
+}
+
 /** Where a sender nests the person or the property; looked in after the top level. */
 const PERSON = ['contact', 'person', 'lead', 'customer'];
 const PROPERTY = ['property', 'listing'];

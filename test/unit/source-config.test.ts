@@ -72,6 +72,27 @@ describe('sources: the short form and the long form', () => {
     expect(sourceKey('Zillow Premier Agent')).toBe(sourceKey('zillow_premier-agent'));
   });
 
+  it.each([
+    ['email', ''],
+    ['E-Mail', ''],
+    ['phone_number', ''],
+    ['lead_contact', ', fields: { phone: lead_contact.cell }'],
+  ])('refuses a honeypot named %j, a field intake reads: real leads would be dropped', (name, more) => {
+    const text = config(`  website: { type: seller_lead, honeypot: "${name}"${more} }`);
+    expect(problems(text)).toEqual([
+      [
+        'sources.website.honeypot',
+        6,
+        'honeypot names a field intake reads as part of a lead, so real leads would be dropped as bots; pick a name people never fill, such as company_url',
+      ],
+    ]);
+    expect(
+      parseDispatchConfig(config('  website: { type: seller_lead, honeypot: company_url }')),
+    ).toMatchObject({
+      source_settings: { website: { honeypot: 'company_url' } },
+    });
+  });
+
   it('names each mistake in the long form with its path and line', () => {
     const text = config(`  zillow:
     type: buyer_leed
