@@ -7,15 +7,11 @@ import { type OutboxItem, type OutboxTopic, PermanentFailure } from '../../engin
 import type { FubClient } from './client.js';
 import { CONTACT_TASK_NAME, refMarker } from './note-text.js';
 import { fubUserIdOf } from './users.js';
-import { FUB_WRITE_TOPIC, type FubWrite } from './write-back.js';
+import { currentFubUpdate, FUB_WRITE_TOPIC, type FubWrite } from './write-back.js';
 
 const writeSchema = z.discriminatedUnion('action', [
-  z.object({
-    action: z.literal('update'),
-    personId: z.number(),
-    ownerId: z.string().optional(),
-    stage: z.string().optional(),
-  }),
+  // Items queued by an earlier version also carry ownerId and stage: ignored, truth is read at delivery.
+  z.object({ action: z.literal('update'), personId: z.number() }),
   z.object({ action: z.literal('note'), personId: z.number(), subject: z.string(), body: z.string() }),
   z.object({ action: z.literal('task'), personId: z.number(), ownerId: z.string(), dueAt: z.string() }),
 ]);
@@ -51,10 +47,15 @@ export function fubWriteBackTopic(ctx: DispatchContext, client: FubClient): Outb
       const marker = refMarker(item.id);
       switch (write.action) {
         case 'update': {
-          // PUT is idempotent: a retry sets the same values again.
+          // From the task's current rows, not the enqueue-time payload: a retry of the claim's
+          // update after Mark contacted must not set the claim's stage back.
+          const config = ctx.config.crm?.followupboss;
+          if (!config) return;
+          const now = currentFubUpdate(ctx.db, config, item.taskId);
           const body: Record<string, unknown> = {};
-          if (write.ownerId) body.assignedUserId = await fubUserIdOf(ctx, client, write.ownerId);
-          if (write.stage) body.stage = write.stage;
+          if (now.ownerId) body.assignedUserId = await fubUserIdOf(ctx, client, now.ownerId);
+          if (now.stage) body.stage = now.stage;
+          if (Object.keys(body).length === 0) return;
           await client.put(`people/${write.personId}`, body);
           return;
         }
