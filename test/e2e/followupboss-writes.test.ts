@@ -3,8 +3,8 @@ import { outboxCommand } from '../../src/engine/outbox/cli.js';
 import { query } from '../support/db.js';
 import { fubConfig, fubEnv } from '../support/fub-config.js';
 import { FubDouble } from '../support/fub-double.js';
-import { type Harness, useHarness, zillowLead } from '../support/harness.js';
-import { DANA } from '../support/team.js';
+import { type Harness, LEADERS, useHarness, zillowLead } from '../support/harness.js';
+import { DANA, MARCO } from '../support/team.js';
 
 /** What FUB ends up holding after claims, merges, failures and retries: the cases a new user met in review. */
 
@@ -21,13 +21,13 @@ beforeEach(() => {
   fub.calls.length = 0;
 });
 
-function addPerson(phone: string) {
+function addPerson(phone: string, zip = '78701') {
   return fub.addPerson({
     firstName: 'Jordan',
     lastName: 'Avery',
     source: 'Zillow',
     phones: [{ value: phone }],
-    addresses: [{ code: '78701' }],
+    addresses: [{ code: zip }],
   });
 }
 
@@ -38,8 +38,13 @@ async function webhook(h: Harness, personId: number) {
   expect((await fub.sendWebhook(`${h.baseUrl}/crm/followupboss`, body)).status).toBe(202);
 }
 
-async function click(h: Harness, dm: Parameters<Harness['slack']['clickButton']>[0]['message'], id: string) {
-  expect((await h.slack.clickButton({ user: DANA, message: dm, actionId: id })).status).toBe(200);
+async function click(
+  h: Harness,
+  dm: Parameters<Harness['slack']['clickButton']>[0]['message'],
+  id: string,
+  user = DANA,
+) {
+  expect((await h.slack.clickButton({ user, message: dm, actionId: id })).status).toBe(200);
   await h.double.waitForUpdate(dm);
   await h.settle();
 }
@@ -100,5 +105,30 @@ describe('Follow Up Boss write-back: claims', () => {
     ]);
     expect(fub.people.get(person.id)).toMatchObject({ assignedUserId: DANA_FUB, stage: 'Contacted' });
     h.double.markAllSeen(); // the leaders' failure note is the subject of followupboss-out.test.ts
+  });
+});
+
+describe('Follow Up Boss write-back: the claimer is found in FUB by their exact email only', () => {
+  const h = useHarness({ config: fubConfig(), env: fubEnv(() => fub) });
+
+  it('a FUB search answering near matches assigns nobody else; the leaders are told there is no such user', async () => {
+    // Marco has no FUB user; FUB's search answers with Dana's.
+    fub.looseUserSearch = true;
+    try {
+      const person = addPerson(nextPhone(), '78704');
+      await webhook(h, person.id);
+      const dm = await h.double.waitForPost({ to: MARCO });
+      await h.settle();
+      await click(h, dm, 'offer_claim', MARCO);
+      expect(fub.people.get(person.id)?.assignedUserId).toBeNull();
+      h.server.engine.kick();
+      const note = await h.double.waitForPost({ to: LEADERS });
+      expect(h.double.allText(note)).toContain(
+        'no Follow Up Boss user has the email dispatch.yml gives agent U0MARCO01',
+      );
+      expect(query(h.dbPath, 'select user_id from crm_users')).toEqual([]);
+    } finally {
+      fub.looseUserSearch = false;
+    }
   });
 });
