@@ -133,6 +133,11 @@ describe('Follow Up Boss out: a write-back that keeps failing', () => {
     await h.slack.clickButton({ user: LEE, message: note, actionId: 'outbox_retry' });
     expect((await h.double.waitForEphemeral({ user: LEE })).text).toContain('Sent again');
     await h.settle();
+    // The note no longer says "not updated" with a live Retry button.
+    const updated = await h.double.waitForUpdate(note, 'sent again');
+    expect(h.double.allText(updated)).toMatch(/Sent again by Lee Walker at \d{1,2}:\d{2}/);
+    expect(h.double.buttons(updated).map((b) => b.text)).toEqual(['Timeline']);
+
     expect(fub.notes.map((n) => [n.personId, n.body.split('\n')[0]])).toEqual([
       [personId, expect.stringMatching(/^Claimed in Slack by Dana Reyes/)],
     ]);

@@ -95,6 +95,10 @@ describe('Follow Up Boss write-back: claims', () => {
     expect(fub.people.get(person.id)).toMatchObject({ assignedUserId: null, stage: 'Lead' });
     await click(h, dm, 'task_contacted');
     expect(fub.people.get(person.id)).toMatchObject({ assignedUserId: DANA_FUB, stage: 'Contacted' });
+    h.server.engine.kick();
+    const note = await h.double.waitForPost({ to: LEADERS });
+    // A refusal dies on its first try, and the note says so in English.
+    expect(h.double.allText(note)).toContain('setting the assigned agent and stage failed after 1 try.');
 
     expect(outboxCli(h, ['retry', '--all-dead'])).toMatch(/^sent again: #\d+\n$/);
     // The CLI stamps the item due at the real time; the app's test clock is behind it.
@@ -104,7 +108,11 @@ describe('Follow Up Boss write-back: claims', () => {
       { n: 0 },
     ]);
     expect(fub.people.get(person.id)).toMatchObject({ assignedUserId: DANA_FUB, stage: 'Contacted' });
-    h.double.markAllSeen(); // the leaders' failure note is the subject of followupboss-out.test.ts
+    // The leaders' note no longer says "not updated" with a Retry button.
+    h.server.engine.kick();
+    const updated = await h.double.waitForUpdate(note, 'sent again');
+    expect(h.double.allText(updated)).toContain('Sent again with `lead-dispatch outbox retry`');
+    expect(h.double.buttons(updated).map((b) => b.text)).toEqual(['Timeline']);
   });
 });
 
