@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { fubConfig, fubEnv } from '../support/fub-config.js';
 import { type DoublePerson, FubDouble } from '../support/fub-double.js';
-import { type Harness, useHarness } from '../support/harness.js';
+import { type Harness, LEADERS, useHarness } from '../support/harness.js';
 import { DANA, MARCO } from '../support/team.js';
 
 /** Which FUB people become tasks, and as what: the cases a new user met in review. */
@@ -107,5 +107,21 @@ describe('Follow Up Boss people created long ago', () => {
       expect.objectContaining({ crm_person: `fub:${today.id}`, type: 'buyer_lead' }),
       expect.objectContaining({ crm_person: `fub:${old.id}`, type: 'seller_lead' }),
     ]);
+  });
+});
+
+describe('Follow Up Boss people FUB never gives us', () => {
+  const h = useHarness({ config: fubConfig(), env: fubEnv(() => fub) });
+
+  it('/healthz counts their dead fetches under fub:fetch, not one entry per person', async () => {
+    // No such people in FUB: 404s, parked at once.
+    expect((await send(h, 'peopleCreated', [990_101, 990_102])).status).toBe(202);
+    await h.settle();
+    const health = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as { outbox: unknown };
+    expect(health.outbox).toMatchObject({ dead: 2, deadByTopic: { 'fub:fetch': 2 } });
+    // Each is still a lead for the leaders (the subject of followupboss-in.test.ts).
+    await h.server.sweeper.runOnce();
+    await h.double.waitForPost({ to: LEADERS, textIncludes: '990101' });
+    await h.double.waitForPost({ to: LEADERS, textIncludes: '990102' });
   });
 });
