@@ -84,6 +84,25 @@ describe('Follow Up Boss write-back: claims', () => {
     expect(fub.people.get(person.id)?.stage).toBe('Contacted');
   });
 
+  it('a FUB person who arrives after the same lead was claimed is told of that claim', async () => {
+    const phone = nextPhone();
+    expect((await h.postLead(zillowLead({ phone }))).status).toBe(202);
+    const dm = await h.double.waitForPost({ to: DANA });
+    h.clock.advance('38s');
+    await click(h, dm, 'offer_claim');
+    h.clock.advance('5m');
+    const person = addPerson(phone);
+    await webhook(h, person.id);
+    await h.double.waitForPost({ to: DANA, textIncludes: 'Again from Zillow' });
+    await h.settle();
+    expect(fub.people.get(person.id)).toMatchObject({ assignedUserId: DANA_FUB, stage: 'Active Client' });
+    expect(fub.notes.filter((n) => n.personId === person.id).map((n) => n.body.split('\n')[0])).toEqual([
+      'Claimed in Slack by Dana Reyes, 38 s after it arrived.',
+    ]);
+    await click(h, dm, 'task_contacted');
+    expect(fub.people.get(person.id)?.stage).toBe('Contacted');
+  });
+
   it('retrying the claim update after Mark contacted leaves FUB at the current stage, not the old one', async () => {
     const person = addPerson(nextPhone());
     await webhook(h, person.id);

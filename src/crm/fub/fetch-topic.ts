@@ -2,7 +2,7 @@ import { eq, sql as raw } from 'drizzle-orm';
 import type { FollowUpBossConfig } from '../../config/crm-schema.js';
 import { resolveSource } from '../../core/sources.js';
 import { crmEvents, tasks } from '../../db/schema.js';
-import type { DispatchContext, Sql } from '../../dispatch/context.js';
+import { type DispatchContext, type Sql, writeTransaction } from '../../dispatch/context.js';
 import { escalateTask } from '../../dispatch/escalate.js';
 import { receiveTask, storeTask } from '../../dispatch/receive.js';
 import { type OutboxTopic, PermanentFailure } from '../../engine/outbox/outbox.js';
@@ -10,6 +10,7 @@ import { readPostedLead } from '../../intake/read-lead.js';
 import type { FubClient } from './client.js';
 import { type FubPerson, fubPersonKey, fubPersonSchema, personToLeadBody } from './person.js';
 import { FUB_FETCH_TOPIC } from './webhook-handler.js';
+import { queueFubLateMerge } from './write-back.js';
 
 export interface FetchTopicOptions {
   client: FubClient;
@@ -69,6 +70,8 @@ export function fubFetchTopic(ctx: DispatchContext, options: FetchTopicOptions):
       if (result.duplicate) return;
       ctx.log.info('lead received from Follow Up Boss', { taskId: result.id, personId });
       options.taskReceived(result.id);
+      // Routing may have merged it into a lead already claimed: FUB must still learn who has it.
+      writeTransaction(ctx.db, (tx) => queueFubLateMerge(tx, ctx, result.id, ctx.clock.now()));
     },
     /**
      * FUB never gave us the person (gone, refused, or down for every retry): the lead is still

@@ -49,22 +49,48 @@ function queue(sql: Sql, taskId: number, writes: FubWrite[], now: Date): void {
  * a note on the person's timeline and, if configured, a task for the owner. Nothing here calls FUB.
  */
 export function queueFubClaimed(sql: Sql, ctx: DispatchContext, taskId: number, now: Date): void {
-  const fub = ctx.config.crm?.followupboss;
-  if (!fub) return;
   const task = sql.select().from(tasks).where(eq(tasks.id, taskId)).get();
-  if (!task?.ownerId) return;
+  if (task) queueClaimWrites(sql, ctx, task, fubPeopleOf(sql, task), now, now);
+}
+
+/**
+ * A FUB person merged as a repeat into a lead that was claimed before they arrived: they get the
+ * claim's write-backs now (the owner's, as of the claim), or FUB would never learn who has them.
+ */
+export function queueFubLateMerge(sql: Sql, ctx: DispatchContext, mergedTaskId: number, now: Date): void {
+  const merged = sql.select().from(tasks).where(eq(tasks.id, mergedTaskId)).get();
+  const personId = fubPersonOf(merged?.crmPerson);
+  if (merged?.status !== 'merged' || merged.duplicateOf === null || personId === undefined) return;
+  const root = sql.select().from(tasks).where(eq(tasks.id, merged.duplicateOf)).get();
+  if (root) queueClaimWrites(sql, ctx, root, [personId], root.claimedAt ?? now, now);
+}
+
+function queueClaimWrites(
+  sql: Sql,
+  ctx: DispatchContext,
+  task: TaskRow,
+  people: number[],
+  claimedAt: Date,
+  now: Date,
+): void {
+  const fub = ctx.config.crm?.followupboss;
+  if (!fub || !task.ownerId) return;
   const ownerId = task.ownerId;
   const writes: FubWrite[] = [];
-  for (const personId of fubPeopleOf(sql, task)) {
+  for (const personId of people) {
     if (fub.assign_on_claim || fub.stage_on_claim) writes.push({ action: 'update', personId });
     if (fub.note_on_claim)
-      writes.push({ action: 'note', personId, ...claimNote(agentName(sql, ownerId), task.receivedAt, now) });
+      writes.push({
+        action: 'note',
+        personId,
+        ...claimNote(agentName(sql, ownerId), task.receivedAt, claimedAt),
+      });
     if (fub.task_on_claim) {
-      const due = task.contactDueAt ?? new Date(now.getTime() + fub.task_due * 1000);
+      const due = task.contactDueAt ?? new Date(claimedAt.getTime() + fub.task_due * 1000);
       writes.push({ action: 'task', personId, ownerId, dueAt: due.toISOString() });
     }
   }
-  queue(sql, taskId, writes, now);
+  queue(sql, task.id, writes, now);
 }
 
 /** Called in Mark contacted's transaction: the configured stage, if any. */
