@@ -36,6 +36,18 @@ export const followUpBossSchema = z.strictObject({
    * for about 8 hours, so the default keeps those and refuses anything older (a replay).
    */
   replay_window: duration.default(12 * 3600),
+  /**
+   * The type a person gets when their FUB source is not in `sources:` (nor an alias), or they have
+   * none: FUB people are leads, so they are routed by rules (pond, tags) instead of going to
+   * manual review as unclassifiable. Checked against the known types.
+   */
+  default_type: z.string().trim().min(1).default('buyer_lead'),
+  /**
+   * For events other than `peopleCreated` (a tag or stage added later), only a person FUB created
+   * this recently becomes a task: an old contact tagged "Newsletter" is not a fresh lead. A day
+   * covers a lead tagged or moved to a pond by FUB's own automations or by hand the same day.
+   */
+  new_person_window: duration.default(24 * 3600),
 });
 
 export const crmSchema = z.strictObject({ followupboss: followUpBossSchema.optional() });

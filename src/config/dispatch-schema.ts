@@ -262,6 +262,7 @@ export const dispatchConfigSchema = z
       sources: config.sources,
       agentIds: config.agents.map((a) => a.id),
       rules: config.rules.map((value, index) => ({ index, value })),
+      fubDefaultType: config.crm?.followupboss?.default_type,
     });
     for (const issue of issues) ctx.addIssue({ code: 'custom', ...issue });
   })
@@ -286,6 +287,8 @@ export interface CrossReferenceInput {
   agentIds: Array<string | undefined>;
   /** The rules that parsed, with their position, so paths point at the right YAML line. */
   rules: Array<{ index: number; value: z.output<typeof rule> }>;
+  /** `crm.followupboss.default_type`, when there is one. */
+  fubDefaultType?: string | undefined;
 }
 
 /**
@@ -308,6 +311,11 @@ export function crossReferenceIssues(
     if (!agentIds.has(id)) issues.push({ path, message: `${id} is not one of the agents` });
   };
   issues.push(...sourceIssues(input.sources, types));
+  if (input.fubDefaultType !== undefined && !types.has(input.fubDefaultType))
+    issues.push({
+      path: ['crm', 'followupboss', 'default_type'],
+      message: `unknown type "${input.fubDefaultType}"`,
+    });
   const ruleNames = new Set(input.rules.map((r) => r.value.name));
   const names = new Set<string>();
   for (const { index: i, value: r } of input.rules) {
@@ -370,7 +378,10 @@ export function crossReferenceIssuesOfRaw(
     const parsed = rule.safeParse(r);
     return parsed.success ? [{ index, value: parsed.data }] : [];
   });
-  return crossReferenceIssues({ types, sources, agentIds, rules });
+  const crm = isRecord(root.crm) ? root.crm : {};
+  const fub = isRecord(crm.followupboss) ? crm.followupboss : {};
+  const fubDefaultType = typeof fub.default_type === 'string' ? fub.default_type : undefined;
+  return crossReferenceIssues({ types, sources, agentIds, rules, fubDefaultType });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

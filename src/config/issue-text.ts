@@ -31,6 +31,11 @@ export function issueText(issue: z.core.$ZodIssue): string {
       if (issue.origin === 'array') return `must list at most ${issue.maximum}`;
       if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
       return `must be at most ${issue.maximum}`;
+    case 'invalid_key': {
+      // A record's key: say what the key should be (the key's own schema words it), not "Invalid key in record".
+      const inner = issue.issues[0];
+      return inner ? `is not a valid key: ${issueText(inner)}` : 'is not a valid key';
+    }
     case 'unrecognized_keys':
       return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     default:

@@ -258,7 +258,11 @@ export const notifications = sqliteTable(
     /** A post to Slack was started at this time and its outcome is not known yet: look before posting again. */
     postAttemptAt: ms('post_attempt_at'),
   },
-  (t) => [index('notifications_pending_render').on(t.taskId, t.id).where(sql`rendered_version < version`)],
+  (t) => [
+    index('notifications_pending_render').on(t.taskId, t.id).where(sql`rendered_version < version`),
+    // `outbox retry` finds the failure notes of the items it revives, to re-render them.
+    index('notifications_outbox').on(t.outboxId).where(sql`outbox_id is not null`),
+  ],
 );
 
 /**

@@ -57,6 +57,32 @@ describe('lead-dispatch fub', () => {
     expect(noKeys.err).toBe('set FUB_API_KEY, FUB_SYSTEM, FUB_SYSTEM_KEY (in .env or the environment)\n');
   });
 
+  it('register-webhooks says only the account owner can manage webhooks on a 401/403, not on a network error', async () => {
+    const url = 'https://dispatch.example.com/crm/followupboss';
+    fub.fail({ method: 'GET', path: 'webhooks', status: 403 });
+    const refused = await run(fubCommand, ['register-webhooks', '--url', url], fubKeys());
+    expect(refused).toMatchObject({ code: 1 });
+    expect(refused.err).toBe(
+      'Follow Up Boss refused GET webhooks with 403 (only the account owner can manage webhooks)\n',
+    );
+    fub.fail({ method: 'GET', path: 'webhooks', status: 502 });
+    const down = await run(fubCommand, ['register-webhooks', '--url', url], fubKeys());
+    expect(down.err).toBe('Follow Up Boss answered 502 to GET webhooks\n');
+    const unreachable = await run(fubCommand, ['register-webhooks', '--url', url], {
+      ...fubKeys(),
+      FUB_API_URL: 'http://127.0.0.1:9/v1/',
+    });
+    expect(unreachable.err).toBe('Follow Up Boss could not be reached for GET webhooks\n');
+  });
+
+  it('sample-webhook prints a curl line to the PORT the app listens on', async () => {
+    const { out } = await run(fubCommand, ['sample-webhook', '--person', '77'], {
+      ...fubKeys(),
+      PORT: '4123',
+    });
+    expect(out).toContain('curl -X POST http://localhost:4123/crm/followupboss ');
+  });
+
   it('sample-webhook prints a body signed as FUB signs it', async () => {
     const { code, out } = await run(fubCommand, ['sample-webhook', '--person', '77'], fubKeys());
     expect(code).toBe(0);

@@ -72,6 +72,8 @@ describe('Follow Up Boss out: a claim in Slack shows in FUB', () => {
     // The rule's contact_sla is 15 minutes from the claim.
     const due = new Date(h.clock.now().getTime() + 15 * 60_000).toISOString();
     expect(fub.tasks).toMatchObject([{ personId, assignedUserId: DANA_FUB, dueDateTime: due }]);
+    // Its dedupe ref is short: agents read this name in their FUB task list.
+    expect(fub.tasks[0]?.name).toMatch(/^Contact this new lead \(claimed in Slack, ref \d+\)$/);
 
     await h.slack.clickButton({ user: DANA, message: dm, actionId: 'task_contacted' });
     await h.double.waitForUpdate(dm);
@@ -85,6 +87,7 @@ describe('Follow Up Boss out: a claim in Slack shows in FUB', () => {
     const { personId, dm } = await leadForDana(h);
     fub.fail({ method: 'PUT', path: 'people/', status: 429, retryAfter: 20 });
     fub.fail({ method: 'POST', path: 'notes', status: 500, afterHandling: true });
+    fub.fail({ method: 'POST', path: 'tasks', status: 500, afterHandling: true });
     h.clock.advance('38s');
     await claim(h, dm);
     // In order per lead: the note waits for the assignment.
@@ -96,6 +99,9 @@ describe('Follow Up Boss out: a claim in Slack shows in FUB', () => {
     h.clock.advance('3s');
     await h.server.engine.outbox.runOnce();
     expect(fub.notes).toHaveLength(1);
+    expect(fub.tasks).toHaveLength(1); // stored, but FUB's answer was a 500
+    h.clock.advance('1m');
+    await h.server.engine.outbox.runOnce();
     expect(fub.tasks).toHaveLength(1);
     expect(query(h.dbPath, "select count(*) as n from outbox where status != 'delivered'")).toEqual([
       { n: 0 },
@@ -133,6 +139,11 @@ describe('Follow Up Boss out: a write-back that keeps failing', () => {
     await h.slack.clickButton({ user: LEE, message: note, actionId: 'outbox_retry' });
     expect((await h.double.waitForEphemeral({ user: LEE })).text).toContain('Sent again');
     await h.settle();
+    // The note no longer says "not updated" with a live Retry button.
+    const updated = await h.double.waitForUpdate(note, 'sent again');
+    expect(h.double.allText(updated)).toMatch(/Sent again by Lee Walker at \d{1,2}:\d{2}/);
+    expect(h.double.buttons(updated).map((b) => b.text)).toEqual(['Timeline']);
+
     expect(fub.notes.map((n) => [n.personId, n.body.split('\n')[0]])).toEqual([
       [personId, expect.stringMatching(/^Claimed in Slack by Dana Reyes/)],
     ]);

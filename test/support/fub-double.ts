@@ -90,6 +90,8 @@ export class FubDouble {
   readonly webhooks: Array<{ id: number; event: string; url: string; system: string; status: string }> = [];
   readonly calls: RecordedCall[] = [];
   delayMs = 0;
+  /** `GET /users?email=` answers every user, as a loose search may: the caller must pick the exact one. */
+  looseUserSearch = false;
   private injected: Injected[] = [];
   private nextId = 1000;
   private readonly server: Server;
@@ -251,7 +253,11 @@ export class FubDouble {
       ];
     if (path === 'users' && method === 'GET') {
       const email = query.get('email')?.toLowerCase();
-      return page('users', email ? this.users.filter((u) => u.email.toLowerCase() === email) : this.users);
+      if (!email || this.looseUserSearch) return page('users', this.users);
+      return page(
+        'users',
+        this.users.filter((u) => u.email.toLowerCase() === email),
+      );
     }
     if (path === 'notes' || path === 'tasks') {
       const personId = Number(query.get('personId'));

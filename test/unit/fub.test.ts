@@ -65,7 +65,10 @@ describe('reading a FUB webhook', () => {
     });
     expect(readFubWebhook('nope', now, 3600)).toEqual({ ok: false, error: 'the body is not JSON' });
     const noIds = readFubWebhook(hook({ resourceIds: [] }), now, 3600);
-    expect(noIds.ok ? '' : noIds.error).toMatch(/^not a Follow Up Boss webhook: resourceIds/);
+    // In plain words, not zod's ("Too small: expected array to have >=1 items").
+    expect(noIds.ok ? '' : noIds.error).toBe(
+      'not a Follow Up Boss webhook: resourceIds must list at least 1',
+    );
   });
 });
 
@@ -157,6 +160,8 @@ rules: [{ name: all, assign: { strategy: agent, agent: U0DANA001 } }]
       task_due: 600,
       ponds: {},
       replay_window: 43200,
+      default_type: 'buyer_lead',
+      new_person_window: 86400,
     });
   });
 
@@ -173,6 +178,22 @@ rules: [{ name: all, assign: { strategy: agent, agent: U0DANA001 } }]
     expect(problems).toEqual([
       ['crm.followupboss.already_assigned', 6],
       ['crm.followupboss.events[0]', 7],
+    ]);
+  });
+
+  it('checks default_type against the known types and says plainly what a pond key should be', () => {
+    const text = `${base}crm:\n  followupboss:\n    default_type: condo_lead\n    ponds: { abc: Buyers }\n`;
+    let error: unknown;
+    try {
+      parseDispatchConfig(text, 'd.yml');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => [p.path, p.line, p.message]);
+    expect(problems).toEqual([
+      ['crm.followupboss.default_type', 6, 'unknown type "condo_lead"'],
+      ['crm.followupboss.ponds.abc', 7, 'is not a valid key: expected a pond id such as "3"'],
     ]);
   });
 });

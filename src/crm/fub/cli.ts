@@ -4,14 +4,14 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { FUB_EVENTS } from '../../config/crm-schema.js';
 import { loadDispatchConfig } from '../../config/load-dispatch.js';
-import { FubClient } from './client.js';
+import { FubClient, FubRefused } from './client.js';
 import { fubSignature } from './signature.js';
 import { webhooksToRegister } from './webhook-plan.js';
 
 export const FUB_USAGE = `  fub register-webhooks --url https://your-host/crm/followupboss
                         register the crm.followupboss events with Follow Up Boss (lists first; only
                         what is missing is added)
-  fub sample-webhook [--person 123] [--event peopleCreated] [--send http://localhost:3000/crm/followupboss]
+  fub sample-webhook [--person 123] [--event peopleCreated] [--send http://localhost:$PORT/crm/followupboss]
                      [--created 2026-11-25T16:40:00Z]
                         print a webhook signed as FUB signs it (and a curl line), or send it;
                         --created backdates it (an old one shows the replay refusal)`;
@@ -95,8 +95,10 @@ async function registerWebhooks(url: string | undefined, io: CliIo): Promise<num
     );
     return 0;
   } catch (error) {
+    // Only a refusal is about permissions; a network error or a 5xx has nothing to do with the owner.
+    const refused = error instanceof FubRefused && (error.status === 401 || error.status === 403);
     io.err(
-      `${error instanceof Error ? error.message : String(error)} (only the account owner can manage webhooks)\n`,
+      `${error instanceof Error ? error.message : String(error)}${refused ? ' (only the account owner can manage webhooks)' : ''}\n`,
     );
     return 1;
   }
@@ -134,7 +136,7 @@ async function sampleWebhook(values: Record<string, string | undefined>, io: Cli
   if (!values.send) {
     io.out(`${body}\nFUB-Signature: ${signature}\n\n`);
     io.out(
-      `curl -X POST http://localhost:3000/crm/followupboss -H 'content-type: application/json' -H 'FUB-Signature: ${signature}' --data '${body}'\n`,
+      `curl -X POST http://localhost:${io.env.PORT || 3000}/crm/followupboss -H 'content-type: application/json' -H 'FUB-Signature: ${signature}' --data '${body}'\n`,
     );
     return 0;
   }

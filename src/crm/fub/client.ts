@@ -12,6 +12,16 @@ export interface FubCredentials {
 /** FUB answered 404: the person (or user) is gone, which no retry changes. */
 export class FubNotFound extends PermanentFailure {}
 
+/** FUB refused the call (a 4xx other than 404 and 429); `status` tells a permission refusal from a bad request. */
+export class FubRefused extends PermanentFailure {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 const TIMEOUT_MS = 10_000;
 
 /**
@@ -73,7 +83,7 @@ export class FubClient {
       );
     if (res.status === 404) throw new FubNotFound(`Follow Up Boss answered 404 to ${what}`);
     if (res.status >= 500) throw new Error(`Follow Up Boss answered ${res.status} to ${what}`);
-    if (!res.ok) throw new PermanentFailure(`Follow Up Boss refused ${what} with ${res.status}`);
+    if (!res.ok) throw new FubRefused(`Follow Up Boss refused ${what} with ${res.status}`, res.status);
     if (!text) return {};
     try {
       return JSON.parse(text) as unknown;

@@ -1,7 +1,8 @@
 import { eq, sql as raw } from 'drizzle-orm';
 import type { FollowUpBossConfig } from '../../config/crm-schema.js';
+import { resolveSource } from '../../core/sources.js';
 import { crmEvents, tasks } from '../../db/schema.js';
-import type { DispatchContext, Sql } from '../../dispatch/context.js';
+import { type DispatchContext, type Sql, writeTransaction } from '../../dispatch/context.js';
 import { escalateTask } from '../../dispatch/escalate.js';
 import { receiveTask, storeTask } from '../../dispatch/receive.js';
 import { type OutboxTopic, PermanentFailure } from '../../engine/outbox/outbox.js';
@@ -9,6 +10,7 @@ import { readPostedLead } from '../../intake/read-lead.js';
 import type { FubClient } from './client.js';
 import { type FubPerson, fubPersonKey, fubPersonSchema, personToLeadBody } from './person.js';
 import { FUB_FETCH_TOPIC } from './webhook-handler.js';
+import { queueFubLateMerge } from './write-back.js';
 
 export interface FetchTopicOptions {
   client: FubClient;
@@ -47,12 +49,29 @@ export function fubFetchTopic(ctx: DispatchContext, options: FetchTopicOptions):
         ctx.log.info('Follow Up Boss person already assigned there; left to FUB', { personId });
         return;
       }
+      const now = ctx.clock.now();
+      const created = createdAt(person);
+      const age = created ? now.getTime() - created.getTime() : undefined;
+      if (
+        item.payload.event !== 'peopleCreated' &&
+        age !== undefined &&
+        age > config.new_person_window * 1000
+      ) {
+        outcome(
+          item.payload.crmEventId,
+          `person ${personId}: left, created in Follow Up Boss ${created?.toISOString()}, before crm.followupboss.new_person_window`,
+        );
+        ctx.log.info('Follow Up Boss person is an old contact; no task', { personId });
+        return;
+      }
       const lead = readablePerson(ctx, person, config);
       const result = receiveTask(ctx, lead, { crmPerson: key });
       outcome(item.payload.crmEventId, `person ${personId}: task #${result.id}`);
       if (result.duplicate) return;
       ctx.log.info('lead received from Follow Up Boss', { taskId: result.id, personId });
       options.taskReceived(result.id);
+      // Routing may have merged it into a lead already claimed: FUB must still learn who has it.
+      writeTransaction(ctx.db, (tx) => queueFubLateMerge(tx, ctx, result.id, ctx.clock.now()));
     },
     /**
      * FUB never gave us the person (gone, refused, or down for every retry): the lead is still
@@ -99,10 +118,23 @@ export function fubFetchTopic(ctx: DispatchContext, options: FetchTopicOptions):
  * configured names and aliases, so "Zillow Premier Agent" in FUB routes as `zillow`.
  */
 function readablePerson(ctx: DispatchContext, person: FubPerson, config: FollowUpBossConfig) {
-  const read = readPostedLead(ctx.config, personToLeadBody(person, config), ctx.clock.now());
+  const now = ctx.clock.now();
+  const body = personToLeadBody(person, config);
+  // A source the config does not map would send every FUB person to manual review before any rule
+  // (a pond or a tag) is tried: FUB people are leads, so they get the configured type instead.
+  if (typeof body.source === 'string' && !resolveSource(ctx.config, body.source).settings?.type)
+    body.type = config.default_type;
+  const read = readPostedLead(ctx.config, body, now);
   // personToLeadBody always names a source and an id, so this is a person FUB sent broken.
   if (!read.ok) throw new PermanentFailure('Follow Up Boss person could not be read as a lead');
   return read.lead;
+}
+
+/** FUB's `created`, when it is a time we can read. */
+function createdAt(person: FubPerson): Date | undefined {
+  if (!person.created) return undefined;
+  const at = new Date(person.created);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
 /** What became of a person, on the webhook's row; a split or multi-person event collects one line per person. */

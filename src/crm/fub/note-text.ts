@@ -25,5 +25,10 @@ export function claimNote(
   };
 }
 
-/** The FUB task for the owner: a plain instruction, nothing about the lead. */
-export const CONTACT_TASK_NAME = 'Contact this new lead (claimed in Slack)';
+/**
+ * The FUB task for the owner: a plain instruction, nothing about the lead. FUB's tasks have no
+ * field but the name to carry our dedupe ref, so it is kept short there ("ref 4", not the note's
+ * "[lead-dispatch ref 4]"); agents see this name in their task list.
+ */
+export const contactTaskName = (outboxId: number) =>
+  `Contact this new lead (claimed in Slack, ref ${outboxId})`;

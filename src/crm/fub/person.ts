@@ -26,6 +26,8 @@ export const fubPersonSchema = z.looseObject({
   emails: z.array(contact).nullish(),
   phones: z.array(contact).nullish(),
   addresses: z.array(address).nullish(),
+  /** When the person was added to FUB (ISO); an old contact tagged today is not a new lead. */
+  created: z.string().nullish(),
 });
 
 export type FubPerson = z.output<typeof fubPersonSchema>;

@@ -29,7 +29,9 @@ export async function fubUserIdOf(ctx: DispatchContext, client: FubClient, agent
   if (cached) return cached.userId;
   const page = usersPage.safeParse(await client.get(`users?email=${encodeURIComponent(email)}`));
   if (!page.success) throw new PermanentFailure('Follow Up Boss sent users of an unexpected shape');
-  const user = page.data.users.find((u) => u.email?.trim().toLowerCase() === email) ?? page.data.users[0];
+  // Only the exact address: FUB's search may answer with near matches, and assigning a lead to
+  // someone else's FUB user is worse than telling the leaders none was found.
+  const user = page.data.users.find((u) => u.email?.trim().toLowerCase() === email);
   if (!user)
     throw new PermanentFailure(`no Follow Up Boss user has the email dispatch.yml gives agent ${agentId}`);
   ctx.db

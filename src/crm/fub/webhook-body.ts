@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueText } from '../../config/issue-text.js';
 
 /** What a Follow Up Boss webhook carries: ids only; the person is fetched afterwards. */
 const webhookSchema = z.looseObject({
@@ -36,10 +37,10 @@ export function readFubWebhook(raw: string, now: Date, windowSeconds: number): R
   const parsed = webhookSchema.safeParse(body);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
+    const field = first?.path.map(String).join('.') || '(body)';
     return {
       ok: false,
-      error:
-        `not a Follow Up Boss webhook: ${first?.path.join('.') || '(body)'} ${first?.message ?? ''}`.trim(),
+      error: `not a Follow Up Boss webhook: ${field} ${first ? issueText(first) : 'is not readable'}`,
     };
   }
   const created = new Date(parsed.data.eventCreated);

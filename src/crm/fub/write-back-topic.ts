@@ -5,17 +5,13 @@ import type { DispatchContext } from '../../dispatch/context.js';
 import { recordEvent } from '../../dispatch/events.js';
 import { type OutboxItem, type OutboxTopic, PermanentFailure } from '../../engine/outbox/outbox.js';
 import type { FubClient } from './client.js';
-import { CONTACT_TASK_NAME, refMarker } from './note-text.js';
+import { contactTaskName, refMarker } from './note-text.js';
 import { fubUserIdOf } from './users.js';
-import { FUB_WRITE_TOPIC, type FubWrite } from './write-back.js';
+import { currentFubUpdate, FUB_WRITE_TOPIC, type FubWrite } from './write-back.js';
 
 const writeSchema = z.discriminatedUnion('action', [
-  z.object({
-    action: z.literal('update'),
-    personId: z.number(),
-    ownerId: z.string().optional(),
-    stage: z.string().optional(),
-  }),
+  // Items queued by an earlier version also carry ownerId and stage: ignored, truth is read at delivery.
+  z.object({ action: z.literal('update'), personId: z.number() }),
   z.object({ action: z.literal('note'), personId: z.number(), subject: z.string(), body: z.string() }),
   z.object({ action: z.literal('task'), personId: z.number(), ownerId: z.string(), dueAt: z.string() }),
 ]);
@@ -32,15 +28,18 @@ const listed = (key: 'notes' | 'tasks') =>
  * An item that dies leaves a note for the leaders in Slack, in the same transaction.
  */
 export function fubWriteBackTopic(ctx: DispatchContext, client: FubClient): OutboxTopic {
-  const alreadyThere = async (item: OutboxItem, kind: 'notes' | 'tasks', personId: number) => {
+  /** Whether an earlier try of this item already wrote it: `mine` recognises what it wrote. */
+  const alreadyThere = async (
+    item: OutboxItem,
+    kind: 'notes' | 'tasks',
+    personId: number,
+    mine: (r: { body?: string | null; name?: string | null }) => boolean,
+  ) => {
     if (item.attempts === 0) return false;
     const page = listed(kind).safeParse(
       await client.get(`${kind}?personId=${personId}&limit=100&sort=-created`),
     );
-    const marker = refMarker(item.id);
-    return (
-      page.success && (page.data[kind] ?? []).some((r) => `${r.body ?? ''}${r.name ?? ''}`.includes(marker))
-    );
+    return page.success && (page.data[kind] ?? []).some(mine);
   };
   return {
     topic: FUB_WRITE_TOPIC,
@@ -51,15 +50,21 @@ export function fubWriteBackTopic(ctx: DispatchContext, client: FubClient): Outb
       const marker = refMarker(item.id);
       switch (write.action) {
         case 'update': {
-          // PUT is idempotent: a retry sets the same values again.
+          // From the task's current rows, not the enqueue-time payload: a retry of the claim's
+          // update after Mark contacted must not set the claim's stage back.
+          const config = ctx.config.crm?.followupboss;
+          if (!config) return;
+          const now = currentFubUpdate(ctx.db, config, item.taskId);
           const body: Record<string, unknown> = {};
-          if (write.ownerId) body.assignedUserId = await fubUserIdOf(ctx, client, write.ownerId);
-          if (write.stage) body.stage = write.stage;
+          if (now.ownerId) body.assignedUserId = await fubUserIdOf(ctx, client, now.ownerId);
+          if (now.stage) body.stage = now.stage;
+          if (Object.keys(body).length === 0) return;
           await client.put(`people/${write.personId}`, body);
           return;
         }
         case 'note':
-          if (await alreadyThere(item, 'notes', write.personId)) return;
+          if (await alreadyThere(item, 'notes', write.personId, (r) => (r.body ?? '').includes(marker)))
+            return;
           await client.post('notes', {
             personId: write.personId,
             subject: write.subject,
@@ -68,12 +73,15 @@ export function fubWriteBackTopic(ctx: DispatchContext, client: FubClient): Outb
           });
           return;
         case 'task': {
-          if (await alreadyThere(item, 'tasks', write.personId)) return;
+          const name = contactTaskName(item.id);
+          // The long marker: a task an earlier version of this item may have written.
+          const mine = (r: { name?: string | null }) => r.name === name || (r.name ?? '').includes(marker);
+          if (await alreadyThere(item, 'tasks', write.personId, mine)) return;
           const assignedUserId = await fubUserIdOf(ctx, client, write.ownerId);
           await client.post('tasks', {
             personId: write.personId,
             assignedUserId,
-            name: `${CONTACT_TASK_NAME} ${marker}`,
+            name,
             type: 'Follow Up',
             dueDateTime: write.dueAt,
           });

@@ -79,7 +79,7 @@ export interface OutboxStats {
   pending: number;
   dead: number;
   oldestPendingSeconds: number | null;
-  /** Dead items by topic, so /healthz says which outside system is not being told. */
+  /** Dead items by topic (`fub:fetch:<id>` counted as `fub:fetch`), so /healthz says which outside system is not being told. */
   deadByTopic: Record<string, number>;
 }
 
@@ -129,7 +129,13 @@ export class Outbox implements EngineLoop {
               (select min(created_at) from outbox where status = 'pending') as oldest`,
     );
     this.deadTopics = db.prepare(
-      `select topic, count(*) as n from outbox where status = 'dead' group by topic order by topic`,
+      // A topic per item (`fub:fetch:123`, one per FUB person) is counted under its family
+      // (`fub:fetch`), so /healthz stays one line per outside system however many people failed.
+      `select case when rtrim(topic, '0123456789') like '%:' and rtrim(topic, '0123456789') != topic
+                   then substr(rtrim(topic, '0123456789'), 1, length(rtrim(topic, '0123456789')) - 1)
+                   else topic end as topic,
+              count(*) as n
+         from outbox where status = 'dead' group by 1 order by 1`,
     );
     this.pass = new KickedPass(
       () => this.deliverDue(),

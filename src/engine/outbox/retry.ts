@@ -1,5 +1,5 @@
-import { and, eq, sql as raw } from 'drizzle-orm';
-import { outbox } from '../../db/schema.js';
+import { and, eq, inArray, sql as raw } from 'drizzle-orm';
+import { notifications, outbox } from '../../db/schema.js';
 import type { DispatchContext } from '../../dispatch/context.js';
 import { writeTransaction } from '../../dispatch/context.js';
 import { recordEvent } from '../../dispatch/events.js';
@@ -24,6 +24,21 @@ export function retryDeadOutbox(
       )
       .returning({ id: outbox.id, taskId: outbox.taskId, topic: outbox.topic, error: outbox.lastError })
       .all();
+    // The leaders' notes about these items are re-rendered (no longer "not updated" with a live
+    // Retry button): a new version of the row, picked up by the Slack sync.
+    if (revived.length > 0)
+      tx.update(notifications)
+        .set({ version: raw`${notifications.version} + 1` })
+        .where(
+          and(
+            eq(notifications.kind, 'crm_write_failed'),
+            inArray(
+              notifications.outboxId,
+              revived.map((r) => r.id),
+            ),
+          ),
+        )
+        .run();
     for (const item of revived) {
       if (item.taskId === null) continue;
       recordEvent(tx, {

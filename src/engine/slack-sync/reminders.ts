@@ -1,6 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import {
   escalations,
+  events,
   type NotificationRow,
   notifications,
   outbox,
@@ -8,9 +9,13 @@ import {
   tasks,
 } from '../../db/schema.js';
 import type { DispatchContext, Sql } from '../../dispatch/context.js';
-import { agentZone, findAgent } from '../../dispatch/roster.js';
+import { agentName, agentZone, findAgent } from '../../dispatch/roster.js';
 import { renderContactReminder } from '../../slack/blocks/contact-reminder.js';
-import { renderCrmWriteFailed } from '../../slack/blocks/crm-write-failed.js';
+import {
+  type RetriedBy,
+  renderCrmWriteFailed,
+  renderCrmWriteRetried,
+} from '../../slack/blocks/crm-write-failed.js';
 import { renderDuplicateNote } from '../../slack/blocks/duplicate-note.js';
 import { renderEscalationReminder } from '../../slack/blocks/escalation-message.js';
 import type { MessageKind } from './message-kind.js';
@@ -18,7 +23,8 @@ import { MessageStore } from './message-store.js';
 
 /**
  * One-off posts (a threaded re-announcement, a contact reminder, a note that the same person wrote
- * again): posted once, never updated, dropped when overtaken or when the recipient is gone.
+ * again): posted once and dropped when overtaken or when the recipient is gone; only a failed
+ * write-back's note is updated, once a leader sends it again.
  */
 export function reminders(ctx: DispatchContext): MessageKind {
   const store = new MessageStore(ctx.db.$client, {
@@ -32,7 +38,7 @@ export function reminders(ctx: DispatchContext): MessageKind {
   return {
     name: 'reminder',
     store,
-    render(id, now) {
+    render(id, now, firstPost) {
       const row = ctx.db
         .select({ note: notifications, task: tasks })
         .from(notifications)
@@ -41,16 +47,20 @@ export function reminders(ctx: DispatchContext): MessageKind {
         .get();
       if (!row) return undefined;
       const { note, task } = row;
+      const { config, db: sql } = ctx;
+      if (note.kind === 'crm_write_failed') {
+        const item = outboxItem(sql, note);
+        if (item?.status === 'dead') return { show: renderCrmWriteFailed(task, item) };
+        // Sent again before it was ever posted: nothing to tell. Once posted, the note is updated
+        // (retry bumps its version) so it no longer says "not updated" with a live Retry button.
+        if (!item || firstPost) return { skip: 'retried' };
+        return { show: renderCrmWriteRetried(task, item, retriedBy(ctx, task.id, item.id)) };
+      }
       // Queued while Slack was unavailable and overtaken since (a leader acted, the owner made contact).
       if (!stillRelevant(ctx.db, note, task)) return { skip: 'overtaken' };
-      const { config, db: sql } = ctx;
       if (note.kind === 'contact_reminder') {
         const zone = agentZone(task.ownerId ? findAgent(sql, task.ownerId) : undefined, config);
         return { show: renderContactReminder(task, zone, now) };
-      }
-      if (note.kind === 'crm_write_failed') {
-        const item = deadItem(sql, note);
-        return item ? { show: renderCrmWriteFailed(task, item) } : { skip: 'retried' };
       }
       if (note.kind === 'duplicate_note') {
         return { show: renderDuplicateNote(task, agentZone(findAgent(sql, note.recipient), config), now) };
@@ -72,8 +82,6 @@ export function reminders(ctx: DispatchContext): MessageKind {
 /** A reminder is only worth sending while the thing it reminds of is still true. */
 function stillRelevant(sql: Sql, note: NotificationRow, task: TaskRow): boolean {
   if (note.kind === 'duplicate_note') return true;
-  // A failed write-back is news only while it is still dead (not sent again since).
-  if (note.kind === 'crm_write_failed') return deadItem(sql, note) !== undefined;
   if (note.kind === 'contact_reminder') {
     return task.status === 'claimed' && task.ownerId === note.recipient && task.contactedAt === null;
   }
@@ -85,11 +93,21 @@ function stillRelevant(sql: Sql, note: NotificationRow, task: TaskRow): boolean 
   return open?.ts === note.threadTs;
 }
 
-function deadItem(sql: Sql, note: NotificationRow) {
+function outboxItem(sql: Sql, note: NotificationRow) {
   if (note.outboxId === null) return undefined;
-  return sql
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.id, note.outboxId), eq(outbox.status, 'dead')))
-    .get();
+  return sql.select().from(outbox).where(eq(outbox.id, note.outboxId)).get();
+}
+
+/** The latest `outbox_retried` event for the item: who sent it again, and when. */
+function retriedBy(ctx: DispatchContext, taskId: number, outboxId: number): RetriedBy {
+  const zone = ctx.config.team.timezone;
+  const rows = ctx.db
+    .select({ actor: events.actor, at: events.at, detail: events.detail })
+    .from(events)
+    .where(and(eq(events.taskId, taskId), eq(events.kind, 'outbox_retried')))
+    .orderBy(desc(events.id))
+    .all();
+  const row = rows.find((r) => 'outboxId' in r.detail && r.detail.outboxId === outboxId);
+  if (!row) return { leader: undefined, at: ctx.clock.now(), zone };
+  return { leader: row.actor === 'cli' ? undefined : agentName(ctx.db, row.actor), at: row.at, zone };
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `notifications_outbox` ON `notifications` (`outbox_id`) WHERE outbox_id is not null;
