@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { fubConfig, fubEnv } from '../support/fub-config.js';
+import { fubConfig, fubEnv, sendFubWebhook } from '../support/fub-config.js';
 import { type DoublePerson, FubDouble } from '../support/fub-double.js';
 import { type Harness, LEADERS, useHarness } from '../support/harness.js';
 import { DANA, MARCO } from '../support/team.js';
@@ -24,10 +24,8 @@ function addPerson(extra: Partial<DoublePerson> = {}): DoublePerson {
   });
 }
 
-function send(h: Harness, event: string, ids: number[], options: { eventId?: string; at?: Date } = {}) {
-  const body = fub.webhookBody(event, ids, options.at ?? h.clock.now(), options.eventId);
-  return { body, res: fub.sendWebhook(`${h.baseUrl}/crm/followupboss`, body) };
-}
+const send = (h: Harness, event: string, ids: number[], options: { eventId?: string; at?: Date } = {}) =>
+  sendFubWebhook(fub, h, event, ids, options);
 
 const count = (h: Harness, table: string) =>
   Number(query(h.dbPath, `select count(*) as n from ${table}`)[0]?.n);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
-import { fubConfig, fubEnv } from '../support/fub-config.js';
+import { fubConfig, fubEnv, sendFubWebhook } from '../support/fub-config.js';
 import { type DoublePerson, FubDouble } from '../support/fub-double.js';
 import { type Harness, LEADERS, useHarness } from '../support/harness.js';
 import { DANA, MARCO } from '../support/team.js';
@@ -21,10 +21,7 @@ function addPerson(extra: Partial<DoublePerson> = {}): DoublePerson {
   });
 }
 
-function send(h: Harness, event: string, ids: number[]) {
-  const body = fub.webhookBody(event, ids, h.clock.now());
-  return fub.sendWebhook(`${h.baseUrl}/crm/followupboss`, body);
-}
+const send = (h: Harness, event: string, ids: number[]) => sendFubWebhook(fub, h, event, ids).res;
 
 const tasksNow = (h: Harness) =>
   query(h.dbPath, 'select id, source, type, status, manual_review, crm_person from tasks order by id');

@@ -5,7 +5,7 @@ import { parse, stringify } from 'yaml';
 import type { DispatchConfig } from '../../src/config/dispatch-schema.js';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
 import { FUB_API_KEY, FUB_SYSTEM, FUB_SYSTEM_KEY, type FubDouble } from './fub-double.js';
-import { EXAMPLE_CONFIG } from './harness.js';
+import { EXAMPLE_CONFIG, type Harness } from './harness.js';
 
 /** The example dispatch.yml with a `crm.followupboss` section (and rules put first), read as the app reads it. */
 export function fubConfig(
@@ -27,3 +27,15 @@ export const fubEnv = (double: () => FubDouble) => () => ({
   FUB_SYSTEM_KEY,
   FUB_API_URL: double().apiUrl,
 });
+
+/** A signed FUB webhook about `ids`, sent to the app: the body (for replays) and the answer. */
+export function sendFubWebhook(
+  fub: FubDouble,
+  h: Harness,
+  event: string,
+  ids: number[],
+  options: { eventId?: string; at?: Date } = {},
+): { body: string; res: Promise<Response> } {
+  const body = fub.webhookBody(event, ids, options.at ?? h.clock.now(), options.eventId);
+  return { body, res: fub.sendWebhook(`${h.baseUrl}/crm/followupboss`, body) };
+}
