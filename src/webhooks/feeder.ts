@@ -62,6 +62,10 @@ export class WebhookFeeder implements EngineLoop {
          from tasks where id = ?`,
     );
     this.agent = db.prepare('select name from agents where id = ?');
+    // A webhook new to this database starts at the newest event, as the app starts with it: its
+    // receiver gets what happens from now on, not a flood of history it never asked for.
+    const start = db.prepare('insert or ignore into webhook_cursors (name, last_event_id) values (?, ?)');
+    for (const hook of hooks) start.run(hook.name, this.newest.get()?.id ?? 0);
     this.pass = new KickedPass(
       () => this.feed(),
       (error) => ctx.log.error('webhook feeder pass failed; the next kick retries', { error: String(error) }),
@@ -92,9 +96,8 @@ export class WebhookFeeder implements EngineLoop {
     for (const hook of this.hooks) {
       const result = writeTransaction(this.ctx.db, (tx) => {
         const at = this.cursor.get(hook.name);
+        // Set in the constructor; gone only if someone deleted the row, so start again from now.
         if (!at) {
-          // A new webhook starts at the newest event: its receiver gets what happens from now on,
-          // not a flood of history it never asked for.
           this.setCursor.run(hook.name, this.newest.get()?.id ?? 0);
           return { read: 0, queued: 0 };
         }
