@@ -39,6 +39,7 @@ export class WebhookFeeder implements EngineLoop {
   private readonly after: Database.Statement<[number, number], EventRow>;
   private readonly task: Database.Statement<[number], TaskDbRow>;
   private readonly agent: Database.Statement<[string], { name: string }>;
+  private readonly failingItems: Database.Statement<[string], { waiting: number; error: string | null }>;
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -62,6 +63,11 @@ export class WebhookFeeder implements EngineLoop {
          from tasks where id = ?`,
     );
     this.agent = db.prepare('select name from agents where id = ?');
+    // Pending items that have failed at least once: in-flight rows only (the outbox_due index).
+    this.failingItems = db.prepare(
+      `select count(*) as waiting, max(last_error) as error from outbox
+        where status = 'pending' and next_attempt_at >= 0 and topic = ? and attempts > 0`,
+    );
     // A webhook new to this database starts at the newest event, as the app starts with it: its
     // receiver gets what happens from now on, not a flood of history it never asked for.
     const start = db.prepare('insert or ignore into webhook_cursors (name, last_event_id) values (?, ?)');
@@ -87,6 +93,20 @@ export class WebhookFeeder implements EngineLoop {
 
   idle(): Promise<void> {
     return this.pass.idle();
+  }
+
+  /**
+   * For /healthz: each webhook `ok`, or failing with the last error and how many items wait for
+   * it (a receiver that is down shows here long before its items are parked a day later).
+   */
+  status(): Record<string, string> {
+    return Object.fromEntries(
+      this.hooks.map((hook) => {
+        const row = this.failingItems.get(webhookTopic(hook.name));
+        const failing = row && row.waiting > 0;
+        return [hook.name, failing ? `failing: ${row.error ?? 'error'} (${row.waiting} waiting)` : 'ok'];
+      }),
+    );
   }
 
   /** One batch per webhook; true when some webhook may have more to read. */

@@ -80,6 +80,12 @@ describe('outbound webhooks: every subscribed event reaches the receiver once, i
     expect(zapier.seen.length).toBeGreaterThan(1);
     // While the first event is refused, the later ones for the task wait behind it.
     expect(new Set(zapier.seen.map((d) => d.body.type))).toEqual(new Set(['lead.received']));
+    // /healthz says the receiver is failing long before anything is parked.
+    const health = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as { webhooks: unknown };
+    expect(health.webhooks).toEqual({
+      zapier: 'failing: webhook zapier answered 503 (1 waiting)',
+      claims: 'ok',
+    });
     zapier.mode = { kind: 'up' };
     for (let s = 0; s < 180; s += 10) {
       h.clock.advance('10s');
@@ -106,6 +112,13 @@ describe('outbound webhooks: every subscribed event reaches the receiver once, i
       h.clock.advance('5s');
       await deliver(h);
     }
+    expect(typesOf(zapier)).toEqual(['lead.received', 'lead.offered', 'lead.claimed']);
+  });
+
+  it('a slow receiver that answers within the timeout is delivered to', async () => {
+    zapier.mode = { kind: 'slow', ms: 150 };
+    await claimedLead(h);
+    await deliver(h);
     expect(typesOf(zapier)).toEqual(['lead.received', 'lead.offered', 'lead.claimed']);
   });
 

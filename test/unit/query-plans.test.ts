@@ -332,6 +332,7 @@ describe('query plans of the outbound webhook statements', () => {
       await h.double.waitForUpdate(dm, 'Claimed by you');
       await h.server.engine.webhooks.runOnce();
       await h.server.engine.outbox.runOnce();
+      await fetch(`${h.baseUrl}/healthz`);
       receiver.mode = { kind: 'up' };
       h.clock.advance('5s');
       await h.server.engine.outbox.runOnce();
@@ -357,6 +358,7 @@ describe('query plans of the outbound webhook statements', () => {
       'cursor read': /from webhook_cursors where name = \?/,
       'cursor moved': /insert into webhook_cursors/,
       'task of an event': /from tasks where id = \?/,
+      '/healthz: failing webhooks': /where status = 'pending' and next_attempt_at >= 0 and topic = \?/,
     };
     expect(
       Object.entries(expected).flatMap(([what, re]) => (sqls.some((s) => re.test(s)) ? [] : [what])),
