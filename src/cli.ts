@@ -9,6 +9,7 @@ import { OUTBOX_USAGE, outboxCommand } from './engine/outbox/cli.js';
 import { SAMPLE_USAGE, sampleLeadCommand } from './intake/sample-command.js';
 import { startServer } from './main.js';
 import { simulateCommand } from './simulate/command.js';
+import { WEBHOOKS_USAGE, webhooksCommand } from './webhooks/cli.js';
 
 const USAGE = `Usage: lead-dispatch <command>
 
@@ -20,6 +21,7 @@ Commands:
                         replay past leads through the rules; touches no Slack and no database
 ${SAMPLE_USAGE}
 ${OUTBOX_USAGE}
+${WEBHOOKS_USAGE}
 ${FUB_USAGE}
   help                  show this text`;
 
@@ -81,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
     // Their own options (--url, --all-dead) are parsed by them, from the words after the command.
     case 'outbox':
       return outboxCommand(argv.slice(argv.indexOf(command) + 1), io);
+    case 'webhooks':
+      return webhooksCommand(argv.slice(argv.indexOf(command) + 1), io);
     case 'fub':
       return fubCommand(argv.slice(argv.indexOf(command) + 1), io);
     case 'help':

@@ -13,7 +13,7 @@ export const SWEEPER_STALE_MS = 10_000;
  * `GET /healthz`: 503 when the database does not answer or the sweeper has not run for 10 s
  * (restarting helps then); Slack trouble is reported but stays 200, since a restart cannot fix it.
  */
-export function healthHandler(ctx: DispatchContext, engine: Pick<Engine, 'health' | 'outbox'>) {
+export function healthHandler(ctx: DispatchContext, engine: Pick<Engine, 'health' | 'outbox' | 'webhooks'>) {
   const slack = engine.health;
   return (_req: unknown, res: ServerResponse): void => {
     const now = ctx.clock.now();
@@ -47,6 +47,8 @@ export function healthHandler(ctx: DispatchContext, engine: Pick<Engine, 'health
       },
       // Deliveries to outside systems: `dead` items failed for good and wait for a person.
       outbox: database ? engine.outbox.stats(now) : null,
+      // Each outbound webhook: `ok`, or `failing: <last error> (<n> waiting)` while its receiver refuses.
+      webhooks: database ? engine.webhooks.status() : null,
     });
   };
 }

@@ -13,6 +13,7 @@ import { healthHandler } from './health.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
+import { webhookDeliveryTopic } from './webhooks/topic.js';
 
 export interface StartOptions {
   env: Env;
@@ -60,12 +61,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // A stored webhook only has fetches for the outbox to do: Slack sync has nothing new yet.
     kickOutbox: () => engine.outbox.kick(),
   });
+  const secrets = options.secrets ?? ((name: string) => process.env[name]);
+  const webhooks =
+    config.webhooks.length > 0 ? [webhookDeliveryTopic(config.webhooks, secrets, () => clock.now())] : [];
   const engine = new Engine(ctx, client, {
-    outboxTopics: [...(options.outboxTopics ?? []), ...(fub?.topics ?? [])],
+    outboxTopics: [...(options.outboxTopics ?? []), ...(fub?.topics ?? []), ...webhooks],
   });
   const intake = leadIntakeHandler(ctx, {
     token: env.INTAKE_TOKEN,
-    env: options.secrets ?? ((name) => process.env[name]),
+    env: secrets,
     taskReceived: (taskId) => engine.taskReceived(taskId),
   });
   const slack = createSlackRuntime({

@@ -1,7 +1,7 @@
 import { normalizeSource } from '../core/classify.js';
 import { sourceKey } from '../core/sources.js';
 import type { AgentConfig, DispatchConfig, Role, RuleConfig, WeeklyHours } from './dispatch-schema.js';
-import { type EnvLookup, sourceSecretWarnings } from './source-warnings.js';
+import { type EnvLookup, sourceSecretWarnings, webhookSecretWarnings } from './source-warnings.js';
 
 export interface ConfigWarning {
   path: (string | number)[];
@@ -35,6 +35,7 @@ export function configWarnings(
     ...unmappedSources(config),
     ...agentsFubCannotFind(config, active),
     ...(env ? sourceSecretWarnings(config, env) : []),
+    ...(env ? webhookSecretWarnings(config, env) : []),
   ];
 }
 

@@ -5,6 +5,7 @@ import { WEEKDAYS } from '../core/weekly-hours.js';
 import { crmSchema } from './crm-schema.js';
 import { durationSchema as duration } from './duration-schema.js';
 import { type SourceSettings, sourceEntry, sourceIssues } from './source-schema.js';
+import { webhooksSchema } from './webhooks-schema.js';
 
 export const BUILT_IN_TYPES = [
   'buyer_lead',
@@ -255,6 +256,8 @@ export const dispatchConfigSchema = z
     rules: z.array(rule).min(1, 'list at least one rule'),
     /** Connected CRMs (Follow Up Boss): see crm-schema.ts. */
     crm: crmSchema.optional(),
+    /** Signed HTTP POSTs of task events to the team's own tools: see webhooks-schema.ts. */
+    webhooks: webhooksSchema,
   })
   .superRefine((config, ctx) => {
     const issues = crossReferenceIssues({

@@ -33,3 +33,23 @@ export function sourceSecretWarnings(
     ];
   });
 }
+
+/**
+ * A webhook whose secret variable is unset cannot sign, so its deliveries fail and are retried
+ * (and parked after a day) until it is set: said at check-config, not found in the dead letter.
+ */
+export function webhookSecretWarnings(
+  config: DispatchConfig,
+  env: EnvLookup,
+): Array<{ path: (string | number)[]; message: string }> {
+  return config.webhooks.flatMap((hook, i) => {
+    const problem = secretProblem(hook.secret_env, env(hook.secret_env));
+    if (!problem) return [];
+    return [
+      {
+        path: ['webhooks', i, 'secret_env'],
+        message: `${problem}, so webhook ${hook.name} cannot sign its deliveries; they wait and are retried until it is`,
+      },
+    ];
+  });
+}

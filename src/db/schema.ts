@@ -439,3 +439,13 @@ export type SignalRow = typeof availabilitySignals.$inferSelect;
 export type TaskViewRow = typeof taskViews.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type CrmEventRow = typeof crmEvents.$inferSelect;
+
+/**
+ * How far each outbound webhook has read the `events` table: the feeder enqueues one outbox item
+ * per matching event after `last_event_id` and moves it on in the same transaction, so an event is
+ * queued exactly once however often the feeder runs or the app restarts.
+ */
+export const webhookCursors = sqliteTable('webhook_cursors', {
+  name: text('name').primaryKey(),
+  lastEventId: integer('last_event_id').notNull(),
+});

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { DispatchContext } from '../dispatch/context.js';
 import { dispatchTask } from '../dispatch/route-task.js';
+import { WebhookFeeder } from '../webhooks/feeder.js';
 import { AppHomePublisher } from './app-home-publisher.js';
 import { Checkpointer } from './checkpointer.js';
 import type { EngineLoop } from './loop.js';
@@ -26,6 +27,8 @@ export class Engine {
   readonly sweeper: Sweeper;
   readonly slack: SlackSync;
   readonly outbox: Outbox;
+  /** Queues outbound webhooks from the events table; kicked with the outbox. */
+  readonly webhooks: WebhookFeeder;
   readonly homes: AppHomePublisher;
   readonly signals: SignalPoller;
   readonly checkpoints: Checkpointer;
@@ -42,6 +45,7 @@ export class Engine {
   ) {
     this.slack = new SlackSync(ctx, client, this.health);
     this.outbox = new Outbox(ctx, options.outboxTopics ?? []);
+    this.webhooks = new WebhookFeeder(ctx, ctx.config.webhooks, () => this.outbox.kick());
     this.homes = new AppHomePublisher(ctx, client);
     this.signals = new SignalPoller(ctx, client);
     this.sweeper = new Sweeper(
@@ -54,7 +58,16 @@ export class Engine {
       () => this.kick(),
     );
     this.checkpoints = new Checkpointer(ctx.db.$client, ctx.log);
-    this.loops = [this.sweeper, this.slack, this.outbox, this.homes, this.signals, this.checkpoints];
+    this.loops = [
+      this.sweeper,
+      this.slack,
+      // Before the outbox: idle() then waits for the items the feeder queued to be delivered too.
+      this.webhooks,
+      this.outbox,
+      this.homes,
+      this.signals,
+      this.checkpoints,
+    ];
   }
 
   /**
@@ -76,6 +89,7 @@ export class Engine {
         this.deferred = undefined;
         if (!this.stopped) {
           this.slack.kickUpdates();
+          this.webhooks.kick();
           this.outbox.kick();
         }
         resolve();
@@ -87,6 +101,8 @@ export class Engine {
   kick(): void {
     if (this.stopped) return;
     this.slack.kick();
+    // New events may be rows a webhook wants; the feeder kicks the outbox again if it queues any.
+    this.webhooks.kick();
     this.outbox.kick();
   }
 

@@ -15,6 +15,8 @@ import { fubConfig, fubEnv } from '../support/fub-config.js';
 import { FubDouble } from '../support/fub-double.js';
 import { JANE, LEADERS, startHarness, zillowLead } from '../support/harness.js';
 import { DANA, IVY, LEE, MARCO, PRIYA } from '../support/team.js';
+import { WEBHOOK_SECRET, WEBHOOK_SECRET_ENV, webhookConfig } from '../support/webhook-config.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 /** Tables that grow with history: a full scan of one is a bug on a hot path. */
 const BIG_TABLES = [
@@ -303,5 +305,76 @@ describe('query plans of the Follow Up Boss statements', () => {
 
   it('none of them scans a table that grows with history', () => {
     expect(scansOf(db, statements)).toEqual([]);
+  });
+});
+
+describe('query plans of the outbound webhook statements', () => {
+  let statements: Recorded[] = [];
+  let db: Database.Database;
+
+  beforeAll(async () => {
+    const receiver = await WebhookReceiver.start(WEBHOOK_SECRET);
+    const { config } = webhookConfig([
+      { name: 'zapier', url: receiver.url, events: ['all'], secret_env: WEBHOOK_SECRET_ENV },
+    ]);
+    const h = await startHarness({ config, secrets: { [WEBHOOK_SECRET_ENV]: WEBHOOK_SECRET } });
+    const recorder = recordStatements();
+    try {
+      // The feeder prepares its statements (and sets new cursors) when the engine is built.
+      await h.restart();
+      // A lead offered and claimed: the feeder reads the events after its cursor, the task and
+      // the agent of each, queues the items; the outbox delivers them, one refused and retried.
+      receiver.mode = { kind: 'status', status: 503 };
+      await h.postLead(zillowLead());
+      const dm = await h.double.waitForPost({ to: DANA });
+      await h.settle();
+      await h.slack.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
+      await h.double.waitForUpdate(dm, 'Claimed by you');
+      await h.server.engine.webhooks.runOnce();
+      await h.server.engine.outbox.runOnce();
+      await fetch(`${h.baseUrl}/healthz`);
+      receiver.mode = { kind: 'up' };
+      h.clock.advance('5s');
+      await h.server.engine.outbox.runOnce();
+      await h.settle();
+      statements = [...recorder.recorded.values()];
+    } finally {
+      recorder.stop();
+      await h.close().catch(() => undefined);
+      await receiver.stop();
+    }
+    const migrated = openDatabase(':memory:');
+    migrateDatabase(migrated);
+    db = migrated.$client;
+  }, 60_000);
+
+  afterAll(() => db.close());
+
+  it('ran the webhook statements', () => {
+    const sqls = statements.map((s) => s.sql);
+    const expected: Record<string, RegExp> = {
+      'events after the cursor': /from events where id > \?/,
+      'newest event for a new cursor': /max\(id\).* from events/,
+      'cursor read': /from webhook_cursors where name = \?/,
+      'cursor moved': /insert into webhook_cursors/,
+      'task of an event': /from tasks where id = \?/,
+      '/healthz: failing webhooks': /where status = 'pending' and next_attempt_at >= 0 and topic = \?/,
+    };
+    expect(
+      Object.entries(expected).flatMap(([what, re]) => (sqls.some((s) => re.test(s)) ? [] : [what])),
+    ).toEqual([]);
+  });
+
+  it('none of them scans a table that grows with history', () => {
+    expect(scansOf(db, statements)).toEqual([]);
+  });
+
+  it('reads events by their primary key', () => {
+    const after = statements.find((s) => /from events where id > \?/.test(s.sql));
+    if (!after) throw new Error('the cursor query did not run');
+    const plan = db.prepare(`explain query plan ${after.sql}`).all(...after.params) as Array<{
+      detail: string;
+    }>;
+    expect(plan.map((p) => p.detail)).toEqual(['SEARCH events USING INTEGER PRIMARY KEY (rowid>?)']);
   });
 });

@@ -4,7 +4,7 @@ import type { CliIo } from '../../crm/fub/cli.js';
 import { migrateDatabase, openDatabase } from '../../db/connection.js';
 import { deadOutbox, retryDeadOutbox } from './retry.js';
 
-export const OUTBOX_USAGE = `  outbox list           deliveries to outside systems (CRM write-backs) that failed for good
+export const OUTBOX_USAGE = `  outbox list           deliveries to outside systems (CRM write-backs, webhooks) that failed for good
   outbox retry <id|--all-dead>
                         send failed deliveries again; a running app picks them up within a second`;
 
