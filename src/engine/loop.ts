@@ -69,3 +69,36 @@ export class KickedPass {
     }
   }
 }
+
+/**
+ * An engine loop that has no schedule of its own: it runs when kicked (by a change, or by the
+ * sweeper's tick every second), so start and stop have nothing to do. The outbox and the webhook
+ * feeder are built on it; each only says what one pass does.
+ */
+export abstract class KickedLoop implements EngineLoop {
+  abstract readonly name: string;
+  private readonly pass: KickedPass;
+
+  constructor(onError: (error: unknown) => void) {
+    this.pass = new KickedPass(() => this.passOnce(), onError);
+  }
+
+  /** One pass over what is due; true when it did work, so another pass follows at once. */
+  protected abstract passOnce(): Promise<boolean | undefined>;
+
+  kick(): void {
+    this.pass.kick();
+  }
+
+  runOnce(): Promise<void> {
+    return this.pass.runOnce();
+  }
+
+  start(): void {}
+
+  stop(): void {}
+
+  idle(): Promise<void> {
+    return this.pass.idle();
+  }
+}

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { WebhookConfig } from '../config/webhooks-schema.js';
 import { type DispatchContext, writeTransaction } from '../dispatch/context.js';
-import { type EngineLoop, KickedPass } from '../engine/loop.js';
+import { KickedLoop } from '../engine/loop.js';
 import { enqueueOutbox } from '../engine/outbox/outbox.js';
 import { kindsFor, publicNameOf } from './event-names.js';
 import { agentIdOf, type TaskRow, type WebhookBody, webhookEventId, webhookTask } from './payload.js';
@@ -30,9 +30,8 @@ type TaskDbRow = Omit<TaskRow, 'tags' | 'receivedAt'> & { tags: string; received
  * per matching event (topic `webhook:<name>`, on the event's task, so delivery is in order per
  * task) and moves the cursor. No `recordEvent` call site knows webhooks exist.
  */
-export class WebhookFeeder implements EngineLoop {
+export class WebhookFeeder extends KickedLoop {
   readonly name = 'webhooks';
-  private readonly pass: KickedPass;
   private readonly cursor: Database.Statement<[string], { lastEventId: number }>;
   private readonly newest: Database.Statement<[], { id: number }>;
   private readonly setCursor: Database.Statement<[string, number]>;
@@ -47,6 +46,9 @@ export class WebhookFeeder implements EngineLoop {
     /** Called after a pass queued items, so the outbox delivers them now rather than on the next tick. */
     private readonly queued: () => void,
   ) {
+    super((error) =>
+      ctx.log.error('webhook feeder pass failed; the next kick retries', { error: String(error) }),
+    );
     const db = ctx.db.$client;
     this.cursor = db.prepare('select last_event_id as lastEventId from webhook_cursors where name = ?');
     this.newest = db.prepare('select coalesce(max(id), 0) as id from events');
@@ -72,27 +74,10 @@ export class WebhookFeeder implements EngineLoop {
     // receiver gets what happens from now on, not a flood of history it never asked for.
     const start = db.prepare('insert or ignore into webhook_cursors (name, last_event_id) values (?, ?)');
     for (const hook of hooks) start.run(hook.name, this.newest.get()?.id ?? 0);
-    this.pass = new KickedPass(
-      () => this.feed(),
-      (error) => ctx.log.error('webhook feeder pass failed; the next kick retries', { error: String(error) }),
-    );
   }
 
-  kick(): void {
-    if (this.hooks.length > 0) this.pass.kick();
-  }
-
-  runOnce(): Promise<void> {
-    return this.pass.runOnce();
-  }
-
-  /** Kicked by the engine whenever rows change and on the sweeper's tick: nothing to schedule. */
-  start(): void {}
-
-  stop(): void {}
-
-  idle(): Promise<void> {
-    return this.pass.idle();
+  override kick(): void {
+    if (this.hooks.length > 0) super.kick();
   }
 
   /**
@@ -110,7 +95,7 @@ export class WebhookFeeder implements EngineLoop {
   }
 
   /** One batch per webhook; true when some webhook may have more to read. */
-  private async feed(): Promise<boolean> {
+  protected async passOnce(): Promise<boolean> {
     let more = false;
     let queued = 0;
     for (const hook of this.hooks) {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { outbox } from '../../db/schema.js';
 import { type DispatchContext, type Sql, writeTransaction } from '../../dispatch/context.js';
-import { type EngineLoop, KickedPass } from '../loop.js';
+import { KickedLoop } from '../loop.js';
 
 /** One item to deliver, as a topic's `deliver` gets it. Receivers deduplicate on `id`. */
 export interface OutboxItem {
@@ -89,9 +89,8 @@ export interface OutboxStats {
  * recovering receiver is not hit by a wall of retries); an item that keeps failing is parked as
  * `dead`, shown on /healthz and in the log, and stops holding up the items after it.
  */
-export class Outbox implements EngineLoop {
+export class Outbox extends KickedLoop {
   readonly name = 'outbox';
-  private readonly pass: KickedPass;
   private readonly due: Database.Statement<[number, number], DueRow>;
   private readonly delivered: Database.Statement<[number, number]>;
   private readonly retry: Database.Statement<[number, string, number]>;
@@ -104,6 +103,9 @@ export class Outbox implements EngineLoop {
     private readonly topics: OutboxTopic[],
     private readonly random: () => number = Math.random,
   ) {
+    super((error) =>
+      ctx.log.error('outbox pass failed unexpectedly; the next kick retries', { error: String(error) }),
+    );
     const db = ctx.db.$client;
     this.due = db.prepare(
       `select id, task_id as taskId, topic, payload, attempts, created_at as createdAt from outbox o
@@ -137,28 +139,6 @@ export class Outbox implements EngineLoop {
               count(*) as n
          from outbox where status = 'dead' group by 1 order by 1`,
     );
-    this.pass = new KickedPass(
-      () => this.deliverDue(),
-      (error) =>
-        ctx.log.error('outbox pass failed unexpectedly; the next kick retries', { error: String(error) }),
-    );
-  }
-
-  kick(): void {
-    this.pass.kick();
-  }
-
-  runOnce(): Promise<void> {
-    return this.pass.runOnce();
-  }
-
-  /** Driven by the sweeper's kick every second; retries are columns, so there is nothing to start. */
-  start(): void {}
-
-  stop(): void {}
-
-  idle(): Promise<void> {
-    return this.pass.idle();
   }
 
   stats(now: Date): OutboxStats {
@@ -171,7 +151,7 @@ export class Outbox implements EngineLoop {
     };
   }
 
-  private async deliverDue(): Promise<boolean> {
+  protected async passOnce(): Promise<boolean> {
     const rows = this.due.all(this.ctx.clock.now().getTime(), BATCH);
     let next = 0;
     const worker = async () => {
