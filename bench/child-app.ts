@@ -6,10 +6,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { CLAIM_ACTION } from '../src/slack/blocks/offer-message.js';
+import { freePort } from '../test/support/free-port.js';
 import { INTAKE_TOKEN, SIGNING_SECRET } from '../test/support/harness.js';
 import { type Stats, stats } from './stats.js';
 import type { System } from './systems.js';
@@ -147,16 +147,4 @@ async function waitUntilUp(child: ChildProcess, port: number, stderr: () => stri
   }
   child.kill('SIGKILL');
   throw new Error(`the app did not answer /healthz within 60 s:\n${stderr()}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

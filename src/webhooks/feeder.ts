@@ -4,7 +4,7 @@ import { type DispatchContext, writeTransaction } from '../dispatch/context.js';
 import { KickedLoop } from '../engine/loop.js';
 import { enqueueOutbox } from '../engine/outbox/outbox.js';
 import { kindsFor, publicNameOf } from './event-names.js';
-import { agentIdOf, type TaskRow, type WebhookBody, webhookEventId, webhookTask } from './payload.js';
+import { agentIdOf, type WebhookBody, type WebhookTaskRow, webhookEventId, webhookTask } from './payload.js';
 
 /** Events read per webhook per pass: one short write transaction, then the next pass. */
 const BATCH = 200;
@@ -21,7 +21,7 @@ interface EventRow {
   detail: string;
 }
 
-type TaskDbRow = Omit<TaskRow, 'tags' | 'receivedAt'> & { tags: string; receivedAt: number };
+type TaskDbRow = Omit<WebhookTaskRow, 'tags' | 'receivedAt'> & { tags: string; receivedAt: number };
 
 /**
  * Turns the `events` table into outbox items for each configured webhook (GoAlert's way: the rows

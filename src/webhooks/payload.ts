@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import type { TaskRow } from '../db/schema.js';
 import type { PublicEventName } from './event-names.js';
 
 /** The task as a webhook carries it: the receiver is the team's own tool, so contact fields are in. */
@@ -31,27 +32,28 @@ export interface WebhookBody {
 /** The stable delivery id of event row `eventId`. */
 export const webhookEventId = (eventId: number): string => `evt_${eventId}`;
 
-/** The task row fields a body is made from (a subset of `tasks`). */
-export interface TaskRow {
-  id: number;
-  type: string;
-  source: string;
-  status: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  street: string | null;
-  city: string | null;
-  state: string | null;
-  zip: string | null;
-  price: number | null;
-  tags: string[];
-  ownerId: string | null;
-  receivedAt: Date;
-}
+/** The task row fields a body is made from: the schema's own row type, not a copy of it. */
+export type WebhookTaskRow = Pick<
+  TaskRow,
+  | 'id'
+  | 'type'
+  | 'source'
+  | 'status'
+  | 'firstName'
+  | 'lastName'
+  | 'email'
+  | 'phone'
+  | 'street'
+  | 'city'
+  | 'state'
+  | 'zip'
+  | 'price'
+  | 'tags'
+  | 'ownerId'
+  | 'receivedAt'
+>;
 
-export function webhookTask(t: TaskRow): WebhookTask {
+export function webhookTask(t: WebhookTaskRow): WebhookTask {
   return {
     id: t.id,
     type: t.type,

@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { query } from '../support/db.js';
+import { freePort } from '../support/free-port.js';
 import { EXAMPLE_CONFIG, INTAKE_TOKEN, LEADERS, SIGNING_SECRET, zillowLead } from '../support/harness.js';
 import { SlackDouble } from '../support/slack-double.js';
 import { TEAM } from '../support/team.js';
@@ -188,15 +188,4 @@ async function sendLead(port: number, lead: Record<string, unknown>): Promise<nu
   } catch {
     return undefined; // refused or reset by the kill: send it again, as a CRM would
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

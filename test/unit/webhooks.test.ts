@@ -10,6 +10,7 @@ import { PermanentFailure, RetryLater } from '../../src/engine/outbox/outbox.js'
 import { kindsFor, PUBLIC_EVENT_NAMES, publicNameOf } from '../../src/webhooks/event-names.js';
 import { agentIdOf, signedHeaders, webhookSignature, webhookTask } from '../../src/webhooks/payload.js';
 import { outcomeOf, WEBHOOK_MAX_ATTEMPTS } from '../../src/webhooks/topic.js';
+import { task as fixtureTask } from '../support/render-fixtures.js';
 
 const BASE = `team:
   name: Lakeside
@@ -137,24 +138,7 @@ describe('payload', () => {
   });
 
   it('carries the task in snake_case with its address grouped', () => {
-    const task = webhookTask({
-      id: 7,
-      type: 'buyer_lead',
-      source: 'zillow',
-      status: 'offered',
-      firstName: 'Jane',
-      lastName: 'Buyer',
-      email: 'jane@example.com',
-      phone: '+15125550142',
-      street: '12 Elm St',
-      city: 'Austin',
-      state: 'TX',
-      zip: '78701',
-      price: 450000,
-      tags: ['hot'],
-      ownerId: null,
-      receivedAt: new Date('2026-11-25T16:40:00Z'),
-    });
+    const task = webhookTask(fixtureTask({ tags: ['hot'], receivedAt: new Date('2026-11-25T16:40:00Z') }));
     expect(task).toMatchObject({
       id: 7,
       first_name: 'Jane',
