@@ -1,0 +1,136 @@
+import { PermanentFailure, RetryLater } from '../../engine/outbox/outbox.js';
+import { retryAfterSeconds } from '../../http/retry-after.js';
+import { describeTwilioCode, maskPhone, type SmsProblem, smsProblem } from './errors.js';
+
+export interface TwilioClientOptions {
+  accountSid: string;
+  authToken: string;
+  /** `https://api.twilio.com` unless `TWILIO_API_URL` (a double in tests) says otherwise. */
+  baseUrl?: string;
+  timeoutMs?: number;
+}
+
+export interface SmsToSend {
+  /** E.164, e.g. +15558675310. */
+  to: string;
+  /** One of the account's numbers; or give `messagingServiceSid` and Twilio picks the sender. */
+  from?: string;
+  messagingServiceSid?: string;
+  body: string;
+  /** Where Twilio POSTs delivery status (queued → sent → delivered / undelivered / failed). */
+  statusCallback?: string;
+}
+
+/** Twilio's answer: `status` is "queued" with a From number, "accepted" with a messaging service. */
+export interface SentSms {
+  sid: string;
+  status: string;
+}
+
+export interface TwilioClient {
+  sendSms(msg: SmsToSend): Promise<SentSms>;
+}
+
+/** Twilio refused this text for good (a 4xx about the message): `code` says why, `problem` in our words. */
+export class SmsRefused extends PermanentFailure {
+  readonly problem: SmsProblem;
+
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly status: number,
+  ) {
+    super(message);
+    this.problem = smsProblem(code);
+  }
+}
+
+/**
+ * Twilio refused our account (401 bad SID/token, 403, 404 unknown account): not the item's fault,
+ * so it is retried with backoff and waits until the operator fixes the environment.
+ */
+export class TwilioAccountRefused extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_BASE_URL = 'https://api.twilio.com';
+const TIMEOUT_MS = 10_000;
+
+/**
+ * A thin client for Twilio's Messages resource (POST /2010-04-01/Accounts/{sid}/Messages.json,
+ * form-encoded, Basic auth SID:token). Failures are thrown as the outbox reads them. Messages name
+ * the status, Twilio's code and the last two digits of the number, never the body.
+ */
+export function createTwilioClient(opts: TwilioClientOptions): TwilioClient {
+  const base = (opts.baseUrl ?? process.env.TWILIO_API_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(opts.accountSid)}/Messages.json`;
+  const authorization = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64')}`;
+  const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
+
+  return {
+    async sendSms(msg: SmsToSend): Promise<SentSms> {
+      const what = `the text to ${maskPhone(msg.to)}`;
+      const form = new URLSearchParams({ To: msg.to, Body: msg.body });
+      if (msg.from) form.set('From', msg.from);
+      if (msg.messagingServiceSid) form.set('MessagingServiceSid', msg.messagingServiceSid);
+      if (msg.statusCallback) form.set('StatusCallback', msg.statusCallback);
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            authorization,
+            accept: 'application/json',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: form,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+        throw new Error(
+          timedOut
+            ? `Twilio did not answer ${what} within ${timeoutMs / 1000} s`
+            : `Twilio could not be reached for ${what}`,
+        );
+      }
+      const answer = readJson(await res.text());
+      if (res.ok) {
+        if (typeof answer.sid !== 'string' || typeof answer.status !== 'string')
+          throw new Error(`Twilio answered ${what} with ${res.status} but no message sid`);
+        return { sid: answer.sid, status: answer.status };
+      }
+      const code = typeof answer.code === 'number' ? answer.code : 0;
+      const why = `${res.status}${code ? ` ${code} (${describeTwilioCode(code)})` : ''}`;
+      const retryAfter = res.headers.get('retry-after');
+      if (res.status === 429 || (res.status === 503 && retryAfter !== null))
+        throw new RetryLater(
+          `Twilio answered ${why} to ${what}`,
+          retryAfterSeconds(retryAfter, res.headers.get('date'), Date.now()),
+        );
+      if (res.status >= 500) throw new Error(`Twilio answered ${why} to ${what}`);
+      if (res.status === 401 || res.status === 403 || res.status === 404)
+        throw new TwilioAccountRefused(
+          `Twilio refused the account for ${what} with ${why}: check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
+          code,
+          res.status,
+        );
+      throw new SmsRefused(`Twilio refused ${what} with ${why}`, code, res.status);
+    },
+  };
+}
+
+function readJson(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
