@@ -56,6 +56,8 @@ export async function startSmtpServer(
     authOptional: !auth,
     allowInsecureAuth: true,
     closeTimeout: 1000,
+    // A reverse DNS lookup of 127.0.0.1 costs each connection ~100 ms for nothing.
+    disableReverseLookup: true,
     onAuth(login, _session, callback) {
       if (auth && login.username === auth.user && login.password === auth.pass)
         callback(null, { user: login.username });
