@@ -214,6 +214,30 @@ describe('sending a text through Twilio', () => {
   });
 });
 
+describe('checking the account for /healthz', () => {
+  it('passes with good credentials and fails, retryably, with bad ones or no Twilio', async () => {
+    await expect(client.checkAccount()).resolves.toBeUndefined();
+    const wrong = createTwilioClient({
+      accountSid: TWILIO_ACCOUNT_SID,
+      authToken: 'stale',
+      baseUrl: twilio.url,
+    });
+    await expect(wrong.checkAccount()).rejects.toBeInstanceOf(TwilioAccountRefused);
+    const otherSid = createTwilioClient({
+      accountSid: `AC${'1'.repeat(32)}`,
+      authToken: 'x',
+      baseUrl: twilio.url,
+    });
+    await expect(otherSid.checkAccount()).rejects.toMatchObject({ status: 401 });
+    const down = createTwilioClient({
+      accountSid: TWILIO_ACCOUNT_SID,
+      authToken: 'x',
+      baseUrl: 'http://127.0.0.1:9',
+    });
+    await expect(down.checkAccount()).rejects.toThrow(/could not be reached/);
+  });
+});
+
 describe('delivery status from Twilio', () => {
   it('posts each status to the callback URL, signed so that our check accepts it', async () => {
     const sent = await client.sendSms({

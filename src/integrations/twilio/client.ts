@@ -29,6 +29,8 @@ export interface SentSms {
 
 export interface TwilioClient {
   sendSms(msg: SmsToSend): Promise<SentSms>;
+  /** Fetches the account (GET /Accounts/{sid}.json): throws unless the credentials work and it is active. */
+  checkAccount(): Promise<void>;
 }
 
 /** Twilio refused this text for good (a 4xx about the message): `code` says why, `problem` in our words. */
@@ -69,7 +71,8 @@ const TIMEOUT_MS = 10_000;
  */
 export function createTwilioClient(opts: TwilioClientOptions): TwilioClient {
   const base = (opts.baseUrl ?? process.env.TWILIO_API_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(opts.accountSid)}/Messages.json`;
+  const accountUrl = `${base}/2010-04-01/Accounts/${encodeURIComponent(opts.accountSid)}`;
+  const url = `${accountUrl}/Messages.json`;
   const authorization = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64')}`;
   const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
 
@@ -122,6 +125,29 @@ export function createTwilioClient(opts: TwilioClientOptions): TwilioClient {
           res.status,
         );
       throw new SmsRefused(`Twilio refused ${what} with ${why}`, code, res.status);
+    },
+
+    async checkAccount(): Promise<void> {
+      let res: Response;
+      try {
+        res = await fetch(`${accountUrl}.json`, {
+          headers: { authorization, accept: 'application/json' },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch {
+        throw new Error('Twilio could not be reached');
+      }
+      const answer = readJson(await res.text());
+      const code = typeof answer.code === 'number' ? answer.code : 0;
+      if (res.status === 401 || res.status === 403 || res.status === 404)
+        throw new TwilioAccountRefused(
+          `Twilio refused the account with ${res.status}${code ? ` ${code}` : ''}: check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
+          code,
+          res.status,
+        );
+      if (!res.ok) throw new Error(`Twilio answered ${res.status} to the account check`);
+      if (answer.status !== 'active')
+        throw new Error(`The Twilio account is ${String(answer.status)}, not active`);
     },
   };
 }
