@@ -107,6 +107,19 @@ describe('sending a text through Twilio', () => {
     });
   });
 
+  it('goes to TWILIO_API_URL when no base URL is given, as SLACK_API_URL does for Slack', async () => {
+    const saved = process.env.TWILIO_API_URL;
+    process.env.TWILIO_API_URL = `${twilio.url}/`;
+    try {
+      const fromEnv = createTwilioClient({ accountSid: TWILIO_ACCOUNT_SID, authToken: TWILIO_AUTH_TOKEN });
+      const sent = await fromEnv.sendSms({ to: LEAD, from: TWILIO_NUMBER, body: BODY });
+      expect(twilio.message(sent.sid).to).toBe(LEAD);
+    } finally {
+      if (saved === undefined) delete process.env.TWILIO_API_URL;
+      else process.env.TWILIO_API_URL = saved;
+    }
+  });
+
   it('sends through a messaging service: accepted, and the sender is picked later', async () => {
     const sent = await client.sendSms({ to: LEAD, messagingServiceSid: TWILIO_SERVICE_SID, body: BODY });
     expect(sent.status).toBe('accepted');
