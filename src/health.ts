@@ -4,6 +4,7 @@ import { isDatabaseHealthy } from './db/connection.js';
 import { heartbeats, offers } from './db/schema.js';
 import type { DispatchContext } from './dispatch/context.js';
 import type { Engine } from './engine/engine.js';
+import { topicHealth } from './engine/outbox/outbox.js';
 import { SWEEPER } from './engine/sweeper.js';
 import { sendJson } from './http/json.js';
 
@@ -13,7 +14,12 @@ export const SWEEPER_STALE_MS = 10_000;
  * `GET /healthz`: 503 when the database does not answer or the sweeper has not run for 10 s
  * (restarting helps then); Slack trouble is reported but stays 200, since a restart cannot fix it.
  */
-export function healthHandler(ctx: DispatchContext, engine: Pick<Engine, 'health' | 'outbox' | 'webhooks'>) {
+export function healthHandler(
+  ctx: DispatchContext,
+  engine: Pick<Engine, 'health' | 'outbox' | 'webhooks'>,
+  /** Outbox topics of the providers replies to leads go through (`reply:sms`, `reply:email`). */
+  replyTopics: readonly string[] = [],
+) {
   const slack = engine.health;
   return (_req: unknown, res: ServerResponse): void => {
     const now = ctx.clock.now();
@@ -49,6 +55,16 @@ export function healthHandler(ctx: DispatchContext, engine: Pick<Engine, 'health
       outbox: database ? engine.outbox.stats(now) : null,
       // Each outbound webhook: `ok`, or `failing: <last error> (<n> waiting)` while its receiver refuses.
       webhooks: database ? engine.webhooks.status() : null,
+      // Twilio and the SMTP server, for replies to leads: `ok`, or failing while they refuse.
+      ...(replyTopics.length > 0
+        ? {
+            replies: database
+              ? Object.fromEntries(
+                  replyTopics.map((t) => [t.replace(/^reply:/, ''), topicHealth(ctx.db.$client, t)]),
+                )
+              : null,
+          }
+        : {}),
     });
   };
 }

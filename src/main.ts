@@ -12,6 +12,8 @@ import type { OutboxTopic } from './engine/outbox/outbox.js';
 import { healthHandler } from './health.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
+import { replyTopic } from './replies/plan.js';
+import { leadReplyDelivery, replyChannelsInUse } from './replies/wire.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
 import { webhookDeliveryTopic } from './webhooks/topic.js';
 
@@ -27,6 +29,8 @@ export interface StartOptions {
   host?: string;
   /** How long a Slack call may take before its outcome counts as unknown (default 10 s). */
   slackTimeoutMs?: number;
+  /** How long Twilio may take to answer a text before its outcome counts as unknown (default 10 s). */
+  twilioTimeoutMs?: number;
   /** Outside systems the engine's outbox delivers to. */
   outboxTopics?: OutboxTopic[];
   /** Where a source's `secret_env` is read; defaults to the process environment. */
@@ -64,8 +68,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const secrets = options.secrets ?? ((name: string) => process.env[name]);
   const webhooks =
     config.webhooks.length > 0 ? [webhookDeliveryTopic(config.webhooks, secrets, () => clock.now())] : [];
+  const replies = leadReplyDelivery(ctx, env, () => engine.kick(), options.twilioTimeoutMs);
   const engine = new Engine(ctx, client, {
-    outboxTopics: [...(options.outboxTopics ?? []), ...(fub?.topics ?? []), ...webhooks],
+    outboxTopics: [
+      ...(options.outboxTopics ?? []),
+      ...(fub?.topics ?? []),
+      ...webhooks,
+      ...(replies?.topics ?? []),
+    ],
   });
   const intake = leadIntakeHandler(ctx, {
     token: env.INTAKE_TOKEN,
@@ -78,8 +88,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     host: options.host,
     routes: [
       ...INTAKE_PATHS.map((path) => ({ path, method: ['POST'], handler: intake })),
-      { path: '/healthz', method: ['GET'], handler: healthHandler(ctx, engine) },
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: healthHandler(ctx, engine, [...replyChannelsInUse(config)].map(replyTopic)),
+      },
       ...(fub ? [fub.route] : []),
+      ...(replies?.routes ?? []),
     ],
   });
   const { app } = slack;
@@ -109,6 +124,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       engine.stop();
       await slack.stop();
       await engine.idle();
+      replies?.mailer?.close();
       db.$client.close();
     },
   };

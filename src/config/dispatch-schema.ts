@@ -4,6 +4,7 @@ import { normalizeLanguage } from '../core/language.js';
 import { WEEKDAYS } from '../core/weekly-hours.js';
 import { crmSchema } from './crm-schema.js';
 import { durationSchema as duration } from './duration-schema.js';
+import { phoneNumber, repliesSchema, replySenderIssues, ruleReplySchema } from './replies-schema.js';
 import { type SourceSettings, sourceEntry, sourceIssues } from './source-schema.js';
 import { webhooksSchema } from './webhooks-schema.js';
 
@@ -93,6 +94,8 @@ const agent = z.strictObject({
   id: slackUserId,
   name: z.string().min(1),
   email: z.email().optional(),
+  /** Named in replies to leads as {{agent_phone}}. */
+  phone: phoneNumber.optional(),
   roles: z.array(role).min(1),
   zips: z.array(zip).default([]),
   cities: z.array(z.string().trim().min(1)).default([]),
@@ -225,6 +228,8 @@ const rule = z.strictObject({
   /** Who takes it when everyone in the chain is off hours; without it the lead is held until opening. */
   on_duty: onDuty.optional(),
   notify: z.array(notifyTarget).default([]),
+  /** An automatic text or email to the lead: see replies-schema.ts. */
+  reply: ruleReplySchema.optional(),
 });
 
 export const dispatchConfigSchema = z
@@ -258,8 +263,13 @@ export const dispatchConfigSchema = z
     crm: crmSchema.optional(),
     /** Signed HTTP POSTs of task events to the team's own tools: see webhooks-schema.ts. */
     webhooks: webhooksSchema,
+    /** The senders and quiet hours for rules' `reply:` to leads: see replies-schema.ts. */
+    replies: repliesSchema,
   })
   .superRefine((config, ctx) => {
+    const replying = config.rules.map((r, index) => ({ index, reply: r.reply }));
+    for (const issue of replySenderIssues(config.replies, replying))
+      ctx.addIssue({ code: 'custom', ...issue });
     const issues = crossReferenceIssues({
       types: config.types,
       sources: config.sources,

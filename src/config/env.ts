@@ -44,6 +44,24 @@ const envSchema = z.object({
     .url({ error: 'must be a URL such as https://api.followupboss.com/v1/' })
     .default('https://api.followupboss.com/v1/')
     .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  // Replies to leads (replies: and a rule's reply: in dispatch.yml): required only when a rule texts or emails.
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-f]{32}$/i, 'must be the Account SID (AC…) from the Twilio console')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the Auth Token from the Twilio console').optional(),
+  TWILIO_API_URL: z.url({ error: 'must be a URL such as https://api.twilio.com' }).optional(),
+  SMTP_URL: z
+    .url({
+      protocol: /^smtps?$/,
+      error: 'must be an SMTP URL such as smtp://user:password@smtp.example.com:587',
+    })
+    .optional(),
+  /** The address Twilio reaches this app at: status callbacks and the signature check need it. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the public https:// address of this app' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -15,6 +15,7 @@ const userId = z.string().min(1);
 /** A moment stored in JSON: `Date#toISOString()`, always UTC. */
 const isoTime = z.iso.datetime();
 const matchedOn = z.enum(['phone', 'email']);
+const replyChannel = z.enum(['sms', 'email']);
 
 /** Who an offer went to: one agent, or a first-to-claim pool offered all at once. */
 const toAgent = z.object({ agentId: userId });
@@ -68,6 +69,12 @@ export const EVENT_KINDS = [
   'duplicate_contact',
   'crm_write_failed',
   'outbox_retried',
+  'reply_waiting',
+  'replied',
+  'reply_status',
+  'reply_skipped',
+  'opted_out',
+  'opted_in',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -139,6 +146,22 @@ export const EVENT_DETAIL = {
   }),
   /** A person (the actor, or `cli`) sent a dead outbox item back to be delivered again. */
   outbox_retried: z.object({ outboxId: z.number().int(), topic: z.string() }),
+  /** The text waits for the end of the lead's quiet hours (in `zone`). */
+  reply_waiting: z.object({ channel: replyChannel, until: isoTime, zone: z.string() }),
+  /** The reply to the lead was handed to Twilio or the SMTP server (`lead.replied` for webhooks). */
+  replied: z.object({ channel: replyChannel, replyId: z.number().int(), agentId: userId.optional() }),
+  /** What the provider said of it later: delivered, failed, undeliverable (`reason`: its error code). */
+  reply_status: z.object({
+    channel: replyChannel,
+    status: z.enum(['sent', 'delivered', 'failed', 'undeliverable']),
+    reason: z.string().optional(),
+  }),
+  /** No reply by this channel: `opted_out`, `no_phone`, `no_email`, `at_night` (email only), … */
+  reply_skipped: z.object({ channel: replyChannel, reason: z.string() }),
+  /** The lead texted an opt-out word (STOP) to our number: never texted again until START. */
+  opted_out: z.object({ keyword: z.string() }),
+  /** The lead texted START (or YES, UNSTOP): texts may go to them again. */
+  opted_in: z.object({ keyword: z.string() }),
 } satisfies { [K in EventKind]: z.ZodType };
 
 export type EventDetail<K extends EventKind> = z.infer<(typeof EVENT_DETAIL)[K]>;

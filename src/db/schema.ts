@@ -449,3 +449,72 @@ export const webhookCursors = sqliteTable('webhook_cursors', {
   name: text('name').primaryKey(),
   lastEventId: integer('last_event_id').notNull(),
 });
+
+/**
+ * An automatic text or email to a lead (a rule's `reply:`): at most one per task and channel, so
+ * a retry, a restart or a second claim can never send a second. The row is the reply's state;
+ * the outbox item `reply:<channel>` (payload `{ replyId }`) is what delivers it. The body is
+ * rendered at send time and never stored or logged.
+ */
+export const leadReplies = sqliteTable(
+  'lead_replies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    channel: text('channel', { enum: ['sms', 'email'] }).notNull(),
+    /** The rule whose `reply:` asked for it, and on which moment. */
+    rule: text('rule').notNull(),
+    trigger: text('trigger', { enum: ['arrival', 'claim'] }).notNull(),
+    /** The agent it names (claim-time replies). */
+    agentId: text('agent_id'),
+    /** E.164 phone or email address, as it was when the reply was planned. */
+    address: text('address').notNull(),
+    /**
+     * planned → waiting (quiet hours) → sending (handed to the provider, outcome unknown) →
+     * queued / sent / delivered, or failed / undeliverable; skipped (opted out, quiet hours with
+     * email only) when it was decided not to send.
+     */
+    status: text('status', {
+      enum: [
+        'planned',
+        'waiting',
+        'sending',
+        'queued',
+        'sent',
+        'delivered',
+        'failed',
+        'undeliverable',
+        'skipped',
+      ],
+    })
+      .notNull()
+      .default('planned'),
+    /** Twilio's message SID or the email's Message-ID. */
+    providerId: text('provider_id'),
+    /** Why it failed or was skipped: a provider code ("30003") or a word ("opted_out"). */
+    reason: text('reason'),
+    createdAt: ms('created_at').notNull(),
+    /** When a waiting reply goes out (the end of the lead's quiet hours). */
+    sendAt: ms('send_at'),
+    sentAt: ms('sent_at'),
+    statusAt: ms('status_at'),
+  },
+  (t) => [
+    uniqueIndex('lead_replies_one_per_channel').on(t.taskId, t.channel),
+    index('lead_replies_provider').on(t.providerId).where(sql`provider_id is not null`),
+  ],
+);
+
+/**
+ * Phones that texted STOP (or another opt-out word) to our number: never texted again until they
+ * text START. Kept for good, as carriers and the TCPA expect.
+ */
+export const smsOptOuts = sqliteTable('sms_opt_outs', {
+  phone: text('phone').primaryKey(),
+  keyword: text('keyword').notNull(),
+  at: ms('at').notNull(),
+});
+
+export type LeadReplyRow = typeof leadReplies.$inferSelect;

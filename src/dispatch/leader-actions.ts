@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql as raw } from 'drizzle-orm';
-import { queueFubClaimed } from '../crm/fub/write-back.js';
 import { type EscalationRow, escalations, offers, tasks } from '../db/schema.js';
+import { queueClaimFollowUps } from './claimed.js';
 import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { contactDue } from './offer-actions.js';
@@ -91,7 +91,7 @@ export function takeEscalation(ctx: DispatchContext, escalationId: number, leade
       .run();
     recordEvent(tx, { taskId: task.id, offerId: offer.id, kind: 'taken', actor: leaderId, at: now });
     recordEvent(tx, { taskId: task.id, offerId: offer.id, kind: 'claimed', actor: leaderId, at: now });
-    queueFubClaimed(tx, ctx, task.id, now);
+    queueClaimFollowUps(tx, ctx, task.id, leaderId, now);
     return undefined;
   });
 }

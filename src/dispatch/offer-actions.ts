@@ -1,8 +1,8 @@
 import { and, asc, eq, isNotNull, isNull, lte, or, sql as raw } from 'drizzle-orm';
 import { capReached, capsOf } from '../core/caps.js';
 import { offereeOf } from '../core/events.js';
-import { queueFubClaimed } from '../crm/fub/write-back.js';
 import { escalations, type OfferRow, offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
+import { queueClaimFollowUps } from './claimed.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { loadOf } from './load.js';
@@ -50,7 +50,7 @@ export function claimOffer(ctx: DispatchContext, offerId: number, userId: string
     if (owned !== 1) throw new Error(`task ${offer.taskId} did not hold live offer ${offerId}`);
     if (offer.pool) adoptBroadcastCopy(tx, offer, userId);
     recordEvent(tx, { taskId: offer.taskId, offerId, kind: 'claimed', actor: userId, at: now });
-    queueFubClaimed(tx, ctx, offer.taskId, now);
+    queueClaimFollowUps(tx, ctx, offer.taskId, userId, now);
     return { ok: true, taskId: offer.taskId, offerId };
   });
 }

@@ -3,6 +3,7 @@ import { classify } from '../core/classify.js';
 import { sameContact } from '../core/contact.js';
 import { type EarlierOwner, route, type Watcher } from '../core/route.js';
 import { roundRobin, type TaskRow, tasks, taskViews } from '../db/schema.js';
+import { queueLeadReplies } from '../replies/plan.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { contactHistory, mergeIfDuplicate } from './duplicates.js';
 import { escalateTask } from './escalate.js';
@@ -92,6 +93,8 @@ export function routeReceivedTask(
     },
   });
   addWatchers(tx, taskId, decision.watchers, now);
+  // Routing is the lead's arrival as far as a reply is concerned: its rule is known now.
+  if (firstArrival) queueLeadReplies(tx, ctx, taskId, 'arrival', now);
   if (decision.kind === 'hold') {
     holdTask(tx, taskId, decision.until, decision.waitingFor, now);
     return;

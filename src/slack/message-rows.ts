@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, lte, sql as raw } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { agents, escalations, offers, tasks, taskViews } from '../db/schema.js';
+import { agents, escalations, leadReplies, offers, tasks, taskViews } from '../db/schema.js';
 import type { Sql } from '../dispatch/context.js';
 import { contactHistory } from '../dispatch/duplicates.js';
 import { preparedOnce } from '../dispatch/prepared.js';
@@ -29,9 +29,27 @@ export function loadOfferView(
     }),
     // The same person writing again while this waited (held overnight, say) is merged into it.
     repeats: repeatsOf(sql).all({ taskId: row.task.id }),
+    replies: repliesTo(sql).all({ taskId: row.task.id }),
     now,
   };
 }
+
+/** The automatic text and email to this lead (lead_replies_one_per_channel). */
+const repliesTo = preparedOnce((sql) =>
+  sql
+    .select({
+      channel: leadReplies.channel,
+      status: leadReplies.status,
+      reason: leadReplies.reason,
+      sendAt: leadReplies.sendAt,
+      sentAt: leadReplies.sentAt,
+      statusAt: leadReplies.statusAt,
+    })
+    .from(leadReplies)
+    .where(eq(leadReplies.taskId, raw.placeholder('taskId')))
+    .orderBy(asc(leadReplies.channel))
+    .prepare(),
+);
 
 // Every offer DM, and every update of one, reads these: built once per database (see prepared.ts).
 const offerWithTaskAndAgent = preparedOnce((sql) =>

@@ -20,6 +20,7 @@ export const PUBLIC_EVENT_NAMES = {
   contacted: 'lead.contacted',
   held: 'lead.held',
   released: 'lead.released',
+  replied: 'lead.replied',
 } as const satisfies Partial<Record<EventKind, string>>;
 
 export type PublicEventName = (typeof PUBLIC_EVENT_NAMES)[keyof typeof PUBLIC_EVENT_NAMES];

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { WebhookConfig } from '../config/webhooks-schema.js';
 import { type DispatchContext, writeTransaction } from '../dispatch/context.js';
 import { KickedLoop } from '../engine/loop.js';
-import { enqueueOutbox } from '../engine/outbox/outbox.js';
+import { enqueueOutbox, topicHealth } from '../engine/outbox/outbox.js';
 import { kindsFor, publicNameOf } from './event-names.js';
 import { agentIdOf, type WebhookBody, type WebhookTaskRow, webhookEventId, webhookTask } from './payload.js';
 
@@ -38,7 +38,6 @@ export class WebhookFeeder extends KickedLoop {
   private readonly after: Database.Statement<[number, number], EventRow>;
   private readonly task: Database.Statement<[number], TaskDbRow>;
   private readonly agent: Database.Statement<[string], { name: string }>;
-  private readonly failingItems: Database.Statement<[string], { waiting: number; error: string | null }>;
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -65,11 +64,6 @@ export class WebhookFeeder extends KickedLoop {
          from tasks where id = ?`,
     );
     this.agent = db.prepare('select name from agents where id = ?');
-    // Pending items that have failed at least once: in-flight rows only (the outbox_due index).
-    this.failingItems = db.prepare(
-      `select count(*) as waiting, max(last_error) as error from outbox
-        where status = 'pending' and next_attempt_at >= 0 and topic = ? and attempts > 0`,
-    );
     // A webhook new to this database starts at the newest event, as the app starts with it: its
     // receiver gets what happens from now on, not a flood of history it never asked for.
     const start = db.prepare('insert or ignore into webhook_cursors (name, last_event_id) values (?, ?)');
@@ -85,12 +79,9 @@ export class WebhookFeeder extends KickedLoop {
    * it (a receiver that is down shows here long before its items are parked a day later).
    */
   status(): Record<string, string> {
+    const db = this.ctx.db.$client;
     return Object.fromEntries(
-      this.hooks.map((hook) => {
-        const row = this.failingItems.get(webhookTopic(hook.name));
-        const failing = row && row.waiting > 0;
-        return [hook.name, failing ? `failing: ${row.error ?? 'error'} (${row.waiting} waiting)` : 'ok'];
-      }),
+      this.hooks.map((hook) => [hook.name, topicHealth(db, webhookTopic(hook.name))]),
     );
   }
 

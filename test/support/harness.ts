@@ -50,6 +50,8 @@ export interface HarnessOptions {
   /** The app's Slack call timeout, short for tests of lost answers. */
   slackTimeoutMs?: number;
   outboxTopics?: OutboxTopic[];
+  /** The app's Twilio timeout, short for tests of lost answers. */
+  twilioTimeoutMs?: number;
   /** The environment variables a source's `secret_env` names (the process's own are not read). */
   secrets?: Record<string, string>;
   /** More environment, read when each harness starts (e.g. a FUB double's URL and keys). */
@@ -86,6 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       schedule: false,
       host: '127.0.0.1',
       slackTimeoutMs: options.slackTimeoutMs,
+      twilioTimeoutMs: options.twilioTimeoutMs,
       outboxTopics: options.outboxTopics,
       secrets: (name) => options.secrets?.[name],
     });

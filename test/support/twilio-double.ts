@@ -46,6 +46,8 @@ export interface TwilioDoubleOptions {
   voiceOnlyNumbers?: string[];
   /** Messaging services and their sender pools; an opt-out from one number covers the whole pool. */
   services?: Record<string, string[]>;
+  /** The double's clock (the test's), for message times; the real time by default. */
+  now?: () => Date;
   /** Advanced Opt-Out adds `OptOutType` to inbound keyword texts; without it the app sees only the body. */
   advancedOptOut?: boolean;
 }
@@ -81,6 +83,7 @@ export class TwilioDouble {
   private readonly voiceOnly: Set<string>;
   private readonly services: Map<string, string[]>;
   private readonly advancedOptOut: boolean;
+  private readonly now: () => Date;
   /** `${sender scope}|${recipient}` for each recipient that opted out of a sender. */
   private readonly optedOut = new Set<string>();
   private injected: Injected[] = [];
@@ -93,6 +96,7 @@ export class TwilioDouble {
     this.voiceOnly = new Set(opts.voiceOnlyNumbers ?? []);
     this.services = new Map(Object.entries(opts.services ?? { [TWILIO_SERVICE_SID]: [...this.numbers] }));
     this.advancedOptOut = opts.advancedOptOut ?? true;
+    this.now = opts.now ?? (() => new Date());
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
@@ -219,10 +223,11 @@ export class TwilioDouble {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    // A client that gave up (timed out) never learns of the message, and neither does the double.
-    if (res.destroyed || req.socket.destroyed) return;
+    // Twilio acts on a request before it answers: a client that gives up on a slow answer has
+    // still sent the text, which is what the sender's "look before sending again" is for.
     const out = this.answer(req, chunks);
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    if (res.destroyed || req.socket.destroyed) return;
     res
       .writeHead(out.status, { 'content-type': 'application/json; charset=utf-8', ...out.headers })
       .end(JSON.stringify(out.body));
@@ -237,6 +242,8 @@ export class TwilioDouble {
       return refusal(404, 20404, `The requested resource ${path} was not found`);
     if (req.method === 'GET' && ACCOUNT_PATH.test(path))
       return answer(200, { sid: this.accountSid, status: 'active', friendly_name: 'Test account' });
+    if (req.method === 'GET' && MESSAGES_PATH.test(path))
+      return this.list(new URL(req.url ?? '/', 'http://x'));
     if (req.method !== 'POST' || !MESSAGES_PATH.test(path)) return refusal(405, 20004, 'Method not allowed');
     const injected = this.injected.shift();
     if (injected) {
@@ -284,10 +291,32 @@ export class TwilioDouble {
       status: serviceSid && !from ? 'accepted' : 'queued',
       statusCallback: form.get('StatusCallback'),
       errorCode: null,
-      createdAt: new Date(),
+      createdAt: this.now(),
     };
     this.messages.push(msg);
-    return answer(201, {
+    return answer(201, this.resource(msg));
+  }
+
+  /** GET Messages.json: newest first, filtered by To and From as Twilio's list resource is. */
+  private list(url: URL): Answer {
+    const to = url.searchParams.get('To');
+    const from = url.searchParams.get('From');
+    const size = Math.min(1000, Number(url.searchParams.get('PageSize') ?? 50) || 50);
+    const found = this.messages
+      .filter((m) => (!to || m.to === to) && (!from || m.from === from))
+      .reverse()
+      .slice(0, size);
+    return answer(200, {
+      messages: found.map((m) => this.resource(m)),
+      page: 0,
+      page_size: size,
+      next_page_uri: null,
+      uri: `${url.pathname}${url.search}`,
+    });
+  }
+
+  private resource(msg: DoubleSms): Record<string, unknown> {
+    return {
       sid: msg.sid,
       account_sid: this.accountSid,
       to: msg.to,
@@ -296,14 +325,15 @@ export class TwilioDouble {
       body: msg.body,
       status: msg.status,
       direction: 'outbound-api',
-      num_segments: msg.messagingServiceSid ? '0' : String(Math.ceil([...body].length / 153) || 1),
+      num_segments: msg.messagingServiceSid ? '0' : String(Math.ceil([...msg.body].length / 153) || 1),
       api_version: '2010-04-01',
       date_created: msg.createdAt.toUTCString().replace('GMT', '+0000'),
-      error_code: null,
+      date_sent: null,
+      error_code: msg.errorCode,
       error_message: null,
       price: null,
       uri: `/2010-04-01/Accounts/${this.accountSid}/Messages/${msg.sid}.json`,
-    });
+    };
   }
 
   private authorized(header: string | undefined): boolean {

@@ -110,6 +110,22 @@ const EXAMPLES: { [K in EventKind]: Extract<NewEvent, { kind: K }> } = {
     at,
     detail: { outboxId: 3, topic: 'crm:followupboss' },
   },
+  reply_waiting: {
+    taskId: 1,
+    kind: 'reply_waiting',
+    at,
+    detail: { channel: 'sms', until: '2026-12-01T14:00:00.000Z', zone: 'America/Chicago' },
+  },
+  replied: { taskId: 1, kind: 'replied', at, detail: { channel: 'sms', replyId: 1, agentId: DANA } },
+  reply_status: {
+    taskId: 1,
+    kind: 'reply_status',
+    at,
+    detail: { channel: 'sms', status: 'undeliverable', reason: '30006' },
+  },
+  reply_skipped: { taskId: 1, kind: 'reply_skipped', at, detail: { channel: 'email', reason: 'no_email' } },
+  opted_out: { taskId: 1, kind: 'opted_out', at, detail: { keyword: 'STOP' } },
+  opted_in: { taskId: 1, kind: 'opted_in', at, detail: { keyword: 'START' } },
 };
 
 /** A migrated database holding the task, offer and escalation the examples point at. */
@@ -239,6 +255,12 @@ describe('typed events', () => {
       'the contact came back from realtor.com (#2)',
       'Follow Up Boss was not updated (note): FUB answered 500; retry with lead-dispatch outbox retry 3',
       'a failed delivery to crm:followupboss was sent again by lead-dispatch outbox retry',
+      "Text waits for the end of the lead's quiet hours (Tue, Dec 1 at 8:00 AM CST)",
+      'Text sent to the lead, naming Dana Reyes',
+      'Text undeliverable (30006)',
+      'no email: no email address',
+      'the lead texted STOP: no more texts to this number',
+      'the lead texted START: texts allowed again',
       'snoozed (details not shown)',
     ]);
   });

@@ -44,6 +44,19 @@ export class RetryLater extends Error {
   }
 }
 
+/**
+ * Thrown by a topic whose item may not go yet (a text in the lead's quiet hours): it is due again
+ * at `until`, and the wait is not a failed try, so it costs none of the item's attempts.
+ */
+export class SendLater extends Error {
+  constructor(
+    message: string,
+    readonly until: Date,
+  ) {
+    super(message);
+  }
+}
+
 /** Queues an item in the caller's transaction, so it exists exactly when the change that caused it does. */
 export function enqueueOutbox(
   sql: Sql,
@@ -59,6 +72,21 @@ export function enqueueOutbox(
       nextAttemptAt: item.at,
     })
     .run();
+}
+
+/**
+ * For /healthz: a topic `ok`, or failing with its last error and how many items wait on it, so
+ * a receiver that is down shows long before its items are parked. Pending items that failed at
+ * least once: in-flight rows only (the outbox_due index).
+ */
+export function topicHealth(db: Database.Database, topic: string): string {
+  const row = db
+    .prepare<[string], { waiting: number; error: string | null }>(
+      `select count(*) as waiting, max(last_error) as error from outbox
+        where status = 'pending' and next_attempt_at >= 0 and topic = ? and attempts > 0`,
+    )
+    .get(topic);
+  return row && row.waiting > 0 ? `failing: ${row.error ?? 'error'} (${row.waiting} waiting)` : 'ok';
 }
 
 const BATCH = 50;
@@ -95,6 +123,7 @@ export class Outbox extends KickedLoop {
   private readonly delivered: Database.Statement<[number, number]>;
   private readonly retry: Database.Statement<[number, string, number]>;
   private readonly dead: Database.Statement<[number, string, number]>;
+  private readonly later: Database.Statement<[number, number]>;
   private readonly counts: Database.Statement<[], { pending: number; dead: number; oldest: number | null }>;
   private readonly deadTopics: Database.Statement<[], { topic: string; n: number }>;
 
@@ -120,6 +149,9 @@ export class Outbox extends KickedLoop {
     );
     this.retry = db.prepare(
       `update outbox set attempts = attempts + 1, next_attempt_at = ?, last_error = ? where id = ? and status = 'pending'`,
+    );
+    this.later = db.prepare(
+      `update outbox set next_attempt_at = ?, last_error = null where id = ? and status = 'pending'`,
     );
     this.dead = db.prepare(
       `update outbox set status = 'dead', dead_at = ?, attempts = attempts + 1, last_error = ?
@@ -196,6 +228,11 @@ export class Outbox extends KickedLoop {
       this.delivered.run(clock.now().getTime(), row.id);
       log.info('outbox item delivered', fields);
     } catch (error) {
+      if (error instanceof SendLater) {
+        this.later.run(error.until.getTime(), row.id);
+        log.info('outbox item waits', { ...fields, until: error.until.toISOString(), why: error.message });
+        return;
+      }
       // Only the error's message is kept: topics never put a lead's details in it.
       const reason = error instanceof Error ? error.message : String(error);
       const now = clock.now().getTime();

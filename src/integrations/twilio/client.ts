@@ -27,8 +27,21 @@ export interface SentSms {
   status: string;
 }
 
+/** Which earlier text to look for: to this number, from our sender, created at or after `since`. */
+export interface SentSmsQuery {
+  to: string;
+  from?: string | undefined;
+  messagingServiceSid?: string | undefined;
+  since: Date;
+}
+
 export interface TwilioClient {
   sendSms(msg: SmsToSend): Promise<SentSms>;
+  /**
+   * A text Twilio already has (GET Messages.json, newest first), for a send whose answer never
+   * came: Twilio acts on a request before it answers, so "no answer" may still mean "sent".
+   */
+  findSent(query: SentSmsQuery): Promise<SentSms | undefined>;
   /** Fetches the account (GET /Accounts/{sid}.json): throws unless the credentials work and it is active. */
   checkAccount(): Promise<void>;
 }
@@ -46,6 +59,12 @@ export class SmsRefused extends PermanentFailure {
     this.problem = smsProblem(code);
   }
 }
+
+/** Twilio did not answer in time: it may or may not have the text, so look before sending again. */
+export class TwilioNoAnswer extends Error {}
+
+/** How far back of `since` a text still counts as ours: Twilio's clock and ours differ a little. */
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * Twilio refused our account (401 bad SID/token, 403, 404 unknown account): not the item's fault,
@@ -97,11 +116,8 @@ export function createTwilioClient(opts: TwilioClientOptions): TwilioClient {
         });
       } catch (error) {
         const timedOut = error instanceof Error && error.name === 'TimeoutError';
-        throw new Error(
-          timedOut
-            ? `Twilio did not answer ${what} within ${timeoutMs / 1000} s`
-            : `Twilio could not be reached for ${what}`,
-        );
+        if (timedOut) throw new TwilioNoAnswer(`Twilio did not answer ${what} within ${timeoutMs / 1000} s`);
+        throw new Error(`Twilio could not be reached for ${what}`);
       }
       const answer = readJson(await res.text());
       if (res.ok) {
@@ -125,6 +141,36 @@ export function createTwilioClient(opts: TwilioClientOptions): TwilioClient {
           res.status,
         );
       throw new SmsRefused(`Twilio refused ${what} with ${why}`, code, res.status);
+    },
+
+    async findSent(query: SentSmsQuery): Promise<SentSms | undefined> {
+      const params = new URLSearchParams({ To: query.to, PageSize: '20' });
+      if (query.from) params.set('From', query.from);
+      let res: Response;
+      try {
+        res = await fetch(`${url}?${params}`, {
+          headers: { authorization, accept: 'application/json' },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch {
+        throw new Error(`Twilio could not be asked about the text to ${maskPhone(query.to)}`);
+      }
+      if (!res.ok)
+        throw new Error(`Twilio answered ${res.status} when asked about the text to ${maskPhone(query.to)}`);
+      const answer = readJson(await res.text());
+      const messages = Array.isArray(answer.messages)
+        ? (answer.messages as Array<Record<string, unknown>>)
+        : [];
+      const earliest = query.since.getTime() - CLOCK_SKEW_MS;
+      const found = messages.find(
+        (m) =>
+          typeof m.sid === 'string' &&
+          (!query.messagingServiceSid || m.messaging_service_sid === query.messagingServiceSid) &&
+          Date.parse(String(m.date_created)) >= earliest,
+      );
+      return found && typeof found.sid === 'string'
+        ? { sid: found.sid, status: String(found.status) }
+        : undefined;
     },
 
     async checkAccount(): Promise<void> {

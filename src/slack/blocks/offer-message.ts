@@ -3,6 +3,7 @@ import { describeSla } from '../../core/sla.js';
 import type { AgentRow, OfferRow, TaskRow } from '../../db/schema.js';
 import { button, context, section, timelineButton } from './elements.js';
 import { clip, clockTime, dayAndTime, elapsed, escapeText, sourceLabel } from './format.js';
+import { leadReplyBlocks, type ReplyLine } from './lead-reply.js';
 import { contactName, headline, taskSummaryBlocks } from './task-summary.js';
 
 export const CLAIM_ACTION = 'offer_claim';
@@ -22,6 +23,8 @@ export interface OfferView {
   history: Array<{ task: TaskRow; ownerName: string | null; owner: 'left' | 'inactive' | undefined }>;
   /** Later arrivals from the same person, merged into this task. */
   repeats: TaskRow[];
+  /** The automatic text and email to the lead, if the rule replies. */
+  replies?: ReplyLine[];
   now: Date;
 }
 
@@ -36,6 +39,7 @@ export function renderOfferMessage(view: OfferView): RenderedMessage {
     ...taskSummaryBlocks(view.task),
     ...historyBlocks(view),
     ...repeatBlocks(view),
+    ...leadReplyBlocks(view.replies ?? [], view.task, view.zone, view.now),
     ...statusBlocks(view),
   ];
   return { text: notificationText(view), blocks };

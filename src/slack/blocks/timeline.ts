@@ -87,10 +87,32 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
       return `${escapeText(e.detail.system)} was not updated (${escapeText(e.detail.action)}): ${escapeText(e.detail.error)}; retry with lead-dispatch outbox retry ${e.detail.outboxId}`;
     case 'outbox_retried':
       return `a failed delivery to ${escapeText(e.detail.topic)} was sent again by ${e.actor === 'cli' ? 'lead-dispatch outbox retry' : name(e.actor)}`;
+    case 'reply_waiting':
+      return `${replyWord(e.detail.channel)} waits for the end of the lead's quiet hours (${when(e.detail.until)})`;
+    case 'replied':
+      return `${replyWord(e.detail.channel)} sent to the lead${e.detail.agentId ? `, naming ${name(e.detail.agentId)}` : ''}`;
+    case 'reply_status':
+      return `${replyWord(e.detail.channel)} ${e.detail.status}${e.detail.reason ? ` (${escapeText(e.detail.reason)})` : ''}`;
+    case 'reply_skipped':
+      return `no ${replyWord(e.detail.channel).toLowerCase()}: ${escapeText(SKIP_REASONS[e.detail.reason] ?? e.detail.reason.replace(/_/g, ' '))}`;
+    case 'opted_out':
+      return `the lead texted ${escapeText(e.detail.keyword)}: no more texts to this number`;
+    case 'opted_in':
+      return `the lead texted ${escapeText(e.detail.keyword)}: texts allowed again`;
     default:
       return unreachable(e);
   }
 }
+
+const replyWord = (channel: 'sms' | 'email') => (channel === 'sms' ? 'Text' : 'Email');
+
+const SKIP_REASONS: Record<string, string> = {
+  opted_out: 'the number opted out (STOP)',
+  no_phone: 'no phone number',
+  no_email: 'no email address',
+  at_night: 'quiet hours, and the rule sends only the email then',
+  not_mobile: 'the number cannot take texts',
+};
 
 /** Every kind has a case above: a new kind without one fails to compile here. */
 function unreachable(e: never): never {

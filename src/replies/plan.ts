@@ -1,0 +1,79 @@
+import { and, eq } from 'drizzle-orm';
+import type { ReplyChannel } from '../config/replies-schema.js';
+import { leadReplies, smsOptOuts, tasks } from '../db/schema.js';
+import type { DispatchContext, Sql } from '../dispatch/context.js';
+import { recordEvent } from '../dispatch/events.js';
+import { enqueueOutbox } from '../engine/outbox/outbox.js';
+
+export const REPLY_TOPIC_PREFIX = 'reply:';
+export const replyTopic = (channel: ReplyChannel): string => `${REPLY_TOPIC_PREFIX}${channel}`;
+
+/**
+ * Called in the transaction of the moment a rule's `reply.when` names (routing for `arrival`,
+ * the claim for `claim`): one `lead_replies` row and one outbox item per channel. The unique
+ * (task, channel) row is what makes a reply go at most once, whatever calls this again. Sends
+ * nothing itself: the reply topics do, after the commit.
+ */
+export function queueLeadReplies(
+  tx: Sql,
+  ctx: DispatchContext,
+  taskId: number,
+  trigger: 'arrival' | 'claim',
+  now: Date,
+  agentId?: string,
+): void {
+  const task = tx
+    .select({ rule: tasks.ruleName, phone: tasks.phone, email: tasks.email, status: tasks.status })
+    .from(tasks)
+    .where(eq(tasks.id, taskId))
+    .get();
+  // A repeat merged into an earlier lead is never routed, so never replied to; this is the guard.
+  if (!task?.rule || task.status === 'merged') return;
+  const reply = ctx.config.rules.find((r) => r.name === task.rule)?.reply;
+  if (!reply || reply.when !== trigger) return;
+  for (const channel of reply.by) {
+    const address = channel === 'sms' ? task.phone : task.email;
+    const skip = (reason: string) =>
+      recordEvent(tx, { taskId, kind: 'reply_skipped', at: now, detail: { channel, reason } });
+    if (!address) {
+      skip(channel === 'sms' ? 'no_phone' : 'no_email');
+      continue;
+    }
+    const optedOut =
+      channel === 'sms' && tx.select().from(smsOptOuts).where(eq(smsOptOuts.phone, address)).get();
+    const row = tx
+      .insert(leadReplies)
+      .values({
+        taskId,
+        channel,
+        rule: task.rule,
+        trigger,
+        agentId: agentId ?? null,
+        address,
+        status: optedOut ? 'skipped' : 'planned',
+        reason: optedOut ? 'opted_out' : null,
+        createdAt: now,
+        statusAt: now,
+      })
+      .onConflictDoNothing()
+      .returning({ id: leadReplies.id })
+      .get();
+    if (!row) continue;
+    if (optedOut) {
+      skip('opted_out');
+      continue;
+    }
+    enqueueOutbox(tx, { taskId, topic: replyTopic(channel), payload: { replyId: row.id }, at: now });
+  }
+}
+
+/** Whether a task already has a reply by this channel (for tests and the CLI). */
+export function hasReply(tx: Sql, taskId: number, channel: ReplyChannel): boolean {
+  return Boolean(
+    tx
+      .select({ id: leadReplies.id })
+      .from(leadReplies)
+      .where(and(eq(leadReplies.taskId, taskId), eq(leadReplies.channel, channel)))
+      .get(),
+  );
+}

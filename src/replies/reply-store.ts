@@ -1,0 +1,214 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { ReplyChannel } from '../config/replies-schema.js';
+import { agents, type LeadReplyRow, leadReplies, smsOptOuts, tasks } from '../db/schema.js';
+import { type DispatchContext, type Sql, writeTransaction } from '../dispatch/context.js';
+import { recordEvent } from '../dispatch/events.js';
+
+type Status = LeadReplyRow['status'];
+
+/** Still ours to send: nothing has reached the provider with an answer yet. */
+export const UNSENT: Status[] = ['planned', 'waiting', 'sending'];
+/** What a provider's later word may move on from, in order: a late "sent" never undoes "delivered". */
+const PROGRESS: Record<Status, number> = {
+  planned: 0,
+  waiting: 1,
+  sending: 2,
+  queued: 3,
+  sent: 4,
+  delivered: 5,
+  failed: 6,
+  undeliverable: 6,
+  skipped: 6,
+};
+
+export interface ReplyToSend {
+  reply: LeadReplyRow;
+  task: {
+    id: number;
+    firstName: string | null;
+    phone: string | null;
+    zip: string | null;
+    status: string;
+    heldUntil: Date | null;
+    sla: (typeof tasks.$inferSelect)['sla'];
+  };
+  /** The agent the reply names (claim-time replies). */
+  agent: { name: string } | undefined;
+}
+
+export function loadReply(ctx: DispatchContext, replyId: number): ReplyToSend | undefined {
+  const sql = ctx.db;
+  const reply = sql.select().from(leadReplies).where(eq(leadReplies.id, replyId)).get();
+  if (!reply) return undefined;
+  const task = sql
+    .select({
+      id: tasks.id,
+      firstName: tasks.firstName,
+      phone: tasks.phone,
+      zip: tasks.zip,
+      status: tasks.status,
+      heldUntil: tasks.heldUntil,
+      sla: tasks.sla,
+    })
+    .from(tasks)
+    .where(eq(tasks.id, reply.taskId))
+    .get();
+  if (!task) return undefined;
+  const agent = reply.agentId
+    ? sql.select({ name: agents.name }).from(agents).where(eq(agents.id, reply.agentId)).get()
+    : undefined;
+  return { reply, task, agent };
+}
+
+/** The agent a reply names, as dispatch.yml knows them (their phone and email live only there). */
+export function namedAgent(
+  ctx: DispatchContext,
+  loaded: ReplyToSend,
+): { name: string; phone?: string | undefined; email?: string | undefined } | undefined {
+  const id = loaded.reply.agentId;
+  if (!id) return undefined;
+  const configured = ctx.config.agents.find((a) => a.id === id);
+  return {
+    name: configured?.name ?? loaded.agent?.name ?? 'your agent',
+    phone: configured?.phone,
+    email: configured?.email,
+  };
+}
+
+export function isOptedOut(ctx: DispatchContext, phone: string): boolean {
+  return Boolean(ctx.db.select().from(smsOptOuts).where(eq(smsOptOuts.phone, phone)).get());
+}
+
+/** Moves an unsent reply to `status`, with the event that says so; false when it had moved on. */
+function settle(
+  ctx: DispatchContext,
+  reply: LeadReplyRow,
+  set: Partial<LeadReplyRow> & { status: Status },
+  event?: (tx: Sql) => void,
+): boolean {
+  const now = ctx.clock.now();
+  return writeTransaction(ctx.db, (tx) => {
+    const changed = tx
+      .update(leadReplies)
+      .set({ ...set, statusAt: now })
+      .where(and(eq(leadReplies.id, reply.id), inArray(leadReplies.status, UNSENT)))
+      .run().changes;
+    if (changed === 1) event?.(tx);
+    return changed === 1;
+  });
+}
+
+/** Decided not to send: opted out, quiet hours with email only, nothing to send to. */
+export function markSkipped(ctx: DispatchContext, reply: LeadReplyRow, reason: string): void {
+  const at = ctx.clock.now();
+  settle(ctx, reply, { status: 'skipped', reason }, (tx) =>
+    recordEvent(tx, {
+      taskId: reply.taskId,
+      kind: 'reply_skipped',
+      at,
+      detail: { channel: reply.channel, reason },
+    }),
+  );
+}
+
+/** The text waits for the end of the lead's quiet hours; recorded once, however often it is looked at. */
+export function markWaiting(ctx: DispatchContext, reply: LeadReplyRow, until: Date, zone: string): void {
+  if (reply.status === 'waiting') return;
+  const at = ctx.clock.now();
+  settle(ctx, reply, { status: 'waiting', sendAt: until }, (tx) =>
+    recordEvent(tx, {
+      taskId: reply.taskId,
+      kind: 'reply_waiting',
+      at,
+      detail: { channel: reply.channel, until: until.toISOString(), zone },
+    }),
+  );
+}
+
+/** Recorded before the provider is called: a crash after this leaves a reply whose outcome is unknown. */
+export function markSending(ctx: DispatchContext, reply: LeadReplyRow): boolean {
+  return settle(ctx, reply, { status: 'sending', sentAt: ctx.clock.now() });
+}
+
+/** The provider answered and will not send it: the reply is back to unsent and is tried again. */
+export function markNotSent(ctx: DispatchContext, reply: LeadReplyRow): void {
+  ctx.db
+    .update(leadReplies)
+    .set({ status: reply.status === 'waiting' ? 'waiting' : 'planned' })
+    .where(and(eq(leadReplies.id, reply.id), eq(leadReplies.status, 'sending')))
+    .run();
+}
+
+/** The provider has it: its id, and the `replied` event webhooks carry as `lead.replied`. */
+export function markSent(
+  ctx: DispatchContext,
+  reply: LeadReplyRow,
+  providerId: string,
+  status: 'queued' | 'sent',
+): void {
+  const at = ctx.clock.now();
+  settle(ctx, reply, { status, providerId, sentAt: at }, (tx) =>
+    recordEvent(tx, {
+      taskId: reply.taskId,
+      kind: 'replied',
+      at,
+      detail: {
+        channel: reply.channel,
+        replyId: reply.id,
+        ...(reply.agentId ? { agentId: reply.agentId } : {}),
+      },
+    }),
+  );
+}
+
+/** The provider refused it for good: an undeliverable address, or a failure. */
+export function markRefused(
+  ctx: DispatchContext,
+  reply: LeadReplyRow,
+  status: 'failed' | 'undeliverable',
+  reason: string,
+): void {
+  const at = ctx.clock.now();
+  settle(ctx, reply, { status, reason }, (tx) =>
+    recordEvent(tx, {
+      taskId: reply.taskId,
+      kind: 'reply_status',
+      at,
+      detail: { channel: reply.channel, status, reason },
+    }),
+  );
+}
+
+/**
+ * A provider's later word on a sent reply (Twilio's status callback): applied only when it moves
+ * the reply forward, so callbacks arriving out of order or twice change nothing.
+ */
+export function applyProviderStatus(
+  ctx: DispatchContext,
+  channel: ReplyChannel,
+  providerId: string,
+  status: 'sent' | 'delivered' | 'failed' | 'undeliverable',
+  reason?: string,
+): 'applied' | 'ignored' | 'unknown' {
+  const now = ctx.clock.now();
+  return writeTransaction(ctx.db, (tx) => {
+    const reply = tx
+      .select()
+      .from(leadReplies)
+      .where(and(eq(leadReplies.providerId, providerId), eq(leadReplies.channel, channel)))
+      .get();
+    if (!reply) return 'unknown';
+    if (PROGRESS[status] <= PROGRESS[reply.status]) return 'ignored';
+    tx.update(leadReplies)
+      .set({ status, reason: reason ?? reply.reason, statusAt: now })
+      .where(and(eq(leadReplies.id, reply.id), eq(leadReplies.status, reply.status)))
+      .run();
+    recordEvent(tx, {
+      taskId: reply.taskId,
+      kind: 'reply_status',
+      at: now,
+      detail: { channel, status, ...(reason ? { reason } : {}) },
+    });
+    return 'applied';
+  });
+}
