@@ -24,28 +24,30 @@ export function leadReplyBlocks(
   now: Date,
 ): KnownBlock[] {
   const name = escapeText(task.firstName?.trim() || 'the lead');
-  const lines = replies.map((r) => {
-    const past = r.channel === 'sms' ? 'Texted' : 'Emailed';
-    const noun = r.channel === 'sms' ? 'Text' : 'Email';
-    const sent = r.sentAt ? clockTime(r.sentAt, zone) : '';
-    switch (r.status) {
-      case 'planned':
-      case 'sending':
-        return `⏳ ${noun} to ${name} going out`;
-      case 'waiting':
-        return `🌙 ${noun} to ${name} waits for their morning (${r.sendAt ? dayAndTime(r.sendAt, zone, now) : 'quiet hours'})`;
-      case 'queued':
-      case 'sent':
-        return `✓ ${past} ${name} at ${sent}`;
-      case 'delivered':
-        return `✓ ${past} ${name} at ${sent} · delivered`;
-      case 'undeliverable':
-        return `⚠️ Could not ${r.channel === 'sms' ? 'text' : 'email'} ${name}: the ${r.channel === 'sms' ? 'number cannot take texts' : 'address refused it'}${r.reason ? ` (${escapeText(r.reason)})` : ''}`;
-      case 'failed':
-        return `⚠️ The ${noun.toLowerCase()} to ${name} failed${r.reason ? ` (${escapeText(r.reason)})` : ''}`;
-      case 'skipped':
-        return `— No ${noun.toLowerCase()} to ${name}: ${escapeText(WHY_NOT[r.reason ?? ''] ?? (r.reason ?? '').replace(/_/g, ' '))}`;
-    }
-  });
+  const lines = replies.map((r) => replyLine(r, name, zone, now));
   return lines.length > 0 ? [context(lines.join('\n'))] : [];
+}
+
+function replyLine(r: ReplyLine, name: string, zone: string, now: Date): string {
+  const past = r.channel === 'sms' ? 'Texted' : 'Emailed';
+  const noun = r.channel === 'sms' ? 'Text' : 'Email';
+  const sent = r.sentAt ? clockTime(r.sentAt, zone) : '';
+  switch (r.status) {
+    case 'planned':
+    case 'sending':
+      return `⏳ ${noun} to ${name} going out`;
+    case 'waiting':
+      return `🌙 ${noun} to ${name} waits for their morning (${r.sendAt ? dayAndTime(r.sendAt, zone, now) : 'quiet hours'})`;
+    case 'queued':
+    case 'sent':
+      return `✓ ${past} ${name} at ${sent}`;
+    case 'delivered':
+      return `✓ ${past} ${name} at ${sent} · delivered`;
+    case 'undeliverable':
+      return `⚠️ Could not ${r.channel === 'sms' ? 'text' : 'email'} ${name}: the ${r.channel === 'sms' ? 'number cannot take texts' : 'address refused it'}${r.reason ? ` (${escapeText(r.reason)})` : ''}`;
+    case 'failed':
+      return `⚠️ The ${noun.toLowerCase()} to ${name} failed${r.reason ? ` (${escapeText(r.reason)})` : ''}`;
+    case 'skipped':
+      return `— No ${noun.toLowerCase()} to ${name}: ${escapeText(WHY_NOT[r.reason ?? ''] ?? (r.reason ?? '').replace(/_/g, ' '))}`;
+  }
 }
