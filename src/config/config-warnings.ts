@@ -1,7 +1,12 @@
 import { normalizeSource } from '../core/classify.js';
 import { sourceKey } from '../core/sources.js';
 import type { AgentConfig, DispatchConfig, Role, RuleConfig, WeeklyHours } from './dispatch-schema.js';
-import { type EnvLookup, sourceSecretWarnings, webhookSecretWarnings } from './source-warnings.js';
+import {
+  type EnvLookup,
+  replySecretWarnings,
+  sourceSecretWarnings,
+  webhookSecretWarnings,
+} from './source-warnings.js';
 
 export interface ConfigWarning {
   path: (string | number)[];
@@ -36,6 +41,7 @@ export function configWarnings(
     ...agentsFubCannotFind(config, active),
     ...(env ? sourceSecretWarnings(config, env) : []),
     ...(env ? webhookSecretWarnings(config, env) : []),
+    ...(env ? replySecretWarnings(config, env) : []),
   ];
 }
 

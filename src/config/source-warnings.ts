@@ -53,3 +53,39 @@ export function webhookSecretWarnings(
     ];
   });
 }
+
+/**
+ * Replies to leads need their provider's keys (the app refuses to start without them, so say it
+ * here first) and, for texts, a public address: without PUBLIC_URL Twilio cannot tell us a text
+ * was delivered, nor that a lead texted STOP.
+ */
+export function replySecretWarnings(
+  config: DispatchConfig,
+  env: EnvLookup,
+): Array<{ path: (string | number)[]; message: string }> {
+  const warnings: Array<{ path: (string | number)[]; message: string }> = [];
+  const first = (channel: 'sms' | 'email') => config.rules.findIndex((r) => r.reply?.by.includes(channel));
+  const sms = first('sms');
+  if (sms >= 0) {
+    const path = ['rules', sms, 'reply', 'by'];
+    for (const name of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'])
+      if (!env(name))
+        warnings.push({
+          path,
+          message: `${name} is not set, so the app will not start: this rule replies by sms`,
+        });
+    if (!env('PUBLIC_URL'))
+      warnings.push({
+        path,
+        message:
+          'PUBLIC_URL is not set, so Twilio cannot report texts delivered nor pass on a lead who texts STOP (Twilio itself still blocks texts to them)',
+      });
+  }
+  const email = first('email');
+  if (email >= 0 && !env('SMTP_URL'))
+    warnings.push({
+      path: ['rules', email, 'reply', 'by'],
+      message: 'SMTP_URL is not set, so the app will not start: this rule replies by email',
+    });
+  return warnings;
+}

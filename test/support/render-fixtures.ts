@@ -273,6 +273,12 @@ export const EVENT_KINDS: Array<[string, Record<string, unknown>]> = [
   ['merged', { matchedOn: 'phone', into: 3 }],
   ['claimed', {}],
   ['contacted', {}],
+  ['reply_waiting', { channel: 'sms', until: at(600).toISOString(), zone: 'America/New_York' }],
+  ['replied', { channel: 'sms', replyId: 1, agentId: 'U0DANA' }],
+  ['reply_status', { channel: 'sms', status: 'undeliverable', reason: '<&>'.repeat(40) }],
+  ['reply_skipped', { channel: 'email', reason: 'no_email' }],
+  ['opted_out', { keyword: 'STOP' }],
+  ['opted_in', { keyword: 'START' }],
 ];
 
 export const available: Availability = { available: true };

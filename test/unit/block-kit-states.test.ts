@@ -107,6 +107,33 @@ const OFFER_STATES: Array<[string, TaskRow, Partial<OfferRow>, Partial<OfferView
   ['withdrawn', task(), { status: 'withdrawn', resolvedAt: at(-1) }],
   ['live, fields kept as sent, a price band, no phone or email', FLAGGED, {}],
   ['live, worst-case intake notes', WORST_FLAGGED, {}],
+  [
+    'claimed, with every state of a reply to the lead',
+    WORST,
+    { status: 'claimed', resolvedAt: at(-1) },
+    {
+      replies: (
+        [
+          'planned',
+          'sending',
+          'waiting',
+          'queued',
+          'sent',
+          'delivered',
+          'failed',
+          'undeliverable',
+          'skipped',
+        ] as const
+      ).map((status, i) => ({
+        channel: i % 2 ? 'email' : 'sms',
+        status,
+        reason: status === 'skipped' ? 'opted_out' : '<&>'.repeat(50),
+        sendAt: at(600),
+        sentAt: at(-1),
+        statusAt: at(-1),
+      })),
+    },
+  ],
 ];
 
 function everyState(): Shown[] {

@@ -83,7 +83,7 @@ describe('migrations', () => {
       .prepare("select name from sqlite_master where type = 'trigger' order by name")
       .all()
       .map((r) => (r as { name: string }).name);
-    expect(triggers).toEqual(['task_views_follow_offer', 'task_views_follow_task']);
+    expect(triggers).toEqual(['offers_follow_lead_replies', 'task_views_follow_offer', 'task_views_follow_task']);
     client.exec(`
       insert into tasks (source, external_id, type, status, payload, received_at, created_at)
         values ('dotloop', 'd-1', 'contract_milestone', 'received', '{}', 0, 0);
@@ -92,6 +92,28 @@ describe('migrations', () => {
       update tasks set message = 'no bump for fields the copies do not show' where id = 1;
     `);
     expect(client.prepare('select version from task_views').get()).toEqual({ version: 2 });
+    client.close();
+  });
+
+  it("a reply to the lead changing state re-renders the task's latest offer DM, and only that one", () => {
+    const db = openDatabase(join(tempDir(), 'dispatch.db'));
+    migrateDatabase(db);
+    const client = db.$client;
+    client.exec(`
+      insert into agents (id, name, roles, zips, synced_at) values ('U0DANA001', 'Dana', '[]', '[]', 0);
+      insert into tasks (source, external_id, type, status, payload, received_at, created_at)
+        values ('zillow', 'z-1', 'buyer_lead', 'offered', '{}', 0, 0);
+      insert into offers (task_id, agent_id, position, status, reason, offered_at, deadline)
+        values (1, 'U0DANA001', 0, 'passed', 'round robin', 0, 0), (1, 'U0DANA001', 1, 'live', 'backup', 0, 0);
+      insert into lead_replies (task_id, channel, rule, "trigger", address, created_at)
+        values (1, 'sms', 'portal', 'arrival', '+15125550142', 0);
+      update lead_replies set status = 'queued' where id = 1;
+      update lead_replies set provider_id = 'SM1' where id = 1;
+    `);
+    expect(client.prepare('select id, version from offers order by id').all()).toEqual([
+      { id: 1, version: 1 },
+      { id: 2, version: 2 },
+    ]);
     client.close();
   });
 

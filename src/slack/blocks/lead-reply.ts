@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { LeadReplyRow, TaskRow } from '../../db/schema.js';
 import { context } from './elements.js';
-import { clockTime, dayAndTime, escapeText } from './format.js';
+import { clip, clockTime, dayAndTime, escapeText } from './format.js';
 
 export type ReplyLine = Pick<
   LeadReplyRow,
@@ -25,7 +25,8 @@ export function leadReplyBlocks(
 ): KnownBlock[] {
   const name = escapeText(task.firstName?.trim() || 'the lead');
   const lines = replies.map((r) => replyLine(r, name, zone, now));
-  return lines.length > 0 ? [context(lines.join('\n'))] : [];
+  // Cut under Slack's 3,000 characters, which a long name and provider reasons could pass.
+  return lines.length > 0 ? [context(clip(lines.join('\n'), 3000))] : [];
 }
 
 function replyLine(r: ReplyLine, name: string, zone: string, now: Date): string {
