@@ -83,7 +83,11 @@ describe('migrations', () => {
       .prepare("select name from sqlite_master where type = 'trigger' order by name")
       .all()
       .map((r) => (r as { name: string }).name);
-    expect(triggers).toEqual(['offers_follow_lead_replies', 'task_views_follow_offer', 'task_views_follow_task']);
+    expect(triggers).toEqual([
+      'offers_follow_lead_replies',
+      'task_views_follow_offer',
+      'task_views_follow_task',
+    ]);
     client.exec(`
       insert into tasks (source, external_id, type, status, payload, received_at, created_at)
         values ('dotloop', 'd-1', 'contract_milestone', 'received', '{}', 0, 0);
