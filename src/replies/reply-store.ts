@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { ReplyChannel } from '../config/replies-schema.js';
 import { agents, type LeadReplyRow, leadReplies, smsOptOuts, tasks } from '../db/schema.js';
 import { type DispatchContext, type Sql, writeTransaction } from '../dispatch/context.js';
@@ -210,5 +210,36 @@ export function applyProviderStatus(
       detail: { channel, status, ...(reason ? { reason } : {}) },
     });
     return 'applied';
+  });
+}
+
+/** The opt-out row and, on the number's latest lead, the event leaders see in its timeline. */
+export function recordOptChoice(
+  ctx: DispatchContext,
+  phone: string,
+  keyword: 'opt-out' | 'opt-in',
+  word: string,
+): void {
+  const now = ctx.clock.now();
+  writeTransaction(ctx.db, (tx) => {
+    const changed =
+      keyword === 'opt-out'
+        ? tx.insert(smsOptOuts).values({ phone, keyword: word, at: now }).onConflictDoNothing().run().changes
+        : tx.delete(smsOptOuts).where(eq(smsOptOuts.phone, phone)).run().changes;
+    if (changed === 0) return;
+    const latest = tx
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(eq(tasks.phone, phone))
+      .orderBy(desc(tasks.id))
+      .limit(1)
+      .get();
+    if (latest)
+      recordEvent(tx, {
+        taskId: latest.id,
+        kind: keyword === 'opt-out' ? 'opted_out' : 'opted_in',
+        at: now,
+        detail: { keyword: word },
+      });
   });
 }

@@ -16,6 +16,7 @@ import {
   markWaiting,
   namedAgent,
   type ReplyToSend,
+  recordOptChoice,
   UNSENT,
 } from './reply-store.js';
 import { renderReply } from './template.js';
@@ -92,8 +93,11 @@ async function sendText(ctx: DispatchContext, sms: SmsSettings, replyId: number)
     if (error instanceof TwilioNoAnswer) throw error;
     markNotSent(ctx, reply);
     if (!(error instanceof SmsRefused)) throw error;
-    // Twilio knows of a STOP we never heard (texted while we were down): the same as ours.
-    if (error.problem === 'opted-out') return markSkipped(ctx, reply, 'opted_out');
+    // Twilio knows of a STOP we never heard (texted while we were down): it counts as ours.
+    if (error.problem === 'opted-out') {
+      recordOptChoice(ctx, reply.address, 'opt-out', 'STOP');
+      return markSkipped(ctx, reply, 'opted_out');
+    }
     const status = error.problem === 'undeliverable-number' ? 'undeliverable' : 'failed';
     markRefused(ctx, reply, status, String(error.code || error.status));
     // Our sender or our text is wrong, not the lead's number: parked, so the leaders see it.

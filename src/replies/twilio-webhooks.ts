@@ -1,15 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { desc, eq } from 'drizzle-orm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { smsOptOuts, tasks } from '../db/schema.js';
-import { type DispatchContext, writeTransaction } from '../dispatch/context.js';
-import { recordEvent } from '../dispatch/events.js';
+import type { DispatchContext } from '../dispatch/context.js';
 import { sendJson } from '../http/json.js';
 import { BodyTooLarge, readBody } from '../intake/read-body.js';
 import { maskPhone } from '../integrations/twilio/errors.js';
 import { smsKeyword } from '../integrations/twilio/keywords.js';
 import { verifyTwilioSignature } from '../integrations/twilio/signature.js';
-import { applyProviderStatus } from './reply-store.js';
+import { applyProviderStatus, recordOptChoice } from './reply-store.js';
 
 export const TWILIO_STATUS_PATH = '/twilio/status';
 export const TWILIO_INBOUND_PATH = '/twilio/inbound';
@@ -101,35 +98,4 @@ export function twilioInboundHandler(ctx: DispatchContext, options: TwilioWebhoo
     res.writeHead(200, { 'content-type': 'text/xml' });
     res.end('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
   };
-}
-
-/** The opt-out row and, on the number's latest lead, the event leaders see in its timeline. */
-export function recordOptChoice(
-  ctx: DispatchContext,
-  phone: string,
-  keyword: 'opt-out' | 'opt-in',
-  word: string,
-): void {
-  const now = ctx.clock.now();
-  writeTransaction(ctx.db, (tx) => {
-    const changed =
-      keyword === 'opt-out'
-        ? tx.insert(smsOptOuts).values({ phone, keyword: word, at: now }).onConflictDoNothing().run().changes
-        : tx.delete(smsOptOuts).where(eq(smsOptOuts.phone, phone)).run().changes;
-    if (changed === 0) return;
-    const latest = tx
-      .select({ id: tasks.id })
-      .from(tasks)
-      .where(eq(tasks.phone, phone))
-      .orderBy(desc(tasks.id))
-      .limit(1)
-      .get();
-    if (latest)
-      recordEvent(tx, {
-        taskId: latest.id,
-        kind: keyword === 'opt-out' ? 'opted_out' : 'opted_in',
-        at: now,
-        detail: { keyword: word },
-      });
-  });
 }

@@ -246,6 +246,18 @@ describe('STOP and START', () => {
     expect(twilio.messages).toHaveLength(2);
   });
 
+  it('a STOP only Twilio heard (its 21610 refusal) counts as an opt-out here too', async () => {
+    twilio.failNext(1, 400, 21610);
+    const taskId = await post(h, webLead());
+    const dm = await h.double.waitForPost({ textIncludes: 'Jane' });
+    await deliver(h);
+    await h.double.waitForUpdate(dm, '— No text to Jane: they opted out of texts (STOP)');
+    h.double.markAllSeen();
+    expect(repliesOf(h, taskId)[1]).toEqual({ channel: 'sms', status: 'skipped', reason: 'opted_out' });
+    expect(query(h.dbPath, 'select phone from sms_opt_outs')).toEqual([{ phone: JANE_E164 }]);
+    expect(smtp.messages).toHaveLength(1);
+  });
+
   it('an inbound text without a valid signature is refused and changes nothing', async () => {
     const res = await fetch(`http://127.0.0.1:${port}/twilio/inbound`, {
       method: 'POST',
