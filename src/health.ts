@@ -17,8 +17,11 @@ export const SWEEPER_STALE_MS = 10_000;
 export function healthHandler(
   ctx: DispatchContext,
   engine: Pick<Engine, 'health' | 'outbox' | 'webhooks'>,
-  /** Outbox topics of the providers replies to leads go through (`reply:sms`, `reply:email`). */
-  replyTopics: readonly string[] = [],
+  /** The providers replies to leads go through, by channel: their outbox topic and start-up check. */
+  replies: { channels: readonly string[]; problems: ReadonlyMap<string, string> } = {
+    channels: [],
+    problems: new Map(),
+  },
 ) {
   const slack = engine.health;
   return (_req: unknown, res: ServerResponse): void => {
@@ -56,11 +59,15 @@ export function healthHandler(
       // Each outbound webhook: `ok`, or `failing: <last error> (<n> waiting)` while its receiver refuses.
       webhooks: database ? engine.webhooks.status() : null,
       // Twilio and the SMTP server, for replies to leads: `ok`, or failing while they refuse.
-      ...(replyTopics.length > 0
+      ...(replies.channels.length > 0
         ? {
             replies: database
               ? Object.fromEntries(
-                  replyTopics.map((t) => [t.replace(/^reply:/, ''), topicHealth(ctx.db.$client, t)]),
+                  replies.channels.map((channel) => {
+                    const deliveries = topicHealth(ctx.db.$client, `reply:${channel}`);
+                    const check = replies.problems.get(channel);
+                    return [channel, deliveries === 'ok' && check ? `failing: ${check}` : deliveries];
+                  }),
                 )
               : null,
           }

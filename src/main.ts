@@ -12,7 +12,6 @@ import type { OutboxTopic } from './engine/outbox/outbox.js';
 import { healthHandler } from './health.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
-import { replyTopic } from './replies/plan.js';
 import { leadReplyDelivery, replyChannelsInUse } from './replies/wire.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
 import { webhookDeliveryTopic } from './webhooks/topic.js';
@@ -91,7 +90,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       {
         path: '/healthz',
         method: ['GET'],
-        handler: healthHandler(ctx, engine, [...replyChannelsInUse(config)].map(replyTopic)),
+        handler: healthHandler(ctx, engine, {
+          channels: [...replyChannelsInUse(config)],
+          problems: replies?.providerProblems ?? new Map(),
+        }),
       },
       ...(fub ? [fub.route] : []),
       ...(replies?.routes ?? []),
@@ -107,6 +109,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Whatever was due when the process stopped (a DM whose answer was lost, a lapsed offer) goes now.
   await engine.sweeper.runOnce();
   if (options.schedule !== false) engine.start();
+  void replies?.checkProviders();
   log.info('lead-dispatch started', {
     port,
     socketMode: Boolean(env.SLACK_APP_TOKEN),

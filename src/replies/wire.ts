@@ -4,7 +4,7 @@ import type { DispatchContext } from '../dispatch/context.js';
 import type { OutboxTopic } from '../engine/outbox/outbox.js';
 import type { Route } from '../http/route-server.js';
 import { createMailer, type Mailer } from '../integrations/email/mailer.js';
-import { createTwilioClient } from '../integrations/twilio/client.js';
+import { createTwilioClient, type TwilioClient } from '../integrations/twilio/client.js';
 import { emailReplyTopic } from './email-topic.js';
 import { smsReplyTopic } from './sms-topic.js';
 import {
@@ -36,6 +36,13 @@ export interface LeadReplies {
   topics: OutboxTopic[];
   routes: Route[];
   mailer: Mailer | undefined;
+  /**
+   * Asks Twilio (the account) and the SMTP server (a login) whether they would take a reply, so a
+   * wrong key shows on /healthz at start rather than at the first lead. Never throws.
+   */
+  checkProviders(): Promise<void>;
+  /** The last check's failure per channel (`sms`, `email`), for /healthz; absent when it passed. */
+  providerProblems: Map<string, string>;
 }
 
 /**
@@ -56,6 +63,7 @@ export function leadReplyDelivery(
   const topics: OutboxTopic[] = [];
   const routes: Route[] = [];
   const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, SMTP_URL: smtpUrl } = env;
+  let twilio: TwilioClient | undefined;
   if (channels.has('sms') && accountSid && authToken) {
     const client = createTwilioClient({
       accountSid,
@@ -63,6 +71,7 @@ export function leadReplyDelivery(
       ...(env.TWILIO_API_URL ? { baseUrl: env.TWILIO_API_URL } : {}),
       ...(twilioTimeoutMs ? { timeoutMs: twilioTimeoutMs } : {}),
     });
+    twilio = client;
     const sms = ctx.config.replies?.sms;
     topics.push(
       smsReplyTopic(ctx, {
@@ -84,5 +93,25 @@ export function leadReplyDelivery(
   }
   const mailer = channels.has('email') && smtpUrl ? createMailer(smtpUrl) : undefined;
   if (mailer) topics.push(emailReplyTopic(ctx, mailer, kick));
-  return { topics, routes, mailer };
+  const providerProblems = new Map<string, string>();
+  const check = async (channel: string, probe: (() => Promise<void>) | undefined) => {
+    if (!probe) return;
+    try {
+      await probe();
+      providerProblems.delete(channel);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      providerProblems.set(channel, message);
+      ctx.log.error('a provider for replies to leads refused our check', { channel, error: message });
+    }
+  };
+  return {
+    topics,
+    routes,
+    mailer,
+    providerProblems,
+    async checkProviders() {
+      await Promise.all([check('sms', twilio?.checkAccount), check('email', mailer?.verify)]);
+    },
+  };
 }

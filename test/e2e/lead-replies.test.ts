@@ -290,6 +290,55 @@ describe('a text Twilio kept although its answer came too late', () => {
   });
 });
 
+describe('a portal rule that answers on arrival', () => {
+  const h = useReplyHarness((doc) => {
+    const reply = ruleIn(doc, 'portal-buyer-lead').reply as Record<string, unknown>;
+    reply.when = 'arrival';
+    reply.text = 'Hi {{first_name}}, {{team_name}} here. An agent will call you within {{sla}}.';
+  });
+
+  it('a Zillow lead at 10:45 is texted on arrival, and the DM shows it', async () => {
+    h.clock.set('2026-11-25T16:45:00Z');
+    await post(h, zillowLead(JANE));
+    const dm = await h.double.waitForPost({ textIncludes: 'Jane' });
+    await deliver(h);
+    expect(twilio.messages.map((m) => m.body)).toEqual([
+      'Hi Jane, Lakeside Realty Group here. An agent will call you within 5 minutes.',
+    ]);
+    await h.double.waitForUpdate(dm, '✓ Texted Jane at 10:45 AM CST');
+    h.double.markAllSeen();
+  });
+});
+
+describe('keys Twilio refuses', () => {
+  const { config } = replyConfig();
+  const h = useHarness({
+    config,
+    env: () => ({
+      ...replyEnv(
+        () => twilio.url,
+        () => smtp.url,
+        port,
+      )(),
+      TWILIO_AUTH_TOKEN: 'not-the-auth-token-of-this-account',
+    }),
+  });
+
+  it('show on /healthz from the start, before any lead needs them', async () => {
+    // The check runs in the background after start: poll /healthz as a monitor would.
+    let replies: Record<string, string> = {};
+    for (let i = 0; i < 100 && (replies.sms ?? 'ok') === 'ok'; i++) {
+      replies = ((await (await fetch(`${h.baseUrl}/healthz`)).json()) as { replies: Record<string, string> })
+        .replies;
+      if (replies.sms === 'ok') await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(replies).toEqual({
+      sms: expect.stringMatching(/^failing: Twilio refused the account with 401 20003/),
+      email: 'ok',
+    });
+  });
+});
+
 describe('no reply rule, no reply', () => {
   const h = useReplyHarness((doc) => {
     delete ruleIn(doc, 'web-buyer-lead').reply;
