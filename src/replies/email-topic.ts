@@ -1,18 +1,17 @@
 import type { DispatchContext } from '../dispatch/context.js';
-import { type OutboxTopic, PermanentFailure } from '../engine/outbox/outbox.js';
+import type { OutboxTopic } from '../engine/outbox/outbox.js';
 import { EmailRefused, type Mailer } from '../integrations/email/mailer.js';
 import { lookUpLeadZone } from '../integrations/lead-zone.js';
-import { replyTopic } from './plan.js';
 import {
-  loadReply,
   markNotSent,
   markRefused,
   markSending,
   markSent,
   markSkipped,
   namedAgent,
-  UNSENT,
+  type ReplyToSend,
 } from './reply-store.js';
+import { replyDeliveryTopic } from './reply-topic.js';
 import { renderReply } from './template.js';
 import { replyVariables } from './variables.js';
 
@@ -30,23 +29,15 @@ export function emailReplyTopic(
   /** After a try, whatever it changed: the agent's DM shows the reply's state. */
   changed: () => void,
 ): OutboxTopic {
-  return {
-    topic: replyTopic('email'),
-    async deliver(item) {
-      try {
-        await sendEmail(ctx, mailer, Number(item.payload.replyId));
-      } finally {
-        changed();
-      }
-    },
-  };
+  return replyDeliveryTopic(ctx, 'email', changed, (loaded) => sendEmail(ctx, mailer, loaded));
 }
 
-async function sendEmail(ctx: DispatchContext, mailer: Pick<Mailer, 'send'>, replyId: number): Promise<void> {
-  const loaded = loadReply(ctx, replyId);
-  if (!loaded) throw new PermanentFailure(`reply ${replyId} is not in the database`);
+async function sendEmail(
+  ctx: DispatchContext,
+  mailer: Pick<Mailer, 'send'>,
+  loaded: ReplyToSend,
+): Promise<void> {
   const { reply, task } = loaded;
-  if (!UNSENT.includes(reply.status)) return;
   const settings = ctx.config.rules.find((r) => r.name === reply.rule)?.reply;
   const email = ctx.config.replies?.email;
   if (!settings || !email) return markSkipped(ctx, reply, 'rule_has_no_reply');

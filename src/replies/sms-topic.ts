@@ -1,13 +1,11 @@
 import { quietHoursEnd } from '../core/reply-words.js';
 import type { DispatchContext } from '../dispatch/context.js';
-import { type OutboxTopic, PermanentFailure, SendLater } from '../engine/outbox/outbox.js';
+import { type OutboxTopic, SendLater } from '../engine/outbox/outbox.js';
 import { lookUpLeadZone } from '../integrations/lead-zone.js';
 import { SmsRefused, type TwilioClient, TwilioNoAnswer } from '../integrations/twilio/client.js';
 import { maskPhone } from '../integrations/twilio/errors.js';
-import { replyTopic } from './plan.js';
 import {
   isOptedOut,
-  loadReply,
   markNotSent,
   markRefused,
   markSending,
@@ -17,8 +15,8 @@ import {
   namedAgent,
   type ReplyToSend,
   recordOptChoice,
-  UNSENT,
 } from './reply-store.js';
+import { replyDeliveryTopic } from './reply-topic.js';
 import { renderReply } from './template.js';
 import { replyVariables } from './variables.js';
 
@@ -40,23 +38,11 @@ export interface SmsSettings {
  * Twilio for a text already sent to that number and adopts it instead of sending again.
  */
 export function smsReplyTopic(ctx: DispatchContext, sms: SmsSettings): OutboxTopic {
-  return {
-    topic: replyTopic('sms'),
-    async deliver(item) {
-      try {
-        await sendText(ctx, sms, Number(item.payload.replyId));
-      } finally {
-        sms.changed();
-      }
-    },
-  };
+  return replyDeliveryTopic(ctx, 'sms', sms.changed, (loaded) => sendText(ctx, sms, loaded));
 }
 
-async function sendText(ctx: DispatchContext, sms: SmsSettings, replyId: number): Promise<void> {
-  const loaded = loadReply(ctx, replyId);
-  if (!loaded) throw new PermanentFailure(`reply ${replyId} is not in the database`);
+async function sendText(ctx: DispatchContext, sms: SmsSettings, loaded: ReplyToSend): Promise<void> {
   const { reply, task } = loaded;
-  if (!UNSENT.includes(reply.status)) return;
   if (isOptedOut(ctx, reply.address)) return markSkipped(ctx, reply, 'opted_out');
   if (reply.status === 'sending' && (await adoptEarlierSend(ctx, sms, loaded))) return;
 

@@ -1,0 +1,32 @@
+import type { ReplyChannel } from '../config/replies-schema.js';
+import type { DispatchContext } from '../dispatch/context.js';
+import { type OutboxTopic, PermanentFailure } from '../engine/outbox/outbox.js';
+import { replyTopic } from './plan.js';
+import { loadReply, type ReplyToSend, UNSENT } from './reply-store.js';
+
+/**
+ * The outbox topic `reply:<channel>`, shared by the text and the email: it loads the reply its
+ * item names, hands one still unsent to `send`, and after every try calls `changed`, so the
+ * agent's DM shows the reply's state whatever the try did.
+ */
+export function replyDeliveryTopic(
+  ctx: DispatchContext,
+  channel: ReplyChannel,
+  changed: () => void,
+  send: (loaded: ReplyToSend) => Promise<void>,
+): OutboxTopic {
+  return {
+    topic: replyTopic(channel),
+    async deliver(item) {
+      try {
+        const replyId = Number(item.payload.replyId);
+        const loaded = loadReply(ctx, replyId);
+        if (!loaded) throw new PermanentFailure(`reply ${replyId} is not in the database`);
+        // Sent, refused or skipped already (a retry after a crash that followed the answer).
+        if (UNSENT.includes(loaded.reply.status)) await send(loaded);
+      } finally {
+        changed();
+      }
+    },
+  };
+}
