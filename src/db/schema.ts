@@ -450,6 +450,19 @@ export const webhookCursors = sqliteTable('webhook_cursors', {
   lastEventId: integer('last_event_id').notNull(),
 });
 
+/** Every state of a reply to a lead, in the order it moves through them (see `lead_replies.status`). */
+export const REPLY_STATUSES = [
+  'planned',
+  'waiting',
+  'sending',
+  'queued',
+  'sent',
+  'delivered',
+  'failed',
+  'undeliverable',
+  'skipped',
+] as const;
+
 /**
  * An automatic text or email to a lead (a rule's `reply:`): at most one per task and channel, so
  * a retry, a restart or a second claim can never send a second. The row is the reply's state;
@@ -476,21 +489,7 @@ export const leadReplies = sqliteTable(
      * queued / sent / delivered, or failed / undeliverable; skipped (opted out, quiet hours with
      * email only) when it was decided not to send.
      */
-    status: text('status', {
-      enum: [
-        'planned',
-        'waiting',
-        'sending',
-        'queued',
-        'sent',
-        'delivered',
-        'failed',
-        'undeliverable',
-        'skipped',
-      ],
-    })
-      .notNull()
-      .default('planned'),
+    status: text('status', { enum: REPLY_STATUSES }).notNull().default('planned'),
     /** Twilio's message SID or the email's Message-ID. */
     providerId: text('provider_id'),
     /** Why it failed or was skipped: a provider code ("30003") or a word ("opted_out"). */

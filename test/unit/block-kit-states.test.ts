@@ -1,6 +1,7 @@
 import type { View } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { OfferRow, TaskRow } from '../../src/db/schema.js';
+import { REPLY_STATUSES } from '../../src/db/schema.js';
 import type { HomeData } from '../../src/dispatch/home.js';
 import type { TeamMemberStatus } from '../../src/dispatch/team-status.js';
 import { renderAppHome } from '../../src/slack/blocks/app-home.js';
@@ -112,19 +113,7 @@ const OFFER_STATES: Array<[string, TaskRow, Partial<OfferRow>, Partial<OfferView
     WORST,
     { status: 'claimed', resolvedAt: at(-1) },
     {
-      replies: (
-        [
-          'planned',
-          'sending',
-          'waiting',
-          'queued',
-          'sent',
-          'delivered',
-          'failed',
-          'undeliverable',
-          'skipped',
-        ] as const
-      ).map((status, i) => ({
+      replies: REPLY_STATUSES.map((status, i) => ({
         channel: i % 2 ? 'email' : 'sms',
         status,
         reason: status === 'skipped' ? 'opted_out' : '<&>'.repeat(50),
