@@ -173,7 +173,8 @@ export class SlackSender {
     return this.post(JSON.stringify(body), 'application/json', { headers });
   }
 
-  private interaction(payload: Record<string, unknown>): Promise<Response> {
+  /** Sends an interaction payload (block_actions, view_submission) as Slack does: form-encoded, signed. */
+  interaction(payload: Record<string, unknown>): Promise<Response> {
     return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM);
   }
 
@@ -258,7 +259,7 @@ function userName(double: SlackEmulator, user: string): string {
   return double.users.get(user)?.name ?? user.toLowerCase();
 }
 
-function userOf(double: SlackEmulator, user: string): Record<string, unknown> {
+export function userOf(double: SlackEmulator, user: string): Record<string, unknown> {
   const name = userName(double, user);
   return { id: user, username: name, name, team_id: double.teamId };
 }

@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Debian's chromium (apt-get install chromium); .ci/run installs it. Without it this test fails. */
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = join(import.meta.dirname, '../..');
+const SCREENSHOT = join(ROOT, 'docs/demo.png');
+/** Wednesday 10:40 AM in Austin: every agent at work. */
+const MORNING = '2026-11-25T16:40:00Z';
+
+/**
+ * `lead-dispatch demo`, started as a user starts it (the CLI, one printed line), driven through its
+ * page in headless Chromium: every click below goes through the app's real signed /slack/events.
+ */
+describe('lead-dispatch demo in a real browser', () => {
+  let demo: ChildProcess | undefined;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  let url = '';
+  let printed = '';
+  const profile = mkdtempSync(join(tmpdir(), 'lead-dispatch-chromium-'));
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'demo', '--port', '0', '--at', MORNING],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    demo = child;
+    let errors = '';
+    child.stderr?.on('data', (chunk) => {
+      errors += String(chunk);
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`demo did not start:\n${printed}${errors}`)), 50_000);
+      child.stdout?.on('data', (chunk) => {
+        printed += String(chunk);
+        const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(printed)?.[1];
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${printed}${errors}`)));
+    });
+    // A fresh profile each run (Playwright passes it to Chromium as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1600, height: 1100 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    demo?.kill('SIGTERM');
+    if (demo && demo.exitCode === null) await new Promise((resolve) => demo?.once('exit', resolve));
+    rmSync(profile, { recursive: true, force: true });
+  }, 30_000);
+
+  const person = (id: string): Locator => page.locator(`[data-person="${id}"]`);
+  const leaders = (): Locator => page.locator('[data-channel="C0LEADERS1"]');
+  const dm = (id: string, text: string): Locator =>
+    person(id).locator('.conversation > .item', { hasText: text });
+
+  it('prints one line with a loopback address', () => {
+    expect(printed.trim().split('\n')).toHaveLength(1);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it('offers a lead, takes a claim, lets an SLA lapse to the backup and the leaders, who assign it', async () => {
+    await page.goto(url);
+    await expect.poll(() => person('U0DANA001').count()).toBe(1);
+    // Inactive agents have no column; the App Home is published for everyone who works.
+    expect(await person('U0OLD0001').count()).toBe(0);
+    await person('U0LEE0001').locator('summary', { hasText: 'App Home' }).click();
+    await person('U0LEE0001').locator('.home button', { hasText: 'Away' }).waitFor();
+
+    // The Zillow example: a buyer lead in 78701, which Dana and Priya know; Dana (weight 2) is first.
+    await page.locator('[data-example="zillow"]').click();
+    const offer = dm('U0DANA001', 'Luis Buyer');
+    await offer.waitFor();
+    expect(await offer.locator('button', { hasText: 'Claim' }).count()).toBe(1);
+    expect(await dm('U0PRIYA01', 'Luis Buyer').count()).toBe(0);
+    await expect.poll(() => page.locator('#sent').textContent()).toContain('202');
+
+    await offer.locator('button', { hasText: 'Claim' }).click();
+    await offer.locator('text=Claimed by you').waitFor();
+    expect(await offer.locator('button', { hasText: 'Claim' }).count()).toBe(0);
+
+    // A web-form seller lead goes to Sam (the pool's first); its SLA lapses and Lee is the backup.
+    await page.locator('[data-example="web-form"]').click();
+    await dm('U0SAM0001', 'Mei Buyer').waitFor();
+    await page.locator('[data-speed="60"]').click();
+    await expect.poll(() => page.locator('[data-speed="60"]').getAttribute('class')).toBe('on');
+    await page.locator('#jump').click();
+    const backup = dm('U0LEE0001', 'Mei Buyer');
+    await backup.waitFor();
+    expect(await backup.locator('button', { hasText: 'Claim' }).count()).toBe(1);
+
+    // Lee lets it lapse too: the chain has run out, so it goes to the leaders' channel.
+    await page.locator('#jump').click();
+    const escalation = leaders().locator('.conversation > .item', { hasText: 'Mei Buyer' });
+    await escalation.waitFor();
+    await escalation.locator('select[data-kind="users_select"]').selectOption('U0IVY0001');
+    await escalation.locator('text=assigned it to Ivy Chen').waitFor();
+    await dm('U0IVY0001', 'Mei Buyer').waitFor();
+
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: false });
+  }, 60_000);
+});
