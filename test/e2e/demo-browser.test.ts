@@ -113,6 +113,9 @@ describe('lead-dispatch demo in a real browser', () => {
     await dm('U0SAM0001', 'Mei Buyer').waitFor();
     await page.locator('[data-speed="60"]').click();
     await expect.poll(() => page.locator('[data-speed="60"]').getAttribute('class')).toBe('on');
+    // Back to real time, so only the jumps below move the clock however slow the machine is.
+    await page.locator('[data-speed="1"]').click();
+    await expect.poll(() => page.locator('[data-speed="1"]').getAttribute('class')).toBe('on');
     await page.locator('#jump').click();
     const backup = dm('U0LEE0001', 'Mei Buyer');
     await backup.waitFor();
@@ -129,4 +132,33 @@ describe('lead-dispatch demo in a real browser', () => {
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
   }, 60_000);
+
+  it('takes /away typed as a member, the Away… modal from the App Home with its field errors, and /back', async () => {
+    await page.goto(url);
+    const marco = person('U0MARCO01');
+    await marco.locator('.composer input').fill('/away 2h showing 12 Elm St');
+    await marco.locator('.composer input').press('Enter');
+    await marco.locator('.item', { hasText: 'away until' }).waitFor();
+    await marco.locator('.composer input').fill('/back');
+    await marco.locator('.composer input').press('Enter');
+    await marco.locator('.item', { hasText: 'Welcome back' }).waitFor();
+
+    const priya = person('U0PRIYA01');
+    await priya.locator('summary', { hasText: 'App Home' }).click();
+    await priya.locator('.home button', { hasText: 'Away' }).click();
+    const modal = page.locator('.modal');
+    await modal.waitFor();
+    expect(await modal.textContent()).toContain("Priya Nair's screen");
+    // A time in the past is refused in the modal, as Slack shows a view's field errors.
+    await modal.locator('input[type="date"]').fill('2026-11-20');
+    await modal.locator('button', { hasText: 'Go away' }).click();
+    await expect.poll(() => modal.locator('.error').allTextContents()).not.toEqual(['', '', '']);
+    await modal.locator('input[type="date"]').fill('2026-11-27');
+    await modal.locator('input[type="text"]').fill('closing <on Oak Ave> & co');
+    await modal.locator('button', { hasText: 'Go away' }).click();
+    await modal.waitFor({ state: 'detached' });
+    // The reason is shown as text, never as markup.
+    await priya.locator('.item', { hasText: 'closing <on Oak Ave> & co' }).waitFor();
+    await priya.locator('.home', { hasText: 'Back' }).waitFor();
+  }, 40_000);
 });

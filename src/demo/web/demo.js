@@ -79,9 +79,21 @@ function mrkdwn(text) {
   return nodes;
 }
 
+/** mrkdwn with its quoted lines (`>` at the start, escaped by Slack as `&gt;`) drawn as quotes. */
+function quoted(text) {
+  const nodes = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const quote = /^(&gt;|>)\s?/.exec(line);
+    if (quote) nodes.push(h('span', { class: 'quote' }, mrkdwn(line.slice(quote[0].length))));
+    else nodes.push(...mrkdwn(line), ...(i < lines.length - 1 ? [h('br')] : []));
+  });
+  return nodes;
+}
+
 function textObject(obj) {
   if (!obj || typeof obj.text !== 'string') return [];
-  return obj.type === 'mrkdwn' ? mrkdwn(obj.text) : [obj.text];
+  return obj.type === 'mrkdwn' ? quoted(obj.text) : [obj.text];
 }
 
 // ---- Block Kit ---------------------------------------------------------------------------------
