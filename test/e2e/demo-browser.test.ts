@@ -161,4 +161,38 @@ describe('lead-dispatch demo in a real browser', () => {
     await priya.locator('.item', { hasText: 'closing <on Oak Ave> & co' }).waitFor();
     await priya.locator('.home', { hasText: 'Back' }).waitFor();
   }, 40_000);
+
+  it('works Pass and its reasons, Mark contacted, Timeline, and Take it on a lead sent as free JSON', async () => {
+    await page.goto(url);
+    await page.locator('[data-example="zillow"]').click();
+    // The third Zillow send is a new person; whoever of Dana and Priya is next gets the offer.
+    const offer = page.locator('[data-person] .conversation > .item', { hasText: 'Omar Buyer' });
+    await offer.waitFor();
+    const first = await offer.locator('xpath=ancestor::section[@data-person]').getAttribute('data-person');
+    expect(['U0DANA001', 'U0PRIYA01']).toContain(first);
+    await offer.locator('button', { hasText: 'Pass' }).click();
+    await offer.locator('text=You passed').waitFor();
+    await offer.locator('button', { hasText: 'Wrong area' }).click();
+    await offer.locator('text=(Wrong area)').waitFor();
+
+    // The ISA is the rule's backup: she claims, marks it contacted and reads its timeline.
+    const ivy = dm('U0IVY0001', 'Omar Buyer');
+    await ivy.locator('button', { hasText: 'Claim' }).click();
+    await ivy.locator('button', { hasText: 'Mark contacted' }).click();
+    await ivy.locator('text=Marked contacted').waitFor();
+    await ivy.locator('button', { hasText: 'Timeline' }).click();
+    await person('U0IVY0001').locator('.item.ephemeral', { hasText: 'Timeline of' }).waitFor();
+
+    // A lead no rule matches goes to the leaders; the JSON is shown as text however it is written.
+    await page.locator('summary', { hasText: 'Free JSON' }).click();
+    await page
+      .locator('#lead-json')
+      .fill('{"source":"billboard","externalId":"b-1","firstName":"<b>Zed</b>","phone":"(512) 555-0188"}');
+    await page.locator('#send-json').click();
+    const review = leaders().locator('.conversation > .item', { hasText: '<b>Zed</b>' });
+    await review.waitFor();
+    expect(await leaders().locator('.conversation b').count()).toBe(0);
+    await review.locator('button', { hasText: 'Take it' }).click();
+    await review.locator('text=took it').waitFor();
+  }, 40_000);
 });

@@ -270,9 +270,16 @@ function drawChannel() {
   if (col.json === json) return;
   col.json = json;
   const user = () => col.el.acting.value;
-  col.el
-    .querySelector('.content')
-    .replaceChildren(conversation(channel.items, user, 'Escalations appear here.'));
+  showConversation(col, conversation(channel.items, user, 'Escalations appear here.'), channel.items.length);
+}
+
+/** Replaces a column's conversation; when something new arrived it scrolls to it, as Slack does. */
+function showConversation(col, next, count, ...before) {
+  const scrolled = col.el.querySelector('.conversation')?.scrollTop ?? 0;
+  const grew = count > (col.count ?? 0);
+  col.count = count;
+  col.el.querySelector('.content').replaceChildren(...before, next);
+  next.scrollTop = grew ? next.scrollHeight : scrolled;
 }
 
 function drawPerson(p) {
@@ -300,7 +307,7 @@ function drawPerson(p) {
     ),
   );
   home.addEventListener('toggle', () => (home.open ? openHomes.add(p.id) : openHomes.delete(p.id)));
-  col.el.querySelector('.content').replaceChildren(home, conversation(p.dm, who, 'No messages yet.'));
+  showConversation(col, conversation(p.dm, who, 'No messages yet.'), p.dm.length, home);
 }
 
 // ---- modal -------------------------------------------------------------------------------------
