@@ -148,8 +148,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       return { status: 200, body: { ok: true } };
     }
     const response = await sendPageRequest(emulator, slack, request);
-    const text = await response.text();
-    const answer: unknown = text ? JSON.parse(text) : null;
+    const answer = readJson(await response.text());
     const errors = answer && typeof answer === 'object' && 'errors' in answer ? answer.errors : undefined;
     if (request.kind === 'submit' && response.ok && !errors) {
       const view = latestView(emulator, request.viewId);
@@ -200,4 +199,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Bolt answers an ack with an empty body, or with JSON (a modal's field errors). */
+function readJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
 }

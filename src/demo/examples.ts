@@ -33,7 +33,7 @@ export const EXAMPLES: DemoExample[] = [
   {
     id: 'after-hours',
     label: 'Zillow lead after hours',
-    hint: 'moves the clock to 9:30 PM: the on-duty agent gets it',
+    hint: 'moves the clock to 9:30 PM first (what is pending lapses on the way): the on-duty agent gets it',
     afterHours: true,
   },
   {

@@ -32,8 +32,8 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 /**
  * The demo page on 127.0.0.1 only: its three files, the state as JSON, a server-sent event each
- * time something changes, and POSTs for what a person does. POSTs from another origin are refused,
- * so a web page elsewhere cannot drive the demo through the browser.
+ * time something changes, and POSTs for what a person does. Requests for another host name and POSTs
+ * from another origin are refused, so a web page elsewhere cannot read or drive the demo.
  */
 export async function startPageServer(port: number, handlers: PageHandlers): Promise<PageServer> {
   const streams = new Set<ServerResponse>();
@@ -42,6 +42,11 @@ export async function startPageServer(port: number, handlers: PageHandlers): Pro
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    // Only this machine's own names: a site that points its name at 127.0.0.1 (DNS rebinding) gets nothing.
+    const host = `http://${req.headers.host ?? ''}`;
+    if (host !== origin && host !== origin.replace('127.0.0.1', 'localhost')) {
+      return send(res, 421, { error: 'open the demo at its own address' });
+    }
     try {
       if (req.method === 'GET' && FILES[path]) {
         const { file, type } = FILES[path];

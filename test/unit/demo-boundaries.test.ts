@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startPageServer } from '../../src/demo/page-server.js';
@@ -44,7 +45,7 @@ describe('what the demo adds stays in the demo', () => {
     expect(run.stderr).toContain('SLACK_BOT_TOKEN is required');
   }, 40_000);
 
-  it('serves the page on 127.0.0.1 only and refuses POSTs from another origin', async () => {
+  it('serves the page on 127.0.0.1 only, for its own host name, and refuses POSTs from another origin', async () => {
     const posts: string[] = [];
     const page = await startPageServer(0, {
       state: () => ({ ok: true }),
@@ -71,8 +72,24 @@ describe('what the demo adds stays in the demo', () => {
       expect(own.status).toBe(200);
       expect(posts).toEqual(['/lead']);
       expect((await fetch(`${page.url}lead`, { method: 'POST', body: '{not json' })).status).toBe(400);
+      const port = new URL(page.url).port;
+      expect((await fetch(`http://localhost:${port}/state`)).status).toBe(200);
+      const rebound = await rawGet(Number(port), 'attacker.example');
+      expect(rebound).toBe(421);
     } finally {
       await page.close();
     }
   });
 });
+
+/** A GET with a Host header of our choosing (fetch does not let a caller set it). */
+function rawGet(port: number, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request({ port, host: '127.0.0.1', path: '/state', headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
