@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type BlockKitProblem, formatProblem, validateBlocks, validateView } from './block-kit.js';
+import { ApiError } from './api-error.js';
+import { formatProblem, validateBlocks } from './block-kit.js';
 import {
   allText,
   type Block,
@@ -25,6 +26,8 @@ import type {
   ResponseUrlContext,
   SlackEmulatorOptions,
 } from './types.js';
+import { dndInfo, userInfo } from './users.js';
+import { ViewStore } from './views.js';
 
 export * from './types.js';
 
@@ -32,16 +35,6 @@ interface Reply {
   status?: number;
   headers?: Record<string, string>;
   body: Record<string, unknown> | string;
-}
-
-class ApiError extends Error {
-  /** Block Kit problems, answered as Slack does in `response_metadata.messages`. */
-  constructor(
-    readonly error: string,
-    readonly problems: BlockKitProblem[] = [],
-  ) {
-    super(error);
-  }
 }
 
 const MAX_RESPONSE_URL_USES = 5;
@@ -74,11 +67,9 @@ export class SlackEmulator {
   private readonly listeners = new Set<() => void>();
   private readonly dmByUser = new Map<string, string>();
   private readonly userByDm = new Map<string, string>();
-  private readonly homeViewIds = new Map<string, string>();
   private failures: Array<Failure & { method: string; remaining: number }> = [];
   private readonly responseUrls = new Map<string, ResponseUrlContext & { uses: number }>();
-  /** trigger_id → whether it was used, and whose action minted it (a modal opens for that user). */
-  private readonly triggers = new Map<string, { used: boolean; user?: string }>();
+  private readonly viewStore = new ViewStore(this.views, (prefix) => this.nextId(prefix));
   private lastTsMicros = 0;
   private readonly now: () => number;
   readonly scopes: Set<string> | undefined;
@@ -186,9 +177,7 @@ export class SlackEmulator {
 
   /** Mints a trigger_id that views.open / views.push accept once; a modal it opens is `user`'s. */
   triggerId(user?: string): string {
-    const id = `${Date.now()}.${this.nextId('')}.trigger`;
-    this.triggers.set(id, { used: false, user });
-    return id;
+    return this.viewStore.mintTrigger(user);
   }
 
   /** What the first post of `message` said, before any update. */
@@ -327,18 +316,12 @@ export class SlackEmulator {
         return { channel: { id: this.dmChannelFor(user) } };
       }
       case 'users.info':
-        return { user: this.userInfo(str(args.user)) };
+        return { user: userInfo(this.users, this.teamId, str(args.user)) };
       case 'conversations.history':
       case 'conversations.replies':
         return this.history(method, args);
-      case 'dnd.info': {
-        const id = str(args.user);
-        const user = id ? this.users.get(id) : undefined;
-        if (!user) throw new ApiError('user_not_found');
-        // As Slack does: snooze_* is only told about the caller, never about another user.
-        const { snooze_enabled: _snoozed, snooze_endtime: _until, ...schedule } = user.dnd ?? {};
-        return { dnd_enabled: false, next_dnd_start_ts: 1, next_dnd_end_ts: 1, ...schedule };
-      }
+      case 'dnd.info':
+        return dndInfo(this.users, str(args.user));
       case 'views.open':
       case 'views.push':
       case 'views.publish':
@@ -435,43 +418,7 @@ export class SlackEmulator {
     args: Record<string, unknown>,
     at: number,
   ): Record<string, unknown> {
-    const view = args.view;
-    if (!isRecord(view)) throw new ApiError('invalid_arguments');
-    const problems = validateView(view);
-    // A Home tab is only published; a modal is only opened, pushed or updated.
-    const expected = method === 'views.publish' ? 'home' : 'modal';
-    if (problems.length === 0 && view.type !== expected) {
-      problems.push({ pointer: '/view/type', reason: `must be ${expected} for ${method}` });
-    }
-    if (problems.length > 0) throw new ApiError('invalid_arguments', problems);
-    let id: string;
-    let userId: string | undefined;
-    if (method === 'views.open' || method === 'views.push') {
-      const trigger = str(args.trigger_id) ?? '';
-      const minted = this.triggers.get(trigger);
-      if (minted === undefined) throw new ApiError('invalid_trigger_id');
-      if (minted.used) throw new ApiError('expired_trigger_id');
-      minted.used = true;
-      id = this.nextId('V');
-      userId = minted.user;
-    } else if (method === 'views.publish') {
-      userId = str(args.user_id);
-      if (!userId) throw new ApiError('user_not_found');
-      id = this.homeViewIds.get(userId) ?? this.nextId('V');
-      this.homeViewIds.set(userId, id);
-    } else {
-      const previous = this.views.findLast(
-        (v) =>
-          v.id === args.view_id ||
-          (args.external_id !== undefined && v.view.external_id === args.external_id),
-      );
-      if (!previous) throw new ApiError('not_found');
-      if (args.hash !== undefined && args.hash !== previous.hash) throw new ApiError('hash_conflict');
-      id = previous.id;
-      userId = previous.userId;
-    }
-    const hash = `${Math.floor(at / 1000)}.${this.nextId('H')}`;
-    this.views.push({ method, id, hash, userId, view, at });
+    const { view, id, hash } = this.viewStore.record(method, args, at);
     return {
       ...view,
       id,
@@ -480,29 +427,6 @@ export class SlackEmulator {
       app_id: this.appId,
       bot_id: this.botId,
       state: { values: {} },
-    };
-  }
-
-  private userInfo(id: string | undefined): Record<string, unknown> {
-    const user = id ? this.users.get(id) : undefined;
-    if (!id || !user) throw new ApiError('user_not_found');
-    const name = user.name ?? id.toLowerCase();
-    const realName = user.realName ?? name;
-    return {
-      id,
-      team_id: this.teamId,
-      name,
-      real_name: realName,
-      deleted: user.deleted ?? false,
-      is_bot: false,
-      tz: user.tz ?? 'America/New_York',
-      profile: {
-        real_name: realName,
-        display_name: name,
-        status_text: user.status?.text ?? '',
-        status_emoji: user.status?.emoji ?? '',
-        status_expiration: user.status?.expiration ?? 0,
-      },
     };
   }
 
