@@ -133,7 +133,7 @@ describe('lead-dispatch demo in a real browser', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
   }, 60_000);
 
-  it('takes /away typed as a member, the Away… modal from the App Home with its field errors, and /back', async () => {
+  it('takes /away and /back typed as members, the Away… modal with its field errors, the App Home Back button and /dispatch who', async () => {
     await page.goto(url);
     const marco = person('U0MARCO01');
     await marco.locator('.composer input').fill('/away 2h showing 12 Elm St');
@@ -159,10 +159,20 @@ describe('lead-dispatch demo in a real browser', () => {
     await modal.waitFor({ state: 'detached' });
     // The reason is shown as text, never as markup.
     await priya.locator('.item', { hasText: 'closing <on Oak Ave> & co' }).waitFor();
-    await priya.locator('.home', { hasText: 'Back' }).waitFor();
+    // The App Home shows her away; its Back button brings her back, and the team status says so.
+    await priya
+      .locator('.home', { hasText: 'Away until' })
+      .or(priya.locator('.home', { hasText: 'away until' }))
+      .waitFor();
+    await priya.locator('.home button', { hasText: 'Back' }).click();
+    await priya.locator('.home', { hasText: "You're available" }).waitFor();
+    const lee = person('U0LEE0001');
+    await lee.locator('.composer input').fill('/dispatch who');
+    await lee.locator('.composer input').press('Enter');
+    await lee.locator('.item.ephemeral', { hasText: 'Priya Nair' }).waitFor();
   }, 40_000);
 
-  it('works Pass and its reasons, Mark contacted, Timeline, and Take it on a lead sent as free JSON', async () => {
+  it('works Pass and its reasons, Mark contacted, Timeline, and Take it and Back to the pool on leads sent as free JSON', async () => {
     await page.goto(url);
     await page.locator('[data-example="zillow"]').click();
     // The third Zillow send is a new person; whoever of Dana and Priya is next gets the offer.
@@ -194,5 +204,10 @@ describe('lead-dispatch demo in a real browser', () => {
     expect(await leaders().locator('.conversation b').count()).toBe(0);
     await review.locator('button', { hasText: 'Take it' }).click();
     await review.locator('text=took it').waitFor();
+    await page.locator('#lead-json').fill('{"source":"billboard","externalId":"b-2","firstName":"Yara"}');
+    await page.locator('#send-json').click();
+    const second = leaders().locator('.conversation > .item', { hasText: 'Yara' });
+    await second.locator('button', { hasText: 'Back to the pool' }).click();
+    await second.locator('text=sent it back to the pool').waitFor();
   }, 40_000);
 });
