@@ -9,6 +9,7 @@ const WEB = join(import.meta.dirname, '../../src/demo/web');
 const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/demo.js': { file: 'demo.js', type: 'text/javascript; charset=utf-8' },
+  '/block-kit.js': { file: 'block-kit.js', type: 'text/javascript; charset=utf-8' },
   '/demo.css': { file: 'demo.css', type: 'text/css; charset=utf-8' },
 };
 
@@ -31,7 +32,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * The demo page on 127.0.0.1 only: its three files, the state as JSON, a server-sent event each
+ * The demo page on 127.0.0.1 only: its files, the state as JSON, a server-sent event each
  * time something changes, and POSTs for what a person does. Requests for another host name and POSTs
  * from another origin are refused, so a web page elsewhere cannot read or drive the demo.
  */
