@@ -35,7 +35,14 @@ export async function demoCommand(argv: string[], io: DemoIo): Promise<number> {
     io.err(`--at must be an ISO time such as 2026-11-25T10:40:00-06:00 (got "${values.at}")\n`);
     return 2;
   }
-  const demo = await startDemo({ port, at });
+  let demo: Awaited<ReturnType<typeof startDemo>>;
+  try {
+    demo = await startDemo({ port, at });
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')) throw error;
+    io.err(`lead-dispatch: port ${port} is in use; pick another with --port, such as --port ${port + 1}\n`);
+    return 1;
+  }
   io.out(`lead-dispatch demo: open ${demo.url} (Ctrl-C stops it; nothing is kept)\n`);
   const shutdown = async () => {
     await demo.stop();

@@ -158,6 +158,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     return { status: response.ok ? 200 : 502, body: { status: response.status, errors } };
   }
 
+  const stopApp = async () => {
+    await server.stop();
+    await emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   const page = await startPageServer(options.port, {
     state: () =>
       pageSnapshot({
@@ -185,6 +190,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       }
       return { status: 404, body: { error: 'not found' } };
     },
+  }).catch(async (error: unknown) => {
+    // A busy --port: nothing of the demo may stay behind (a running app, a temporary folder).
+    await stopApp();
+    throw error;
   });
 
   return {
@@ -194,9 +203,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     server,
     async stop() {
       await page.close();
-      await server.stop();
-      await emulator.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await stopApp();
     },
   };
 }

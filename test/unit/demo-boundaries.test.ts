@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { demoCommand } from '../../src/demo/command.js';
 import { startPageServer } from '../../src/demo/page-server.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -79,6 +82,44 @@ describe('what the demo adds stays in the demo', () => {
     } finally {
       await page.close();
     }
+  });
+
+  it('says which port is busy and leaves nothing running or on disk', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    // The demo makes its folder in os.tmpdir(): a private one here, so other tests' demos do not count.
+    const scratch = mkdtempSync(join(tmpdir(), 'demo-boundaries-'));
+    const tmp = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+      const code = await demoCommand(['--port', String(port)], {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+      });
+      expect(code).toBe(1);
+      expect(err.join('')).toContain(`port ${port} is in use; pick another with --port`);
+      expect(out).toEqual([]);
+      expect(readdirSync(scratch)).toEqual([]);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+      rmSync(scratch, { recursive: true, force: true });
+      busy.close();
+    }
+  });
+
+  it('refuses a bad --port or --at with the usage', async () => {
+    const err: string[] = [];
+    const io = { out: () => {}, err: (t: string) => err.push(t) };
+    expect(await demoCommand(['--port', 'http'], io)).toBe(2);
+    expect(await demoCommand(['--at', 'tomorrowish'], io)).toBe(2);
+    expect(await demoCommand(['--token', 'x'], io)).toBe(2);
+    expect(err.join('\n')).toMatch(
+      /--port must be a port number[\s\S]*--at must be an ISO time[\s\S]*Usage: lead-dispatch/,
+    );
   });
 });
 
