@@ -98,6 +98,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 
   /** The sweeper acts on what the new time made due, as its next tick would. */
   async function sweepNow(): Promise<void> {
+    // A sweep already under way may have read the old time: wait for it, then sweep at the new one.
+    await server.sweeper.runOnce();
     await server.sweeper.runOnce();
     server.engine.kick();
     changed();
