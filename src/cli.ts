@@ -5,6 +5,7 @@ import { type Env, EnvError, readEnv } from './config/env.js';
 import { ConfigError, loadDispatchConfig, loadDispatchConfigWithWarnings } from './config/load-dispatch.js';
 import { type CliIo, FUB_USAGE, fubCommand } from './crm/fub/cli.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
+import { DEMO_USAGE, demoCommand } from './demo/command.js';
 import { OUTBOX_USAGE, outboxCommand } from './engine/outbox/cli.js';
 import { SAMPLE_USAGE, sampleLeadCommand } from './intake/sample-command.js';
 import { startServer } from './main.js';
@@ -15,6 +16,7 @@ const USAGE = `Usage: lead-dispatch <command>
 
 Commands:
   start                 start the Slack app, intake (POST /leads) and the sweeper
+${DEMO_USAGE}
   migrate               create or upgrade the database at DATABASE_PATH, then exit
   check-config [file]   validate a dispatch.yml (default: DISPATCH_CONFIG or ./dispatch.yml)
   simulate --config <dispatch.yml> --leads <leads.csv|leads.json> [--json]
@@ -32,10 +34,12 @@ const io: CliIo = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  // A .env file in the working directory is the easy way to keep tokens out of shell history.
-  if (existsSync('.env')) process.loadEnvFile('.env');
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
   const [command, ...rest] = positionals;
+  // The demo needs no tokens and reads no .env: it runs the same wherever it is started.
+  if (command === 'demo') return demoCommand(argv.slice(argv.indexOf(command) + 1), io);
+  // A .env file in the working directory is the easy way to keep tokens out of shell history.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   switch (command) {
     case 'start': {
       const server = await startServer(readStartupInputs());

@@ -1,0 +1,311 @@
+// The demo page: draws the Block Kit the app posted to the Slack emulator, and turns clicks, picks,
+// commands and modal submissions into requests the demo server signs and sends to the real app.
+// Everything shown is lead data: it is only ever put in the page as text (textContent), never as HTML.
+
+import { block, blocks, h, input, stateValue, useContext } from './block-kit.js';
+
+/** @type {any} */
+let state = null;
+let fetchedAt = 0;
+const drawn = new Map();
+const openHomes = new Set();
+const $ = (id) => document.getElementById(id);
+
+// ---- conversations -----------------------------------------------------------------------------
+
+function item(it, actingUser) {
+  const where = { user: actingUser, channel: it.channel, ts: it.ts };
+  const meta =
+    it.kind === 'ephemeral' ? 'Only visible to you' : it.edited ? 'lead-dispatch · updated' : 'lead-dispatch';
+  return h(
+    'div',
+    { class: `item ${it.kind}`, 'data-ts': it.ts },
+    h('div', { class: 'meta' }, meta),
+    blocks(it.blocks, where, it.text),
+    it.replies?.length > 0 &&
+      h(
+        'div',
+        { class: 'thread' },
+        it.replies.map((r) => item(r, actingUser)),
+      ),
+  );
+}
+
+function conversation(items, actingUser, empty) {
+  return h(
+    'div',
+    { class: 'conversation' },
+    items.length ? items.map((it) => item(it, actingUser)) : h('div', { class: 'empty' }, empty),
+  );
+}
+
+function composer(user) {
+  const input = h('input', {
+    placeholder: '/away 2h showing · /back · /dispatch who',
+    'aria-label': 'Command',
+  });
+  const form = h('form', { class: 'composer' }, input, h('button', { type: 'submit', class: 'btn' }, 'Send'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const [command, ...words] = input.value.trim().split(/\s+/);
+    if (!command) return;
+    request('/act', { kind: 'command', user: user(), command, text: words.join(' ') });
+    input.value = '';
+  });
+  return form;
+}
+
+/** A column is drawn once; its content is replaced only when what it shows changed. */
+function column(key, make) {
+  let col = drawn.get(key);
+  if (!col) {
+    col = { el: make(), json: '' };
+    drawn.set(key, col);
+    $('board').append(col.el);
+  }
+  return col;
+}
+
+function drawChannel() {
+  const channel = state.leadersChannel;
+  const leaders = state.people.filter((p) => p.leader);
+  const col = column(`channel:${channel.id}`, () => {
+    const acting = h(
+      'select',
+      { class: 'acting', 'aria-label': 'Acting as' },
+      [...leaders, ...state.people.filter((p) => !p.leader)].map((p) => h('option', { value: p.id }, p.name)),
+    );
+    const el = h(
+      'section',
+      { class: 'column channel', 'data-channel': channel.id },
+      h(
+        'h2',
+        {},
+        h('span', {}, '# leaders ', h('small', {}, channel.id)),
+        h('label', { class: 'acting' }, 'acting as ', acting),
+      ),
+      h('div', { class: 'content' }),
+      composer(() => acting.value),
+    );
+    el.acting = acting;
+    return el;
+  });
+  const json = JSON.stringify(channel);
+  if (col.json === json) return;
+  col.json = json;
+  const user = () => col.el.acting.value;
+  showConversation(col, conversation(channel.items, user, 'Escalations appear here.'), channel.items.length);
+}
+
+/** Replaces a column's conversation; when something new arrived it scrolls to it, as Slack does. */
+function showConversation(col, next, count, ...before) {
+  const scrolled = col.el.querySelector('.conversation')?.scrollTop ?? 0;
+  const grew = count > (col.count ?? 0);
+  col.count = count;
+  col.el.querySelector('.content').replaceChildren(...before, next);
+  next.scrollTop = grew ? next.scrollHeight : scrolled;
+}
+
+function drawPerson(p) {
+  const col = column(`person:${p.id}`, () =>
+    h(
+      'section',
+      { class: 'column', 'data-person': p.id },
+      h('h2', {}, h('span', {}, p.name), h('small', {}, p.roles.join(', ').replace(/_/g, ' '))),
+      h('div', { class: 'content' }),
+      composer(() => p.id),
+    ),
+  );
+  const json = JSON.stringify([p.dm, p.home]);
+  if (col.json === json) return;
+  col.json = json;
+  const who = () => p.id;
+  const home = h(
+    'details',
+    { class: 'home', open: openHomes.has(p.id) },
+    h('summary', {}, 'App Home'),
+    h(
+      'div',
+      { class: 'blocks' },
+      p.home ? blocks(p.home.blocks, { user: who, viewId: p.home.id }) : 'not published yet',
+    ),
+  );
+  home.addEventListener('toggle', () => (home.open ? openHomes.add(p.id) : openHomes.delete(p.id)));
+  showConversation(col, conversation(p.dm, who, 'No messages yet.'), p.dm.length, home);
+}
+
+// ---- modal -------------------------------------------------------------------------------------
+
+let modalJson = '';
+
+function drawModal() {
+  const person = state.people.find((p) => p.modal);
+  const json = JSON.stringify(person ? [person.id, person.modal] : null);
+  if (json === modalJson) return;
+  modalJson = json;
+  const backdrop = $('modal');
+  if (!person) {
+    backdrop.hidden = true;
+    backdrop.replaceChildren();
+    return;
+  }
+  const { id, view } = person.modal;
+  const where = { user: () => person.id, viewId: id };
+  const body = h(
+    'div',
+    { class: 'body' },
+    (view.blocks || []).map((b) => (b.type === 'input' ? input(b) : block(b, where))),
+  );
+  const close = () => request('/act', { kind: 'close', user: person.id, viewId: id });
+  const submit = async () => {
+    const values = {};
+    for (const control of body.querySelectorAll('[data-kind]')) {
+      values[control.dataset.blockId] = { [control.dataset.actionId]: stateValue(control) };
+    }
+    const answer = await request('/act', { kind: 'submit', user: person.id, viewId: id, values });
+    for (const [blockId, message] of Object.entries(answer?.errors || {})) {
+      const slot = body.querySelector(`[data-error-for="${CSS.escape(blockId)}"]`);
+      if (slot) slot.textContent = message;
+    }
+  };
+  const dialog = h(
+    'div',
+    { class: 'modal', role: 'dialog', 'aria-label': view.title?.text },
+    h('h3', {}, view.title?.text, h('span', { class: 'who' }, ` · ${person.name}'s screen`)),
+    body,
+    h(
+      'footer',
+      {},
+      h('button', { type: 'button', class: 'btn', onclick: close }, view.close?.text || 'Cancel'),
+      view.submit && h('button', { type: 'button', class: 'btn primary', onclick: submit }, view.submit.text),
+    ),
+  );
+  backdrop.replaceChildren(dialog);
+  backdrop.hidden = false;
+}
+
+// ---- clock, leads, state -----------------------------------------------------------------------
+
+function demoNow() {
+  return new Date(new Date(state.now).getTime() + (Date.now() - fetchedAt) * state.speed);
+}
+
+function formatTime(date, withDay) {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: state.zone,
+    weekday: withDay ? 'short' : undefined,
+    hour: 'numeric',
+    minute: '2-digit',
+    second: withDay ? '2-digit' : undefined,
+  }).format(date);
+}
+
+function drawClock() {
+  if (!state) return;
+  $('now').textContent = `${formatTime(demoNow(), true)} (${state.zone})`;
+  for (const button of document.querySelectorAll('[data-speed]')) {
+    button.classList.toggle('on', Number(button.dataset.speed) === state.speed);
+  }
+  const next = state.nextDeadline;
+  $('next').textContent = next
+    ? `next: ${next.what} at ${formatTime(new Date(next.at), false)}`
+    : 'no deadline pending';
+  $('jump').disabled = !next;
+}
+
+function drawExamples() {
+  if ($('examples').childElementCount > 0) return;
+  for (const example of state.examples) {
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        'data-example': example.id,
+        title: example.hint,
+        onclick: () => sendLead({ example: example.id }),
+      },
+      example.label,
+    );
+    $('examples').append(button);
+  }
+}
+
+async function sendLead(body) {
+  const answer = await request('/lead', body);
+  if (!answer) return;
+  if (answer.sent) $('lead-json').value = JSON.stringify(answer.sent, null, 2);
+  const ok = answer.status === 202 || answer.status === 200;
+  $('sent').className = ok ? 'sent' : 'sent bad';
+  $('sent').textContent = `POST /leads → ${answer.status} ${JSON.stringify(answer.answer)}`;
+}
+
+async function request(path, body) {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => null);
+  if (!response.ok) {
+    $('sent').className = 'sent bad';
+    $('sent').textContent = answer?.error || `the demo answered ${response.status}`;
+  }
+  refresh();
+  return answer;
+}
+
+let refreshing = null;
+let again = false;
+
+/** One state request at a time; a change announced meanwhile asks once more when it is back. */
+function refresh() {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = fetch('/state')
+    .then((r) => r.json())
+    .then((next) => {
+      state = next;
+      fetchedAt = Date.now();
+      $('team').textContent = state.team;
+      drawExamples();
+      drawChannel();
+      for (const p of state.people) drawPerson(p);
+      drawModal();
+      drawClock();
+      document.body.dataset.version = String(state.version);
+    })
+    .catch(() => {})
+    .finally(() => {
+      refreshing = null;
+      if (again) {
+        again = false;
+        refresh();
+      }
+    });
+  return refreshing;
+}
+
+for (const button of document.querySelectorAll('[data-speed]')) {
+  button.addEventListener('click', () => request('/clock', { speed: Number(button.dataset.speed) }));
+}
+$('jump').addEventListener('click', () => request('/clock', { jump: 'next' }));
+$('send-json').addEventListener('click', () => {
+  let lead;
+  try {
+    lead = JSON.parse($('lead-json').value);
+  } catch (error) {
+    $('sent').className = 'sent bad';
+    $('sent').textContent = `not JSON: ${error.message}`;
+    return;
+  }
+  sendLead({ lead });
+});
+
+useContext({ names: () => state.names, people: () => state.people, request });
+new EventSource('events').onmessage = () => refresh();
+setInterval(drawClock, 250);
+// The clock moves deadlines on without Slack noticing; a slow poll keeps "next deadline" fresh.
+setInterval(refresh, 3000);
+refresh();
