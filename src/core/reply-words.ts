@@ -61,18 +61,39 @@ export function quietHoursEnd(now: Date, zone: string, quiet: QuietHours): Date 
   return until.toJSDate();
 }
 
+/** More zones than this for one number means it is not tied to a place (toll-free, say). */
+const PLACELESS = 6;
+
 /**
- * The lead's time zone, best evidence first: the area code when it lies in one zone, then the
- * zip, then an area code zone that is also the team's, then the team's own zone.
+ * Every zone the lead may be in: each zone of the phone's area code (one, or a few where an area
+ * code spans a zone line, as Idaho's 208 does), and the zip's. Unknown evidence adds nothing; with
+ * none at all, the team's zone.
  */
-export function leadTimeZone(facts: {
+export function leadZones(facts: {
   /** Zones of the phone's area code (libphonenumber's time zone map); empty when unknown. */
   phoneZones: readonly string[];
   zipZone: string | undefined;
   teamZone: string;
-}): string {
-  const { phoneZones, zipZone, teamZone } = facts;
-  if (phoneZones.length === 1 && phoneZones[0] !== undefined) return phoneZones[0];
-  if (zipZone) return zipZone;
-  return teamZone;
+}): string[] {
+  const phone = facts.phoneZones.length <= PLACELESS ? facts.phoneZones : [];
+  const zones = [...new Set([...phone, ...(facts.zipZone ? [facts.zipZone] : [])])];
+  return zones.length > 0 ? zones : [facts.teamZone];
+}
+
+/**
+ * When a text may go: undefined when it is outside quiet hours in every zone the lead may be in,
+ * else the first moment it is outside them in all of them. A lead whose area code and zip
+ * disagree is never texted at night in either.
+ */
+export function quietUntil(now: Date, zones: readonly string[], quiet: QuietHours): Date | undefined {
+  let at = now;
+  // Each step moves to the end of some zone's quiet hours; a handful of zones settle in a few.
+  for (let step = 0; step <= zones.length; step++) {
+    const ends = zones
+      .map((zone) => quietHoursEnd(at, zone, quiet))
+      .filter((d): d is Date => d !== undefined);
+    if (ends.length === 0) return at === now ? undefined : at;
+    at = new Date(Math.max(...ends.map((d) => d.getTime())));
+  }
+  return at;
 }

@@ -21,6 +21,7 @@ export interface EngineLoop {
  */
 export class KickedPass {
   private running: Promise<void> | undefined;
+  private starting = false;
   private again = false;
 
   constructor(
@@ -34,11 +35,19 @@ export class KickedPass {
   }
 
   kick(): void {
-    if (this.running) {
+    if (this.running || this.starting) {
       this.again = true;
       return;
     }
-    this.running = this.loop();
+    // A pass runs synchronously up to its first await, before `running` is assigned: a kick from
+    // in there (a delivery that tells the engine something changed) must not start a second pass
+    // inside the first, which recursed until the stack ran out.
+    this.starting = true;
+    try {
+      this.running = this.loop();
+    } finally {
+      this.starting = false;
+    }
   }
 
   /** Runs one pass now, or waits for the one under way and the pass it asked for. */

@@ -1,7 +1,7 @@
 import type { DispatchContext } from '../dispatch/context.js';
 import type { OutboxTopic } from '../engine/outbox/outbox.js';
 import { EmailRefused, type Mailer } from '../integrations/email/mailer.js';
-import { lookUpLeadZone } from '../integrations/lead-zone.js';
+import { lookUpLeadZones } from '../integrations/lead-zone.js';
 import {
   markNotSent,
   markRefused,
@@ -48,11 +48,11 @@ async function sendEmail(
     task,
     agent,
     now: ctx.clock.now(),
-    leadZone: await lookUpLeadZone(task, ctx.config.team.timezone),
+    leadZone: (await lookUpLeadZones(task, ctx.config.team.timezone))[0] ?? ctx.config.team.timezone,
   });
   // The lead's answer reaches the agent who has them, when there is one.
   const replyTo = email.reply_to_agent ? agent?.email : undefined;
-  if (!markSending(ctx, reply)) return;
+  if (!markSending(ctx, reply, agent?.id)) return;
   try {
     const sent = await mailer.send({
       from: email.from,
@@ -62,7 +62,7 @@ async function sendEmail(
       text: renderReply(settings.text, variables),
       messageId: replyMessageId(reply.id),
     });
-    markSent(ctx, reply, sent.messageId, 'sent');
+    markSent(ctx, { ...reply, agentId: agent?.id ?? reply.agentId }, sent.messageId, 'sent');
   } catch (error) {
     markNotSent(ctx, reply);
     if (!(error instanceof EmailRefused)) throw error;

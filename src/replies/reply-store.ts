@@ -31,9 +31,11 @@ export interface ReplyToSend {
     status: string;
     heldUntil: Date | null;
     sla: (typeof tasks.$inferSelect)['sla'];
+    ownerId: string | null;
+    contactedAt: Date | null;
   };
-  /** The agent the reply names (claim-time replies). */
-  agent: { name: string } | undefined;
+  /** The agent the reply names (claim-time replies): the lead's owner when it goes. */
+  agent: { id: string; name: string } | undefined;
 }
 
 export function loadReply(ctx: DispatchContext, replyId: number): ReplyToSend | undefined {
@@ -49,13 +51,17 @@ export function loadReply(ctx: DispatchContext, replyId: number): ReplyToSend | 
       status: tasks.status,
       heldUntil: tasks.heldUntil,
       sla: tasks.sla,
+      ownerId: tasks.ownerId,
+      contactedAt: tasks.contactedAt,
     })
     .from(tasks)
     .where(eq(tasks.id, reply.taskId))
     .get();
   if (!task) return undefined;
-  const agent = reply.agentId
-    ? sql.select({ name: agents.name }).from(agents).where(eq(agents.id, reply.agentId)).get()
+  // A claim-time reply names whoever has the lead when it goes (a leader may have taken it since).
+  const agentId = reply.trigger === 'claim' ? (task.ownerId ?? reply.agentId) : null;
+  const agent = agentId
+    ? sql.select({ id: agents.id, name: agents.name }).from(agents).where(eq(agents.id, agentId)).get()
     : undefined;
   return { reply, task, agent };
 }
@@ -64,12 +70,13 @@ export function loadReply(ctx: DispatchContext, replyId: number): ReplyToSend | 
 export function namedAgent(
   ctx: DispatchContext,
   loaded: ReplyToSend,
-): { name: string; phone?: string | undefined; email?: string | undefined } | undefined {
-  const id = loaded.reply.agentId;
-  if (!id) return undefined;
+): { id: string; name: string; phone?: string | undefined; email?: string | undefined } | undefined {
+  if (!loaded.agent) return undefined;
+  const { id } = loaded.agent;
   const configured = ctx.config.agents.find((a) => a.id === id);
   return {
-    name: configured?.name ?? loaded.agent?.name ?? 'your agent',
+    id,
+    name: configured?.name ?? loaded.agent.name,
     phone: configured?.phone,
     email: configured?.email,
   };
@@ -126,8 +133,12 @@ export function markWaiting(ctx: DispatchContext, reply: LeadReplyRow, until: Da
 }
 
 /** Recorded before the provider is called: a crash after this leaves a reply whose outcome is unknown. */
-export function markSending(ctx: DispatchContext, reply: LeadReplyRow): boolean {
-  return settle(ctx, reply, { status: 'sending', sentAt: ctx.clock.now() });
+export function markSending(ctx: DispatchContext, reply: LeadReplyRow, agentId?: string): boolean {
+  return settle(ctx, reply, {
+    status: 'sending',
+    sentAt: ctx.clock.now(),
+    ...(agentId ? { agentId } : {}),
+  });
 }
 
 /** The provider answered and will not send it: the reply is back to unsent and is tried again. */

@@ -2,7 +2,7 @@ import type { ReplyChannel } from '../config/replies-schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { type OutboxTopic, PermanentFailure } from '../engine/outbox/outbox.js';
 import { replyTopic } from './plan.js';
-import { loadReply, type ReplyToSend, UNSENT } from './reply-store.js';
+import { loadReply, markSkipped, type ReplyToSend, UNSENT } from './reply-store.js';
 
 /**
  * The outbox topic `reply:<channel>`, shared by the text and the email: it loads the reply its
@@ -23,7 +23,10 @@ export function replyDeliveryTopic(
         const loaded = loadReply(ctx, replyId);
         if (!loaded) throw new PermanentFailure(`reply ${replyId} is not in the database`);
         // Sent, refused or skipped already (a retry after a crash that followed the answer).
-        if (UNSENT.includes(loaded.reply.status)) await send(loaded);
+        if (!UNSENT.includes(loaded.reply.status)) return;
+        // Someone reached the lead while this waited (overnight, say): "I'll call you" is stale.
+        if (loaded.task.contactedAt) return markSkipped(ctx, loaded.reply, 'already_contacted');
+        await send(loaded);
       } finally {
         changed();
       }

@@ -1,7 +1,7 @@
-import { quietHoursEnd } from '../core/reply-words.js';
+import { quietUntil } from '../core/reply-words.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { type OutboxTopic, SendLater } from '../engine/outbox/outbox.js';
-import { lookUpLeadZone } from '../integrations/lead-zone.js';
+import { lookUpLeadZones } from '../integrations/lead-zone.js';
 import { SmsRefused, type TwilioClient, TwilioNoAnswer } from '../integrations/twilio/client.js';
 import { maskPhone } from '../integrations/twilio/errors.js';
 import {
@@ -49,23 +49,25 @@ async function sendText(ctx: DispatchContext, sms: SmsSettings, loaded: ReplyToS
   const settings = ctx.config.rules.find((r) => r.name === reply.rule)?.reply;
   if (!settings) return markSkipped(ctx, reply, 'rule_has_no_reply');
   const now = ctx.clock.now();
-  const zone = await lookUpLeadZone(task, ctx.config.team.timezone);
+  const zones = await lookUpLeadZones(task, ctx.config.team.timezone);
+  const zone = zones[0] ?? ctx.config.team.timezone;
   const quiet = ctx.config.replies?.quiet_hours;
-  const quietUntil = quiet ? quietHoursEnd(now, zone, quiet) : undefined;
-  if (quietUntil) {
+  const until = quiet ? quietUntil(now, zones, quiet) : undefined;
+  if (until) {
     if (settings.at_night === 'email_only') return markSkipped(ctx, reply, 'at_night');
-    markWaiting(ctx, reply, quietUntil, zone);
-    throw new SendLater(`the lead's quiet hours (${zone})`, quietUntil);
+    markWaiting(ctx, reply, until, zones.join(', '));
+    throw new SendLater(`the lead's quiet hours (${zones.join(', ')})`, until);
   }
+  const agent = namedAgent(ctx, loaded);
   const variables = replyVariables({
     config: ctx.config,
     rule: reply.rule,
     task,
-    agent: namedAgent(ctx, loaded),
+    agent,
     now,
     leadZone: zone,
   });
-  if (!markSending(ctx, reply)) return;
+  if (!markSending(ctx, reply, agent?.id)) return;
   try {
     const sent = await sms.client.sendSms({
       to: reply.address,
@@ -73,7 +75,12 @@ async function sendText(ctx: DispatchContext, sms: SmsSettings, loaded: ReplyToS
       ...(sms.messagingServiceSid ? { messagingServiceSid: sms.messagingServiceSid } : { from: sms.from }),
       ...(sms.statusCallback ? { statusCallback: sms.statusCallback } : {}),
     });
-    markSent(ctx, reply, sent.sid, sent.status === 'sent' ? 'sent' : 'queued');
+    markSent(
+      ctx,
+      { ...reply, agentId: agent?.id ?? reply.agentId },
+      sent.sid,
+      sent.status === 'sent' ? 'sent' : 'queued',
+    );
   } catch (error) {
     // No answer: Twilio may have the text. The row stays `sending`, so the retry looks first.
     if (error instanceof TwilioNoAnswer) throw error;

@@ -1,9 +1,10 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
-import { type Harness, JANE, useHarness, zillowLead } from '../support/harness.js';
+import { type Harness, JANE, LEADERS, useHarness, zillowLead } from '../support/harness.js';
 import { replyConfig, replyEnv, ruleIn, TEAM_NUMBER } from '../support/reply-config.js';
 import { startSmtpServer } from '../support/smtp-server.js';
+import { LEE } from '../support/team.js';
 import { TwilioDouble } from '../support/twilio-double.js';
 
 let clockOf: () => Date = () => new Date();
@@ -212,6 +213,83 @@ describe('quiet hours in the lead’s own time zone', () => {
       'Hi Jane, thanks for reaching out to Lakeside Realty Group! An agent will call you within 1 hour.',
     ]);
     expect(eventsOf(h, taskId)).toContain('reply_waiting');
+  });
+});
+
+describe('a text held for the morning goes as things stand then', () => {
+  const h = useReplyHarness();
+
+  /** A Zillow lead at 23:00, claimed at once by the agent on duty: its claim-time text waits. */
+  async function claimedAtNight(): Promise<{
+    id: number;
+    dm: Awaited<ReturnType<Harness['double']['waitForPost']>>;
+  }> {
+    h.clock.set('2026-11-26T05:00:00Z'); // Wed 23:00 in Austin
+    const id = await post(h, zillowLead(JANE));
+    const dm = await h.double.waitForPost({ textIncludes: 'Jane' });
+    await h.slack.clickButton({ user: dm.user ?? '', message: dm, actionId: 'offer_claim' });
+    await deliver(h);
+    expect(repliesOf(h, id)).toEqual([{ channel: 'sms', status: 'waiting', reason: null }]);
+    return { id, dm };
+  }
+
+  it('a lead marked contacted overnight is not promised a call in the morning', async () => {
+    const { id, dm } = await claimedAtNight();
+    h.clock.advance('5m');
+    await h.slack.clickButton({ user: dm.user ?? '', message: dm, actionId: 'task_contacted' });
+    await deliver(h);
+    h.clock.set('2026-11-26T14:00:00Z');
+    await h.server.sweeper.runOnce();
+    await deliver(h);
+    h.double.markAllSeen();
+    expect(twilio.messages).toHaveLength(0);
+    expect(repliesOf(h, id)).toEqual([{ channel: 'sms', status: 'skipped', reason: 'already_contacted' }]);
+  });
+
+  it('a lead a leader took over overnight is texted in the leader’s name', async () => {
+    const { id } = await claimedAtNight();
+    // Not marked contacted: a reminder, then the leaders, where Lee takes it.
+    for (let i = 0; i < 3; i++) {
+      h.clock.advance('16m');
+      await h.server.sweeper.runOnce();
+      await deliver(h);
+    }
+    const escalation = await h.double.waitFor(() =>
+      h.double.messages.find(
+        (m) => m.channel === LEADERS && h.double.buttons(m).some((b) => b.action_id === 'escalation_take'),
+      ),
+    );
+    await h.slack.clickButton({ user: LEE, message: escalation, actionId: 'escalation_take' });
+    await deliver(h);
+    h.clock.set('2026-11-26T14:00:00Z');
+    await h.server.sweeper.runOnce();
+    await deliver(h);
+    h.double.markAllSeen();
+    expect(twilio.messages.map((m) => m.body)).toEqual([
+      "Hi Jane, this is Lee with Lakeside Realty Group. I'll call you within 5 minutes.",
+    ]);
+    expect(query(h.dbPath, 'select agent_id from lead_replies where task_id = ?', id)).toEqual([
+      { agent_id: LEE },
+    ]);
+  });
+
+  it('a lead whose area code and zip lie in two zones waits for day in both', async () => {
+    h.clock.set('2026-11-26T14:05:00Z'); // 8:05 in Austin, 6:05 in Los Angeles
+    const id = await post(
+      h,
+      webLead({ address: { street: '1 Main St', city: 'Beverly Hills', state: 'CA', zip: '90210' } }),
+    );
+    await deliver(h);
+    h.double.markAllSeen();
+    expect(twilio.messages).toHaveLength(0);
+    expect(
+      query(
+        h.dbPath,
+        'select status, send_at from lead_replies where task_id = ? and channel = ?',
+        id,
+        'sms',
+      ),
+    ).toEqual([{ status: 'waiting', send_at: Date.parse('2026-11-26T16:00:00Z') }]);
   });
 });
 

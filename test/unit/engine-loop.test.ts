@@ -48,6 +48,31 @@ describe('KickedPass: a kick is never lost', () => {
     expect(passes).toBe(2);
   });
 
+  it('a kick from the synchronous start of a pass asks for one more pass instead of starting one inside it', async () => {
+    // An outbox delivery that kicks the engine before its first await (a reply already settled)
+    // used to start a second pass inside the first, and so on until the stack ran out.
+    let passes = 0;
+    let depth = 0;
+    let deepest = 0;
+    const loop: KickedPass = new KickedPass(
+      async () => {
+        passes += 1;
+        depth += 1;
+        deepest = Math.max(deepest, depth);
+        if (passes < 3) loop.kick();
+        depth -= 1;
+        return false;
+      },
+      (error) => {
+        throw error;
+      },
+    );
+    loop.kick();
+    await loop.idle();
+    expect(deepest).toBe(1);
+    expect(passes).toBe(3);
+  });
+
   it('an error in a pass is reported and does not stop later kicks', async () => {
     const errors: unknown[] = [];
     let calls = 0;

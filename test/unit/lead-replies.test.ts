@@ -4,7 +4,13 @@ import {
   parseDispatchConfig,
   parseDispatchConfigWithWarnings,
 } from '../../src/config/load-dispatch.js';
-import { leadTimeZone, openingInWords, quietHoursEnd, slaInWords } from '../../src/core/reply-words.js';
+import {
+  leadZones,
+  openingInWords,
+  quietHoursEnd,
+  quietUntil,
+  slaInWords,
+} from '../../src/core/reply-words.js';
 import { renderReply, templateProblems } from '../../src/replies/template.js';
 import { replyVariables } from '../../src/replies/variables.js';
 import { exampleWithReplies } from '../support/reply-config.js';
@@ -60,18 +66,41 @@ describe('reply words', () => {
     ).toBeUndefined();
   });
 
-  it('takes the lead’s zone from a one-zone area code, then the zip, then the team', () => {
-    expect(leadTimeZone({ phoneZones: ['America/Denver'], zipZone: CHICAGO, teamZone: CHICAGO })).toBe(
+  it('keeps every zone the lead may be in: the area code’s (a few at most) and the zip’s', () => {
+    expect(leadZones({ phoneZones: ['America/Denver'], zipZone: CHICAGO, teamZone: CHICAGO })).toEqual([
       'America/Denver',
-    );
+      CHICAGO,
+    ]);
     expect(
-      leadTimeZone({
-        phoneZones: ['America/Adak', 'America/Anchorage'],
-        zipZone: 'America/Anchorage',
+      leadZones({
+        phoneZones: ['America/Boise', 'America/Los_Angeles'],
+        zipZone: undefined,
         teamZone: CHICAGO,
       }),
-    ).toBe('America/Anchorage');
-    expect(leadTimeZone({ phoneZones: [], zipZone: undefined, teamZone: CHICAGO })).toBe(CHICAGO);
+    ).toEqual(['America/Boise', 'America/Los_Angeles']);
+    // A toll-free number lies in no place: only the zip, else the team, says where the lead is.
+    const everywhere = Array.from({ length: 40 }, (_, i) => `Zone/${i}`);
+    expect(leadZones({ phoneZones: everywhere, zipZone: undefined, teamZone: CHICAGO })).toEqual([CHICAGO]);
+    expect(leadZones({ phoneZones: [], zipZone: undefined, teamZone: CHICAGO })).toEqual([CHICAGO]);
+  });
+
+  it('texts only when it is day in every zone the lead may be in', () => {
+    const quiet = { start: '21:00', end: '08:00' };
+    // 8:05 in Chicago is 6:05 in Los Angeles: wait for 8:00 there.
+    const now = new Date('2026-11-26T14:05:00Z');
+    expect(quietUntil(now, [CHICAGO], quiet)).toBeUndefined();
+    expect(quietUntil(now, [CHICAGO, 'America/Los_Angeles'], quiet)).toEqual(
+      new Date('2026-11-26T16:00:00Z'),
+    );
+    // 20:30 in Chicago is 21:30 in New York: quiet there now, and at 8:00 New York it is 7:00 in
+    // Chicago, so the text goes at 8:00 Chicago.
+    expect(quietUntil(new Date('2026-11-26T02:30:00Z'), ['America/New_York', CHICAGO], quiet)).toEqual(
+      new Date('2026-11-26T14:00:00Z'),
+    );
+    // New York and Honolulu: no moment of one evening is day in both, so it waits for the first one that is.
+    expect(
+      quietUntil(new Date('2026-11-26T03:00:00Z'), ['America/New_York', 'Pacific/Honolulu'], quiet),
+    ).toEqual(new Date('2026-11-26T18:00:00Z'));
   });
 });
 

@@ -11,6 +11,8 @@ export type ReplyLine = Pick<
 const WHY_NOT: Record<string, string> = {
   opted_out: 'they opted out of texts (STOP)',
   at_night: 'it was their quiet hours, so only the email went',
+  already_contacted: 'they were reached before it could go',
+  rule_has_no_reply: 'the rule no longer replies',
 };
 
 /**

@@ -112,6 +112,8 @@ const SKIP_REASONS: Record<string, string> = {
   no_email: 'no email address',
   at_night: 'quiet hours, and the rule sends only the email then',
   not_mobile: 'the number cannot take texts',
+  already_contacted: 'the lead was reached before it could go',
+  rule_has_no_reply: 'the rule no longer replies',
 };
 
 /** Every kind has a case above: a new kind without one fails to compile here. */
