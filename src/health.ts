@@ -66,7 +66,13 @@ export function healthHandler(
                   replies.channels.map((channel) => {
                     const deliveries = topicHealth(ctx.db.$client, `reply:${channel}`);
                     const check = replies.problems.get(channel);
-                    return [channel, deliveries === 'ok' && check ? `failing: ${check}` : deliveries];
+                    const dead = engine.outbox.stats(now).deadByTopic[`reply:${channel}`] ?? 0;
+                    if (deliveries !== 'ok') return [channel, deliveries];
+                    if (check) return [channel, `failing: ${check}`];
+                    // Given up on: the leads were not answered until someone sends them again.
+                    if (dead > 0)
+                      return [channel, `failing: ${dead} given up (lead-dispatch outbox list, then retry)`];
+                    return [channel, 'ok'];
                   }),
                 )
               : null,

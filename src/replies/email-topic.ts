@@ -66,6 +66,10 @@ async function sendEmail(
   } catch (error) {
     markNotSent(ctx, reply);
     if (!(error instanceof EmailRefused)) throw error;
-    markRefused(ctx, reply, 'undeliverable', String(error.responseCode));
+    if (error.aboutRecipient) return markRefused(ctx, reply, 'undeliverable', String(error.responseCode));
+    // Our sender or our message was refused (a relay refusal at MAIL FROM, say): every email would
+    // be, so it is parked where the leaders see it rather than blamed on this lead's address.
+    markRefused(ctx, reply, 'failed', String(error.responseCode));
+    throw error;
   }
 }

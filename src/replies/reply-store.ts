@@ -8,6 +8,40 @@ type Status = LeadReplyRow['status'];
 
 /** Still ours to send: nothing has reached the provider with an answer yet. */
 export const UNSENT: Status[] = ['planned', 'waiting', 'sending'];
+/** The reason of a reply the outbox gave up on after its tries. */
+export const GAVE_UP = 'gave_up';
+
+/** In the transaction that parks the reply's outbox item: the reply failed, with its event. */
+export function giveUp(tx: Sql, replyId: number, now: Date): void {
+  const reply = tx.select().from(leadReplies).where(eq(leadReplies.id, replyId)).get();
+  if (!reply) return;
+  const changed = tx
+    .update(leadReplies)
+    .set({ status: 'failed', reason: GAVE_UP, statusAt: now })
+    .where(and(eq(leadReplies.id, replyId), inArray(leadReplies.status, UNSENT)))
+    .run().changes;
+  if (changed === 1)
+    recordEvent(tx, {
+      taskId: reply.taskId,
+      kind: 'reply_status',
+      at: now,
+      detail: { channel: reply.channel, status: 'failed', reason: GAVE_UP },
+    });
+}
+
+/** A given-up reply whose item a person sent back: planned again, so it is sent. */
+export function reviveGivenUp(ctx: DispatchContext, reply: LeadReplyRow): boolean {
+  return (
+    ctx.db
+      .update(leadReplies)
+      .set({ status: 'planned', reason: null, statusAt: ctx.clock.now() })
+      .where(
+        and(eq(leadReplies.id, reply.id), eq(leadReplies.status, 'failed'), eq(leadReplies.reason, GAVE_UP)),
+      )
+      .run().changes === 1
+  );
+}
+
 /** What a provider's later word may move on from, in order: a late "sent" never undoes "delivered". */
 const PROGRESS: Record<Status, number> = {
   planned: 0,

@@ -2,7 +2,15 @@ import type { ReplyChannel } from '../config/replies-schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { type OutboxTopic, PermanentFailure } from '../engine/outbox/outbox.js';
 import { replyTopic } from './plan.js';
-import { loadReply, markSkipped, type ReplyToSend, UNSENT } from './reply-store.js';
+import {
+  GAVE_UP,
+  giveUp,
+  loadReply,
+  markSkipped,
+  type ReplyToSend,
+  reviveGivenUp,
+  UNSENT,
+} from './reply-store.js';
 
 /**
  * The outbox topic `reply:<channel>`, shared by the text and the email: it loads the reply its
@@ -22,6 +30,9 @@ export function replyDeliveryTopic(
         const replyId = Number(item.payload.replyId);
         const loaded = loadReply(ctx, replyId);
         if (!loaded) throw new PermanentFailure(`reply ${replyId} is not in the database`);
+        // Given up on, and sent back by a leader (`lead-dispatch outbox retry`): unsent again.
+        if (loaded.reply.reason === GAVE_UP && reviveGivenUp(ctx, loaded.reply))
+          loaded.reply.status = 'planned';
         // Sent, refused or skipped already (a retry after a crash that followed the answer).
         if (!UNSENT.includes(loaded.reply.status)) return;
         // Someone reached the lead while this waited (overnight, say): "I'll call you" is stale.
@@ -30,6 +41,11 @@ export function replyDeliveryTopic(
       } finally {
         changed();
       }
+    },
+    // Tried for long enough (Twilio or the SMTP server kept failing): the DM and the timeline say
+    // so, instead of "going out" for ever; /healthz counts it and `outbox retry` sends it again.
+    parked(tx, item) {
+      giveUp(tx, Number(item.payload.replyId), ctx.clock.now());
     },
   };
 }

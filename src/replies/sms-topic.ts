@@ -4,7 +4,9 @@ import { type OutboxTopic, SendLater } from '../engine/outbox/outbox.js';
 import { lookUpLeadZones } from '../integrations/lead-zone.js';
 import { SmsRefused, type TwilioClient, TwilioNoAnswer } from '../integrations/twilio/client.js';
 import { maskPhone } from '../integrations/twilio/errors.js';
+import { providerStatusOf } from './provider-status.js';
 import {
+  applyProviderStatus,
   isOptedOut,
   markNotSent,
   markRefused,
@@ -115,11 +117,19 @@ async function adoptEarlierSend(
     replyId: reply.id,
     to: maskPhone(reply.address),
   });
-  markSent(
-    ctx,
-    reply,
-    found.sid,
-    found.status === 'sent' || found.status === 'delivered' ? 'sent' : 'queued',
+  markSent(ctx, reply, found.sid, 'queued');
+  // The list shows how it went since; its status callbacks came while we did not know its sid.
+  const later = providerStatusOf(
+    found.status,
+    found.errorCode === undefined ? undefined : String(found.errorCode),
   );
+  if (later)
+    applyProviderStatus(
+      ctx,
+      'sms',
+      found.sid,
+      later,
+      found.errorCode === undefined ? undefined : String(found.errorCode),
+    );
   return true;
 }

@@ -6,14 +6,13 @@ import { BodyTooLarge, readBody } from '../intake/read-body.js';
 import { maskPhone } from '../integrations/twilio/errors.js';
 import { smsKeyword } from '../integrations/twilio/keywords.js';
 import { verifyTwilioSignature } from '../integrations/twilio/signature.js';
+import { providerStatusOf } from './provider-status.js';
 import { applyProviderStatus, recordOptChoice } from './reply-store.js';
 
 export const TWILIO_STATUS_PATH = '/twilio/status';
 export const TWILIO_INBOUND_PATH = '/twilio/inbound';
 /** Twilio's webhooks are a few hundred bytes of form fields; a long inbound text is 1,600 characters. */
 const MAX_BYTES = 32 * 1024;
-/** Codes of an `undelivered` text that mean the number itself cannot take texts. */
-const UNDELIVERABLE_CODES = new Set(['30003', '30005', '30006', '21211', '21614']);
 
 export interface TwilioWebhookOptions {
   authToken: string;
@@ -61,16 +60,7 @@ export function twilioStatusHandler(ctx: DispatchContext, options: TwilioWebhook
     const sid = params.MessageSid ?? params.SmsSid;
     const reported = params.MessageStatus ?? params.SmsStatus;
     const code = params.ErrorCode || undefined;
-    const status =
-      reported === 'sent' || reported === 'delivered'
-        ? reported
-        : reported === 'undelivered'
-          ? code && UNDELIVERABLE_CODES.has(code)
-            ? 'undeliverable'
-            : 'failed'
-          : reported === 'failed'
-            ? 'failed'
-            : undefined;
+    const status = providerStatusOf(reported, code);
     // queued, sending, accepted…: steps on the way that change nothing a person reads.
     if (sid && status && applyProviderStatus(ctx, 'sms', sid, status, code) === 'applied') options.kick();
     res.writeHead(204).end();

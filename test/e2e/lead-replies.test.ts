@@ -1,4 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { retryDeadOutbox } from '../../src/engine/outbox/retry.js';
 import { query } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
 import { type Harness, JANE, LEADERS, useHarness, zillowLead } from '../support/harness.js';
@@ -63,9 +64,8 @@ function useReplyHarness(
   });
   beforeEach(() => {
     clockOf = () => h.clock.now();
-    twilio.messages.length = 0;
-    twilio.delayMs = 0;
-    smtp.messages.length = 0;
+    twilio.reset();
+    smtp.reset();
   });
   return h;
 }
@@ -130,6 +130,46 @@ describe('a reply to the lead on arrival, by text and email', () => {
     h.double.markAllSeen();
     expect(repliesOf(h, taskId)[1]).toEqual({ channel: 'sms', status: 'undeliverable', reason: '21614' });
     expect(query(h.dbPath, "select count(*) as n from outbox where status = 'dead'")[0]?.n).toBe(0);
+  });
+
+  it('when Twilio keeps failing the text is given up on: the DM and /healthz say so, and a retry sends it', async () => {
+    twilio.failNext(10, 500, 20500);
+    const taskId = await post(h, webLead());
+    const dm = await h.double.waitForPost({ textIncludes: 'Jane' });
+    // Ten tries, each after its backoff (1, 2, 4 … 512 s, ±20 %): 17 minutes, inside the 1 h SLA.
+    for (let i = 0; i < 10; i++) {
+      await deliver(h);
+      h.clock.advance(`${Math.ceil(1.2 * 2 ** i) + 1}s`);
+    }
+    // Parked after the last try; the next tick of the sweeper (every second) renders the DM.
+    await h.server.sweeper.runOnce();
+    await deliver(h);
+    await h.double.waitForUpdate(dm, '⚠️ The text to Jane could not be sent: Twilio kept failing');
+    h.double.markAllSeen();
+    expect(repliesOf(h, taskId)[1]).toEqual({ channel: 'sms', status: 'failed', reason: 'gave_up' });
+    const health = (await (await fetch(`${h.baseUrl}/healthz`)).json()) as {
+      replies: Record<string, string>;
+    };
+    expect(health.replies.sms).toBe('failing: 1 given up (lead-dispatch outbox list, then retry)');
+
+    const dead = query(h.dbPath, "select id from outbox where status = 'dead' and topic = 'reply:sms'");
+    expect(retryDeadOutbox(h.server.ctx, Number(dead[0]?.id), 'cli')).toHaveLength(1);
+    await deliver(h);
+    h.double.markAllSeen();
+    expect(twilio.messages).toHaveLength(1);
+    expect(repliesOf(h, taskId)[1]).toEqual({ channel: 'sms', status: 'queued', reason: null });
+  });
+
+  it('a mail server that refuses our sender parks the email for the leaders; it is not the lead’s address', async () => {
+    smtp.failNext(1, 550);
+    const taskId = await post(h, webLead());
+    await h.double.waitForPost({ textIncludes: 'Jane' });
+    await deliver(h);
+    h.double.markAllSeen();
+    expect(repliesOf(h, taskId)[0]).toEqual({ channel: 'email', status: 'failed', reason: '550' });
+    expect(query(h.dbPath, "select topic from outbox where status = 'dead'")).toEqual([
+      { topic: 'reply:email' },
+    ]);
   });
 
   it('while Twilio fails, /healthz names it; the text goes once it recovers', async () => {

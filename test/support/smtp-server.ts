@@ -27,6 +27,8 @@ export interface TestSmtpServer {
   acceptRecipient(address: string): void;
   /** The next `n` mails are refused at MAIL FROM with `code` (451 "try again later" by default). */
   failNext(n: number, code?: number): void;
+  /** Between tests: received mail, refusals and injected failures of the last one are gone. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,11 @@ export async function startSmtpServer(
     },
     failNext(n, code = 451) {
       for (let i = 0; i < n; i++) failures.push(code);
+    },
+    reset() {
+      messages.length = 0;
+      rejected.clear();
+      failures.length = 0;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -124,6 +124,14 @@ export class TwilioDouble {
     for (let i = 0; i < n; i++) this.injected.push({ status, code: code ?? fallback, retryAfter });
   }
 
+  /** Between tests: the texts, injected failures, opt-outs and slowness of the last one are gone. */
+  reset(): void {
+    this.messages.length = 0;
+    this.injected = [];
+    this.optedOut.clear();
+    this.delayMs = 0;
+  }
+
   isOptedOut(recipient: string, sender: string): boolean {
     return this.optedOut.has(`${this.scope(sender)}|${recipient}`);
   }

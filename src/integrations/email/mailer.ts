@@ -24,8 +24,15 @@ export class EmailRefused extends PermanentFailure {
   constructor(
     message: string,
     readonly responseCode: number,
+    /** The SMTP command refused: `RCPT TO` is about the lead's address; `MAIL FROM` and `DATA` about ours. */
+    readonly command: string | undefined,
   ) {
     super(message);
+  }
+
+  /** Whether the refusal is about the recipient's address, not our sender or our message. */
+  get aboutRecipient(): boolean {
+    return this.command === 'RCPT TO' || this.command === 'API';
   }
 }
 
@@ -84,7 +91,7 @@ function classify(error: unknown, what: string): Error {
   // A 5xx to MAIL FROM / RCPT TO / DATA, or an address nodemailer cannot use at all, never succeeds;
   // a 5xx at the greeting or login is the server's or our configuration's, and is retried.
   if (aboutThisMail && (code === undefined ? e.command === 'API' : code >= 500))
-    return new EmailRefused(`The SMTP server refused to ${what}: ${detail}`, code ?? 0);
+    return new EmailRefused(`The SMTP server refused to ${what}: ${detail}`, code ?? 0, e.command);
   if (e.code === 'EAUTH' || code === 530 || code === 535)
     return new Error(`The SMTP server refused our login (${detail}): check SMTP_URL`);
   return new Error(`Could not ${what}${detail ? ` (${detail})` : ''}`);

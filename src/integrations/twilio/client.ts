@@ -25,6 +25,8 @@ export interface SmsToSend {
 export interface SentSms {
   sid: string;
   status: string;
+  /** Twilio's error code on a text that failed or was not delivered (from the Messages list). */
+  errorCode?: number | undefined;
 }
 
 /** Which earlier text to look for: to this number, from our sender, created at or after `since`. */

@@ -21,7 +21,8 @@ const PROBLEMS: ReadonlyMap<number, SmsProblem> = new Map([
   [21211, 'undeliverable-number'],
   [21612, 'undeliverable-number'],
   [21614, 'undeliverable-number'],
-  [21408, 'undeliverable-number'],
+  // Sending to that country is not enabled on our account: ours to fix, not the lead's number.
+  [21408, 'bad-sender'],
   [30003, 'undeliverable-number'],
   [30005, 'undeliverable-number'],
   [30006, 'undeliverable-number'],

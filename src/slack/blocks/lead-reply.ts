@@ -49,6 +49,8 @@ function replyLine(r: ReplyLine, name: string, zone: string, now: Date): string 
     case 'undeliverable':
       return `⚠️ Could not ${r.channel === 'sms' ? 'text' : 'email'} ${name}: the ${r.channel === 'sms' ? 'number cannot take texts' : 'address refused it'}${r.reason ? ` (${escapeText(r.reason)})` : ''}`;
     case 'failed':
+      if (r.reason === 'gave_up')
+        return `⚠️ The ${noun.toLowerCase()} to ${name} could not be sent: ${r.channel === 'sms' ? 'Twilio' : 'the mail server'} kept failing`;
       return `⚠️ The ${noun.toLowerCase()} to ${name} failed${r.reason ? ` (${escapeText(r.reason)})` : ''}`;
     case 'skipped':
       return `— No ${noun.toLowerCase()} to ${name}: ${escapeText(WHY_NOT[r.reason ?? ''] ?? (r.reason ?? '').replace(/_/g, ' '))}`;
