@@ -8,6 +8,7 @@ import { migrateDatabase, openDatabase } from './db/connection.js';
 import { OUTBOX_USAGE, outboxCommand } from './engine/outbox/cli.js';
 import { SAMPLE_USAGE, sampleLeadCommand } from './intake/sample-command.js';
 import { startServer } from './main.js';
+import { REPORT_USAGE, reportCommand } from './reports/cli.js';
 import { simulateCommand } from './simulate/command.js';
 import { WEBHOOKS_USAGE, webhooksCommand } from './webhooks/cli.js';
 
@@ -19,6 +20,7 @@ Commands:
   check-config [file]   validate a dispatch.yml (default: DISPATCH_CONFIG or ./dispatch.yml)
   simulate --config <dispatch.yml> --leads <leads.csv|leads.json> [--json]
                         replay past leads through the rules; touches no Slack and no database
+${REPORT_USAGE}
 ${SAMPLE_USAGE}
 ${OUTBOX_USAGE}
 ${WEBHOOKS_USAGE}
@@ -74,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
         argv.filter((_, i) => i !== argv.indexOf('simulate')),
         USAGE,
       );
+    case 'report':
+      return reportCommand(argv.slice(argv.indexOf(command) + 1), io);
     case 'sample-lead':
       return sampleLeadCommand(
         argv.filter((_, i) => i !== argv.indexOf('sample-lead')),

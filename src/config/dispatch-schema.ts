@@ -247,6 +247,18 @@ export const dispatchConfigSchema = z
       duplicate_window: duration.default(30 * 86_400),
       /** Load limits for every agent; an agent's own `caps` override them. */
       caps: caps.optional(),
+      /** The weekly digest in the leaders' channel: `{ day: monday, time: "08:00" }`, in the team's zone. */
+      digest: z
+        .strictObject({
+          day: z
+            .string()
+            .transform((d) => d.trim().toLowerCase().slice(0, 3))
+            .pipe(z.enum(WEEKDAYS, 'expected a day of the week such as monday')),
+          time: clockTime,
+          /** Another channel than the leaders' one. */
+          channel: slackChannelId.optional(),
+        })
+        .optional(),
     }),
     types: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case')).default([]),
     /** A type per source (short form), or its intake settings too: aliases, secret, field mapping. */

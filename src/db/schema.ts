@@ -108,6 +108,8 @@ export const tasks = sqliteTable(
     index('tasks_owner').on(t.ownerId, t.status).where(sql`owner_id is not null`),
     // A repeated or split CRM delivery, or a person whose source changed, never makes a second task.
     uniqueIndex('tasks_crm_person').on(t.crmPerson).where(sql`crm_person is not null`),
+    // Reports: the leads that arrived in a period, by a range read instead of a walk over all tasks.
+    index('tasks_created_at').on(t.createdAt),
   ],
 );
 
@@ -449,3 +451,25 @@ export const webhookCursors = sqliteTable('webhook_cursors', {
   name: text('name').primaryKey(),
   lastEventId: integer('last_event_id').notNull(),
 });
+
+/**
+ * One weekly digest per period: the row is the guard. The engine inserts it (unique on the
+ * period's start) in the same transaction as the outbox item that posts it, so a restart or a
+ * Slack outage delays the digest and never sends it twice; `ts` is set once Slack has it.
+ */
+export const digests = sqliteTable('digests', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** The scheduled moment this digest is for; unique, so a period has one digest. */
+  periodStart: ms('period_start').notNull().unique(),
+  /** The week it reports on: [since, until). */
+  since: ms('since').notNull(),
+  until: ms('until').notNull(),
+  channel: text('channel').notNull(),
+  createdAt: ms('created_at').notNull(),
+  postedAt: ms('posted_at'),
+  ts: text('ts'),
+  /** The chart's file id once uploaded, so a retried post does not upload it again. */
+  fileId: text('file_id'),
+});
+
+export type DigestRow = typeof digests.$inferSelect;
