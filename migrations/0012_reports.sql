@@ -5,6 +5,8 @@ CREATE TABLE `digests` (
 	`until` integer NOT NULL,
 	`channel` text NOT NULL,
 	`created_at` integer NOT NULL,
+	`skipped` integer DEFAULT false NOT NULL,
+	`post_attempt_at` integer,
 	`posted_at` integer,
 	`ts` text,
 	`file_id` text

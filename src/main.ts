@@ -12,6 +12,7 @@ import type { OutboxTopic } from './engine/outbox/outbox.js';
 import { healthHandler } from './health.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
+import { digestTopic } from './reports/digest.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
 import { webhookDeliveryTopic } from './webhooks/topic.js';
 
@@ -65,7 +66,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const webhooks =
     config.webhooks.length > 0 ? [webhookDeliveryTopic(config.webhooks, secrets, () => clock.now())] : [];
   const engine = new Engine(ctx, client, {
-    outboxTopics: [...(options.outboxTopics ?? []), ...(fub?.topics ?? []), ...webhooks],
+    outboxTopics: [
+      ...(options.outboxTopics ?? []),
+      ...(fub?.topics ?? []),
+      ...webhooks,
+      digestTopic(ctx, client),
+    ],
   });
   const intake = leadIntakeHandler(ctx, {
     token: env.INTAKE_TOKEN,

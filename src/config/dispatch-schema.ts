@@ -250,10 +250,12 @@ export const dispatchConfigSchema = z
       /** The weekly digest in the leaders' channel: `{ day: monday, time: "08:00" }`, in the team's zone. */
       digest: z
         .strictObject({
-          day: z
-            .string()
-            .transform((d) => d.trim().toLowerCase().slice(0, 3))
-            .pipe(z.enum(WEEKDAYS, 'expected a day of the week such as monday')),
+          day: z.string().transform((text, ctx) => {
+            const day = WEEKDAYS.find((d) => text.trim().toLowerCase().startsWith(d));
+            if (day) return day;
+            ctx.addIssue({ code: 'custom', message: 'expected a day of the week such as monday' });
+            return z.NEVER;
+          }),
           time: clockTime,
           /** Another channel than the leaders' one. */
           channel: slackChannelId.optional(),

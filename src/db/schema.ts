@@ -466,6 +466,13 @@ export const digests = sqliteTable('digests', {
   until: ms('until').notNull(),
   channel: text('channel').notNull(),
   createdAt: ms('created_at').notNull(),
+  /**
+   * The period that was already over when the digest was first configured: recorded so the next
+   * one is owed, but never sent (a new install does not post about a week it did not watch).
+   */
+  skipped: integer('skipped', { mode: 'boolean' }).notNull().default(false),
+  /** A post was started at this time and its outcome is not known yet: look before posting again. */
+  postAttemptAt: ms('post_attempt_at'),
   postedAt: ms('posted_at'),
   ts: text('ts'),
   /** The chart's file id once uploaded, so a retried post does not upload it again. */

@@ -81,6 +81,18 @@ export interface RecordedView {
   at: number;
 }
 
+/** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  /** The length announced in getUploadURLExternal; the bytes sent must match it. */
+  length: number;
+  altText?: string;
+  bytes?: Buffer;
+  /** Set by completeUploadExternal: where it was shared, and under which title. */
+  shared?: { channel: string; threadTs?: string; title?: string; comment?: string; at: number };
+}
+
 export interface Failure {
   error?: string;
   status?: number;
@@ -178,10 +190,23 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
   return args;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The file's bytes as an upload URL receives them: a multipart form's file part, or the raw body. */
+async function uploadedBytes(raw: Buffer, contentType: string | undefined): Promise<Buffer | undefined> {
+  if (!contentType?.includes('multipart/form-data')) return raw;
+  const form = await new Request('http://upload.invalid/', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: raw,
+  }).formData();
+  for (const value of form.values())
+    if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  return undefined;
 }
 
 const truthy = (value: unknown): boolean => value === true || value === 'true';
@@ -209,6 +234,8 @@ export class SlackDouble {
   readonly teamId: string;
   readonly appId = 'A0DOUBLE';
   readonly socket: SocketModeDouble = new SocketModeDouble(this);
+  /** Every file an upload URL was asked for, by id, uploaded and shared or not. */
+  readonly files = new Map<string, UploadedFile>();
 
   private port = 0;
   private readonly server = createServer((req, res) => void this.handle(req, res));
@@ -489,12 +516,17 @@ export class SlackDouble {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let reply: Reply;
     try {
-      const raw = await readBody(req);
+      const bytes = await readBody(req);
       const path = new URL(req.url ?? '/', this.baseUrl).pathname;
       const api = /^\/api\/([\w.]+)$/.exec(path)?.[1];
       const respondId = /^\/respond\/(\w+)$/.exec(path)?.[1];
-      const args = req.method === 'POST' ? parseBody(raw, req.headers['content-type']) : {};
-      if (req.method === 'POST' && api) {
+      const uploadId = /^\/upload\/(\w+)$/.exec(path)?.[1];
+      const contentType = req.headers['content-type'];
+      const raw = uploadId ? '' : bytes.toString('utf8');
+      const args = req.method === 'POST' && !uploadId ? parseBody(raw, contentType) : {};
+      if (req.method === 'POST' && uploadId) {
+        reply = this.upload(uploadId, await uploadedBytes(bytes, contentType));
+      } else if (req.method === 'POST' && api) {
         reply = this.api(api, args, req.headers.authorization);
         const slow = this.slowAnswers.find((s) => s.method === api && s.remaining > 0);
         if (slow) {
@@ -615,6 +647,10 @@ export class SlackDouble {
       case 'views.publish':
       case 'views.update':
         return { view: this.view(method, args, at) };
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args, at);
       default:
         return undefined;
     }
@@ -798,6 +834,71 @@ export class SlackDouble {
       inclusive: truthy(args.inclusive),
       includeAllMetadata: truthy(args.include_all_metadata),
     });
+  }
+
+  // ---- files.uploadV2: getUploadURLExternal → POST the bytes → completeUploadExternal ---------
+
+  private uploadUrl(args: Record<string, unknown>): Record<string, unknown> {
+    if (this.scopes && !this.scopes.has('files:write')) throw new ApiError('missing_scope');
+    const filename = str(args.filename);
+    const length = Number(str(args.length) ?? Number.NaN);
+    if (!filename || !Number.isInteger(length) || length < 1) throw new ApiError('invalid_arguments');
+    const id = this.nextId('F');
+    this.files.set(id, { id, filename, length, altText: str(args.alt_text) });
+    return { upload_url: `${this.baseUrl}/upload/${id}`, file_id: id };
+  }
+
+  /** Slack's upload URL answers 200 "OK - <bytes>"; an unknown URL 404, the wrong size 400. */
+  private upload(id: string, bytes: Buffer | undefined): Reply {
+    this.calls.push({ method: 'upload', args: { id }, at: Date.now() });
+    const injected = this.injectedFailure('upload', { id });
+    if (injected) return injected;
+    const file = this.files.get(id);
+    if (!file || file.shared) return { status: 404, body: 'not found' };
+    if (!bytes || bytes.length !== file.length) return { status: 400, body: 'length does not match' };
+    file.bytes = bytes;
+    return { body: `OK - ${bytes.length}` };
+  }
+
+  private completeUpload(args: Record<string, unknown>, at: number): Record<string, unknown> {
+    if (this.scopes && !this.scopes.has('files:write')) throw new ApiError('missing_scope');
+    const raw = str(args.files);
+    let listed: unknown;
+    try {
+      listed = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      throw new ApiError('invalid_arguments');
+    }
+    if (!Array.isArray(listed) || listed.length === 0) throw new ApiError('invalid_arguments');
+    const files = listed.map((entry) => {
+      const file = isRecord(entry) ? this.files.get(str(entry.id) ?? '') : undefined;
+      // A file whose bytes never arrived cannot be completed.
+      if (!file?.bytes || file.shared) throw new ApiError('file_not_found');
+      return { file, title: isRecord(entry) ? str(entry.title) : undefined };
+    });
+    const channelId = str(args.channel_id);
+    const channel = channelId ? this.resolveConversation(channelId).channel : undefined;
+    const threadTs = str(args.thread_ts);
+    if (threadTs && !this.messages.some((m) => m.channel === channel && m.ts === threadTs))
+      throw new ApiError('thread_not_found');
+    for (const { file, title } of files)
+      file.shared = channel
+        ? { channel, threadTs, title, comment: str(args.initial_comment), at }
+        : { channel: '', title, at };
+    return {
+      files: files.map(({ file, title }) => ({
+        id: file.id,
+        name: file.filename,
+        title: title ?? file.filename,
+      })),
+    };
+  }
+
+  /** The files shared in a conversation (a thread's when `threadTs` is given), oldest first. */
+  sharedFiles(channel: string, threadTs?: string): UploadedFile[] {
+    return [...this.files.values()].filter(
+      (f) => f.shared?.channel === channel && (threadTs === undefined || f.shared.threadTs === threadTs),
+    );
   }
 
   private resolveConversation(channel: string | undefined): { channel: string; user?: string } {
