@@ -4,7 +4,8 @@ import { eq, isNotNull } from 'drizzle-orm';
 import { agents } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { type HomeContext, homeContext, homeData } from '../dispatch/home.js';
-import { agentZone } from '../dispatch/roster.js';
+import { agentZone, isTeamLeader } from '../dispatch/roster.js';
+import { teamWeek } from '../reports/team-week.js';
 import { renderAppHome } from '../slack/blocks/app-home.js';
 import type { EngineLoop } from './loop.js';
 
@@ -106,6 +107,7 @@ export class AppHomePublisher implements EngineLoop {
     const now = clock.now();
     const data = homeData(db, standing, agentId, zone, now);
     if (!data) return;
+    if (isTeamLeader(config, agentId)) data.team = teamWeek(db, config, now);
     const view = renderAppHome(data, zone, now);
     const fingerprint = JSON.stringify(view);
     if (this.shown.get(agentId) === fingerprint) return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/crm/fub/cli.js';
 import { reportCommand } from '../../src/reports/cli.js';
-import { EXAMPLE_CONFIG, useHarness } from '../support/harness.js';
+import { EXAMPLE_CONFIG, useHarness, zillowLead } from '../support/harness.js';
 import {
   HEADLINE,
   playScenario,
@@ -170,5 +170,36 @@ describe('/dispatch stats', () => {
       "Only team leaders can see the team's figures. Your own week is on the app's Home tab.",
     );
     expect(reply.blocks).toEqual([]);
+  });
+});
+
+describe("a team leader's App Home", () => {
+  const h = useHarness({ now: SCENARIO_START });
+  const homeOf = (user: string) =>
+    JSON.stringify(
+      h.double.views.filter((v) => v.method === 'views.publish' && v.userId === user).at(-1)?.view ?? {},
+    );
+
+  it("shows the team's week in the report's figures, and who is waiting on what; an agent's does not", async () => {
+    await playScenario(h);
+    await h.slack.sendEvent({ type: 'app_home_opened', user: LEE, tab: 'home', channel: 'D0HOME' });
+    await h.double.waitFor(() => homeOf(LEE).includes('Team this week'));
+    expect(homeOf(LEE)).toContain(
+      'Leads 4 · dispatched 4 · median time to dispatch 0 s · median time to claim 12 min',
+    );
+    expect(homeOf(LEE)).toContain(
+      'SLA hit on the first offer 50% · misassigned 25% · escalated 1 · lapsed 4',
+    );
+    expect(homeOf(LEE)).toContain('Nothing: every lead is claimed and worked.');
+
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: DANA });
+    await h.server.sweeper.runOnce();
+    await h.double.waitFor(() => homeOf(LEE).includes('Leads 5'));
+    expect(homeOf(LEE)).toMatch(/\*Dana Reyes\*: Buyer lead from Zillow #\d+, to claim by \d+:\d+ AM/);
+
+    await h.slack.sendEvent({ type: 'app_home_opened', user: DANA, tab: 'home', channel: 'D0HOME' });
+    await h.double.waitFor(() => homeOf(DANA).includes('My week'));
+    expect(homeOf(DANA)).not.toContain('Team this week');
   });
 });

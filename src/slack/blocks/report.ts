@@ -12,7 +12,7 @@ import {
 } from '../../reports/render.js';
 import type { Report } from '../../reports/report.js';
 import { context, section } from './elements.js';
-import { escapeText } from './format.js';
+import { clip, escapeText } from './format.js';
 
 /** Slack refuses a section over 3,000 characters: a long table is cut, and says so. */
 const SECTION_MAX = 3000;
@@ -104,17 +104,23 @@ export function renderDigest(report: Report, labels: ReportLabels): { text: stri
       context(escapeText(periodLine(report, labels))),
       preformatted(headlineTable(report)),
       section(
-        [
-          `*Best source:* ${escapeText(notes.best ?? 'not enough leads to say')}`,
-          `*Worst source:* ${escapeText(notes.worst ?? 'not enough leads to say')}`,
-          `*Over their share:* ${list(notes.over)}`,
-          `*Under their share:* ${list(notes.under)}`,
-        ].join('\n'),
+        clip(
+          [
+            `*Best source:* ${escapeText(notes.best ?? 'not enough leads to say')}`,
+            `*Worst source:* ${escapeText(notes.worst ?? 'not enough leads to say')}`,
+            `*Over their share:* ${list(notes.over)}`,
+            `*Under their share:* ${list(notes.under)}`,
+          ].join('\n'),
+          SECTION_MAX,
+        ),
       ),
       section(
         notes.decisions.length === 0
           ? '*Needs a decision:* nothing this week'
-          : `*Needs a decision:*\n${notes.decisions.map((d) => `• ${escapeText(d)}`).join('\n')}`,
+          : clip(
+              `*Needs a decision:*\n${notes.decisions.map((d) => `• ${escapeText(d)}`).join('\n')}`,
+              SECTION_MAX,
+            ),
       ),
     ],
   };

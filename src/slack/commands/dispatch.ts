@@ -48,7 +48,8 @@ export async function dispatchStats(deps: SlackDeps, userId: string, period: str
       respond,
       `I can show the last 7 or 30 days: try \`/dispatch stats 30d\`.\n${DISPATCH_USAGE}`,
     );
-  const until = ctx.clock.now();
+  // Up to and including this millisecond, so a lead stored just now is counted.
+  const until = new Date(ctx.clock.now().getTime() + 1);
   const since = new Date(until.getTime() - days * 86_400_000);
   const stats = renderStats(buildReport(ctx.db.$client, ctx.config, since, until), labelsOf(ctx.config));
   await respond({ response_type: 'ephemeral', replace_original: false, ...stats });
