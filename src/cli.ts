@@ -10,6 +10,7 @@ import { SAMPLE_USAGE, sampleLeadCommand } from './intake/sample-command.js';
 import { startServer } from './main.js';
 import { REPORT_USAGE, reportCommand } from './reports/cli.js';
 import { simulateCommand } from './simulate/command.js';
+import { WHAT_IF_USAGE } from './simulate/what-if-command.js';
 import { WEBHOOKS_USAGE, webhooksCommand } from './webhooks/cli.js';
 
 const USAGE = `Usage: lead-dispatch <command>
@@ -20,6 +21,7 @@ Commands:
   check-config [file]   validate a dispatch.yml (default: DISPATCH_CONFIG or ./dispatch.yml)
   simulate --config <dispatch.yml> --leads <leads.csv|leads.json> [--json]
                         replay past leads through the rules; touches no Slack and no database
+${WHAT_IF_USAGE}
 ${REPORT_USAGE}
 ${SAMPLE_USAGE}
 ${OUTBOX_USAGE}
