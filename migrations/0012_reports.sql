@@ -13,4 +13,5 @@ CREATE TABLE `digests` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `digests_period_start_unique` ON `digests` (`period_start`);--> statement-breakpoint
-CREATE INDEX `tasks_created_at` ON `tasks` (`created_at`);
+CREATE INDEX `events_report` ON `events` (`id`,`task_id`,`kind`,`actor`,`at`,`offer_id`,`detail`) WHERE kind in ('offered', 'clock_restarted', 'claimed', 'passed', 'pass_reason', 'expired', 'escalated', 'assigned', 'taken', 'returned', 'contacted', 'held', 'released', 'duplicate');--> statement-breakpoint
+CREATE INDEX `tasks_report` ON `tasks` (`created_at`,`source`,`type`,`rule_name`,`status`,`manual_review`,`intake_notes`);

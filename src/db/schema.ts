@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { EVENT_KINDS, type EventBody } from '../core/events.js';
+import { EVENT_KINDS, type EventBody, REPORT_KINDS_SQL } from '../core/events.js';
 import type { IntakeNote } from '../core/lead-fields.js';
 import type { ChainEntry } from '../core/route.js';
 import type { SlaSpec } from '../core/sla.js';
@@ -108,8 +108,17 @@ export const tasks = sqliteTable(
     index('tasks_owner').on(t.ownerId, t.status).where(sql`owner_id is not null`),
     // A repeated or split CRM delivery, or a person whose source changed, never makes a second task.
     uniqueIndex('tasks_crm_person').on(t.crmPerson).where(sql`crm_person is not null`),
-    // Reports: the leads that arrived in a period, by a range read instead of a walk over all tasks.
-    index('tasks_created_at').on(t.createdAt),
+    // Reports: the leads that arrived in a period, by a range read of an index that holds every
+    // column a report reads, so a 30-day report never reads the wide task rows (payload, message).
+    index('tasks_report').on(
+      t.createdAt,
+      t.source,
+      t.type,
+      t.ruleName,
+      t.status,
+      t.manualReview,
+      t.intakeNotes,
+    ),
   ],
 );
 
@@ -178,7 +187,14 @@ export const events = sqliteTable(
     at: ms('at').notNull(),
     detail: text('detail', { mode: 'json' }).$type<EventBody['detail']>().notNull().default(sql`'{}'`),
   },
-  (t) => [index('events_task').on(t.taskId, t.at)],
+  (t) => [
+    index('events_task').on(t.taskId, t.at),
+    // Reports read the report kinds of a period's events in id order: a partial covering index
+    // walked by id holds just those (not `received`, `routed`'s chains, `skipped`, …).
+    index('events_report')
+      .on(t.id, t.taskId, t.kind, t.actor, t.at, t.offerId, t.detail)
+      .where(sql.raw(REPORT_KINDS_SQL)),
+  ],
 );
 
 /** Smooth weighted round-robin state per rule: persisted so fairness survives restarts and bursts. */

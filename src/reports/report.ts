@@ -39,15 +39,18 @@ export function buildReport(
   until: Date,
   by?: GroupBy,
 ): Report {
-  const leads = readLeads(db, since, until);
   const before = new Date(since.getTime() - (until.getTime() - since.getTime()));
+  // One read for both periods: the previous period's walk would cover this one's anyway.
+  const both = readLeads(db, before, until);
+  const leads = both.filter((l) => l.receivedAt >= since);
+  const previous = both.filter((l) => l.receivedAt < since);
   const weights = new Map(config.agents.map((a) => [a.id, a.weight]));
   const zone = config.team.timezone;
   return {
     since,
     until,
     figures: figuresOf(leads),
-    previous: figuresOf(readLeads(db, before, since)),
+    previous: figuresOf(previous),
     agents: agentFigures(leads),
     fairness: fairness(leads, weights),
     ...(by ? { groups: { by, rows: figuresBy(leads, by, (at) => dayIn(at, zone)) } } : {}),
