@@ -19,6 +19,12 @@ export interface WaitingItem {
   at: Date;
 }
 
+/** The week's figures as last computed, kept by the App Home publisher between refreshes. */
+export interface WeekCache {
+  minute?: number;
+  figures?: Figures;
+}
+
 const NOBODY_YET: Record<WaitingItem['what'], string> = {
   claim: 'First to claim',
   contact: 'Owner',
@@ -40,10 +46,20 @@ export interface TeamWeek {
  * and the open items in the order they are due: offers waiting for a claim, claims waiting for
  * contact past their due time, escalations waiting for a leader, leads held for opening.
  */
-export function teamWeek(db: Db, config: DispatchConfig, now: Date): TeamWeek {
+export function teamWeek(db: Db, config: DispatchConfig, now: Date, cache?: WeekCache): TeamWeek {
   const since = DateTime.fromJSDate(now, { zone: config.team.timezone }).startOf('week').toJSDate();
-  // Up to and including now: a lead stored this millisecond is part of the week.
-  const figures = figuresOf(readLeads(db.$client, since, new Date(now.getTime() + 1)));
+  const minute = Math.floor(now.getTime() / 60_000);
+  // A week of history is tens of milliseconds to read: at most once a minute, however many
+  // leaders have their Home open and however often the rows change. Who is waiting is always fresh.
+  const figures =
+    cache?.minute === minute && cache.figures
+      ? cache.figures
+      : // Up to and including now: a lead stored this millisecond is part of the week.
+        figuresOf(readLeads(db.$client, since, new Date(now.getTime() + 1)));
+  if (cache) {
+    cache.minute = minute;
+    cache.figures = figures;
+  }
   const names = new Map(config.agents.map((a) => [a.id, a.name]));
   const rows = db.$client
     .prepare<

@@ -195,6 +195,13 @@ describe("a team leader's App Home", () => {
     await h.postLead(zillowLead());
     await h.double.waitForPost({ to: DANA });
     await h.server.sweeper.runOnce();
+    // Who is waiting shows at once; the week's figures are recomputed once a minute.
+    await h.double.waitFor(() =>
+      /\*Dana Reyes\*: Buyer lead from Zillow #\d+, to claim by/.test(homeOf(LEE)),
+    );
+    expect(homeOf(LEE)).toContain('Leads 4 ·');
+    h.clock.advance('1m');
+    await h.server.sweeper.runOnce();
     await h.double.waitFor(() => homeOf(LEE).includes('Leads 5'));
     expect(homeOf(LEE)).toMatch(/\*Dana Reyes\*: Buyer lead from Zillow #\d+, to claim by \d+:\d+ AM/);
 
