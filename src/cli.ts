@@ -9,7 +9,9 @@ import { DEMO_USAGE, demoCommand } from './demo/command.js';
 import { OUTBOX_USAGE, outboxCommand } from './engine/outbox/cli.js';
 import { SAMPLE_USAGE, sampleLeadCommand } from './intake/sample-command.js';
 import { startServer } from './main.js';
+import { REPORT_USAGE, reportCommand } from './reports/cli.js';
 import { simulateCommand } from './simulate/command.js';
+import { WHAT_IF_USAGE } from './simulate/what-if-command.js';
 import { WEBHOOKS_USAGE, webhooksCommand } from './webhooks/cli.js';
 
 const USAGE = `Usage: lead-dispatch <command>
@@ -21,6 +23,8 @@ ${DEMO_USAGE}
   check-config [file]   validate a dispatch.yml (default: DISPATCH_CONFIG or ./dispatch.yml)
   simulate --config <dispatch.yml> --leads <leads.csv|leads.json> [--json]
                         replay past leads through the rules; touches no Slack and no database
+${WHAT_IF_USAGE}
+${REPORT_USAGE}
 ${SAMPLE_USAGE}
 ${OUTBOX_USAGE}
 ${WEBHOOKS_USAGE}
@@ -78,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
         argv.filter((_, i) => i !== argv.indexOf('simulate')),
         USAGE,
       );
+    case 'report':
+      return reportCommand(argv.slice(argv.indexOf(command) + 1), io);
     case 'sample-lead':
       return sampleLeadCommand(
         argv.filter((_, i) => i !== argv.indexOf('sample-lead')),

@@ -13,6 +13,7 @@ import { healthHandler } from './health.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
 import { leadReplyDelivery, replyChannelsInUse } from './replies/wire.js';
+import { digestTopic } from './reports/digest.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
 import { webhookDeliveryTopic } from './webhooks/topic.js';
 
@@ -74,6 +75,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(fub?.topics ?? []),
       ...webhooks,
       ...(replies?.topics ?? []),
+      digestTopic(ctx, client),
     ],
   });
   const intake = leadIntakeHandler(ctx, {

@@ -252,6 +252,20 @@ export const dispatchConfigSchema = z
       duplicate_window: duration.default(30 * 86_400),
       /** Load limits for every agent; an agent's own `caps` override them. */
       caps: caps.optional(),
+      /** The weekly digest in the leaders' channel: `{ day: monday, time: "08:00" }`, in the team's zone. */
+      digest: z
+        .strictObject({
+          day: z.string().transform((text, ctx) => {
+            const day = WEEKDAYS.find((d) => text.trim().toLowerCase().startsWith(d));
+            if (day) return day;
+            ctx.addIssue({ code: 'custom', message: 'expected a day of the week such as monday' });
+            return z.NEVER;
+          }),
+          time: clockTime,
+          /** Another channel than the leaders' one. */
+          channel: slackChannelId.optional(),
+        })
+        .optional(),
     }),
     types: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case')).default([]),
     /** A type per source (short form), or its intake settings too: aliases, secret, field mapping. */

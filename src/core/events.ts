@@ -79,6 +79,30 @@ export const EVENT_KINDS = [
 
 export type EventKind = (typeof EVENT_KINDS)[number];
 
+/**
+ * The kinds a report reads (reports/measures.ts). A partial covering index holds only these
+ * (schema `events_report`), and the report's query names the same list, so SQLite uses it.
+ */
+export const REPORT_KINDS = [
+  'offered',
+  'clock_restarted',
+  'claimed',
+  'passed',
+  'pass_reason',
+  'expired',
+  'escalated',
+  'assigned',
+  'taken',
+  'returned',
+  'contacted',
+  'held',
+  'released',
+  'duplicate',
+] as const satisfies readonly EventKind[];
+
+/** `kind in ('offered', …)`: the partial index's condition and the report's, word for word. */
+export const REPORT_KINDS_SQL = `kind in (${REPORT_KINDS.map((k) => `'${k}'`).join(', ')})`;
+
 /** `satisfies` makes the compiler refuse a kind without a schema, and a schema for no kind. */
 export const EVENT_DETAIL = {
   /** Stored, before intake answered the sender. */

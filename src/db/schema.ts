@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { EVENT_KINDS, type EventBody } from '../core/events.js';
+import { EVENT_KINDS, type EventBody, REPORT_KINDS_SQL } from '../core/events.js';
 import type { IntakeNote } from '../core/lead-fields.js';
 import type { ChainEntry } from '../core/route.js';
 import type { SlaSpec } from '../core/sla.js';
@@ -108,6 +108,17 @@ export const tasks = sqliteTable(
     index('tasks_owner').on(t.ownerId, t.status).where(sql`owner_id is not null`),
     // A repeated or split CRM delivery, or a person whose source changed, never makes a second task.
     uniqueIndex('tasks_crm_person').on(t.crmPerson).where(sql`crm_person is not null`),
+    // Reports: the leads that arrived in a period, by a range read of an index that holds every
+    // column a report reads, so a 30-day report never reads the wide task rows (payload, message).
+    index('tasks_report').on(
+      t.createdAt,
+      t.source,
+      t.type,
+      t.ruleName,
+      t.status,
+      t.manualReview,
+      t.intakeNotes,
+    ),
   ],
 );
 
@@ -176,7 +187,14 @@ export const events = sqliteTable(
     at: ms('at').notNull(),
     detail: text('detail', { mode: 'json' }).$type<EventBody['detail']>().notNull().default(sql`'{}'`),
   },
-  (t) => [index('events_task').on(t.taskId, t.at)],
+  (t) => [
+    index('events_task').on(t.taskId, t.at),
+    // Reports read the report kinds of a period's events in id order: a partial covering index
+    // walked by id holds just those (not `received`, `routed`'s chains, `skipped`, …).
+    index('events_report')
+      .on(t.id, t.taskId, t.kind, t.actor, t.at, t.offerId, t.detail)
+      .where(sql.raw(REPORT_KINDS_SQL)),
+  ],
 );
 
 /** Smooth weighted round-robin state per rule: persisted so fairness survives restarts and bursts. */
@@ -517,3 +535,31 @@ export const smsOptOuts = sqliteTable('sms_opt_outs', {
 });
 
 export type LeadReplyRow = typeof leadReplies.$inferSelect;
+/**
+ * One weekly digest per period: the row is the guard. The engine inserts it (unique on the
+ * period's start) in the same transaction as the outbox item that posts it, so a restart or a
+ * Slack outage delays the digest and never sends it twice; `ts` is set once Slack has it.
+ */
+export const digests = sqliteTable('digests', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** The scheduled moment this digest is for; unique, so a period has one digest. */
+  periodStart: ms('period_start').notNull().unique(),
+  /** The week it reports on: [since, until). */
+  since: ms('since').notNull(),
+  until: ms('until').notNull(),
+  channel: text('channel').notNull(),
+  createdAt: ms('created_at').notNull(),
+  /**
+   * The period that was already over when the digest was first configured: recorded so the next
+   * one is owed, but never sent (a new install does not post about a week it did not watch).
+   */
+  skipped: integer('skipped', { mode: 'boolean' }).notNull().default(false),
+  /** A post was started at this time and its outcome is not known yet: look before posting again. */
+  postAttemptAt: ms('post_attempt_at'),
+  postedAt: ms('posted_at'),
+  ts: text('ts'),
+  /** The chart's file id once uploaded, so a retried post does not upload it again. */
+  fileId: text('file_id'),
+});
+
+export type DigestRow = typeof digests.$inferSelect;

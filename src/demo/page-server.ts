@@ -66,7 +66,7 @@ export async function startPageServer(port: number, handlers: PageHandlers): Pro
         }
         let body: unknown;
         try {
-          body = JSON.parse((await readBody(req)) || '{}');
+          body = JSON.parse((await readBody(req)).toString('utf8') || '{}');
         } catch {
           return send(res, 400, { error: 'the body is not JSON' });
         }

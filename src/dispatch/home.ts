@@ -4,6 +4,7 @@ import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Availability } from '../core/availability.js';
 import { median } from '../core/stats.js';
 import { offers, type TaskRow, tasks } from '../db/schema.js';
+import type { TeamWeek } from '../reports/team-week.js';
 import type { Sql } from './context.js';
 import { availabilityOfTeam, rosterOf, type TeamStanding } from './roster.js';
 import { onDutyNow } from './team-status.js';
@@ -24,6 +25,8 @@ export interface HomeData {
   /** Whether they own earlier leads than those listed. */
   moreOwned: boolean;
   week: { received: number; claimed: number; medianSecondsToClaim: number | null };
+  /** Team leaders only: the team's week and who is waiting on what. */
+  team?: TeamWeek;
 }
 
 /** Where the team stands at `now`, computed once for every Home a refresh renders. */

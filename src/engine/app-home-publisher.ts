@@ -4,7 +4,8 @@ import { eq, isNotNull } from 'drizzle-orm';
 import { agents } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { type HomeContext, homeContext, homeData } from '../dispatch/home.js';
-import { agentZone } from '../dispatch/roster.js';
+import { agentZone, isTeamLeader } from '../dispatch/roster.js';
+import { teamWeek, type WeekCache } from '../reports/team-week.js';
 import { renderAppHome } from '../slack/blocks/app-home.js';
 import type { EngineLoop } from './loop.js';
 
@@ -18,6 +19,8 @@ export class AppHomePublisher implements EngineLoop {
   readonly name = 'app homes';
   /** What each home last showed; after a restart every home is published once more. */
   private readonly shown = new Map<string, string>();
+  /** The team's week for leaders' Homes, computed at most once a minute. */
+  private readonly week: WeekCache = {};
   private refreshing: Promise<void> | undefined;
   /** What the rows and the minute were at the last refresh; the same again needs no refresh. */
   private lastMark: string | undefined;
@@ -106,6 +109,7 @@ export class AppHomePublisher implements EngineLoop {
     const now = clock.now();
     const data = homeData(db, standing, agentId, zone, now);
     if (!data) return;
+    if (isTeamLeader(config, agentId)) data.team = teamWeek(db, config, now, this.week);
     const view = renderAppHome(data, zone, now);
     const fingerprint = JSON.stringify(view);
     if (this.shown.get(agentId) === fingerprint) return;

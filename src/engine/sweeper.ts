@@ -6,6 +6,7 @@ import { type DispatchContext, forEachIsolated } from '../dispatch/context.js';
 import { expireDueOffers } from '../dispatch/offer-actions.js';
 import { reannounceEscalations } from '../dispatch/reannounce.js';
 import { dispatchTask, releaseHeldTasks } from '../dispatch/route-task.js';
+import { queueDueDigest } from '../reports/digest.js';
 import type { EngineLoop } from './loop.js';
 
 export const SWEEPER = 'sweeper';
@@ -29,6 +30,7 @@ const SWEEP_STEPS: Array<[string, SweepStep]> = [
   ['expire offers', expireDueOffers],
   ['contact timers', runContactTimers],
   ['re-announce escalations', reannounceEscalations],
+  ['weekly digest', (ctx) => queueDueDigest(ctx)],
 ];
 
 /**

@@ -1,24 +1,49 @@
 import { parseArgs } from 'node:util';
 import { loadDispatchConfig } from '../config/load-dispatch.js';
+import type { CliIo } from '../crm/fub/cli.js';
 import { type LeadsFile, LeadsFileError, readLeadsFile } from './read-leads.js';
 import { renderReplay } from './render.js';
 import { replay } from './replay.js';
+import { whatIfCommand } from './what-if-command.js';
+
+const processIo: CliIo = {
+  env: process.env,
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
 
 /**
  * `lead-dispatch simulate --config dispatch.yml --leads leads.csv [--json]`: replays past leads
  * through the rules and prints who would have got each. A bad config throws the loader's
  * ConfigError, so it reads exactly as check-config's; a usage mistake returns 2.
  */
-export function simulateCommand(args: string[], usage: string): number {
+export function simulateCommand(
+  args: string[],
+  usage: string,
+  io: CliIo = processIo,
+  now = new Date(),
+): number {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  let values: { config?: string | undefined; leads?: string | undefined; json?: boolean | undefined };
+  let values: {
+    config?: string | undefined;
+    leads?: string | undefined;
+    json?: boolean | undefined;
+    since?: string | undefined;
+    until?: string | undefined;
+  };
   try {
     ({ values } = parseArgs({
       args,
-      options: { config: { type: 'string' }, leads: { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        config: { type: 'string' },
+        leads: { type: 'string' },
+        json: { type: 'boolean' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -27,6 +52,9 @@ export function simulateCommand(args: string[], usage: string): number {
     return 2;
   }
   const { config: configFile, leads: leadsFile, json } = values;
+  // Real history instead of a file: the database's leads of a period.
+  if (configFile && !leadsFile && values.since)
+    return whatIfCommand({ config: configFile, since: values.since, until: values.until, json }, io, now);
   if (!configFile || !leadsFile) {
     process.stderr.write(
       `simulate needs --config <dispatch.yml> and --leads <file.csv|file.json>\n\n${usage}\n`,

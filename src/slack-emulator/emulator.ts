@@ -13,6 +13,7 @@ import {
   isRecord,
   str,
 } from './blocks.js';
+import { FileStore, type UploadedFile, uploadedBytes } from './files.js';
 import { readHistory } from './history.js';
 import { parseBody, readBody, truthy } from './http-body.js';
 import type {
@@ -29,6 +30,7 @@ import type {
 import { dndInfo, userInfo } from './users.js';
 import { ViewStore } from './views.js';
 
+export type { UploadedFile } from './files.js';
 export * from './types.js';
 
 interface Reply {
@@ -70,6 +72,20 @@ export class SlackEmulator {
   private failures: Array<Failure & { method: string; remaining: number }> = [];
   private readonly responseUrls = new Map<string, ResponseUrlContext & { uses: number }>();
   private readonly viewStore = new ViewStore(this.views, (prefix) => this.nextId(prefix));
+  private readonly fileStore = new FileStore(
+    () => this.baseUrl,
+    (prefix) => this.nextId(prefix),
+    () => !this.scopes || this.scopes.has('files:write'),
+  );
+  /** Every file an upload URL was asked for, by id, uploaded and shared or not. */
+  get files(): Map<string, UploadedFile> {
+    return this.fileStore.files;
+  }
+
+  /** The files shared in a conversation (a thread's when `threadTs` is given), oldest first. */
+  sharedFiles(channel: string, threadTs?: string): UploadedFile[] {
+    return this.fileStore.sharedIn(channel, threadTs);
+  }
   private lastTsMicros = 0;
   private readonly now: () => number;
   readonly scopes: Set<string> | undefined;
@@ -201,12 +217,19 @@ export class SlackEmulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let reply: Reply;
     try {
-      const raw = await readBody(req);
+      const bytes = await readBody(req);
       const path = new URL(req.url ?? '/', this.baseUrl).pathname;
       const api = /^\/api\/([\w.]+)$/.exec(path)?.[1];
       const respondId = /^\/respond\/(\w+)$/.exec(path)?.[1];
-      const args = req.method === 'POST' ? parseBody(raw, req.headers['content-type']) : {};
-      if (req.method === 'POST' && api) {
+      const uploadId = /^\/upload\/(\w+)$/.exec(path)?.[1];
+      const contentType = req.headers['content-type'];
+      const args = req.method === 'POST' && !uploadId ? parseBody(bytes.toString('utf8'), contentType) : {};
+      if (req.method === 'POST' && uploadId) {
+        this.calls.push({ method: 'upload', args: { id: uploadId }, at: Date.now() });
+        reply =
+          this.injectedFailure('upload', { id: uploadId }) ??
+          this.fileStore.upload(uploadId, await uploadedBytes(bytes, contentType));
+      } else if (req.method === 'POST' && api) {
         reply = this.api(api, args, req.headers.authorization);
         const slow = this.slowAnswers.find((s) => s.method === api && s.remaining > 0);
         if (slow) {
@@ -327,6 +350,15 @@ export class SlackEmulator {
       case 'views.publish':
       case 'views.update':
         return { view: this.view(method, args, at) };
+      case 'files.getUploadURLExternal':
+        return this.fileStore.uploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.fileStore.complete(
+          args,
+          at,
+          (id) => this.resolveConversation(id).channel,
+          (channel, ts) => this.messages.some((m) => m.channel === channel && m.ts === ts),
+        );
       default:
         return undefined;
     }

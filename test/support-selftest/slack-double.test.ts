@@ -528,3 +528,81 @@ describe('SlackSender against a real Bolt app', () => {
     double.assertNothingUnexpected();
   });
 });
+
+describe('files.uploadV2 against the double', () => {
+  let double: SlackDouble;
+  let client: WebClient;
+  beforeEach(async () => {
+    double = await SlackDouble.start({ channels: ['C0LEADERS1'] });
+    client = new WebClient(TOKEN, { slackApiUrl: double.apiUrl, retryConfig: { retries: 0 } });
+  });
+  afterEach(async () => {
+    await double.stop();
+  });
+
+  it('takes the three steps the client makes and shares the bytes in the thread', async () => {
+    const { ts = '' } = await client.chat.postMessage({ channel: 'C0LEADERS1', text: 'digest' });
+    const bytes = Buffer.from('not really a png, but bytes');
+    const answer = await client.filesUploadV2({
+      channel_id: 'C0LEADERS1',
+      thread_ts: ts,
+      file: bytes,
+      filename: 'chart.png',
+      title: 'Chart',
+    });
+    const id = answer.files.flatMap((c) => c.files ?? [])[0]?.id;
+    expect(id).toMatch(/^F/);
+    const [file] = double.sharedFiles('C0LEADERS1', ts);
+    expect(file?.id).toBe(id);
+    expect(file?.bytes?.equals(bytes)).toBe(true);
+    expect(file?.shared?.title).toBe('Chart');
+    expect(double.calls.map((c) => c.method)).toEqual([
+      'chat.postMessage',
+      'files.getUploadURLExternal',
+      'upload',
+      'files.completeUploadExternal',
+    ]);
+  });
+
+  it('refuses as Slack does: no scope, no length, nothing uploaded, a thread that is not there, a reused file', async () => {
+    const limited = await SlackDouble.start({ channels: ['C0LEADERS1'], scopes: ['chat:write'] });
+    const noScope = new WebClient(TOKEN, { slackApiUrl: limited.apiUrl, retryConfig: { retries: 0 } });
+    expect(await errorOf(noScope.files.getUploadURLExternal({ filename: 'a.png', length: 3 }))).toMatchObject(
+      {
+        data: { error: 'missing_scope' },
+      },
+    );
+    await limited.stop();
+    expect(await errorOf(client.files.getUploadURLExternal({ filename: 'a.png', length: 0 }))).toMatchObject({
+      data: { error: 'invalid_arguments' },
+    });
+    const { file_id: fileId } = await client.files.getUploadURLExternal({ filename: 'a.png', length: 3 });
+    const files = [{ id: fileId ?? '' }];
+    expect(
+      await errorOf(client.files.completeUploadExternal({ files: files as [{ id: string }] })),
+    ).toMatchObject({
+      data: { error: 'file_not_found' },
+    });
+    const wrongSize = await fetch(`${double.baseUrl}/upload/${fileId}`, { method: 'POST', body: 'four' });
+    expect(wrongSize.status).toBe(400);
+    expect((await fetch(`${double.baseUrl}/upload/F999`, { method: 'POST', body: 'abc' })).status).toBe(404);
+    expect((await fetch(`${double.baseUrl}/upload/${fileId}`, { method: 'POST', body: 'abc' })).status).toBe(
+      200,
+    );
+    expect(
+      await errorOf(
+        client.files.completeUploadExternal({
+          files: files as [{ id: string }],
+          channel_id: 'C0LEADERS1',
+          thread_ts: '1.000001',
+        }),
+      ),
+    ).toMatchObject({ data: { error: 'thread_not_found' } });
+    await client.files.completeUploadExternal({ files: files as [{ id: string }], channel_id: 'C0LEADERS1' });
+    expect(
+      await errorOf(client.files.completeUploadExternal({ files: files as [{ id: string }] })),
+    ).toMatchObject({
+      data: { error: 'file_not_found' },
+    });
+  });
+});

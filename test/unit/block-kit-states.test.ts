@@ -4,6 +4,9 @@ import type { OfferRow, TaskRow } from '../../src/db/schema.js';
 import { REPLY_STATUSES } from '../../src/db/schema.js';
 import type { HomeData } from '../../src/dispatch/home.js';
 import type { TeamMemberStatus } from '../../src/dispatch/team-status.js';
+import { agentFigures, fairness, figuresBy, figuresOf, type ReportLead } from '../../src/reports/measures.js';
+import type { Report } from '../../src/reports/report.js';
+import type { TeamWeek } from '../../src/reports/team-week.js';
 import { renderAppHome } from '../../src/slack/blocks/app-home.js';
 import { availabilityRefusalText, awayConfirmation } from '../../src/slack/blocks/availability-text.js';
 import { renderAwayModal } from '../../src/slack/blocks/away-modal.js';
@@ -18,6 +21,7 @@ import {
   type RenderedMessage,
   renderOfferMessage,
 } from '../../src/slack/blocks/offer-message.js';
+import { renderDigest, renderStats } from '../../src/slack/blocks/report.js';
 import { contactResultText, leaderRefusalText, staleClickText } from '../../src/slack/blocks/stale-click.js';
 import { renderTaskView } from '../../src/slack/blocks/task-copy-message.js';
 import { renderTeamStatus } from '../../src/slack/blocks/team-status.js';
@@ -296,7 +300,81 @@ function everyState(): Shown[] {
   };
   shown.push({ state: 'App Home while away', view: renderAppHome(away, ZONE, NOW) });
   shown.push({ state: 'away modal', view: renderAwayModal('U0DANA', ZONE) });
+  for (const agents of [0, 3, 80]) {
+    const report = syntheticReport(agents);
+    shown.push({ state: `/dispatch stats with ${agents} agents`, message: renderStats(report, LABELS) });
+    shown.push({ state: `weekly digest with ${agents} agents`, message: renderDigest(report, LABELS) });
+  }
+  for (const waiting of [0, 3, 40]) {
+    const team: TeamWeek = {
+      since: NOW,
+      figures: syntheticReport(3).figures,
+      waiting: Array.from({ length: Math.min(waiting, 15) }, (_, i) => ({
+        who: `Agent ${i} ${'with a long name '.repeat(3)}`,
+        taskId: i,
+        type: 'buyer_lead',
+        source: 'zillow',
+        what: (['claim', 'contact', 'leader', 'held'] as const)[i % 4] ?? 'claim',
+        at: NOW,
+      })),
+      moreWaiting: Math.max(0, waiting - 15),
+    };
+    shown.push({
+      state: `leader's App Home with ${waiting} waiting`,
+      view: renderAppHome({ ...home(3, 3), team }, ZONE, NOW),
+    });
+  }
   return shown;
+}
+
+const LABELS = { team: 'Lakeside', zone: ZONE, agentName: (id: string) => `${id} ${'Longname '.repeat(4)}` };
+
+/** A report over made-up leads: one first offer each, spread over agents, sources and rules. */
+function syntheticReport(agents: number): Report {
+  const leads: ReportLead[] = Array.from({ length: agents * 3 }, (_, i) => ({
+    id: i,
+    source: `source_${i % 7}`,
+    type: 'buyer_lead',
+    rule: `rule-${i % 5}`,
+    receivedAt: NOW,
+    firstDmAt: NOW,
+    manualReview: false,
+    noContact: false,
+    merged: false,
+    events: [
+      {
+        kind: 'offered',
+        actor: 'system',
+        at: NOW,
+        offerId: i,
+        agentId: `U0AGENT${i % agents}`,
+        reason: null,
+        position: 0,
+        deadline: NOW,
+      },
+      {
+        kind: 'expired',
+        actor: 'system',
+        at: NOW,
+        offerId: i,
+        agentId: `U0AGENT${i % agents}`,
+        reason: null,
+        position: null,
+        deadline: null,
+      },
+    ],
+  }));
+  const figures = figuresOf(leads);
+  return {
+    since: new Date(NOW.getTime() - 7 * 86_400_000),
+    until: NOW,
+    figures,
+    previous: figures,
+    agents: agentFigures(leads),
+    fairness: fairness(leads, new Map()),
+    groups: { by: 'source', rows: figuresBy(leads, 'source', () => 'day') },
+    leads,
+  };
 }
 
 function problemsOf(shown: Shown): BlockKitProblem[] {

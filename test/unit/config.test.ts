@@ -191,6 +191,15 @@ describe('dispatch.example.yml', () => {
 });
 
 describe('parseDispatchConfig: each mistake names the file, the YAML path and the line', () => {
+  it('reads the weekly digest: a day by name (in full or short) and a 24-hour time', () => {
+    const config = parseDispatchConfig(
+      edit('  default_sla: 15m', '  default_sla: 15m\n  digest: { day: Monday, time: "08:00" }'),
+      'dispatch.yml',
+    );
+    expect(config.team.digest).toEqual({ day: 'mon', time: '08:00' });
+    expect(parseDispatchConfig(VALID, 'dispatch.yml').team.digest).toBeUndefined();
+  });
+
   it('accepts the small valid config the cases below edit', () => {
     expect(parseDispatchConfig(VALID).agents).toHaveLength(2);
   });
@@ -336,6 +345,20 @@ describe('parseDispatchConfig: each mistake names the file, the YAML path and th
       path: 'agents[0].calendar',
       marker: 'calendar:',
       message: /expected an http\(s\) iCal address/,
+    },
+    {
+      mistake: 'a digest on a day that is not one',
+      text: edit('  default_sla: 15m', '  default_sla: 15m\n  digest: { day: someday, time: "08:00" }'),
+      path: 'team.digest.day',
+      marker: 'someday',
+      message: /expected a day of the week such as monday/,
+    },
+    {
+      mistake: 'a digest at a time that is not one',
+      text: edit('  default_sla: 15m', '  default_sla: 15m\n  digest: { day: monday, time: "8am" }'),
+      path: 'team.digest.time',
+      marker: '8am',
+      message: /expected a 24-hour time such as 08:30/,
     },
     {
       mistake: 'a signal that does not exist',

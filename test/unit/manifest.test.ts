@@ -74,7 +74,7 @@ describe('manifest.yml', () => {
   it('declares the bot scopes the app uses', () => {
     const scopes = validManifest().oauth_config?.scopes?.bot ?? [];
     // Only what the code needs: posting in channels and DMs, commands, reading profiles and DND, and
-    // reading back our own recent posts when Slack's answer to one was lost.
+    // reading back our own recent posts when Slack's answer to one was lost, and uploading the digest's chart.
     expect(scopes).toEqual([
       'chat:write',
       'chat:write.public',
@@ -86,6 +86,7 @@ describe('manifest.yml', () => {
       'im:history',
       'channels:history',
       'groups:history',
+      'files:write',
     ]);
   });
 

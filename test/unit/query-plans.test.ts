@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
+import { reportCommand } from '../../src/reports/cli.js';
+import { simulateCommand } from '../../src/simulate/command.js';
 import { fubConfig, fubEnv } from '../support/fub-config.js';
 import { FubDouble } from '../support/fub-double.js';
 import { JANE, LEADERS, startHarness, zillowLead } from '../support/harness.js';
@@ -376,5 +378,72 @@ describe('query plans of the outbound webhook statements', () => {
       detail: string;
     }>;
     expect(plan.map((p) => p.detail)).toEqual(['SEARCH events USING INTEGER PRIMARY KEY (rowid>?)']);
+  });
+});
+
+describe('query plans of the report statements', () => {
+  let statements: Recorded[] = [];
+  let db: Database.Database;
+
+  beforeAll(async () => {
+    const h = await startHarness();
+    const recorder = recordStatements();
+    try {
+      // A lead offered and claimed, one that lapses; then every view of the figures reads them:
+      // the report command, /dispatch stats, a leader's App Home, the what-if replay.
+      await h.postLead(zillowLead());
+      const dm = await h.double.waitForPost({ to: DANA });
+      await h.settle();
+      await h.slack.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
+      await h.double.waitForUpdate(dm, 'Claimed by you');
+      await h.slack.slashCommand({ user: LEE, command: '/dispatch', text: 'stats 30d' });
+      await h.double.waitForEphemeral({ user: LEE });
+      await h.slack.sendEvent({ type: 'app_home_opened', user: LEE, tab: 'home', channel: 'D0HOME' });
+      await h.double.waitFor(() => h.double.views.some((v) => v.userId === LEE));
+      const io = { env: { DATABASE_PATH: h.dbPath }, out: () => undefined, err: () => undefined };
+      const config = join(import.meta.dirname, '../../dispatch.example.yml');
+      reportCommand(['--config', config, '--by', 'source'], io, h.clock.now());
+      simulateCommand(['--config', config, '--since', '7d'], '', io, h.clock.now());
+      await h.settle();
+      h.double.markAllSeen();
+      statements = [...recorder.recorded.values()];
+    } finally {
+      recorder.stop();
+      await h.close().catch(() => undefined);
+    }
+    const migrated = openDatabase(':memory:');
+    migrateDatabase(migrated);
+    db = migrated.$client;
+  }, 60_000);
+
+  afterAll(() => db.close());
+
+  const planOf = (re: RegExp) => {
+    const found = statements.find((s) => re.test(s.sql));
+    if (!found) throw new Error(`no statement matching ${re}`);
+    const plan = db.prepare(`explain query plan ${found.sql}`).all(...found.params) as Array<{
+      detail: string;
+    }>;
+    return plan.map((p) => p.detail);
+  };
+
+  it('none of them scans a table that grows with history', () => {
+    expect(statements.length).toBeGreaterThan(5);
+    expect(scansOf(db, statements)).toEqual([]);
+  });
+
+  it('reads a period through the covering report indexes, never the wide rows', () => {
+    expect(planOf(/json_group_array\(json_array\(id, source/)).toEqual([
+      'SEARCH tasks USING COVERING INDEX tasks_report (created_at>? AND created_at<?)',
+    ]);
+    expect(planOf(/from events indexed by events_report/)).toEqual(
+      expect.arrayContaining(['SEARCH events USING COVERING INDEX events_report (id>?)']),
+    );
+    expect(planOf(/min\(id\) from events indexed by events_task/)).toEqual([
+      'SEARCH events USING COVERING INDEX events_task (task_id=?)',
+    ]);
+    expect(planOf(/json_array\(task_id, dm_posted_at\)/)).toEqual([
+      'SEARCH offers USING INTEGER PRIMARY KEY (rowid>?)',
+    ]);
   });
 });

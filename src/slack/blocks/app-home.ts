@@ -2,9 +2,10 @@ import type { KnownBlock, View } from '@slack/types';
 import type { Availability } from '../../core/availability.js';
 import { formatDuration } from '../../core/duration.js';
 import type { HomeData } from '../../dispatch/home.js';
+import type { TeamWeek, WaitingItem } from '../../reports/team-week.js';
 import { unavailablePhrase } from './availability-text.js';
 import { button, context, section } from './elements.js';
-import { clip, dayAndTime, escapeText } from './format.js';
+import { clip, dayAndTime, escapeText, humanType, sourceLabel } from './format.js';
 import { contactName, headline } from './task-summary.js';
 
 export const HOME_AWAY_ACTION = 'home_away';
@@ -61,6 +62,7 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
     ...leadBlocks(leads),
     { type: 'divider' },
     section(`*My week*\nOffered ${w.received} · claimed ${w.claimed} · median time to claim: ${median}`),
+    ...(data.team ? teamBlocks(data.team, zone, now) : []),
   ];
   return { type: 'home', blocks };
 }
@@ -92,4 +94,41 @@ function unavailableStatus(a: Exclude<Availability, { available: true }>, zone: 
   if (a.why === 'inactive') return '⚪ *You are inactive* in dispatch.yml, so you get no leads.';
   const { emoji, text } = unavailablePhrase(a, zone, now);
   return `${emoji} *You're ${text}*, so leads go to the rest of the team.`;
+}
+
+const WAITING_WORDS: Record<WaitingItem['what'], string> = {
+  claim: 'to claim by',
+  contact: 'to make contact, due',
+  leader: 'a leader to act, escalated',
+  held: 'held until',
+};
+
+/** A team leader's extra: the team's week in the report's own measures, and who is waiting on what. */
+function teamBlocks(team: TeamWeek, zone: string, now: Date): KnownBlock[] {
+  const f = team.figures;
+  const claim = f.timeToClaim.median === null ? 'no claims yet' : formatDuration(f.timeToClaim.median);
+  const dispatch = f.timeToDispatch.median === null ? '–' : formatDuration(f.timeToDispatch.median);
+  const pct = (hits: number, of: number) => (of === 0 ? '–' : `${Math.round((hits / of) * 100)}%`);
+  const waiting = team.waiting.map(
+    (w) =>
+      `• *${escapeText(w.who)}*: ${escapeText(humanType(w.type))} from ${escapeText(sourceLabel(w.source))} #${w.taskId}, ${WAITING_WORDS[w.what]} ${dayAndTime(w.at, zone, now)}`,
+  );
+  return [
+    { type: 'divider' },
+    section(
+      [
+        `*Team this week* (since ${dayAndTime(team.since, zone, now)})`,
+        `Leads ${f.leads} · dispatched ${f.dispatched} · median time to dispatch ${dispatch} · median time to claim ${claim}`,
+        `SLA hit on the first offer ${pct(f.slaFirstOffer.hits, f.slaFirstOffer.of)} · misassigned ${pct(f.misassigned.hits, f.misassigned.of)} · escalated ${f.escalated} · lapsed ${f.lapses}`,
+      ].join('\n'),
+    ),
+    section(
+      waiting.length === 0
+        ? '*Waiting on someone*\nNothing: every lead is claimed and worked.'
+        : clip(`*Waiting on someone*\n${waiting.join('\n')}`, SECTION_MAX),
+    ),
+    ...(team.moreWaiting > 0
+      ? [context(`…and ${team.moreWaiting} more; \`/dispatch who\` shows everyone.`)]
+      : []),
+  ];
 }

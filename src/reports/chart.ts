@@ -1,0 +1,151 @@
+import { Resvg } from '@resvg/resvg-js';
+import * as echarts from 'echarts';
+import { median } from '../core/stats.js';
+import type { Report } from './report.js';
+import { dayIn } from './report.js';
+
+/** What the digest's picture shows, computed from a report (pure, so a test can vary it). */
+export interface ChartData {
+  title: string;
+  /** Median time to claim per day received, in minutes (null: no claims that day). */
+  days: Array<{ day: string; claimMinutes: number | null }>;
+  /** The median first-offer window of the period, in minutes: the line the bars should stay under. */
+  slaMinutes: number | null;
+  /** Claims per agent beside the claims their weight's share would give them. */
+  agents: Array<{ name: string; claims: number; fairShare: number }>;
+}
+
+export function chartData(
+  report: Report,
+  names: (id: string) => string,
+  weights: ReadonlyMap<string, number>,
+  zone: string,
+  title: string,
+): ChartData {
+  const claimsByDay = new Map<string, number[]>();
+  const windows: number[] = [];
+  for (const lead of report.leads) {
+    if (lead.merged) continue;
+    const day = dayIn(lead.receivedAt, zone);
+    const list = claimsByDay.get(day) ?? [];
+    const claim = lead.events.find((e) => e.kind === 'claimed');
+    if (claim) list.push((claim.at.getTime() - lead.receivedAt.getTime()) / 60_000);
+    claimsByDay.set(day, list);
+    const offer = lead.events.find((e) => e.kind === 'offered');
+    if (offer?.deadline) windows.push((offer.deadline.getTime() - offer.at.getTime()) / 60_000);
+  }
+  const agents = report.agents.filter((a) => a.offers > 0 || a.claims > 0);
+  const totalClaims = agents.reduce((s, a) => s + a.claims, 0);
+  const totalWeight = agents.reduce((s, a) => s + (weights.get(a.agentId) ?? 1), 0);
+  return {
+    title,
+    days: [...claimsByDay]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, minutes]) => ({ day, claimMinutes: median(minutes) })),
+    slaMinutes: median(windows),
+    agents: agents.map((a) => ({
+      name: names(a.agentId),
+      claims: a.claims,
+      fairShare: totalWeight === 0 ? 0 : (totalClaims * (weights.get(a.agentId) ?? 1)) / totalWeight,
+    })),
+  };
+}
+
+export const CHART_WIDTH = 1000;
+export const CHART_HEIGHT = 800;
+
+/**
+ * The picture as SVG, drawn by ECharts' server-side renderer: no browser, no canvas, no native
+ * build. Animation is off so the SVG is the final frame.
+ */
+export function chartSvg(data: ChartData): string {
+  const chart = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+  });
+  const round = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+  chart.setOption({
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: 'DejaVu Sans, sans-serif' },
+    title: [
+      { text: data.title, left: 'center', top: 8 },
+      {
+        text: 'Median time to claim per day (min), against the SLA',
+        left: 'center',
+        top: 50,
+        textStyle: { fontSize: 14 },
+      },
+      {
+        text: 'Claims per agent, against their share',
+        left: 'center',
+        top: 430,
+        textStyle: { fontSize: 14 },
+      },
+    ],
+    grid: [
+      { left: 70, right: 40, top: 90, height: 280 },
+      { left: 70, right: 40, top: 470, height: 270 },
+    ],
+    legend: { bottom: 8, data: ['time to claim', 'claims', 'fair share'] },
+    xAxis: [
+      { gridIndex: 0, type: 'category', data: data.days.map((d) => d.day) },
+      { gridIndex: 1, type: 'category', data: data.agents.map((a) => a.name) },
+    ],
+    yAxis: [
+      { gridIndex: 0, type: 'value', name: 'min' },
+      { gridIndex: 1, type: 'value', name: 'claims', minInterval: 1 },
+    ],
+    series: [
+      {
+        name: 'time to claim',
+        type: 'bar',
+        xAxisIndex: 0,
+        yAxisIndex: 0,
+        data: data.days.map((d) => round(d.claimMinutes)),
+        itemStyle: { color: '#2f6fb3' },
+        markLine:
+          data.slaMinutes === null
+            ? undefined
+            : {
+                symbol: 'none',
+                lineStyle: { color: '#c0392b', type: 'dashed', width: 2 },
+                label: { formatter: `SLA ${round(data.slaMinutes)} min` },
+                data: [{ yAxis: round(data.slaMinutes) }],
+              },
+      },
+      {
+        name: 'claims',
+        type: 'bar',
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        data: data.agents.map((a) => a.claims),
+        itemStyle: { color: '#27ae60' },
+      },
+      {
+        name: 'fair share',
+        type: 'scatter',
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        symbol: 'rect',
+        symbolSize: [40, 4],
+        data: data.agents.map((a) => round(a.fairShare)),
+        itemStyle: { color: '#333333' },
+      },
+    ],
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+/** The picture as PNG, rasterised by resvg (a Rust renderer shipped as a prebuilt npm package). */
+export function chartPng(data: ChartData): Buffer {
+  const resvg = new Resvg(chartSvg(data), {
+    fitTo: { mode: 'width', value: CHART_WIDTH },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}

@@ -1,0 +1,341 @@
+import { median } from '../core/stats.js';
+
+/**
+ * The numbers a team leader watches, computed once, here, from the audit timeline. Pure: the rows
+ * come in (read.ts), figures go out; every view (CLI, Slack, digest, charts) reads these. Each
+ * measure is defined in the README's "Reports" section in the same words.
+ */
+
+/** One event as a report needs it: the typed detail fields a measure reads, projected by SQL. */
+export interface ReportEvent {
+  kind: string;
+  actor: string;
+  at: Date;
+  offerId: number | null;
+  /** offered / expired / withdrawn: the agent (null for a first-to-claim pool). */
+  agentId: string | null;
+  /** pass_reason: the reason key; escalated: why. */
+  reason: string | null;
+  /** offered: index in the chain. */
+  position: number | null;
+  /** offered and clock_restarted: the answer-by time. */
+  deadline: Date | null;
+}
+
+/** One lead received in the period, with its events in the order they happened (by id). */
+export interface ReportLead {
+  id: number;
+  source: string;
+  type: string;
+  rule: string | null;
+  /** When we stored it: the start of every clock below. */
+  receivedAt: Date;
+  /** The earliest offer DM Slack confirmed; null when none went out. */
+  firstDmAt: Date | null;
+  manualReview: boolean;
+  /** Intake found neither a usable phone nor an email. */
+  noContact: boolean;
+  /** Merged into an earlier lead as the same person: counted as a duplicate, not as a lead. */
+  merged: boolean;
+  events: ReportEvent[];
+}
+
+/** Median and 90th percentile (nearest rank) of a list of seconds, and how many there were. */
+export interface Spread {
+  median: number | null;
+  p90: number | null;
+  n: number;
+}
+
+export interface Rate {
+  hits: number;
+  of: number;
+}
+
+/** The pass reasons that mean the rules picked the wrong person. */
+export const MISASSIGNMENT_REASONS = ['wrong_area', 'price_point'] as const;
+
+export interface Figures {
+  leads: number;
+  dispatched: number;
+  timeToDispatch: Spread;
+  timeToClaim: Spread;
+  timeToContact: Spread;
+  slaFirstOffer: Rate;
+  slaChain: Rate;
+  /** Offers after the first, per dispatched lead. */
+  redispatchesPerLead: number | null;
+  escalated: number;
+  resolved: { assigned: number; taken: number; returned: number; open: number };
+  held: number;
+  holdTime: Spread;
+  misassigned: Rate;
+  /** Reassignments by a leader (part of `misassigned`). */
+  reassigned: number;
+  passes: number;
+  passReasons: Record<string, number>;
+  lapses: number;
+  duplicates: number;
+  noContact: number;
+  manualReview: number;
+}
+
+export interface AgentFigures {
+  agentId: string;
+  offers: number;
+  claims: number;
+  passes: number;
+  misassignedPasses: number;
+  lapses: number;
+  /** Offer → claim, for their claims. */
+  timeToClaim: Spread;
+}
+
+export interface FairnessRow {
+  rule: string;
+  agentId: string;
+  /** First offers (chain position 0) made under the rule. */
+  offers: number;
+  share: number;
+  weightShare: number;
+}
+
+const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
+
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) return { median: null, p90: null, n: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const p90 = sorted[Math.ceil(0.9 * sorted.length) - 1] ?? null;
+  return { median: median(sorted), p90, n: sorted.length };
+}
+
+export function ratio(rate: Rate): number | null {
+  return rate.of === 0 ? null : rate.hits / rate.of;
+}
+
+const first = (lead: ReportLead, kind: string) => lead.events.find((e) => e.kind === kind);
+
+/** Whether the lead's first offer was claimed before its deadline (a restarted clock counts). */
+function claimedInFirstWindow(lead: ReportLead): boolean {
+  const offer = first(lead, 'offered');
+  if (!offer || offer.offerId === null) return false;
+  let deadline = offer.deadline;
+  for (const e of lead.events)
+    if (e.kind === 'clock_restarted' && e.offerId === offer.offerId && e.deadline) deadline = e.deadline;
+  const claim = lead.events.find((e) => e.kind === 'claimed' && e.offerId === offer.offerId);
+  return claim !== undefined && deadline !== null && claim.at <= deadline;
+}
+
+/** Claimed by someone in the rule's chain, before any escalation to the leaders. */
+function claimedInChain(lead: ReportLead): boolean {
+  for (const e of lead.events) {
+    if (e.kind === 'escalated') return false;
+    if (e.kind === 'claimed') return true;
+  }
+  return false;
+}
+
+/** The rules chose someone, then a leader handed it to another agent. */
+function reassignedByLeader(lead: ReportLead): boolean {
+  const offered = lead.events.findIndex((e) => e.kind === 'offered');
+  return offered >= 0 && lead.events.slice(offered).some((e) => e.kind === 'assigned');
+}
+
+function misassignedPasses(lead: ReportLead): number {
+  return lead.events.filter(
+    (e) => e.kind === 'pass_reason' && (MISASSIGNMENT_REASONS as readonly string[]).includes(e.reason ?? ''),
+  ).length;
+}
+
+/** Every headline figure over a set of leads. */
+export function figuresOf(all: readonly ReportLead[]): Figures {
+  const leads = all.filter((l) => !l.merged);
+  const dispatch: number[] = [];
+  const claim: number[] = [];
+  const contact: number[] = [];
+  const hold: number[] = [];
+  const passReasons: Record<string, number> = {};
+  const f: Figures = {
+    leads: leads.length,
+    dispatched: 0,
+    timeToDispatch: spread([]),
+    timeToClaim: spread([]),
+    timeToContact: spread([]),
+    slaFirstOffer: { hits: 0, of: 0 },
+    slaChain: { hits: 0, of: 0 },
+    redispatchesPerLead: null,
+    escalated: 0,
+    resolved: { assigned: 0, taken: 0, returned: 0, open: 0 },
+    held: 0,
+    holdTime: spread([]),
+    misassigned: { hits: 0, of: 0 },
+    reassigned: 0,
+    passes: 0,
+    passReasons,
+    lapses: 0,
+    duplicates: all.length - leads.length,
+    noContact: 0,
+    manualReview: 0,
+  };
+  let redispatches = 0;
+  for (const lead of leads) {
+    const offers = lead.events.filter((e) => e.kind === 'offered').length;
+    if (lead.firstDmAt) dispatch.push(seconds(lead.receivedAt, lead.firstDmAt));
+    const claimed = first(lead, 'claimed');
+    if (claimed) claim.push(seconds(lead.receivedAt, claimed.at));
+    const contacted = first(lead, 'contacted');
+    if (claimed && contacted) contact.push(seconds(claimed.at, contacted.at));
+    if (offers > 0) {
+      f.dispatched += 1;
+      redispatches += offers - 1;
+      if (claimedInFirstWindow(lead)) f.slaFirstOffer.hits += 1;
+      if (claimedInChain(lead)) f.slaChain.hits += 1;
+      const reassigned = reassignedByLeader(lead);
+      if (reassigned) f.reassigned += 1;
+      if (reassigned || misassignedPasses(lead) > 0) f.misassigned.hits += 1;
+    }
+    if (first(lead, 'escalated')) {
+      f.escalated += 1;
+      const outcome = lead.events.findLast((e) => ['assigned', 'taken', 'returned'].includes(e.kind));
+      if (outcome?.kind === 'assigned') f.resolved.assigned += 1;
+      else if (outcome?.kind === 'taken') f.resolved.taken += 1;
+      else if (outcome?.kind === 'returned') f.resolved.returned += 1;
+      else f.resolved.open += 1;
+    }
+    const held = first(lead, 'held');
+    if (held) {
+      f.held += 1;
+      const released = lead.events.find((e) => e.kind === 'released' && e.at >= held.at);
+      if (released) hold.push(seconds(held.at, released.at));
+    }
+    for (const e of lead.events) {
+      if (e.kind === 'passed') f.passes += 1;
+      if (e.kind === 'pass_reason' && e.reason) passReasons[e.reason] = (passReasons[e.reason] ?? 0) + 1;
+      if (e.kind === 'expired') f.lapses += 1;
+      if (e.kind === 'duplicate') f.duplicates += 1;
+    }
+    if (lead.noContact) f.noContact += 1;
+    if (lead.manualReview) f.manualReview += 1;
+  }
+  f.slaFirstOffer.of = f.dispatched;
+  f.slaChain.of = f.dispatched;
+  f.misassigned.of = f.dispatched;
+  f.redispatchesPerLead = f.dispatched === 0 ? null : redispatches / f.dispatched;
+  f.timeToDispatch = spread(dispatch);
+  f.timeToClaim = spread(claim);
+  f.timeToContact = spread(contact);
+  f.holdTime = spread(hold);
+  return f;
+}
+
+/** What each agent did with the offers made to them. */
+export function agentFigures(all: readonly ReportLead[]): AgentFigures[] {
+  const byAgent = new Map<string, AgentFigures & { claimTimes: number[] }>();
+  const row = (agentId: string) => {
+    let r = byAgent.get(agentId);
+    if (!r) {
+      r = {
+        agentId,
+        offers: 0,
+        claims: 0,
+        passes: 0,
+        misassignedPasses: 0,
+        lapses: 0,
+        timeToClaim: spread([]),
+        claimTimes: [],
+      };
+      byAgent.set(agentId, r);
+    }
+    return r;
+  };
+  for (const lead of all) {
+    if (lead.merged) continue;
+    const offeredAt = new Map<number, Date>();
+    for (const e of lead.events) {
+      if (e.kind === 'offered' && e.agentId) {
+        row(e.agentId).offers += 1;
+        if (e.offerId !== null) offeredAt.set(e.offerId, e.at);
+      } else if (e.kind === 'claimed' && e.actor !== 'system') {
+        const r = row(e.actor);
+        r.claims += 1;
+        const at = e.offerId === null ? undefined : offeredAt.get(e.offerId);
+        if (at) r.claimTimes.push(seconds(at, e.at));
+      } else if (e.kind === 'passed') row(e.actor).passes += 1;
+      else if (
+        e.kind === 'pass_reason' &&
+        (MISASSIGNMENT_REASONS as readonly string[]).includes(e.reason ?? '')
+      )
+        row(e.actor).misassignedPasses += 1;
+      else if (e.kind === 'expired' && e.agentId) row(e.agentId).lapses += 1;
+    }
+  }
+  return [...byAgent.values()]
+    .map(({ claimTimes, ...r }) => ({ ...r, timeToClaim: spread(claimTimes) }))
+    .sort((a, b) => b.offers - a.offers || a.agentId.localeCompare(b.agentId));
+}
+
+/**
+ * Fairness: within each rule, each agent's share of the rule's first offers beside their weight's
+ * share of the weights of the agents the rule offered to. Backups (later positions) are left out:
+ * they are offered by design, not by turn.
+ */
+export function fairness(all: readonly ReportLead[], weights: ReadonlyMap<string, number>): FairnessRow[] {
+  const counts = new Map<string, Map<string, number>>();
+  for (const lead of all) {
+    if (lead.merged || lead.rule === null) continue;
+    for (const e of lead.events) {
+      if (e.kind !== 'offered' || e.position !== 0 || !e.agentId) continue;
+      const rule = counts.get(lead.rule) ?? new Map<string, number>();
+      rule.set(e.agentId, (rule.get(e.agentId) ?? 0) + 1);
+      counts.set(lead.rule, rule);
+    }
+  }
+  const rows: FairnessRow[] = [];
+  for (const [rule, agents] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    const total = [...agents.values()].reduce((s, n) => s + n, 0);
+    const totalWeight = [...agents.keys()].reduce((s, id) => s + (weights.get(id) ?? 1), 0);
+    for (const [agentId, offers] of [...agents].sort(([a], [b]) => a.localeCompare(b)))
+      rows.push({
+        rule,
+        agentId,
+        offers,
+        share: offers / total,
+        weightShare: (weights.get(agentId) ?? 1) / totalWeight,
+      });
+  }
+  return rows;
+}
+
+export type GroupBy = 'source' | 'rule' | 'type' | 'day';
+
+/** The headline figures per source, rule, type or day received (in the team's zone), by key. */
+export function figuresBy(
+  all: readonly ReportLead[],
+  by: GroupBy,
+  dayOf: (at: Date) => string,
+): Array<{ key: string; figures: Figures }> {
+  const groups = new Map<string, ReportLead[]>();
+  for (const lead of all) {
+    const key =
+      by === 'source'
+        ? lead.source
+        : by === 'rule'
+          ? (lead.rule ?? '(no rule)')
+          : by === 'type'
+            ? lead.type
+            : dayOf(lead.receivedAt);
+    const list = groups.get(key) ?? [];
+    list.push(lead);
+    groups.set(key, list);
+  }
+  return [...groups]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, leads]) => ({ key, figures: figuresOf(leads) }));
+}
+
+/** The research's figures for dispatch by hand, shown beside ours. */
+export const MANUAL_BASELINE = {
+  timeToDispatch: '45–180 min',
+  misassigned: '8–15%',
+  timeToContact: '127 min',
+} as const;

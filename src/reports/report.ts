@@ -1,0 +1,162 @@
+import type Database from 'better-sqlite3';
+import { DateTime } from 'luxon';
+import type { DispatchConfig } from '../config/dispatch-schema.js';
+import { formatDuration } from '../core/duration.js';
+import {
+  type AgentFigures,
+  agentFigures,
+  type FairnessRow,
+  type Figures,
+  fairness,
+  figuresBy,
+  figuresOf,
+  type GroupBy,
+  MANUAL_BASELINE,
+  type Rate,
+  type ReportLead,
+  ratio,
+  type Spread,
+} from './measures.js';
+import { readLeads } from './read.js';
+
+/** A period's figures beside the previous period of the same length. */
+export interface Report {
+  since: Date;
+  until: Date;
+  figures: Figures;
+  previous: Figures;
+  agents: AgentFigures[];
+  fairness: FairnessRow[];
+  groups?: { by: GroupBy; rows: Array<{ key: string; figures: Figures }> };
+  /** The leads themselves, for views that draw them (charts); not serialised. */
+  leads: ReportLead[];
+}
+
+export function buildReport(
+  db: Database.Database,
+  config: DispatchConfig,
+  since: Date,
+  until: Date,
+  by?: GroupBy,
+): Report {
+  const before = new Date(since.getTime() - (until.getTime() - since.getTime()));
+  // One read for both periods: the previous period's walk would cover this one's anyway.
+  const both = readLeads(db, before, until);
+  const leads = both.filter((l) => l.receivedAt >= since);
+  const previous = both.filter((l) => l.receivedAt < since);
+  const weights = new Map(config.agents.map((a) => [a.id, a.weight]));
+  const zone = config.team.timezone;
+  return {
+    since,
+    until,
+    figures: figuresOf(leads),
+    previous: figuresOf(previous),
+    agents: agentFigures(leads),
+    fairness: fairness(leads, weights),
+    ...(by ? { groups: { by, rows: figuresBy(leads, by, (at) => dayIn(at, zone)) } } : {}),
+    leads,
+  };
+}
+
+export const dayIn = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISODate() ?? '';
+
+/** One line of the headline table: how to read it from figures, as text and as a number. */
+export interface Measure {
+  key: string;
+  label: string;
+  value(f: Figures): number | null;
+  text(f: Figures): string;
+  baseline?: string;
+}
+
+const pct = (rate: Rate) => {
+  const r = ratio(rate);
+  return r === null ? '–' : `${Math.round(r * 100)}% (${rate.hits}/${rate.of})`;
+};
+const dur = (s: number | null) => (s === null ? '–' : formatDuration(s));
+const spreadMeasures = (key: string, label: string, pick: (f: Figures) => Spread, baseline?: string) => [
+  {
+    key: `${key}_median_s`,
+    label: `${label}, median`,
+    value: (f: Figures) => pick(f).median,
+    text: (f: Figures) => dur(pick(f).median),
+    ...(baseline ? { baseline } : {}),
+  },
+  {
+    key: `${key}_p90_s`,
+    label: `${label}, p90`,
+    value: (f: Figures) => pick(f).p90,
+    text: (f: Figures) => dur(pick(f).p90),
+  },
+];
+const count = (key: string, label: string, pick: (f: Figures) => number): Measure => ({
+  key,
+  label,
+  value: pick,
+  text: (f) => String(pick(f)),
+});
+const rate = (key: string, label: string, pick: (f: Figures) => Rate, baseline?: string): Measure => ({
+  key,
+  label,
+  value: (f) => ratio(pick(f)),
+  text: (f) => pct(pick(f)),
+  ...(baseline ? { baseline } : {}),
+});
+
+/** The headline table, in the order every view shows it. */
+export const MEASURES: Measure[] = [
+  count('leads', 'Leads received', (f) => f.leads),
+  count('dispatched', 'Leads dispatched', (f) => f.dispatched),
+  ...spreadMeasures(
+    'time_to_dispatch',
+    'Time to dispatch',
+    (f) => f.timeToDispatch,
+    MANUAL_BASELINE.timeToDispatch,
+  ),
+  ...spreadMeasures('time_to_claim', 'Time to claim', (f) => f.timeToClaim),
+  ...spreadMeasures(
+    'time_to_contact',
+    'Time to first contact',
+    (f) => f.timeToContact,
+    MANUAL_BASELINE.timeToContact,
+  ),
+  rate('sla_first_offer', 'SLA hit, first offer', (f) => f.slaFirstOffer),
+  rate('sla_chain', 'SLA hit, within the chain', (f) => f.slaChain),
+  {
+    key: 'redispatches_per_lead',
+    label: 'Re-dispatches per lead',
+    value: (f) => f.redispatchesPerLead,
+    text: (f) => (f.redispatchesPerLead === null ? '–' : f.redispatchesPerLead.toFixed(2)),
+  },
+  rate('misassigned', 'Misassignment rate', (f) => f.misassigned, MANUAL_BASELINE.misassigned),
+  count('escalated', 'Escalated to leaders', (f) => f.escalated),
+  count('escalated_assigned', '  assigned by a leader', (f) => f.resolved.assigned),
+  count('escalated_taken', '  taken by a leader', (f) => f.resolved.taken),
+  count('escalated_returned', '  returned to the rules', (f) => f.resolved.returned),
+  count('escalated_open', '  still open', (f) => f.resolved.open),
+  count('held', 'Held for opening', (f) => f.held),
+  {
+    key: 'hold_median_s',
+    label: '  held for, median',
+    value: (f) => f.holdTime.median,
+    text: (f) => dur(f.holdTime.median),
+  },
+  count('passes', 'Passes', (f) => f.passes),
+  count('lapses', 'Offers lapsed', (f) => f.lapses),
+  count('duplicates', 'Duplicates merged', (f) => f.duplicates),
+  count('no_contact', 'No way to contact', (f) => f.noContact),
+  count('manual_review', 'Exceptions for manual review', (f) => f.manualReview),
+];
+
+/** Columns of a grouped table (by source, rule, type or day). */
+export const GROUP_MEASURES: Measure[] = MEASURES.filter((m) =>
+  [
+    'leads',
+    'time_to_dispatch_median_s',
+    'time_to_claim_median_s',
+    'sla_first_offer',
+    'misassigned',
+    'escalated',
+    'lapses',
+  ].includes(m.key),
+);

@@ -1,0 +1,108 @@
+import { DateTime } from 'luxon';
+import type { DispatchConfig } from '../config/dispatch-schema.js';
+import type { Db } from '../db/connection.js';
+import { type Figures, figuresOf } from './measures.js';
+import { readLeads } from './read.js';
+
+/** Lines of "who is waiting on what" a leader's Home lists; the rest are counted. */
+export const WAITING_SHOWN = 15;
+
+export interface WaitingItem {
+  /** Who must act: an agent's name, or "Leaders". */
+  who: string;
+  /** The lead, as its number and type. */
+  taskId: number;
+  type: string;
+  source: string;
+  what: 'claim' | 'contact' | 'leader' | 'held';
+  /** The claim deadline, the contact due time, when it was escalated, or when it is released. */
+  at: Date;
+}
+
+/** The week's figures as last computed, kept by the App Home publisher between refreshes. */
+export interface WeekCache {
+  minute?: number;
+  figures?: Figures;
+}
+
+const NOBODY_YET: Record<WaitingItem['what'], string> = {
+  claim: 'First to claim',
+  contact: 'Owner',
+  leader: 'Leaders',
+  held: 'Opening',
+};
+
+/** What a team leader's App Home shows of the team: the week so far, and who is waiting on what. */
+export interface TeamWeek {
+  since: Date;
+  figures: Figures;
+  waiting: WaitingItem[];
+  /** How many more are waiting than listed. */
+  moreWaiting: number;
+}
+
+/**
+ * The team's week (since Monday 00:00 in the team's zone) with the same measures as every report,
+ * and the open items in the order they are due: offers waiting for a claim, claims waiting for
+ * contact past their due time, escalations waiting for a leader, leads held for opening.
+ */
+export function teamWeek(db: Db, config: DispatchConfig, now: Date, cache?: WeekCache): TeamWeek {
+  const since = DateTime.fromJSDate(now, { zone: config.team.timezone }).startOf('week').toJSDate();
+  const minute = Math.floor(now.getTime() / 60_000);
+  // A week of history is tens of milliseconds to read: at most once a minute, however many
+  // leaders have their Home open and however often the rows change. Who is waiting is always fresh.
+  const figures =
+    cache?.minute === minute && cache.figures
+      ? cache.figures
+      : // Up to and including now: a lead stored this millisecond is part of the week.
+        figuresOf(readLeads(db.$client, since, new Date(now.getTime() + 1)));
+  if (cache) {
+    cache.minute = minute;
+    cache.figures = figures;
+  }
+  const names = new Map(config.agents.map((a) => [a.id, a.name]));
+  const rows = db.$client
+    .prepare<
+      [number, number],
+      {
+        who: string | null;
+        taskId: number;
+        type: string;
+        source: string;
+        what: WaitingItem['what'];
+        at: number;
+      }
+    >(
+      `select o.agent_id as who, t.id as taskId, t.type, t.source, 'claim' as what, o.deadline as at
+         from offers o join tasks t on t.id = o.task_id where o.status = 'live'
+       union all
+       select t.owner_id, t.id, t.type, t.source, 'contact', t.contact_due_at from tasks t
+        where t.status = 'claimed' and t.contacted_at is null and t.contact_due_at is not null
+          and t.contact_due_at <= ?
+       union all
+       select null, t.id, t.type, t.source, 'leader', e.created_at
+         from escalations e join tasks t on t.id = e.task_id where e.resolved_at is null
+       union all
+       select null, t.id, t.type, t.source, 'held', t.held_until from tasks t where t.status = 'held'
+       order by at limit ?`,
+    )
+    .all(now.getTime(), WAITING_SHOWN + 1);
+  const counted = db.$client
+    .prepare<[number], { n: number }>(
+      `select (select count(*) from offers where status = 'live')
+            + (select count(*) from tasks where status = 'claimed' and contacted_at is null
+                 and contact_due_at is not null and contact_due_at <= ?)
+            + (select count(*) from escalations where resolved_at is null)
+            + (select count(*) from tasks where status = 'held') as n`,
+    )
+    .get(now.getTime());
+  const waiting = rows.slice(0, WAITING_SHOWN).map((r) => ({
+    who: r.who === null ? NOBODY_YET[r.what] : (names.get(r.who) ?? r.who),
+    taskId: r.taskId,
+    type: r.type,
+    source: r.source,
+    what: r.what,
+    at: new Date(r.at),
+  }));
+  return { since, figures, waiting, moreWaiting: Math.max(0, (counted?.n ?? 0) - waiting.length) };
+}

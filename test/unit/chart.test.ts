@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { CHART_HEIGHT, CHART_WIDTH, type ChartData, chartPng, chartSvg } from '../../src/reports/chart.js';
+
+const WEEK: ChartData = {
+  title: 'Lakeside Realty Group: week to 2026-11-30',
+  days: [
+    { day: '2026-11-24', claimMinutes: 3 },
+    { day: '2026-11-25', claimMinutes: 7.5 },
+    { day: '2026-11-26', claimMinutes: null },
+  ],
+  slaMinutes: 5,
+  agents: [
+    { name: 'Dana Reyes', claims: 5, fairShare: 4 },
+    { name: 'Priya Nair', claims: 1, fairShare: 2 },
+  ],
+};
+
+/** Width and height from the PNG's IHDR chunk, which always comes first after the signature. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe('the digest chart', () => {
+  it('is a PNG of a sensible size, rendered without a browser', () => {
+    const png = chartPng(WEEK);
+    expect(pngSize(png)).toEqual({ width: CHART_WIDTH, height: CHART_HEIGHT });
+    expect(png.length).toBeGreaterThan(5_000);
+    expect(png.length).toBeLessThan(1_000_000);
+  });
+
+  it('shows the data: its labels, the SLA line, and a different picture for different figures', () => {
+    const svg = chartSvg(WEEK);
+    for (const label of ['2026-11-25', 'Dana Reyes', 'Priya Nair', 'SLA 5 min']) expect(svg).toContain(label);
+    const slower = chartPng({ ...WEEK, days: WEEK.days.map((d) => ({ ...d, claimMinutes: 12 })) });
+    const fairer = chartPng({ ...WEEK, agents: WEEK.agents.map((a) => ({ ...a, claims: a.fairShare })) });
+    const original = chartPng(WEEK);
+    expect(chartPng(WEEK).equals(original)).toBe(true);
+    expect(slower.equals(original)).toBe(false);
+    expect(fairer.equals(original)).toBe(false);
+    expect(pngSize(slower)).toEqual(pngSize(original));
+  });
+});
