@@ -4,6 +4,7 @@ import type { AgentConfig, DispatchConfig, Role, RuleConfig, WeeklyHours } from 
 import {
   type EnvLookup,
   replySecretWarnings,
+  replyWarnings,
   sourceSecretWarnings,
   webhookSecretWarnings,
 } from './source-warnings.js';
@@ -42,6 +43,7 @@ export function configWarnings(
     ...(env ? sourceSecretWarnings(config, env) : []),
     ...(env ? webhookSecretWarnings(config, env) : []),
     ...(env ? replySecretWarnings(config, env) : []),
+    ...replyWarnings(config),
   ];
 }
 

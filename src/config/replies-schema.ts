@@ -24,20 +24,33 @@ export const REPLY_CHANNELS = ['sms', 'email'] as const;
 export type ReplyChannel = (typeof REPLY_CHANNELS)[number];
 
 /** `reply:` on a rule: whether, how and when the lead hears from us automatically. */
-export const ruleReplySchema = z.strictObject({
-  /** arrival: as soon as the lead is routed; claim: when an agent claims it, so it can name them. */
-  when: z.enum(['arrival', 'claim'], { error: 'expected arrival or claim' }).default('arrival'),
-  by: z
-    .union([z.enum(REPLY_CHANNELS), z.array(z.enum(REPLY_CHANNELS)).min(1)], {
-      error: 'expected sms, email, or [sms, email]',
-    })
-    .transform((v) => [...new Set(Array.isArray(v) ? v : [v])]),
-  text: template,
-  /** The email's subject line; the text is its body. */
-  subject: template.optional(),
-  /** In the lead's quiet hours: wait to text at their end, or send only the email (no text at all). */
-  at_night: z.enum(['wait', 'email_only'], { error: 'expected wait or email_only' }).default('wait'),
-});
+export const ruleReplySchema = z
+  .strictObject({
+    /** arrival: as soon as the lead is routed; claim: when an agent claims it, so it can name them. */
+    when: z.enum(['arrival', 'claim'], { error: 'expected arrival or claim' }).default('arrival'),
+    by: z
+      .union([z.enum(REPLY_CHANNELS), z.array(z.enum(REPLY_CHANNELS)).min(1)], {
+        error: 'expected sms, email, or [sms, email]',
+      })
+      .transform((v) => [...new Set(Array.isArray(v) ? v : [v])]),
+    text: template,
+    /** The email's subject line; the text is its body. */
+    subject: template.optional(),
+    /** In the lead's quiet hours: wait to text at their end, or send only the email (no text at all). */
+    at_night: z.enum(['wait', 'email_only'], { error: 'expected wait or email_only' }).default('wait'),
+  })
+  .superRefine((reply, ctx) => {
+    // Twilio refuses a body over 1,600 characters (21617): refused here, not at a lead's expense.
+    if (reply.by.includes('sms') && reply.text.length > MAX_SMS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['text'],
+        message: `a text may be at most ${MAX_SMS} characters (Twilio refuses longer ones); this template is ${reply.text.length} before its placeholders are filled`,
+      });
+  });
+
+/** Twilio's limit on one message's body, in characters. */
+export const MAX_SMS = 1600;
 
 /** Top-level `replies:`: the senders and quiet hours every rule's `reply:` uses. */
 export const repliesSchema = z

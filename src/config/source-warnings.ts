@@ -89,3 +89,34 @@ export function replySecretWarnings(
     });
   return warnings;
 }
+
+/**
+ * A valid `reply:` that does not do what it seems to: a phone placeholder that nothing fills, an
+ * email-only night for a rule that sends no email, a subject for a text.
+ */
+export function replyWarnings(config: DispatchConfig): Array<{ path: (string | number)[]; message: string }> {
+  const phones = config.agents.some((a) => a.phone !== undefined) || config.replies?.team_phone !== undefined;
+  return config.rules.flatMap((rule, i) => {
+    const reply = rule.reply;
+    if (!reply) return [];
+    const at = (...path: string[]) => ['rules', i, 'reply', ...path];
+    const warnings: Array<{ path: (string | number)[]; message: string }> = [];
+    if (/\{\{\s*(agent_phone|team_phone)\s*\}\}/.test(reply.text) && !phones)
+      warnings.push({
+        path: at('text'),
+        message:
+          'it names a phone, but no agent has phone: and replies.team_phone is not set, so it would read as empty',
+      });
+    if (reply.at_night === 'email_only' && !reply.by.includes('email'))
+      warnings.push({
+        path: at('at_night'),
+        message: 'email_only, but this rule sends no email: at night the lead hears nothing at all',
+      });
+    if (reply.subject !== undefined && !reply.by.includes('email'))
+      warnings.push({
+        path: at('subject'),
+        message: 'a subject is only for email, and this rule sends none',
+      });
+    return warnings;
+  });
+}

@@ -97,3 +97,16 @@ export function quietUntil(now: Date, zones: readonly string[], quiet: QuietHour
   }
   return at;
 }
+
+/**
+ * The first name as a greeting uses it: its first word that has a letter ("🏠 Ana" is Ana), with a
+ * capital when it was typed all in lower case ("jane" is Jane; "McKenzie" and "de la Cruz" stay).
+ */
+export function spokenFirstName(name: string | null): string | undefined {
+  const word = name
+    ?.trim()
+    .split(/\s+/)
+    .find((w) => /\p{L}/u.test(w));
+  if (!word) return undefined;
+  return word === word.toLowerCase() ? word.charAt(0).toUpperCase() + word.slice(1) : word;
+}

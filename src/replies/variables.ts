@@ -1,5 +1,5 @@
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { openingInWords, slaInWords } from '../core/reply-words.js';
+import { openingInWords, slaInWords, spokenFirstName } from '../core/reply-words.js';
 import { type SlaSpec, slaSpecOf } from '../core/sla.js';
 import { nextOpening } from '../core/weekly-hours.js';
 import type { ReplyVariables } from './template.js';
@@ -36,7 +36,7 @@ export function replyVariables(input: {
   const opening =
     held && task.heldUntil ? task.heldUntil : nextOpening([team.business_hours], now, team.timezone);
   const teamPhone = config.replies?.team_phone;
-  const firstName = task.firstName?.trim().split(/\s+/)[0];
+  const firstName = spokenFirstName(task.firstName);
   return {
     first_name: firstName || 'there',
     agent_name: agent?.name ?? team.name,

@@ -10,6 +10,7 @@ import {
   quietHoursEnd,
   quietUntil,
   slaInWords,
+  spokenFirstName,
 } from '../../src/core/reply-words.js';
 import { renderReply, templateProblems } from '../../src/replies/template.js';
 import { replyVariables } from '../../src/replies/variables.js';
@@ -101,6 +102,18 @@ describe('reply words', () => {
     expect(
       quietUntil(new Date('2026-11-26T03:00:00Z'), ['America/New_York', 'Pacific/Honolulu'], quiet),
     ).toEqual(new Date('2026-11-26T18:00:00Z'));
+  });
+});
+
+describe('the first name a greeting uses', () => {
+  it('takes the first word with a letter, and capitalises one typed all in lower case', () => {
+    expect(spokenFirstName('jane')).toBe('Jane');
+    expect(spokenFirstName('🏠 Ana Lucia')).toBe('Ana');
+    expect(spokenFirstName('McKenzie')).toBe('McKenzie');
+    expect(spokenFirstName('de la Cruz')).toBe('De');
+    expect(spokenFirstName('  ')).toBeUndefined();
+    expect(spokenFirstName('🏠')).toBeUndefined();
+    expect(spokenFirstName(null)).toBeUndefined();
   });
 });
 
@@ -213,6 +226,20 @@ describe('reply settings in dispatch.yml', () => {
     ]);
     expect(problems(withRule('      when: later\n      by: sms\n      text: "Hi"\n'))).toEqual([
       expect.stringMatching(/reply\.when: must be one of arrival, claim/),
+    ]);
+  });
+
+  it('a text template over 1,600 characters is refused at its line; a reply that does less than it seems is warned of', () => {
+    expect(problems(withRule(`      by: sms\n      text: "${'x'.repeat(1601)}"\n`))).toEqual([
+      expect.stringMatching(/reply\.text: a text may be at most 1600 characters .* this template is 1601/),
+    ]);
+    const odd = withRule('      by: sms\n      text: "Hi"\n      subject: "S"\n      at_night: email_only\n');
+    const warnings = parseDispatchConfigWithWarnings(odd, 'dispatch.yml', (name) => `v ${name}`).warnings.map(
+      (w) => `${w.path}: ${w.message}`,
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(/^rules\[3\]\.reply\.subject: a subject is only for email/),
+      expect.stringMatching(/^rules\[3\]\.reply\.at_night: email_only, but this rule sends no email/),
     ]);
   });
 

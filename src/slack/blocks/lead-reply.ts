@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { spokenFirstName } from '../../core/reply-words.js';
 import type { LeadReplyRow, TaskRow } from '../../db/schema.js';
 import { context } from './elements.js';
 import { clip, clockTime, dayAndTime, escapeText } from './format.js';
@@ -25,7 +26,7 @@ export function leadReplyBlocks(
   zone: string,
   now: Date,
 ): KnownBlock[] {
-  const name = escapeText(task.firstName?.trim() || 'the lead');
+  const name = escapeText(spokenFirstName(task.firstName) ?? 'the lead');
   const lines = replies.map((r) => replyLine(r, name, zone, now));
   // Cut under Slack's 3,000 characters, which a long name and provider reasons could pass.
   return lines.length > 0 ? [context(clip(lines.join('\n'), 3000))] : [];
