@@ -75,6 +75,7 @@ export const EVENT_KINDS = [
   'reply_skipped',
   'opted_out',
   'opted_in',
+  'lead_texted',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -186,6 +187,8 @@ export const EVENT_DETAIL = {
   opted_out: z.object({ keyword: z.string() }),
   /** The lead texted START (or YES, UNSTOP): texts may go to them again. */
   opted_in: z.object({ keyword: z.string() }),
+  /** The lead texted our number (not a keyword); `shownTo` is who was shown it. The text is not kept here. */
+  lead_texted: z.object({ shownTo: z.string() }),
 } satisfies { [K in EventKind]: z.ZodType };
 
 export type EventDetail<K extends EventKind> = z.infer<(typeof EVENT_DETAIL)[K]>;

@@ -257,8 +257,10 @@ export const notifications = sqliteTable(
       .notNull()
       .references(() => tasks.id),
     kind: text('kind', {
-      enum: ['escalation_reminder', 'contact_reminder', 'duplicate_note', 'crm_write_failed'],
+      enum: ['escalation_reminder', 'contact_reminder', 'duplicate_note', 'crm_write_failed', 'lead_texted'],
     }).notNull(),
+    /** lead_texted: what the lead texted to our number, shown to whoever holds the lead. */
+    text: text('text'),
     /** crm_write_failed: the dead outbox item the note is about, so its text can say what failed. */
     outboxId: integer('outbox_id'),
     /** A user id (DM) or a channel id. */

@@ -105,7 +105,7 @@ function ownerHasLeft(sql: Sql, root: TaskRow): boolean {
 }
 
 /** Who should hear "again from …": the owner, the agent it is offered to, or the leaders' thread. */
-function holderOf(
+export function holderOf(
   sql: Sql,
   ctx: DispatchContext,
   root: TaskRow,

@@ -6,6 +6,7 @@ import { BodyTooLarge, readBody } from '../intake/read-body.js';
 import { maskPhone } from '../integrations/twilio/errors.js';
 import { smsKeyword } from '../integrations/twilio/keywords.js';
 import { verifyTwilioSignature } from '../integrations/twilio/signature.js';
+import { recordLeadText } from './lead-texts.js';
 import { providerStatusOf } from './provider-status.js';
 import { applyProviderStatus, recordOptChoice } from './reply-store.js';
 
@@ -84,6 +85,14 @@ export function twilioInboundHandler(ctx: DispatchContext, options: TwilioWebhoo
       ctx.log.info(`texted ${keyword === 'opt-out' ? 'an opt-out' : 'an opt-in'} word`, {
         from: maskPhone(phone),
       });
+    } else if (phone && keyword === null && (params.Body ?? '').trim() !== '') {
+      // The lead answered: whoever holds them sees it in Slack (the body is never logged).
+      const shown = recordLeadText(ctx, phone, (params.Body ?? '').trim());
+      ctx.log.info(shown ? 'a lead texted back' : 'a text from a number with no lead', {
+        from: maskPhone(phone),
+        ...(shown ? { taskId: shown.taskId } : {}),
+      });
+      if (shown) options.kick();
     }
     res.writeHead(200, { 'content-type': 'text/xml' });
     res.end('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');

@@ -21,6 +21,7 @@ export const PUBLIC_EVENT_NAMES = {
   held: 'lead.held',
   released: 'lead.released',
   replied: 'lead.replied',
+  lead_texted: 'lead.texted_back',
 } as const satisfies Partial<Record<EventKind, string>>;
 
 export type PublicEventName = (typeof PUBLIC_EVENT_NAMES)[keyof typeof PUBLIC_EVENT_NAMES];

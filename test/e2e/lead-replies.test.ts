@@ -12,6 +12,8 @@ let clockOf: () => Date = () => new Date();
 const twilio = await TwilioDouble.start({ numbers: [TEAM_NUMBER], now: () => clockOf() });
 const smtp = await startSmtpServer();
 const port = await freePort();
+/** Every log line of the app, to show what it never logs. */
+const logLines: string[] = [];
 afterAll(async () => {
   await twilio.close();
   await smtp.close();
@@ -38,7 +40,7 @@ const repliesOf = (h: Harness, taskId: number) =>
 const eventsOf = (h: Harness, taskId: number) =>
   query(
     h.dbPath,
-    "select kind from events where task_id = ? and kind like '%repl%' or kind like 'opted%' order by id",
+    "select kind from events where task_id = ? and (kind like '%repl%' or kind like 'opted%' or kind = 'lead_texted') order by id",
     taskId,
   ).map((r) => r.kind);
 
@@ -55,6 +57,7 @@ function useReplyHarness(
   const { config } = replyConfig(edit);
   const h = useHarness({
     config,
+    logLines,
     env: replyEnv(
       () => twilio.url,
       () => smtp.url,
@@ -374,6 +377,28 @@ describe('STOP and START', () => {
     expect(repliesOf(h, taskId)[1]).toEqual({ channel: 'sms', status: 'skipped', reason: 'opted_out' });
     expect(query(h.dbPath, 'select phone from sms_opt_outs')).toEqual([{ phone: JANE_E164 }]);
     expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('a lead who texts back is shown to the agent who has them, in their DM’s thread, and never logged', async () => {
+    logLines.length = 0;
+    const taskId = await post(h, webLead());
+    const dm = await h.double.waitForPost({ textIncludes: 'Jane' });
+    await h.slack.clickButton({ user: dm.user ?? '', message: dm, actionId: 'offer_claim' });
+    await deliver(h);
+    h.double.markAllSeen();
+    const answer = await inbound('Yes please call me at 3pm, my cell is best');
+    expect(answer.status).toBe(200);
+    await deliver(h);
+    const note = await h.double.waitForPost({ to: dm.user ?? '', thread: true });
+    expect(note.thread_ts).toBe(dm.ts);
+    expect(h.double.allText(note)).toContain('Jane Buyer texted back');
+    expect(h.double.allText(note)).toContain('> Yes please call me at 3pm, my cell is best');
+    expect(eventsOf(h, taskId)).toContain('lead_texted');
+    const logged = logLines.join('\n');
+    expect(logged).toContain('a lead texted back');
+    expect(logged).not.toContain('3pm');
+    expect(logged).not.toContain('555-0142');
+    expect(logged).not.toContain('5550142');
   });
 
   it('an inbound text without a valid signature is refused and changes nothing', async () => {

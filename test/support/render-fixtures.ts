@@ -279,6 +279,7 @@ export const EVENT_KINDS: Array<[string, Record<string, unknown>]> = [
   ['reply_skipped', { channel: 'email', reason: 'no_email' }],
   ['opted_out', { keyword: 'STOP' }],
   ['opted_in', { keyword: 'START' }],
+  ['lead_texted', { shownTo: 'C0LEADERS1' }],
 ];
 
 export const available: Availability = { available: true };

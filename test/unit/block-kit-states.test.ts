@@ -16,6 +16,7 @@ import {
   renderEscalationMessage,
   renderEscalationReminder,
 } from '../../src/slack/blocks/escalation-message.js';
+import { renderLeadText } from '../../src/slack/blocks/lead-text.js';
 import {
   type OfferView,
   type RenderedMessage,
@@ -213,6 +214,10 @@ function everyState(): Shown[] {
     { ...WORST, duplicateOf: 7 },
   ]) {
     shown.push({ state: 'duplicate note', message: renderDuplicateNote(repeat, ZONE, NOW) });
+    shown.push({
+      state: 'lead texted back',
+      message: renderLeadText(repeat, '<!here> *x*\n'.repeat(400), NOW, ZONE),
+    });
   }
   const stale = [
     { kind: 'unknown' },

@@ -126,6 +126,7 @@ const EXAMPLES: { [K in EventKind]: Extract<NewEvent, { kind: K }> } = {
   reply_skipped: { taskId: 1, kind: 'reply_skipped', at, detail: { channel: 'email', reason: 'no_email' } },
   opted_out: { taskId: 1, kind: 'opted_out', at, detail: { keyword: 'STOP' } },
   opted_in: { taskId: 1, kind: 'opted_in', at, detail: { keyword: 'START' } },
+  lead_texted: { taskId: 1, kind: 'lead_texted', at, detail: { shownTo: DANA } },
 };
 
 /** A migrated database holding the task, offer and escalation the examples point at. */
@@ -261,6 +262,7 @@ describe('typed events', () => {
       'no email: no email address',
       'the lead texted STOP: no more texts to this number',
       'the lead texted START: texts allowed again',
+      'the lead texted back; shown to Dana Reyes',
       'snoozed (details not shown)',
     ]);
   });

@@ -18,6 +18,7 @@ import {
 } from '../../slack/blocks/crm-write-failed.js';
 import { renderDuplicateNote } from '../../slack/blocks/duplicate-note.js';
 import { renderEscalationReminder } from '../../slack/blocks/escalation-message.js';
+import { renderLeadText } from '../../slack/blocks/lead-text.js';
 import type { MessageKind } from './message-kind.js';
 import { MessageStore } from './message-store.js';
 
@@ -62,6 +63,12 @@ export function reminders(ctx: DispatchContext): MessageKind {
         const zone = agentZone(task.ownerId ? findAgent(sql, task.ownerId) : undefined, config);
         return { show: renderContactReminder(task, zone, now) };
       }
+      if (note.kind === 'lead_texted') {
+        const zone = note.recipient.startsWith('U')
+          ? agentZone(findAgent(sql, note.recipient), config)
+          : config.team.timezone;
+        return { show: renderLeadText(task, note.text ?? '', note.createdAt, zone) };
+      }
       if (note.kind === 'duplicate_note') {
         return { show: renderDuplicateNote(task, agentZone(findAgent(sql, note.recipient), config), now) };
       }
@@ -81,7 +88,7 @@ export function reminders(ctx: DispatchContext): MessageKind {
 
 /** A reminder is only worth sending while the thing it reminds of is still true. */
 function stillRelevant(sql: Sql, note: NotificationRow, task: TaskRow): boolean {
-  if (note.kind === 'duplicate_note') return true;
+  if (note.kind === 'duplicate_note' || note.kind === 'lead_texted') return true;
   if (note.kind === 'contact_reminder') {
     return task.status === 'claimed' && task.ownerId === note.recipient && task.contactedAt === null;
   }

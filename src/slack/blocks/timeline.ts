@@ -97,6 +97,8 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
       return `no ${replyWord(e.detail.channel).toLowerCase()}: ${escapeText(SKIP_REASONS[e.detail.reason] ?? e.detail.reason.replace(/_/g, ' '))}`;
     case 'opted_out':
       return `the lead texted ${escapeText(e.detail.keyword)}: no more texts to this number`;
+    case 'lead_texted':
+      return `the lead texted back; shown to ${e.detail.shownTo.startsWith('U') ? name(e.detail.shownTo) : 'the leaders'}`;
     case 'opted_in':
       return `the lead texted ${escapeText(e.detail.keyword)}: texts allowed again`;
     default:
