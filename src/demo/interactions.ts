@@ -1,4 +1,5 @@
 import { interactiveElements, isRecord, str } from '../slack-emulator/blocks.js';
+import { escapeCommandText } from '../slack-emulator/command-text.js';
 import type { SlackEmulator } from '../slack-emulator/emulator.js';
 import { blockActionsPayload, type SlackSender, userOf } from '../slack-emulator/requests.js';
 import type { RecordedView } from '../slack-emulator/types.js';
@@ -117,7 +118,10 @@ export async function sendPageRequest(
   request: PageRequest,
 ): Promise<Response> {
   const { user } = request;
-  if (request.kind === 'command') return slack.slashCommand(request);
+  // Slack escapes a command's text and resolves its @mentions before the app sees it (should_escape).
+  if (request.kind === 'command') {
+    return slack.slashCommand({ ...request, text: escapeCommandText(request.text, emulator.users) });
+  }
   if (request.kind === 'close') throw new PageRequestError('close is handled by the page server');
   if (request.kind === 'submit') {
     const recorded = latestView(emulator, request.viewId);

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningDemo, startDemo } from '../../src/demo/demo.js';
+import { escapeCommandText } from '../../src/slack-emulator/command-text.js';
+
+/** Wednesday 10:40 AM in Austin: every agent at work. */
+const MORNING = new Date('2026-11-25T16:40:00Z');
+
+describe('slash command text as Slack sends it (should_escape: true)', () => {
+  const users = new Map([
+    ['U0DANA001', { name: 'dana' }],
+    ['U0OLD0001', { name: 'rob', deleted: true }],
+  ]);
+
+  it('escapes & < > and turns @name into a mention, but not an email, a stranger or a deleted user', () => {
+    expect(escapeCommandText('@dana until monday', users)).toBe('<@U0DANA001|dana> until monday');
+    expect(escapeCommandText('ask @Dana. <b>1 & 2</b>', users)).toBe(
+      'ask <@U0DANA001|dana>. &lt;b&gt;1 &amp; 2&lt;/b&gt;',
+    );
+    expect(escapeCommandText('dana@example.com @zed @rob @here', users)).toBe(
+      'dana@example.com @zed @rob <!here>',
+    );
+  });
+});
+
+/** The page's requests, sent as the page sends them, to a running demo. */
+describe('the demo page requests', () => {
+  let demo: RunningDemo;
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${demo.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: demo.url.slice(0, -1) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const ephemeralsFor = (user: string) => demo.emulator.ephemerals.filter((e) => e.user === user);
+
+  beforeAll(async () => {
+    demo = await startDemo({ port: 0, at: MORNING });
+  }, 30_000);
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('takes "/away @dana until monday" typed by a leader, as Slack would send it', async () => {
+    const answer = await post('act', {
+      kind: 'command',
+      user: 'U0LEE0001',
+      command: '/away',
+      text: '@dana until monday',
+    });
+    expect(answer.status).toBe(200);
+    await expect
+      .poll(() => ephemeralsFor('U0LEE0001').map((e) => e.text ?? ''))
+      .toEqual([expect.stringMatching(/Dana Reyes is away until Mon/)]);
+    await post('act', { kind: 'command', user: 'U0LEE0001', command: '/back', text: '@dana' });
+  });
+});
