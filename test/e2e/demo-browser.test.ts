@@ -152,7 +152,17 @@ describe('lead-dispatch demo in a real browser', () => {
     // A time in the past is refused in the modal, as Slack shows a view's field errors.
     await modal.locator('input[type="date"]').fill('2026-11-20');
     await modal.locator('button', { hasText: 'Go away' }).click();
-    await expect.poll(() => modal.locator('.error').allTextContents()).not.toEqual(['', '', '']);
+    await expect
+      .poll(() => modal.locator('.error').allTextContents())
+      .toEqual(['That time has already passed. Pick a later one.', '', '']);
+    // Today at 8 AM has passed too, but it is the time that is wrong now: the date's error goes.
+    await modal.locator('input[type="date"]').fill('2026-11-25');
+    await modal.locator('input[type="time"]').fill('08:00');
+    await modal.locator('button', { hasText: 'Go away' }).click();
+    await expect
+      .poll(() => modal.locator('.error').allTextContents())
+      .toEqual(['', 'That time has already passed. Pick a later one.', '']);
+    await modal.locator('input[type="time"]').fill('');
     await modal.locator('input[type="date"]').fill('2026-11-27');
     await modal.locator('input[type="text"]').fill('closing <on Oak Ave> & co');
     await modal.locator('button', { hasText: 'Go away' }).click();

@@ -163,6 +163,8 @@ function drawModal() {
       values[control.dataset.blockId] = { [control.dataset.actionId]: stateValue(control) };
     }
     const answer = await request('/act', { kind: 'submit', user: person.id, viewId: id, values });
+    // Slack replaces the whole set of field errors with each answer: a field fixed loses its error.
+    for (const slot of body.querySelectorAll('[data-error-for]')) slot.textContent = '';
     for (const [blockId, message] of Object.entries(answer?.errors || {})) {
       const slot = body.querySelector(`[data-error-for="${CSS.escape(blockId)}"]`);
       if (slot) slot.textContent = message;
