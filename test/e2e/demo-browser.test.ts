@@ -182,6 +182,21 @@ describe('lead-dispatch demo in a real browser', () => {
     await lee.locator('.item.ephemeral', { hasText: 'Priya Nair' }).waitFor();
   }, 40_000);
 
+  it('draws mrkdwn as Slack does: marks only at word boundaries, bare URLs as links', async () => {
+    await page.goto(url);
+    const html = await page.evaluate(async (text) => {
+      const kit = await import(`${location.origin}/block-kit.js`);
+      const div = document.createElement('div');
+      div.append(...kit.mrkdwn(text));
+      return div.innerHTML;
+    }, 'Mary_Jo sent file_name_here.pdf, 2*3*4 rooms, *Claimed* _now_; see https://ex.com/a_b?x=1&amp;y=2.');
+    expect(html).toBe(
+      'Mary_Jo sent file_name_here.pdf, 2*3*4 rooms, <strong>Claimed</strong> <em>now</em>; see ' +
+        '<a href="https://ex.com/a_b?x=1&amp;y=2" target="_blank" rel="noopener noreferrer">' +
+        'https://ex.com/a_b?x=1&amp;y=2</a>.',
+    );
+  });
+
   it('works Pass and its reasons, Mark contacted, Timeline, and Take it and Back to the pool on leads sent as free JSON', async () => {
     await page.goto(url);
     await page.locator('[data-example="zillow"]').click();
