@@ -133,7 +133,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const speed = DEMO_SPEEDS.find((s) => s === body.speed);
     if (speed) clock.setSpeed(speed as DemoSpeed);
     else if (body.jump === 'next') {
-      const next = nextDeadline(server.ctx.db, clock.now());
+      const next = nextDeadline(server.ctx.db, clock.now(), config.team.escalation_reminder);
       if (!next) return { status: 200, body: { jumped: false } };
       clock.jumpTo(new Date(next.at.getTime() + 1000));
     } else return { status: 400, body: { error: 'send { speed: 1 | 10 | 60 } or { jump: "next" }' } };
@@ -173,7 +173,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         version,
         now: clock.now(),
         speed: clock.speed,
-        nextDeadline: nextDeadline(server.ctx.db, clock.now()),
+        nextDeadline: nextDeadline(server.ctx.db, clock.now(), config.team.escalation_reminder),
         closedViews,
       }),
     subscribe(listener) {

@@ -55,4 +55,24 @@ describe('the demo page requests', () => {
       .toEqual([expect.stringMatching(/Dana Reyes is away until Mon/)]);
     await post('act', { kind: 'command', user: 'U0LEE0001', command: '/back', text: '@dana' });
   });
+
+  it('jumps to an open escalation`s reminder to the leaders, the next thing the sweeper does', async () => {
+    const state = async () => (await (await fetch(`${demo.url}state`)).json()) as Record<string, unknown>;
+    await post('lead', { example: 'web-form' });
+    const sam = demo.emulator.dmChannelFor('U0SAM0001');
+    await expect.poll(() => demo.emulator.messages.filter((m) => m.channel === sam).length).toBe(1);
+    // Sam's SLA lapses to Lee, Lee's to the leaders.
+    await post('clock', { jump: 'next' });
+    await post('clock', { jump: 'next' });
+    await expect.poll(() => demo.emulator.messages.filter((m) => m.channel === 'C0LEADERS1').length).toBe(1);
+    const escalatedAt = demo.clock.now().getTime();
+    const next = (await state()).nextDeadline as { at: string; what: string };
+    expect(next.what).toBe('the leaders are reminded');
+    expect(new Date(next.at).getTime() - escalatedAt).toBeLessThanOrEqual(15 * 60_000);
+    expect(new Date(next.at).getTime() - escalatedAt).toBeGreaterThan(14 * 60_000);
+    await post('clock', { jump: 'next' });
+    await expect
+      .poll(() => demo.emulator.messages.filter((m) => m.channel === 'C0LEADERS1' && m.thread_ts).length)
+      .toBe(1);
+  });
 });
