@@ -95,6 +95,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const closedViews = new Set<string>();
   let sent = 0;
   let lastZillow: Person = person(0);
+  let zillowSent = false;
 
   /** The sweeper acts on what the new time made due, as its next tick would. */
   async function sweepNow(): Promise<void> {
@@ -123,9 +124,18 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       clock.jumpTo(nextEvening(clock.now(), zone));
       await sweepNow();
     }
+    // "The same person again" needs a first time: with no Zillow lead yet, that lead goes first.
+    if (example.id === 'same-person' && !zillowSent) await sendExample('zillow');
+    return sendExample(example.id);
+  }
+
+  async function sendExample(id: string): Promise<Answer> {
     sent += 1;
-    const made = exampleLead(example.id, sent, lastZillow);
-    if (example.id === 'zillow' || example.afterHours) lastZillow = person(sent);
+    const made = exampleLead(id, sent, lastZillow);
+    if (id === 'zillow' || id === 'after-hours') {
+      lastZillow = person(sent);
+      zillowSent = true;
+    }
     return sendLead(made);
   }
 

@@ -75,4 +75,16 @@ describe('the demo page requests', () => {
       .poll(() => demo.emulator.messages.filter((m) => m.channel === 'C0LEADERS1' && m.thread_ts).length)
       .toBe(1);
   });
+
+  it('sends the Zillow lead first when "the same person again" comes before any, so it is a note, not a new lead', async () => {
+    const sql = demo.server.ctx.db.$client;
+    const count = (query: string) => (sql.prepare(query).get() as { n: number }).n;
+    const leads = count('select count(*) as n from tasks');
+    await post('lead', { example: 'same-person' });
+    await expect
+      .poll(() => count(`select count(*) as n from notifications where kind = 'duplicate_note'`))
+      .toBe(1);
+    expect(count('select count(*) as n from tasks') - leads).toBeLessThanOrEqual(2);
+    expect(count(`select count(*) as n from tasks where status != 'merged'`)).toBe(leads + 1);
+  });
 });
