@@ -87,4 +87,17 @@ describe('the demo page requests', () => {
     expect(count('select count(*) as n from tasks') - leads).toBeLessThanOrEqual(2);
     expect(count(`select count(*) as n from tasks where status != 'merged'`)).toBe(leads + 1);
   });
+
+  it('answers a command typed in the leaders` channel in that channel, as Slack does', async () => {
+    const before = ephemeralsFor('U0LEE0001').length;
+    await post('act', {
+      kind: 'command',
+      user: 'U0LEE0001',
+      command: '/dispatch',
+      text: 'who',
+      channel: 'C0LEADERS1',
+    });
+    await expect.poll(() => ephemeralsFor('U0LEE0001').length).toBe(before + 1);
+    expect(ephemeralsFor('U0LEE0001').at(-1)?.channel).toBe('C0LEADERS1');
+  });
 });

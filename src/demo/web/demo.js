@@ -39,7 +39,8 @@ function conversation(items, actingUser, empty) {
   );
 }
 
-function composer(user) {
+/** A command box; `channel` is where it sits (a channel's id), none for a person's DM with the app. */
+function composer(user, channel) {
   const input = h('input', {
     placeholder: '/away 2h showing · /back · /dispatch who',
     'aria-label': 'Command',
@@ -49,7 +50,7 @@ function composer(user) {
     event.preventDefault();
     const [command, ...words] = input.value.trim().split(/\s+/);
     if (!command) return;
-    request('/act', { kind: 'command', user: user(), command, text: words.join(' ') });
+    request('/act', { kind: 'command', user: user(), command, text: words.join(' '), channel });
     input.value = '';
   });
   return form;
@@ -85,7 +86,7 @@ function drawChannel() {
         h('label', { class: 'acting' }, 'acting as ', acting),
       ),
       h('div', { class: 'content' }),
-      composer(() => acting.value),
+      composer(() => acting.value, channel.id),
     );
     el.acting = acting;
     return el;
