@@ -180,6 +180,15 @@ describe('lead-dispatch demo in a real browser', () => {
     await lee.locator('.composer input').fill('/dispatch who');
     await lee.locator('.composer input').press('Enter');
     await lee.locator('.item.ephemeral', { hasText: 'Priya Nair' }).waitFor();
+    // Typed in # leaders, it is answered there, and only to whoever typed it.
+    await leaders().locator('select.acting').selectOption('U0LEE0001');
+    await leaders().locator('.composer input').fill('/dispatch who');
+    await leaders().locator('.composer input').press('Enter');
+    await leaders().locator('.item.ephemeral', { hasText: 'Priya Nair' }).waitFor();
+    await leaders().locator('select.acting').selectOption('U0MARCO01');
+    await leaders().locator('.item.ephemeral').waitFor({ state: 'detached' });
+    await leaders().locator('select.acting').selectOption('U0LEE0001');
+    await leaders().locator('.item.ephemeral', { hasText: 'Priya Nair' }).waitFor();
   }, 40_000);
 
   it('draws mrkdwn as Slack does: marks only at word boundaries, bare URLs as links', async () => {

@@ -89,13 +89,17 @@ function drawChannel() {
       composer(() => acting.value, channel.id),
     );
     el.acting = acting;
+    // Another person's screen: their own ephemerals, nobody else's.
+    acting.addEventListener('change', () => drawChannel());
     return el;
   });
-  const json = JSON.stringify(channel);
+  const user = () => col.el.acting.value;
+  // An ephemeral is shown only to the person it was sent to, as in Slack.
+  const items = channel.items.filter((it) => it.kind !== 'ephemeral' || it.user === user());
+  const json = JSON.stringify([user(), items]);
   if (col.json === json) return;
   col.json = json;
-  const user = () => col.el.acting.value;
-  showConversation(col, conversation(channel.items, user, 'Escalations appear here.'), channel.items.length);
+  showConversation(col, conversation(items, user, 'Escalations appear here.'), items.length);
 }
 
 /** Replaces a column's conversation; when something new arrived it scrolls to it, as Slack does. */
