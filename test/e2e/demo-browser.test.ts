@@ -246,4 +246,16 @@ describe('lead-dispatch demo in a real browser', () => {
     await second.locator('button', { hasText: 'Back to the pool' }).click();
     await second.locator('text=sent it back to the pool').waitFor();
   }, 40_000);
+
+  it('says so when the demo stops, and its clock stops ticking', async () => {
+    await page.goto(url);
+    await person('U0DANA001').waitFor();
+    expect(await page.locator('#stopped').isVisible()).toBe(false);
+    demo?.kill('SIGTERM');
+    await page.locator('#stopped').waitFor();
+    expect(await page.locator('#stopped').textContent()).toContain('The demo has stopped');
+    const shown = await page.locator('#now').textContent();
+    await page.waitForTimeout(1100);
+    expect(await page.locator('#now').textContent()).toBe(shown);
+  });
 });

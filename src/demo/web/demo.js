@@ -208,7 +208,8 @@ function formatTime(date, withDay) {
 }
 
 function drawClock() {
-  if (!state) return;
+  // A stopped demo's clock does not move: the page shows the last time it knew.
+  if (!state || !connected) return;
   $('now').textContent = `${formatTime(demoNow(), true)} (${state.zone})`;
   for (const button of document.querySelectorAll('[data-speed]')) {
     button.classList.toggle('on', Number(button.dataset.speed) === state.speed);
@@ -246,12 +247,28 @@ async function sendLead(body) {
   $('sent').textContent = `POST /leads → ${answer.status} ${JSON.stringify(answer.answer)}`;
 }
 
+let connected = true;
+
+/** When the demo process is gone the page says so, stops its clock and takes no more clicks. */
+function setConnected(ok) {
+  if (connected === ok) return;
+  connected = ok;
+  $('stopped').hidden = ok;
+  document.body.classList.toggle('disconnected', !ok);
+}
+
 async function request(path, body) {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    setConnected(false);
+    return null;
+  }
   const answer = await response.json().catch(() => null);
   if (!response.ok) {
     $('sent').className = 'sent bad';
@@ -273,6 +290,7 @@ function refresh() {
   refreshing = fetch('/state')
     .then((r) => r.json())
     .then((next) => {
+      setConnected(true);
       state = next;
       fetchedAt = Date.now();
       $('team').textContent = state.team;
@@ -283,7 +301,7 @@ function refresh() {
       drawClock();
       document.body.dataset.version = String(state.version);
     })
-    .catch(() => {})
+    .catch(() => setConnected(false))
     .finally(() => {
       refreshing = null;
       if (again) {
@@ -311,7 +329,11 @@ $('send-json').addEventListener('click', () => {
 });
 
 useContext({ names: () => state.names, people: () => state.people, request });
-new EventSource('events').onmessage = () => refresh();
+const events = new EventSource('events');
+events.onmessage = () => refresh();
+// The stream breaks when the demo stops; a state request tells a restart from a blip.
+events.onerror = () => refresh();
+events.onopen = () => refresh();
 setInterval(drawClock, 250);
 // The clock moves deadlines on without Slack noticing; a slow poll keeps "next deadline" fresh.
 setInterval(refresh, 3000);
