@@ -107,6 +107,9 @@ describe('lead-dispatch demo in a real browser', () => {
     await offer.locator('button', { hasText: 'Claim' }).click();
     await offer.locator('text=Claimed by you').waitFor();
     expect(await offer.locator('button', { hasText: 'Claim' }).count()).toBe(0);
+    // As the README's "what to try first" says: Dana has called, so no contact reminder comes next.
+    await offer.locator('button', { hasText: 'Mark contacted' }).click();
+    await offer.locator('text=Marked contacted').waitFor();
 
     // A web-form seller lead goes to Sam (the pool's first); its SLA lapses and Lee is the backup.
     await page.locator('[data-example="web-form"]').click();
