@@ -211,6 +211,19 @@ describe('lead-dispatch demo in a real browser', () => {
     );
   });
 
+  it('shows the clock with its date, and a deadline`s weekday when it is not today', async () => {
+    await page.goto(url);
+    await expect
+      .poll(() => page.locator('#now').textContent())
+      .toMatch(/^\w{3}, \w{3} \d+, \d+:\d\d:\d\d [AP]M/);
+    const times = await page.evaluate(`import('/time.js').then((t) => {
+      const now = new Date('2026-11-25T16:40:00Z');
+      const at = (iso) => t.deadlineTime(new Date(iso), now, 'America/Chicago');
+      return [at('2026-11-25T17:00:00Z'), at('2026-11-26T17:00:00Z'), at('2026-12-05T17:00:00Z')];
+    })`);
+    expect(times).toEqual(['11:00 AM', 'Thu 11:00 AM', 'Sat, Dec 5, 11:00 AM']);
+  });
+
   it('works Pass and its reasons, Mark contacted, Timeline, and Take it and Back to the pool on leads sent as free JSON', async () => {
     await page.goto(url);
     await page.locator('[data-example="zillow"]').click();

@@ -3,6 +3,7 @@
 // Everything shown is lead data: it is only ever put in the page as text (textContent), never as HTML.
 
 import { block, blocks, h, input, stateValue, useContext } from './block-kit.js';
+import { clockTime, deadlineTime } from './time.js';
 
 /** @type {any} */
 let state = null;
@@ -197,26 +198,17 @@ function demoNow() {
   return new Date(new Date(state.now).getTime() + (Date.now() - fetchedAt) * state.speed);
 }
 
-function formatTime(date, withDay) {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone: state.zone,
-    weekday: withDay ? 'short' : undefined,
-    hour: 'numeric',
-    minute: '2-digit',
-    second: withDay ? '2-digit' : undefined,
-  }).format(date);
-}
-
 function drawClock() {
   // A stopped demo's clock does not move: the page shows the last time it knew.
   if (!state || !connected) return;
-  $('now').textContent = `${formatTime(demoNow(), true)} (${state.zone})`;
+  const now = demoNow();
+  $('now').textContent = `${clockTime(now, state.zone)} (${state.zone})`;
   for (const button of document.querySelectorAll('[data-speed]')) {
     button.classList.toggle('on', Number(button.dataset.speed) === state.speed);
   }
   const next = state.nextDeadline;
   $('next').textContent = next
-    ? `next: ${next.what} at ${formatTime(new Date(next.at), false)}`
+    ? `next: ${next.what} at ${deadlineTime(new Date(next.at), now, state.zone)}`
     : 'no deadline pending';
   $('jump').disabled = !next;
 }
