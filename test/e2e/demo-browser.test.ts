@@ -139,6 +139,12 @@ describe('lead-dispatch demo in a real browser', () => {
   it('takes /away and /back typed as members, the Away… modal with its field errors, the App Home Back button and /dispatch who', async () => {
     await page.goto(url);
     const marco = person('U0MARCO01');
+    // A mistyped command is refused in Marco's own column and stays in his box to be corrected.
+    await marco.locator('.composer input').fill('/awya 2h');
+    await marco.locator('.composer input').press('Enter');
+    await marco.locator('.composer-error', { hasText: '/away, /back and /dispatch' }).waitFor();
+    expect(await marco.locator('.composer input').inputValue()).toBe('/awya 2h');
+    expect(await page.locator('#sent').textContent()).not.toContain('/dispatch');
     await marco.locator('.composer input').fill('/away 2h showing 12 Elm St');
     await marco.locator('.composer input').press('Enter');
     await marco.locator('.item', { hasText: 'away until' }).waitFor();

@@ -46,13 +46,30 @@ function composer(user, channel) {
     placeholder: '/away 2h showing · /back · /dispatch who',
     'aria-label': 'Command',
   });
-  const form = h('form', { class: 'composer' }, input, h('button', { type: 'submit', class: 'btn' }, 'Send'));
-  form.addEventListener('submit', (event) => {
+  const error = h('div', { class: 'composer-error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'composer' },
+    input,
+    h('button', { type: 'submit', class: 'btn' }, 'Send'),
+    error,
+  );
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const [command, ...words] = input.value.trim().split(/\s+/);
     if (!command) return;
-    request('/act', { kind: 'command', user: user(), command, text: words.join(' '), channel });
-    input.value = '';
+    let failed = false;
+    error.textContent = '';
+    // A refused command is said here, where it was typed, and stays in the box to be corrected.
+    await request(
+      '/act',
+      { kind: 'command', user: user(), command, text: words.join(' '), channel },
+      (message) => {
+        failed = true;
+        error.textContent = message;
+      },
+    );
+    if (!failed) input.value = '';
   });
   return form;
 }
@@ -249,7 +266,8 @@ function setConnected(ok) {
   document.body.classList.toggle('disconnected', !ok);
 }
 
-async function request(path, body) {
+/** POSTs to the demo; a refusal goes to `onError` if given, else to the status line under the examples. */
+async function request(path, body, onError) {
   let response;
   try {
     response = await fetch(path, {
@@ -263,8 +281,12 @@ async function request(path, body) {
   }
   const answer = await response.json().catch(() => null);
   if (!response.ok) {
-    $('sent').className = 'sent bad';
-    $('sent').textContent = answer?.error || `the demo answered ${response.status}`;
+    const message = answer?.error || `the demo answered ${response.status}`;
+    if (onError) onError(message);
+    else {
+      $('sent').className = 'sent bad';
+      $('sent').textContent = message;
+    }
   }
   refresh();
   return answer;
