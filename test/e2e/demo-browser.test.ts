@@ -119,9 +119,12 @@ describe('lead-dispatch demo in a real browser', () => {
     // Back to real time, so only the jumps below move the clock however slow the machine is.
     await page.locator('[data-speed="1"]').click();
     await expect.poll(() => page.locator('[data-speed="1"]').getAttribute('class')).toBe('on');
-    await page.locator('#jump').click();
+    // A double click is one jump: Lee gets the offer, and it is not escalated past him unseen.
+    await page.locator('#jump').dblclick();
     const backup = dm('U0LEE0001', 'Mei Buyer');
     await backup.waitFor();
+    await expect.poll(() => page.locator('#jump').isEnabled()).toBe(true);
+    expect(await leaders().locator('.conversation > .item', { hasText: 'Mei Buyer' }).count()).toBe(0);
     expect(await backup.locator('button', { hasText: 'Claim' }).count()).toBe(1);
 
     // Lee lets it lapse too: the chain has run out, so it goes to the leaders' channel.

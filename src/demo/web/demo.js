@@ -227,7 +227,7 @@ function drawClock() {
   $('next').textContent = next
     ? `next: ${next.what} at ${deadlineTime(new Date(next.at), now, state.zone)}`
     : 'no deadline pending';
-  $('jump').disabled = !next;
+  $('jump').disabled = !next || jumping;
 }
 
 function drawExamples() {
@@ -329,7 +329,19 @@ function refresh() {
 for (const button of document.querySelectorAll('[data-speed]')) {
   button.addEventListener('click', () => request('/clock', { speed: Number(button.dataset.speed) }));
 }
-$('jump').addEventListener('click', () => request('/clock', { jump: 'next' }));
+let jumping = false;
+$('jump').addEventListener('click', async () => {
+  // One jump per click: a second click while the first runs would skip a deadline unseen.
+  jumping = true;
+  $('jump').disabled = true;
+  try {
+    await request('/clock', { jump: 'next' });
+    await refresh();
+  } finally {
+    jumping = false;
+    drawClock();
+  }
+});
 $('send-json').addEventListener('click', () => {
   let lead;
   try {
