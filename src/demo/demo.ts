@@ -13,6 +13,7 @@ import { DEMO_SPEEDS, DemoClock, type DemoSpeed, demoStart, nextEvening } from '
 import { nextDeadline } from './deadlines.js';
 import { EXAMPLES, exampleLead, type Person, person } from './examples.js';
 import { latestView, PageRequestError, readPageRequest, sendPageRequest } from './interactions.js';
+import { leadOutcome } from './lead-outcome.js';
 import { startPageServer } from './page-server.js';
 import { pageSnapshot } from './snapshot.js';
 
@@ -96,6 +97,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   let sent = 0;
   let lastZillow: Person = person(0);
   let zillowSent = false;
+  const names = Object.fromEntries(config.agents.map((a) => [a.id, a.name]));
 
   /** The sweeper acts on what the new time made due, as its next tick would. */
   async function sweepNow(): Promise<void> {
@@ -113,7 +115,20 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       body: JSON.stringify(body),
     });
     const answer: unknown = await response.json().catch(() => null);
-    return { status: 200, body: { status: response.status, answer, sent: body } };
+    return { status: 200, body: { status: response.status, answer, sent: body, said: await said(answer) } };
+  }
+
+  /** The answer in people's words: who got the lead (the engine routes it just after the 202). */
+  async function said(answer: unknown): Promise<string | undefined> {
+    if (!answer || typeof answer !== 'object' || !('id' in answer) || typeof answer.id !== 'number') return;
+    if ('duplicate' in answer && answer.duplicate)
+      return `Lead #${answer.id} was already received: nothing new`;
+    for (let wait = 0; wait < 20; wait += 1) {
+      const outcome = leadOutcome(server.ctx.db, answer.id, names);
+      if (outcome) return outcome;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return `Lead #${answer.id} received`;
   }
 
   async function lead(body: Record<string, unknown>): Promise<Answer> {

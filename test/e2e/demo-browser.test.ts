@@ -102,7 +102,10 @@ describe('lead-dispatch demo in a real browser', () => {
     await offer.waitFor();
     expect(await offer.locator('button', { hasText: 'Claim' }).count()).toBe(1);
     expect(await dm('U0PRIYA01', 'Luis Buyer').count()).toBe(0);
-    await expect.poll(() => page.locator('#sent').textContent()).toContain('202');
+    await expect
+      .poll(() => page.locator('#sent').textContent())
+      .toBe("Lead #1 sent — watch Dana Reyes's column");
+    expect(await page.locator('#sent').getAttribute('title')).toBe('POST /leads → 202 {"id":1}');
 
     await offer.locator('button', { hasText: 'Claim' }).click();
     await offer.locator('text=Claimed by you').waitFor();

@@ -100,4 +100,13 @@ describe('the demo page requests', () => {
     await expect.poll(() => ephemeralsFor('U0LEE0001').length).toBe(before + 1);
     expect(ephemeralsFor('U0LEE0001').at(-1)?.channel).toBe('C0LEADERS1');
   });
+
+  it('says who got a lead sent from the page, keeping the raw answer', async () => {
+    const answer = await post('lead', { example: 'referral' });
+    expect(answer.body).toMatchObject({
+      status: 202,
+      answer: { id: expect.any(Number) },
+      said: expect.stringMatching(/^Lead #\d+ sent — watch Marco Silva's column$/),
+    });
+  });
 });

@@ -253,7 +253,10 @@ async function sendLead(body) {
   if (answer.sent) $('lead-json').value = JSON.stringify(answer.sent, null, 2);
   const ok = answer.status === 202 || answer.status === 200;
   $('sent').className = ok ? 'sent' : 'sent bad';
-  $('sent').textContent = `POST /leads → ${answer.status} ${JSON.stringify(answer.answer)}`;
+  // In people's words; the raw answer stays on hover.
+  const raw = `POST /leads → ${answer.status} ${JSON.stringify(answer.answer)}`;
+  $('sent').textContent = ok && answer.said ? answer.said : raw;
+  $('sent').title = raw;
 }
 
 let connected = true;
