@@ -2,7 +2,8 @@
 // commands and modal submissions into requests the demo server signs and sends to the real app.
 // Everything shown is lead data: it is only ever put in the page as text (textContent), never as HTML.
 
-import { block, blocks, h, input, stateValue, useContext } from './block-kit.js';
+import { blocks, h, useContext } from './block-kit.js';
+import { drawModal } from './modal.js';
 import { clockTime, deadlineTime } from './time.js';
 
 /** @type {any} */
@@ -157,58 +158,6 @@ function drawPerson(p) {
   showConversation(col, conversation(p.dm, who, 'No messages yet.'), p.dm.length, home);
 }
 
-// ---- modal -------------------------------------------------------------------------------------
-
-let modalJson = '';
-
-function drawModal() {
-  const person = state.people.find((p) => p.modal);
-  const json = JSON.stringify(person ? [person.id, person.modal] : null);
-  if (json === modalJson) return;
-  modalJson = json;
-  const backdrop = $('modal');
-  if (!person) {
-    backdrop.hidden = true;
-    backdrop.replaceChildren();
-    return;
-  }
-  const { id, view } = person.modal;
-  const where = { user: () => person.id, viewId: id };
-  const body = h(
-    'div',
-    { class: 'body' },
-    (view.blocks || []).map((b) => (b.type === 'input' ? input(b) : block(b, where))),
-  );
-  const close = () => request('/act', { kind: 'close', user: person.id, viewId: id });
-  const submit = async () => {
-    const values = {};
-    for (const control of body.querySelectorAll('[data-kind]')) {
-      values[control.dataset.blockId] = { [control.dataset.actionId]: stateValue(control) };
-    }
-    const answer = await request('/act', { kind: 'submit', user: person.id, viewId: id, values });
-    // Slack replaces the whole set of field errors with each answer: a field fixed loses its error.
-    for (const slot of body.querySelectorAll('[data-error-for]')) slot.textContent = '';
-    for (const [blockId, message] of Object.entries(answer?.errors || {})) {
-      const slot = body.querySelector(`[data-error-for="${CSS.escape(blockId)}"]`);
-      if (slot) slot.textContent = message;
-    }
-  };
-  const dialog = h(
-    'div',
-    { class: 'modal', role: 'dialog', 'aria-label': view.title?.text },
-    h('h3', {}, view.title?.text, h('span', { class: 'who' }, ` · ${person.name}'s screen`)),
-    body,
-    h(
-      'footer',
-      {},
-      h('button', { type: 'button', class: 'btn', onclick: close }, view.close?.text || 'Cancel'),
-      view.submit && h('button', { type: 'button', class: 'btn primary', onclick: submit }, view.submit.text),
-    ),
-  );
-  backdrop.replaceChildren(dialog);
-  backdrop.hidden = false;
-}
-
 // ---- clock, leads, state -----------------------------------------------------------------------
 
 function demoNow() {
@@ -314,7 +263,7 @@ function refresh() {
       drawExamples();
       drawChannel();
       for (const p of state.people) drawPerson(p);
-      drawModal();
+      drawModal(state.people, request);
       drawClock();
       document.body.dataset.version = String(state.version);
     })
