@@ -65,10 +65,14 @@ export function demoStart(realNow: Date, zone: string): Date {
   return day.toJSDate();
 }
 
-/** The next weekday 9:30 PM in the team's zone: after everyone's working hours, the ISA's included. */
+/**
+ * The next weekday 9:30 PM in the team's zone: after everyone's working hours, the ISA's included.
+ * Already on a weekday evening (a second after-hours lead), it is now: the clock stays where it is.
+ */
 export function nextEvening(now: Date, zone: string): Date {
   const here = DateTime.fromJSDate(now, { zone });
   let evening = here.set({ hour: 21, minute: 30, second: 0, millisecond: 0 });
+  if (evening <= here && here.weekday <= 5) return now;
   if (evening <= here) evening = evening.plus({ days: 1 });
   // A weekday evening, so the example shows on-duty cover and not a quiet weekend.
   while (evening.weekday > 5) evening = evening.plus({ days: 1 });

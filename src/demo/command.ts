@@ -40,7 +40,11 @@ export async function demoCommand(argv: string[], io: DemoIo): Promise<number> {
     demo = await startDemo({ port, at });
   } catch (error) {
     if (!(error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')) throw error;
-    io.err(`lead-dispatch: port ${port} is in use; pick another with --port, such as --port ${port + 1}\n`);
+    // npm passes options to the script only after `--`: `npm run demo --port 3001` would not.
+    io.err(
+      `lead-dispatch: port ${port} is in use; pick another with --port, such as ` +
+        `npm run demo -- --port ${port + 1} (or lead-dispatch demo --port ${port + 1})\n`,
+    );
     return 1;
   }
   io.out(`lead-dispatch demo: open ${demo.url} (Ctrl-C stops it; nothing is kept)\n`);

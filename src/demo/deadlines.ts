@@ -8,16 +8,18 @@ export interface Deadline {
 
 /**
  * The next moment the sweeper has something to do, read from the rows that hold every deadline: a
- * live offer's SLA, a lead held until opening, a claimed lead's contact reminder, an /away that ends.
+ * live offer's SLA, a lead held until opening, a claimed lead's contact reminder, an /away that ends,
+ * an open escalation's reminder to the leaders (`escalationReminder` seconds after they were last told).
  * "Jump to the next deadline" moves the demo clock there; the app itself never asks this.
  */
-export function nextDeadline(db: Db, now: Date): Deadline | undefined {
+export function nextDeadline(db: Db, now: Date, escalationReminder: number): Deadline | undefined {
   const at = now.getTime();
   const sql = db.$client;
-  const first = (query: string): number | undefined => {
-    const row = sql.prepare(query).get(at) as { at: number | null } | undefined;
+  const first = (query: string, ...before: number[]): number | undefined => {
+    const row = sql.prepare(query).get(...before, at) as { at: number | null } | undefined;
     return row?.at ?? undefined;
   };
+  const reminder = escalationReminder * 1000;
   const candidates: Array<[number | undefined, string]> = [
     [
       first(`select min(deadline) as at from offers where status = 'live' and deadline > ?`),
@@ -34,6 +36,16 @@ export function nextDeadline(db: Db, now: Date): Deadline | undefined {
     [
       first(`select min(ends_at) as at from away_windows where ended_at is null and ends_at > ?`),
       'someone is back',
+    ],
+    [
+      // As reannounceEscalations picks them: open, posted, told `escalation_reminder` ago.
+      first(
+        `select min(announced_at + ?) as at from escalations
+         where resolved_at is null and ts is not null and announced_at + ? > ?`,
+        reminder,
+        reminder,
+      ),
+      'the leaders are reminded',
     ],
   ];
   let best: Deadline | undefined;

@@ -13,6 +13,7 @@ import { DEMO_SPEEDS, DemoClock, type DemoSpeed, demoStart, nextEvening } from '
 import { nextDeadline } from './deadlines.js';
 import { EXAMPLES, exampleLead, type Person, person } from './examples.js';
 import { latestView, PageRequestError, readPageRequest, sendPageRequest } from './interactions.js';
+import { leadOutcome } from './lead-outcome.js';
 import { startPageServer } from './page-server.js';
 import { pageSnapshot } from './snapshot.js';
 
@@ -95,6 +96,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const closedViews = new Set<string>();
   let sent = 0;
   let lastZillow: Person = person(0);
+  let zillowSent = false;
+  const names = Object.fromEntries(config.agents.map((a) => [a.id, a.name]));
 
   /** The sweeper acts on what the new time made due, as its next tick would. */
   async function sweepNow(): Promise<void> {
@@ -112,7 +115,20 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       body: JSON.stringify(body),
     });
     const answer: unknown = await response.json().catch(() => null);
-    return { status: 200, body: { status: response.status, answer, sent: body } };
+    return { status: 200, body: { status: response.status, answer, sent: body, said: await said(answer) } };
+  }
+
+  /** The answer in people's words: who got the lead (the engine routes it just after the 202). */
+  async function said(answer: unknown): Promise<string | undefined> {
+    if (!answer || typeof answer !== 'object' || !('id' in answer) || typeof answer.id !== 'number') return;
+    if ('duplicate' in answer && answer.duplicate)
+      return `Lead #${answer.id} was already received: nothing new`;
+    for (let wait = 0; wait < 20; wait += 1) {
+      const outcome = leadOutcome(server.ctx.db, answer.id, names);
+      if (outcome) return outcome;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return `Lead #${answer.id} received`;
   }
 
   async function lead(body: Record<string, unknown>): Promise<Answer> {
@@ -123,9 +139,18 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       clock.jumpTo(nextEvening(clock.now(), zone));
       await sweepNow();
     }
+    // "The same person again" needs a first time: with no Zillow lead yet, that lead goes first.
+    if (example.id === 'same-person' && !zillowSent) await sendExample('zillow');
+    return sendExample(example.id);
+  }
+
+  async function sendExample(id: string): Promise<Answer> {
     sent += 1;
-    const made = exampleLead(example.id, sent, lastZillow);
-    if (example.id === 'zillow' || example.afterHours) lastZillow = person(sent);
+    const made = exampleLead(id, sent, lastZillow);
+    if (id === 'zillow' || id === 'after-hours') {
+      lastZillow = person(sent);
+      zillowSent = true;
+    }
     return sendLead(made);
   }
 
@@ -133,7 +158,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const speed = DEMO_SPEEDS.find((s) => s === body.speed);
     if (speed) clock.setSpeed(speed as DemoSpeed);
     else if (body.jump === 'next') {
-      const next = nextDeadline(server.ctx.db, clock.now());
+      const next = nextDeadline(server.ctx.db, clock.now(), config.team.escalation_reminder);
       if (!next) return { status: 200, body: { jumped: false } };
       clock.jumpTo(new Date(next.at.getTime() + 1000));
     } else return { status: 400, body: { error: 'send { speed: 1 | 10 | 60 } or { jump: "next" }' } };
@@ -173,7 +198,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         version,
         now: clock.now(),
         speed: clock.speed,
-        nextDeadline: nextDeadline(server.ctx.db, clock.now()),
+        nextDeadline: nextDeadline(server.ctx.db, clock.now(), config.team.escalation_reminder),
         closedViews,
       }),
     subscribe(listener) {

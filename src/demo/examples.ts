@@ -39,7 +39,7 @@ export const EXAMPLES: DemoExample[] = [
   {
     id: 'same-person',
     label: 'The same person again (Realtor.com)',
-    hint: 'a note on the first lead, not a second offer',
+    hint: 'a note on the first lead, not a second offer (the Zillow lead is sent first if there is none yet)',
   },
 ];
 

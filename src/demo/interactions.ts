@@ -1,4 +1,5 @@
 import { interactiveElements, isRecord, str } from '../slack-emulator/blocks.js';
+import { escapeCommandText } from '../slack-emulator/command-text.js';
 import type { SlackEmulator } from '../slack-emulator/emulator.js';
 import { blockActionsPayload, type SlackSender, userOf } from '../slack-emulator/requests.js';
 import type { RecordedView } from '../slack-emulator/types.js';
@@ -17,7 +18,14 @@ export type PageRequest =
       /** users_select: the picked user; static_select: the picked option's value. */
       selected?: string;
     }
-  | { kind: 'command'; user: string; command: string; text: string }
+  | {
+      kind: 'command';
+      user: string;
+      command: string;
+      text: string;
+      /** Where it was typed (the leaders' channel); the user's DM with the app if not said. */
+      channel?: string;
+    }
   | { kind: 'submit'; user: string; viewId: string; values: Record<string, Record<string, unknown>> }
   | { kind: 'close'; user: string; viewId: string };
 
@@ -48,7 +56,7 @@ export function readPageRequest(value: unknown): PageRequest {
     case 'command': {
       const command = str(value.command) ?? '';
       if (!COMMANDS.has(command)) throw new PageRequestError('the app has /away, /back and /dispatch');
-      return { kind: 'command', user, command, text: str(value.text) ?? '' };
+      return { kind: 'command', user, command, text: str(value.text) ?? '', channel: str(value.channel) };
     }
     case 'submit':
     case 'close': {
@@ -117,7 +125,16 @@ export async function sendPageRequest(
   request: PageRequest,
 ): Promise<Response> {
   const { user } = request;
-  if (request.kind === 'command') return slack.slashCommand(request);
+  // Slack escapes a command's text and resolves its @mentions before the app sees it (should_escape).
+  if (request.kind === 'command') {
+    // Slack answers in the conversation where the command was typed: its channel_id and response_url.
+    return slack.slashCommand({
+      user,
+      command: request.command,
+      text: escapeCommandText(request.text, emulator.users),
+      channelId: request.channel,
+    });
+  }
   if (request.kind === 'close') throw new PageRequestError('close is handled by the page server');
   if (request.kind === 'submit') {
     const recorded = latestView(emulator, request.viewId);

@@ -10,6 +10,8 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/demo.js': { file: 'demo.js', type: 'text/javascript; charset=utf-8' },
   '/block-kit.js': { file: 'block-kit.js', type: 'text/javascript; charset=utf-8' },
+  '/time.js': { file: 'time.js', type: 'text/javascript; charset=utf-8' },
+  '/modal.js': { file: 'modal.js', type: 'text/javascript; charset=utf-8' },
   '/demo.css': { file: 'demo.css', type: 'text/css; charset=utf-8' },
 };
 

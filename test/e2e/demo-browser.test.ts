@@ -102,11 +102,17 @@ describe('lead-dispatch demo in a real browser', () => {
     await offer.waitFor();
     expect(await offer.locator('button', { hasText: 'Claim' }).count()).toBe(1);
     expect(await dm('U0PRIYA01', 'Luis Buyer').count()).toBe(0);
-    await expect.poll(() => page.locator('#sent').textContent()).toContain('202');
+    await expect
+      .poll(() => page.locator('#sent').textContent())
+      .toBe("Lead #1 sent — watch Dana Reyes's column");
+    expect(await page.locator('#sent').getAttribute('title')).toBe('POST /leads → 202 {"id":1}');
 
     await offer.locator('button', { hasText: 'Claim' }).click();
     await offer.locator('text=Claimed by you').waitFor();
     expect(await offer.locator('button', { hasText: 'Claim' }).count()).toBe(0);
+    // As the README's "what to try first" says: Dana has called, so no contact reminder comes next.
+    await offer.locator('button', { hasText: 'Mark contacted' }).click();
+    await offer.locator('text=Marked contacted').waitFor();
 
     // A web-form seller lead goes to Sam (the pool's first); its SLA lapses and Lee is the backup.
     await page.locator('[data-example="web-form"]').click();
@@ -116,9 +122,12 @@ describe('lead-dispatch demo in a real browser', () => {
     // Back to real time, so only the jumps below move the clock however slow the machine is.
     await page.locator('[data-speed="1"]').click();
     await expect.poll(() => page.locator('[data-speed="1"]').getAttribute('class')).toBe('on');
-    await page.locator('#jump').click();
+    // A double click is one jump: Lee gets the offer, and it is not escalated past him unseen.
+    await page.locator('#jump').dblclick();
     const backup = dm('U0LEE0001', 'Mei Buyer');
     await backup.waitFor();
+    await expect.poll(() => page.locator('#jump').isEnabled()).toBe(true);
+    expect(await leaders().locator('.conversation > .item', { hasText: 'Mei Buyer' }).count()).toBe(0);
     expect(await backup.locator('button', { hasText: 'Claim' }).count()).toBe(1);
 
     // Lee lets it lapse too: the chain has run out, so it goes to the leaders' channel.
@@ -136,6 +145,12 @@ describe('lead-dispatch demo in a real browser', () => {
   it('takes /away and /back typed as members, the Away… modal with its field errors, the App Home Back button and /dispatch who', async () => {
     await page.goto(url);
     const marco = person('U0MARCO01');
+    // A mistyped command is refused in Marco's own column and stays in his box to be corrected.
+    await marco.locator('.composer input').fill('/awya 2h');
+    await marco.locator('.composer input').press('Enter');
+    await marco.locator('.composer-error', { hasText: '/away, /back and /dispatch' }).waitFor();
+    expect(await marco.locator('.composer input').inputValue()).toBe('/awya 2h');
+    expect(await page.locator('#sent').textContent()).not.toContain('/dispatch');
     await marco.locator('.composer input').fill('/away 2h showing 12 Elm St');
     await marco.locator('.composer input').press('Enter');
     await marco.locator('.item', { hasText: 'away until' }).waitFor();
@@ -152,7 +167,17 @@ describe('lead-dispatch demo in a real browser', () => {
     // A time in the past is refused in the modal, as Slack shows a view's field errors.
     await modal.locator('input[type="date"]').fill('2026-11-20');
     await modal.locator('button', { hasText: 'Go away' }).click();
-    await expect.poll(() => modal.locator('.error').allTextContents()).not.toEqual(['', '', '']);
+    await expect
+      .poll(() => modal.locator('.error').allTextContents())
+      .toEqual(['That time has already passed. Pick a later one.', '', '']);
+    // Today at 8 AM has passed too, but it is the time that is wrong now: the date's error goes.
+    await modal.locator('input[type="date"]').fill('2026-11-25');
+    await modal.locator('input[type="time"]').fill('08:00');
+    await modal.locator('button', { hasText: 'Go away' }).click();
+    await expect
+      .poll(() => modal.locator('.error').allTextContents())
+      .toEqual(['', 'That time has already passed. Pick a later one.', '']);
+    await modal.locator('input[type="time"]').fill('');
     await modal.locator('input[type="date"]').fill('2026-11-27');
     await modal.locator('input[type="text"]').fill('closing <on Oak Ave> & co');
     await modal.locator('button', { hasText: 'Go away' }).click();
@@ -170,7 +195,46 @@ describe('lead-dispatch demo in a real browser', () => {
     await lee.locator('.composer input').fill('/dispatch who');
     await lee.locator('.composer input').press('Enter');
     await lee.locator('.item.ephemeral', { hasText: 'Priya Nair' }).waitFor();
+    // Typed in # leaders, it is answered there, and only to whoever typed it.
+    await leaders().locator('select.acting').selectOption('U0LEE0001');
+    await leaders().locator('.composer input').fill('/dispatch who');
+    await leaders().locator('.composer input').press('Enter');
+    await leaders().locator('.item.ephemeral', { hasText: 'Priya Nair' }).waitFor();
+    await leaders().locator('select.acting').selectOption('U0MARCO01');
+    await leaders().locator('.item.ephemeral').waitFor({ state: 'detached' });
+    await leaders().locator('select.acting').selectOption('U0LEE0001');
+    await leaders().locator('.item.ephemeral', { hasText: 'Priya Nair' }).waitFor();
   }, 40_000);
+
+  it('draws mrkdwn as Slack does: marks only at word boundaries, bare URLs as links', async () => {
+    await page.goto(url);
+    const text =
+      'Mary_Jo sent file_name_here.pdf, 2*3*4 rooms, *Claimed* _now_; see https://ex.com/a_b?x=1&amp;y=2.';
+    // As a string: the test runner would rewrite an import() written in a function.
+    const html = await page.evaluate(`import('/block-kit.js').then((kit) => {
+      const div = document.createElement('div');
+      div.append(...kit.mrkdwn(${JSON.stringify(text)}));
+      return div.innerHTML;
+    })`);
+    expect(html).toBe(
+      'Mary_Jo sent file_name_here.pdf, 2*3*4 rooms, <strong>Claimed</strong> <em>now</em>; see ' +
+        '<a href="https://ex.com/a_b?x=1&amp;y=2" target="_blank" rel="noopener noreferrer">' +
+        'https://ex.com/a_b?x=1&amp;y=2</a>.',
+    );
+  });
+
+  it('shows the clock with its date, and a deadline`s weekday when it is not today', async () => {
+    await page.goto(url);
+    await expect
+      .poll(() => page.locator('#now').textContent())
+      .toMatch(/^\w{3}, \w{3} \d+, \d+:\d\d:\d\d [AP]M/);
+    const times = await page.evaluate(`import('/time.js').then((t) => {
+      const now = new Date('2026-11-25T16:40:00Z');
+      const at = (iso) => t.deadlineTime(new Date(iso), now, 'America/Chicago');
+      return [at('2026-11-25T17:00:00Z'), at('2026-11-26T17:00:00Z'), at('2026-12-05T17:00:00Z')];
+    })`);
+    expect(times).toEqual(['11:00 AM', 'Thu 11:00 AM', 'Sat, Dec 5, 11:00 AM']);
+  });
 
   it('works Pass and its reasons, Mark contacted, Timeline, and Take it and Back to the pool on leads sent as free JSON', async () => {
     await page.goto(url);
@@ -210,4 +274,16 @@ describe('lead-dispatch demo in a real browser', () => {
     await second.locator('button', { hasText: 'Back to the pool' }).click();
     await second.locator('text=sent it back to the pool').waitFor();
   }, 40_000);
+
+  it('says so when the demo stops, and its clock stops ticking', async () => {
+    await page.goto(url);
+    await person('U0DANA001').waitFor();
+    expect(await page.locator('#stopped').isVisible()).toBe(false);
+    demo?.kill('SIGTERM');
+    await page.locator('#stopped').waitFor();
+    expect(await page.locator('#stopped').textContent()).toContain('The demo has stopped');
+    const shown = await page.locator('#now').textContent();
+    await page.waitForTimeout(1100);
+    expect(await page.locator('#now').textContent()).toBe(shown);
+  });
 });

@@ -101,6 +101,8 @@ describe('what the demo adds stays in the demo', () => {
       });
       expect(code).toBe(1);
       expect(err.join('')).toContain(`port ${port} is in use; pick another with --port`);
+      // The way npm passes it on: `npm run demo --port N` would give npm the option, not the demo.
+      expect(err.join('')).toContain(`npm run demo -- --port ${port + 1}`);
       expect(out).toEqual([]);
       expect(readdirSync(scratch)).toEqual([]);
     } finally {

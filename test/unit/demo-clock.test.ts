@@ -33,13 +33,20 @@ describe('the demo clock (only `lead-dispatch demo` has one)', () => {
     expect(demoStart(new Date('2026-11-28T18:00:00Z'), ZONE).toISOString()).toBe('2026-11-30T15:30:00.000Z');
   });
 
-  it('finds the next weekday 9:30 PM for the after-hours example', () => {
+  it('finds the next weekday 9:30 PM for the after-hours example, or stays on the evening it is', () => {
     expect(nextEvening(new Date('2026-11-25T16:40:00Z'), ZONE).toISOString()).toBe(
       '2026-11-26T03:30:00.000Z',
     );
-    // Friday 10 PM → Monday evening, not the weekend.
-    expect(nextEvening(new Date('2026-11-28T04:00:00Z'), ZONE).toISOString()).toBe(
+    // Saturday 10 PM → Monday evening, not the weekend.
+    expect(nextEvening(new Date('2026-11-29T04:00:00Z'), ZONE).toISOString()).toBe(
       '2026-12-01T03:30:00.000Z',
+    );
+    // Already there (the example clicked twice): the same evening, not a day later.
+    expect(nextEvening(new Date('2026-11-26T03:30:00Z'), ZONE).toISOString()).toBe(
+      '2026-11-26T03:30:00.000Z',
+    );
+    expect(nextEvening(new Date('2026-11-26T03:30:07Z'), ZONE).toISOString()).toBe(
+      '2026-11-26T03:30:07.000Z',
     );
   });
 });

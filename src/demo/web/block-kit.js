@@ -31,11 +31,33 @@ function unescapeSlack(text) {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
+/**
+ * Bold, italic and strike as Slack applies them: only at word boundaries (Mary_Jo, file_name_here.pdf
+ * and 2*3*4 stay as typed), with no space just inside the marks; code spans anywhere.
+ */
+const FORMAT =
+  /(?<![\p{L}\p{N}])(?:\*(?!\s)[^*\n]*?[^\s*]\*|_(?!\s)[^_\n]*?[^\s_]_|~(?!\s)[^~\n]*?[^\s~]~)(?![\p{L}\p{N}])|`[^`\n]+`|\n/gu;
+
+/** A bare URL, which Slack turns into a link; a full stop or bracket after it is not part of it. */
+const BARE_URL = /\bhttps?:\/\/[^\s<>]*[^\s<>.,;:!?'")\]]/g;
+
 function formatted(text) {
   const nodes = [];
-  const pattern = /(\*[^*\n]+\*|_[^_\n]+_|~[^~\n]+~|`[^`\n]+`|\n)/g;
   let last = 0;
-  for (const match of text.matchAll(pattern)) {
+  for (const match of text.matchAll(BARE_URL)) {
+    nodes.push(...styled(text.slice(last, match.index)));
+    const url = unescapeSlack(match[0]);
+    nodes.push(h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, url));
+    last = match.index + match[0].length;
+  }
+  nodes.push(...styled(text.slice(last)));
+  return nodes;
+}
+
+function styled(text) {
+  const nodes = [];
+  let last = 0;
+  for (const match of text.matchAll(FORMAT)) {
     if (match.index > last) nodes.push(unescapeSlack(text.slice(last, match.index)));
     const token = match[0];
     const inner = unescapeSlack(token.slice(1, -1));

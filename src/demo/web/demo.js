@@ -2,7 +2,9 @@
 // commands and modal submissions into requests the demo server signs and sends to the real app.
 // Everything shown is lead data: it is only ever put in the page as text (textContent), never as HTML.
 
-import { block, blocks, h, input, stateValue, useContext } from './block-kit.js';
+import { blocks, h, useContext } from './block-kit.js';
+import { drawModal } from './modal.js';
+import { clockTime, deadlineTime } from './time.js';
 
 /** @type {any} */
 let state = null;
@@ -39,18 +41,36 @@ function conversation(items, actingUser, empty) {
   );
 }
 
-function composer(user) {
+/** A command box; `channel` is where it sits (a channel's id), none for a person's DM with the app. */
+function composer(user, channel) {
   const input = h('input', {
     placeholder: '/away 2h showing · /back · /dispatch who',
     'aria-label': 'Command',
   });
-  const form = h('form', { class: 'composer' }, input, h('button', { type: 'submit', class: 'btn' }, 'Send'));
-  form.addEventListener('submit', (event) => {
+  const error = h('div', { class: 'composer-error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'composer' },
+    input,
+    h('button', { type: 'submit', class: 'btn' }, 'Send'),
+    error,
+  );
+  form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const [command, ...words] = input.value.trim().split(/\s+/);
     if (!command) return;
-    request('/act', { kind: 'command', user: user(), command, text: words.join(' ') });
-    input.value = '';
+    let failed = false;
+    error.textContent = '';
+    // A refused command is said here, where it was typed, and stays in the box to be corrected.
+    await request(
+      '/act',
+      { kind: 'command', user: user(), command, text: words.join(' '), channel },
+      (message) => {
+        failed = true;
+        error.textContent = message;
+      },
+    );
+    if (!failed) input.value = '';
   });
   return form;
 }
@@ -85,16 +105,20 @@ function drawChannel() {
         h('label', { class: 'acting' }, 'acting as ', acting),
       ),
       h('div', { class: 'content' }),
-      composer(() => acting.value),
+      composer(() => acting.value, channel.id),
     );
     el.acting = acting;
+    // Another person's screen: their own ephemerals, nobody else's.
+    acting.addEventListener('change', () => drawChannel());
     return el;
   });
-  const json = JSON.stringify(channel);
+  const user = () => col.el.acting.value;
+  // An ephemeral is shown only to the person it was sent to, as in Slack.
+  const items = channel.items.filter((it) => it.kind !== 'ephemeral' || it.user === user());
+  const json = JSON.stringify([user(), items]);
   if (col.json === json) return;
   col.json = json;
-  const user = () => col.el.acting.value;
-  showConversation(col, conversation(channel.items, user, 'Escalations appear here.'), channel.items.length);
+  showConversation(col, conversation(items, user, 'Escalations appear here.'), items.length);
 }
 
 /** Replaces a column's conversation; when something new arrived it scrolls to it, as Slack does. */
@@ -134,83 +158,25 @@ function drawPerson(p) {
   showConversation(col, conversation(p.dm, who, 'No messages yet.'), p.dm.length, home);
 }
 
-// ---- modal -------------------------------------------------------------------------------------
-
-let modalJson = '';
-
-function drawModal() {
-  const person = state.people.find((p) => p.modal);
-  const json = JSON.stringify(person ? [person.id, person.modal] : null);
-  if (json === modalJson) return;
-  modalJson = json;
-  const backdrop = $('modal');
-  if (!person) {
-    backdrop.hidden = true;
-    backdrop.replaceChildren();
-    return;
-  }
-  const { id, view } = person.modal;
-  const where = { user: () => person.id, viewId: id };
-  const body = h(
-    'div',
-    { class: 'body' },
-    (view.blocks || []).map((b) => (b.type === 'input' ? input(b) : block(b, where))),
-  );
-  const close = () => request('/act', { kind: 'close', user: person.id, viewId: id });
-  const submit = async () => {
-    const values = {};
-    for (const control of body.querySelectorAll('[data-kind]')) {
-      values[control.dataset.blockId] = { [control.dataset.actionId]: stateValue(control) };
-    }
-    const answer = await request('/act', { kind: 'submit', user: person.id, viewId: id, values });
-    for (const [blockId, message] of Object.entries(answer?.errors || {})) {
-      const slot = body.querySelector(`[data-error-for="${CSS.escape(blockId)}"]`);
-      if (slot) slot.textContent = message;
-    }
-  };
-  const dialog = h(
-    'div',
-    { class: 'modal', role: 'dialog', 'aria-label': view.title?.text },
-    h('h3', {}, view.title?.text, h('span', { class: 'who' }, ` · ${person.name}'s screen`)),
-    body,
-    h(
-      'footer',
-      {},
-      h('button', { type: 'button', class: 'btn', onclick: close }, view.close?.text || 'Cancel'),
-      view.submit && h('button', { type: 'button', class: 'btn primary', onclick: submit }, view.submit.text),
-    ),
-  );
-  backdrop.replaceChildren(dialog);
-  backdrop.hidden = false;
-}
-
 // ---- clock, leads, state -----------------------------------------------------------------------
 
 function demoNow() {
   return new Date(new Date(state.now).getTime() + (Date.now() - fetchedAt) * state.speed);
 }
 
-function formatTime(date, withDay) {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone: state.zone,
-    weekday: withDay ? 'short' : undefined,
-    hour: 'numeric',
-    minute: '2-digit',
-    second: withDay ? '2-digit' : undefined,
-  }).format(date);
-}
-
 function drawClock() {
-  if (!state) return;
-  $('now').textContent = `${formatTime(demoNow(), true)} (${state.zone})`;
+  // A stopped demo's clock does not move: the page shows the last time it knew.
+  if (!state || !connected) return;
+  const now = demoNow();
+  $('now').textContent = `${clockTime(now, state.zone)} (${state.zone})`;
   for (const button of document.querySelectorAll('[data-speed]')) {
     button.classList.toggle('on', Number(button.dataset.speed) === state.speed);
   }
   const next = state.nextDeadline;
   $('next').textContent = next
-    ? `next: ${next.what} at ${formatTime(new Date(next.at), false)}`
+    ? `next: ${next.what} at ${deadlineTime(new Date(next.at), now, state.zone)}`
     : 'no deadline pending';
-  $('jump').disabled = !next;
+  $('jump').disabled = !next || jumping;
 }
 
 function drawExamples() {
@@ -236,19 +202,43 @@ async function sendLead(body) {
   if (answer.sent) $('lead-json').value = JSON.stringify(answer.sent, null, 2);
   const ok = answer.status === 202 || answer.status === 200;
   $('sent').className = ok ? 'sent' : 'sent bad';
-  $('sent').textContent = `POST /leads → ${answer.status} ${JSON.stringify(answer.answer)}`;
+  // In people's words; the raw answer stays on hover.
+  const raw = `POST /leads → ${answer.status} ${JSON.stringify(answer.answer)}`;
+  $('sent').textContent = ok && answer.said ? answer.said : raw;
+  $('sent').title = raw;
 }
 
-async function request(path, body) {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+let connected = true;
+
+/** When the demo process is gone the page says so, stops its clock and takes no more clicks. */
+function setConnected(ok) {
+  if (connected === ok) return;
+  connected = ok;
+  $('stopped').hidden = ok;
+  document.body.classList.toggle('disconnected', !ok);
+}
+
+/** POSTs to the demo; a refusal goes to `onError` if given, else to the status line under the examples. */
+async function request(path, body, onError) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    setConnected(false);
+    return null;
+  }
   const answer = await response.json().catch(() => null);
   if (!response.ok) {
-    $('sent').className = 'sent bad';
-    $('sent').textContent = answer?.error || `the demo answered ${response.status}`;
+    const message = answer?.error || `the demo answered ${response.status}`;
+    if (onError) onError(message);
+    else {
+      $('sent').className = 'sent bad';
+      $('sent').textContent = message;
+    }
   }
   refresh();
   return answer;
@@ -266,17 +256,18 @@ function refresh() {
   refreshing = fetch('/state')
     .then((r) => r.json())
     .then((next) => {
+      setConnected(true);
       state = next;
       fetchedAt = Date.now();
       $('team').textContent = state.team;
       drawExamples();
       drawChannel();
       for (const p of state.people) drawPerson(p);
-      drawModal();
+      drawModal(state.people, request);
       drawClock();
       document.body.dataset.version = String(state.version);
     })
-    .catch(() => {})
+    .catch(() => setConnected(false))
     .finally(() => {
       refreshing = null;
       if (again) {
@@ -290,7 +281,19 @@ function refresh() {
 for (const button of document.querySelectorAll('[data-speed]')) {
   button.addEventListener('click', () => request('/clock', { speed: Number(button.dataset.speed) }));
 }
-$('jump').addEventListener('click', () => request('/clock', { jump: 'next' }));
+let jumping = false;
+$('jump').addEventListener('click', async () => {
+  // One jump per click: a second click while the first runs would skip a deadline unseen.
+  jumping = true;
+  $('jump').disabled = true;
+  try {
+    await request('/clock', { jump: 'next' });
+    await refresh();
+  } finally {
+    jumping = false;
+    drawClock();
+  }
+});
 $('send-json').addEventListener('click', () => {
   let lead;
   try {
@@ -304,7 +307,11 @@ $('send-json').addEventListener('click', () => {
 });
 
 useContext({ names: () => state.names, people: () => state.people, request });
-new EventSource('events').onmessage = () => refresh();
+const events = new EventSource('events');
+events.onmessage = () => refresh();
+// The stream breaks when the demo stops; a state request tells a restart from a blip.
+events.onerror = () => refresh();
+events.onopen = () => refresh();
 setInterval(drawClock, 250);
 // The clock moves deadlines on without Slack noticing; a slow poll keeps "next deadline" fresh.
 setInterval(refresh, 3000);
