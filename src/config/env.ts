@@ -66,6 +66,14 @@ const envSchema = z.object({
 
 export type Env = z.output<typeof envSchema>;
 
+/** Why one variable's value would stop the app at start, in the words start-up uses; undefined when fine. */
+export function envValueProblem(name: keyof Env, value: string): string | undefined {
+  const result = envSchema.shape[name].safeParse(value);
+  return result.success
+    ? undefined
+    : result.error.issues.map((issue) => `${name} ${issueText(issue)}`).join('; ');
+}
+
 /** A user mistake in the environment: printed as one line per variable, never as a stack trace. */
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,4 +1,5 @@
 import type { DispatchConfig } from './dispatch-schema.js';
+import { type Env, envValueProblem } from './env.js';
 
 export type EnvLookup = (name: string) => string | undefined;
 
@@ -65,15 +66,25 @@ export function replySecretWarnings(
 ): Array<{ path: (string | number)[]; message: string }> {
   const warnings: Array<{ path: (string | number)[]; message: string }> = [];
   const first = (channel: 'sms' | 'email') => config.rules.findIndex((r) => r.reply?.by.includes(channel));
+  const check = (path: (string | number)[], name: keyof Env, channel: string, required: boolean) => {
+    const value = env(name);
+    if (!value) {
+      if (required)
+        warnings.push({
+          path,
+          message: `${name} is not set, so the app will not start: this rule replies by ${channel}`,
+        });
+      return;
+    }
+    const problem = envValueProblem(name, value);
+    if (problem) warnings.push({ path, message: `${problem}, so the app will not start` });
+  };
   const sms = first('sms');
   if (sms >= 0) {
     const path = ['rules', sms, 'reply', 'by'];
-    for (const name of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'])
-      if (!env(name))
-        warnings.push({
-          path,
-          message: `${name} is not set, so the app will not start: this rule replies by sms`,
-        });
+    check(path, 'TWILIO_ACCOUNT_SID', 'sms', true);
+    check(path, 'TWILIO_AUTH_TOKEN', 'sms', true);
+    check(path, 'PUBLIC_URL', 'sms', false);
     if (!env('PUBLIC_URL'))
       warnings.push({
         path,
@@ -82,11 +93,7 @@ export function replySecretWarnings(
       });
   }
   const email = first('email');
-  if (email >= 0 && !env('SMTP_URL'))
-    warnings.push({
-      path: ['rules', email, 'reply', 'by'],
-      message: 'SMTP_URL is not set, so the app will not start: this rule replies by email',
-    });
+  if (email >= 0) check(['rules', email, 'reply', 'by'], 'SMTP_URL', 'email', true);
   return warnings;
 }
 

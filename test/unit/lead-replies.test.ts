@@ -17,6 +17,13 @@ import { replyVariables } from '../../src/replies/variables.js';
 import { exampleWithReplies } from '../support/reply-config.js';
 
 const CHICAGO = 'America/Chicago';
+/** Keys of the shapes the app takes at start. */
+const GOOD_ENV: Record<string, string> = {
+  TWILIO_ACCOUNT_SID: `AC${'0a'.repeat(16)}`,
+  TWILIO_AUTH_TOKEN: 'a-long-enough-auth-token',
+  SMTP_URL: 'smtp://u:p@smtp.example.com:587',
+  PUBLIC_URL: 'https://dispatch.example.com',
+};
 
 describe('reply words', () => {
   it('says a rule’s SLA the way a lead reads it', () => {
@@ -234,9 +241,11 @@ describe('reply settings in dispatch.yml', () => {
       expect.stringMatching(/reply\.text: a text may be at most 1600 characters .* this template is 1601/),
     ]);
     const odd = withRule('      by: sms\n      text: "Hi"\n      subject: "S"\n      at_night: email_only\n');
-    const warnings = parseDispatchConfigWithWarnings(odd, 'dispatch.yml', (name) => `v ${name}`).warnings.map(
-      (w) => `${w.path}: ${w.message}`,
-    );
+    const warnings = parseDispatchConfigWithWarnings(
+      odd,
+      'dispatch.yml',
+      (name) => GOOD_ENV[name],
+    ).warnings.map((w) => `${w.path}: ${w.message}`);
     expect(warnings).toEqual([
       expect.stringMatching(/^rules\[3\]\.reply\.subject: a subject is only for email/),
       expect.stringMatching(/^rules\[3\]\.reply\.at_night: email_only, but this rule sends no email/),
@@ -258,7 +267,27 @@ describe('reply settings in dispatch.yml', () => {
       ),
       expect.stringMatching(/^rules\[2\]\.reply\.by: SMTP_URL is not set/),
     ]);
-    const all = parseDispatchConfigWithWarnings(text, 'dispatch.yml', (name) => `value of ${name}`);
-    expect(all.warnings).toEqual([]);
+    const bad: Record<string, string> = {
+      TWILIO_ACCOUNT_SID: 'foo',
+      TWILIO_AUTH_TOKEN: 'short',
+      SMTP_URL: 'http://nope',
+      PUBLIC_URL: 'dispatch.example.com',
+    };
+    const wrong = parseDispatchConfigWithWarnings(text, 'dispatch.yml', (name) => bad[name]).warnings.map(
+      (w) => w.message,
+    );
+    expect(wrong).toEqual([
+      expect.stringMatching(
+        /^TWILIO_ACCOUNT_SID must be the Account SID \(AC…\).*, so the app will not start$/,
+      ),
+      expect.stringMatching(/^TWILIO_AUTH_TOKEN .*, so the app will not start$/),
+      expect.stringMatching(
+        /^PUBLIC_URL must be the public https:\/\/ address of this app, so the app will not start$/,
+      ),
+      expect.stringMatching(/^SMTP_URL must be an SMTP URL .*, so the app will not start$/),
+    ]);
+    expect(parseDispatchConfigWithWarnings(text, 'dispatch.yml', (name) => GOOD_ENV[name]).warnings).toEqual(
+      [],
+    );
   });
 });
