@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { and, count, eq, isNull, min } from 'drizzle-orm';
+import type { ReplyChannel } from './config/replies-schema.js';
 import { isDatabaseHealthy } from './db/connection.js';
 import { heartbeats, offers } from './db/schema.js';
 import type { DispatchContext } from './dispatch/context.js';
@@ -7,6 +8,7 @@ import type { Engine } from './engine/engine.js';
 import { topicHealth } from './engine/outbox/outbox.js';
 import { SWEEPER } from './engine/sweeper.js';
 import { sendJson } from './http/json.js';
+import { replyTopic } from './replies/plan.js';
 
 export const SWEEPER_STALE_MS = 10_000;
 
@@ -18,7 +20,7 @@ export function healthHandler(
   ctx: DispatchContext,
   engine: Pick<Engine, 'health' | 'outbox' | 'webhooks'>,
   /** The providers replies to leads go through, by channel: their outbox topic and start-up check. */
-  replies: { channels: readonly string[]; problems: ReadonlyMap<string, string> } = {
+  replies: { channels: readonly ReplyChannel[]; problems: ReadonlyMap<string, string> } = {
     channels: [],
     problems: new Map(),
   },
@@ -64,9 +66,9 @@ export function healthHandler(
             replies: database
               ? Object.fromEntries(
                   replies.channels.map((channel) => {
-                    const deliveries = topicHealth(ctx.db.$client, `reply:${channel}`);
+                    const deliveries = topicHealth(ctx.db.$client, replyTopic(channel));
                     const check = replies.problems.get(channel);
-                    const dead = engine.outbox.stats(now).deadByTopic[`reply:${channel}`] ?? 0;
+                    const dead = engine.outbox.stats(now).deadByTopic[replyTopic(channel)] ?? 0;
                     if (deliveries !== 'ok') return [channel, deliveries];
                     if (check) return [channel, `failing: ${check}`];
                     // Given up on: the leads were not answered until someone sends them again.

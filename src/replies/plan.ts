@@ -1,12 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { ReplyChannel } from '../config/replies-schema.js';
 import { leadReplies, smsOptOuts, tasks } from '../db/schema.js';
 import type { DispatchContext, Sql } from '../dispatch/context.js';
 import { recordEvent } from '../dispatch/events.js';
 import { enqueueOutbox } from '../engine/outbox/outbox.js';
 
-export const REPLY_TOPIC_PREFIX = 'reply:';
-export const replyTopic = (channel: ReplyChannel): string => `${REPLY_TOPIC_PREFIX}${channel}`;
+export const replyTopic = (channel: ReplyChannel): string => `reply:${channel}`;
 
 /**
  * Called in the transaction of the moment a rule's `reply.when` names (routing for `arrival`,
@@ -65,15 +64,4 @@ export function queueLeadReplies(
     }
     enqueueOutbox(tx, { taskId, topic: replyTopic(channel), payload: { replyId: row.id }, at: now });
   }
-}
-
-/** Whether a task already has a reply by this channel (for tests and the CLI). */
-export function hasReply(tx: Sql, taskId: number, channel: ReplyChannel): boolean {
-  return Boolean(
-    tx
-      .select({ id: leadReplies.id })
-      .from(leadReplies)
-      .where(and(eq(leadReplies.taskId, taskId), eq(leadReplies.channel, channel)))
-      .get(),
-  );
 }
