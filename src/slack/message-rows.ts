@@ -110,7 +110,14 @@ export function loadEscalationView(
     .where(and(eq(offers.taskId, row.task.id), lte(offers.offeredAt, row.escalation.createdAt)))
     .orderBy(asc(offers.id))
     .all();
-  return { ...row, tried, names: agentNames(sql), zone: config.team.timezone, now };
+  return {
+    ...row,
+    tried,
+    replies: repliesTo(sql).all({ taskId: row.task.id }),
+    names: agentNames(sql),
+    zone: config.team.timezone,
+    now,
+  };
 }
 
 /** Display names by Slack id, for the few places that name people other than the reader. */

@@ -124,6 +124,22 @@ describe('a reply to the lead on arrival, by text and email', () => {
     expect(smtp.messages).toHaveLength(1);
   });
 
+  it('the leaders’ escalation shows what the lead was told', async () => {
+    await post(h, webLead());
+    await h.double.waitForPost({ textIncludes: 'Jane' });
+    await deliver(h);
+    // Nobody claims: the backups lapse too, and the leaders get it.
+    for (let i = 0; i < 4; i++) {
+      h.clock.advance('61m');
+      await h.server.sweeper.runOnce();
+      await deliver(h);
+    }
+    const escalation = await h.double.waitFor(() => h.double.messages.find((m) => m.channel === LEADERS));
+    h.double.markAllSeen();
+    expect(h.double.allText(escalation)).toContain('✓ Texted Jane at 10:40 AM CST');
+    expect(h.double.allText(escalation)).toContain('✓ Emailed Jane at 10:40 AM CST');
+  });
+
   it('a number that cannot take texts is shown on the DM, and nothing is parked', async () => {
     twilio.failNext(1, 400, 21614);
     const taskId = await post(h, webLead());

@@ -84,6 +84,7 @@ describe('migrations', () => {
       .all()
       .map((r) => (r as { name: string }).name);
     expect(triggers).toEqual([
+      'escalations_follow_lead_replies',
       'offers_follow_lead_replies',
       'task_views_follow_offer',
       'task_views_follow_task',

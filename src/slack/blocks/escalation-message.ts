@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AgentRow, EscalationRow, OfferRow, TaskRow } from '../../db/schema.js';
 import { button, context, section, timelineButton } from './elements.js';
 import { clockTime, elapsed, escapeText } from './format.js';
+import { leadReplyBlocks, type ReplyLine } from './lead-reply.js';
 import type { RenderedMessage } from './offer-message.js';
 import { headline, taskSummaryBlocks } from './task-summary.js';
 
@@ -14,6 +15,8 @@ export interface EscalationView {
   task: TaskRow;
   /** Every offer made for the task, oldest first, with the agent it went to. */
   tried: Array<{ offer: OfferRow; agent: AgentRow | null }>;
+  /** The automatic text and email to the lead, so a leader knows what the lead has been told. */
+  replies?: ReplyLine[];
   /** Display names for the leader who acted and the assignee. */
   names: Record<string, string>;
   zone: string;
@@ -51,6 +54,7 @@ export function renderEscalationMessage(view: EscalationView): RenderedMessage {
   const blocks: KnownBlock[] = [
     ...taskSummaryBlocks(task, reason),
     section(`*Tried*\n${tried}`),
+    ...leadReplyBlocks(view.replies ?? [], task, zone, now),
     context(
       `Arrived ${clockTime(task.receivedAt, zone)} · waited ${elapsed(task.receivedAt, waited)}${task.ruleName ? ` · rule ${escapeText(task.ruleName)}` : ''}`,
     ),
