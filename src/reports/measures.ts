@@ -115,9 +115,25 @@ export function ratio(rate: Rate): number | null {
 
 const first = (lead: ReportLead, kind: string) => lead.events.find((e) => e.kind === kind);
 
+/**
+ * The offers the rules made. While a lead sits with the leaders (escalated, until returned to the
+ * rules) an offer is a leader's Assign to…, not a dispatch: it must not count as the rules' first
+ * offer, nor make an exception "dispatched".
+ */
+export function rulesOffers(lead: ReportLead): ReportEvent[] {
+  const offers: ReportEvent[] = [];
+  let withLeaders = false;
+  for (const e of lead.events) {
+    if (e.kind === 'escalated') withLeaders = true;
+    else if (e.kind === 'returned') withLeaders = false;
+    else if (e.kind === 'offered' && !withLeaders) offers.push(e);
+  }
+  return offers;
+}
+
 /** Whether the lead's first offer was claimed before its deadline (a restarted clock counts). */
 function claimedInFirstWindow(lead: ReportLead): boolean {
-  const offer = first(lead, 'offered');
+  const offer = rulesOffers(lead)[0];
   if (!offer || offer.offerId === null) return false;
   let deadline = offer.deadline;
   for (const e of lead.events)
@@ -179,7 +195,7 @@ export function figuresOf(all: readonly ReportLead[]): Figures {
   };
   let redispatches = 0;
   for (const lead of leads) {
-    const offers = lead.events.filter((e) => e.kind === 'offered').length;
+    const offers = rulesOffers(lead).length;
     if (lead.firstDmAt) dispatch.push(seconds(lead.receivedAt, lead.firstDmAt));
     const claimed = first(lead, 'claimed');
     if (claimed) claim.push(seconds(lead.receivedAt, claimed.at));
@@ -283,8 +299,8 @@ export function fairness(all: readonly ReportLead[], weights: ReadonlyMap<string
   const counts = new Map<string, Map<string, number>>();
   for (const lead of all) {
     if (lead.merged || lead.rule === null) continue;
-    for (const e of lead.events) {
-      if (e.kind !== 'offered' || e.position !== 0 || !e.agentId) continue;
+    for (const e of rulesOffers(lead)) {
+      if (e.position !== 0 || !e.agentId) continue;
       const rule = counts.get(lead.rule) ?? new Map<string, number>();
       rule.set(e.agentId, (rule.get(e.agentId) ?? 0) + 1);
       counts.set(lead.rule, rule);

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { fairness, figuresOf, type ReportEvent, type ReportLead } from '../../src/reports/measures.js';
+
+/**
+ * The measures over hand-made event lists, in the order the app writes them: each case is a
+ * history a review found counted wrong.
+ */
+
+const T0 = Date.parse('2026-11-25T15:00:00Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+
+function ev(kind: string, minutes: number, fields: Partial<ReportEvent> = {}): ReportEvent {
+  return {
+    kind,
+    actor: 'system',
+    at: at(minutes),
+    offerId: null,
+    agentId: null,
+    reason: null,
+    position: null,
+    deadline: null,
+    ...fields,
+  };
+}
+
+/** An offer to `agentId` at `minutes`, answer within 5 minutes. */
+const offered = (minutes: number, offerId: number, agentId: string, position = 0) =>
+  ev('offered', minutes, { offerId, agentId, position, deadline: at(minutes + 5) });
+const claimed = (minutes: number, offerId: number, agentId: string) =>
+  ev('claimed', minutes, { offerId, actor: agentId });
+
+let nextId = 1;
+function lead(events: ReportEvent[], fields: Partial<ReportLead> = {}): ReportLead {
+  return {
+    id: nextId++,
+    source: 'zillow',
+    type: 'buyer',
+    rule: 'buyers',
+    receivedAt: at(0),
+    firstDmAt: null,
+    manualReview: false,
+    noContact: false,
+    merged: false,
+    events,
+    ...fields,
+  };
+}
+
+/** A lead the rules offered to Dana, who claimed it in a minute. */
+const ruleLead = () => lead([offered(0, 1, 'dana'), claimed(1, 1, 'dana')]);
+
+/** No rule matched: the leaders get it, and Lee assigns it to Ivy, who claims it. */
+const leaderAssignedException = () =>
+  lead(
+    [
+      ev('escalated', 0, { reason: 'No routing rule matches' }),
+      // assignEscalation writes the leader's offer before its `assigned` event.
+      offered(2, 9, 'ivy', 0),
+      ev('assigned', 2, { actor: 'lee' }),
+      claimed(3, 9, 'ivy'),
+    ],
+    { rule: null, manualReview: true },
+  );
+
+describe('a leader assigning an exception', () => {
+  it('is not dispatched by the rules, not a first-offer SLA hit, not a misassignment', () => {
+    const f = figuresOf([ruleLead(), ruleLead(), ruleLead(), ruleLead(), leaderAssignedException()]);
+    expect(f.leads).toBe(5);
+    expect(f.dispatched).toBe(4);
+    expect(f.slaFirstOffer).toEqual({ hits: 4, of: 4 });
+    expect(f.misassigned).toEqual({ hits: 0, of: 4 });
+    expect(f.manualReview).toBe(1);
+    expect(f.resolved.assigned).toBe(1);
+  });
+
+  it('gets no fairness row under the escalating rule', () => {
+    const exception = leaderAssignedException();
+    exception.rule = 'manual-review';
+    const rows = fairness([ruleLead(), exception], new Map([['dana', 1], ['ivy', 1]]));
+    expect(rows.map((r) => [r.rule, r.agentId])).toEqual([['buyers', 'dana']]);
+  });
+});
