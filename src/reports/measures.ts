@@ -70,7 +70,7 @@ export interface Figures {
   held: number;
   holdTime: Spread;
   misassigned: Rate;
-  /** Reassignments by a leader (part of `misassigned`). */
+  /** Leads a leader moved away from the agent who had claimed them (part of `misassigned`). */
   reassigned: number;
   passes: number;
   passReasons: Record<string, number>;
@@ -151,10 +151,22 @@ function claimedInChain(lead: ReportLead): boolean {
   return false;
 }
 
-/** The rules chose someone, then a leader handed it to another agent. */
+/**
+ * A leader moved the lead away from someone who had claimed it (Assign to… another agent, or Take
+ * it, after a contact escalation). Assigning a lead whose offers lapsed is not one: nobody had it,
+ * and lapses are counted on their own.
+ */
 function reassignedByLeader(lead: ReportLead): boolean {
-  const offered = lead.events.findIndex((e) => e.kind === 'offered');
-  return offered >= 0 && lead.events.slice(offered).some((e) => e.kind === 'assigned');
+  let claimer: string | null = null;
+  let offeredTo: string | null = null;
+  for (const e of lead.events) {
+    if (e.kind === 'claimed') claimer = e.actor;
+    else if (e.kind === 'offered') offeredTo = e.agentId;
+    // Assign to… writes the leader's offer (to the assignee) just before `assigned`.
+    else if (e.kind === 'assigned' && claimer !== null && offeredTo !== claimer) return true;
+    else if (e.kind === 'taken' && claimer !== null && e.actor !== claimer) return true;
+  }
+  return false;
 }
 
 function misassignedPasses(lead: ReportLead): number {

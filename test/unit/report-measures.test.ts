@@ -80,3 +80,47 @@ describe('a leader assigning an exception', () => {
     expect(rows.map((r) => [r.rule, r.agentId])).toEqual([['buyers', 'dana']]);
   });
 });
+
+describe('misassignment', () => {
+  it('is not a leader assigning a lead whose offers lapsed', () => {
+    const lapsed = lead([
+      offered(0, 1, 'dana'),
+      ev('expired', 5, { offerId: 1, agentId: 'dana' }),
+      ev('escalated', 5, { reason: 'Nobody claimed it' }),
+      offered(7, 2, 'ivy', 1),
+      ev('assigned', 7, { actor: 'lee' }),
+      claimed(8, 2, 'ivy'),
+    ]);
+    const f = figuresOf([lapsed]);
+    expect(f.misassigned).toEqual({ hits: 0, of: 1 });
+    expect(f.reassigned).toBe(0);
+    expect(f.lapses).toBe(1);
+  });
+
+  it('is a Wrong area pass, or a leader moving a lead away from the agent who claimed it', () => {
+    const wrongArea = lead([
+      offered(0, 1, 'dana'),
+      ev('passed', 1, { offerId: 1, actor: 'dana' }),
+      ev('pass_reason', 1, { offerId: 1, actor: 'dana', reason: 'wrong_area' }),
+      offered(1, 2, 'ivy', 1),
+      claimed(2, 2, 'ivy'),
+    ]);
+    const tooBusy = lead([
+      offered(0, 1, 'dana'),
+      ev('passed', 1, { offerId: 1, actor: 'dana' }),
+      ev('pass_reason', 1, { offerId: 1, actor: 'dana', reason: 'too_busy' }),
+      offered(1, 2, 'ivy', 1),
+      claimed(2, 2, 'ivy'),
+    ]);
+    const movedAway = lead([
+      offered(0, 1, 'dana'),
+      claimed(1, 1, 'dana'),
+      ev('escalated', 30, { reason: 'Not contacted' }),
+      offered(32, 2, 'ivy', 1),
+      ev('assigned', 32, { actor: 'lee' }),
+    ]);
+    const f = figuresOf([wrongArea, tooBusy, movedAway]);
+    expect(f.misassigned).toEqual({ hits: 2, of: 3 });
+    expect(f.reassigned).toBe(1);
+  });
+});
