@@ -224,7 +224,11 @@ export function figuresOf(all: readonly ReportLead[]): Figures {
     }
     if (first(lead, 'escalated')) {
       f.escalated += 1;
-      const outcome = lead.events.findLast((e) => ['assigned', 'taken', 'returned'].includes(e.kind));
+      // How the last escalation was resolved: one escalated again after a leader acted is open.
+      const last = lead.events.findLastIndex((e) => e.kind === 'escalated');
+      const outcome = lead.events
+        .slice(last)
+        .find((e) => ['assigned', 'taken', 'returned'].includes(e.kind));
       if (outcome?.kind === 'assigned') f.resolved.assigned += 1;
       else if (outcome?.kind === 'taken') f.resolved.taken += 1;
       else if (outcome?.kind === 'returned') f.resolved.returned += 1;

@@ -124,3 +124,31 @@ describe('misassignment', () => {
     expect(f.reassigned).toBe(1);
   });
 });
+
+describe('how escalations were resolved', () => {
+  it('is the leader action after the last escalation: escalated again after Assign to… is still open', () => {
+    const reEscalated = lead([
+      offered(0, 1, 'dana'),
+      ev('expired', 5, { offerId: 1, agentId: 'dana' }),
+      ev('escalated', 5),
+      offered(7, 2, 'ivy', 1),
+      ev('assigned', 7, { actor: 'lee' }),
+      ev('expired', 12, { offerId: 2, agentId: 'ivy' }),
+      ev('escalated', 12),
+    ]);
+    const returnedThenEscalated = lead([
+      offered(0, 1, 'dana'),
+      ev('expired', 5, { offerId: 1, agentId: 'dana' }),
+      ev('escalated', 5),
+      ev('returned', 6, { actor: 'lee' }),
+      offered(6, 3, 'marco'),
+      ev('expired', 11, { offerId: 3, agentId: 'marco' }),
+      ev('escalated', 11),
+      ev('taken', 13, { actor: 'lee', offerId: 4 }),
+      claimed(13, 4, 'lee'),
+    ]);
+    const f = figuresOf([reEscalated, returnedThenEscalated]);
+    expect(f.escalated).toBe(2);
+    expect(f.resolved).toEqual({ assigned: 0, taken: 1, returned: 0, open: 1 });
+  });
+});
