@@ -308,10 +308,16 @@ export function agentFigures(all: readonly ReportLead[]): AgentFigures[] {
 
 /**
  * Fairness: within each rule, each agent's share of the rule's first offers beside their weight's
- * share of the weights of the agents the rule offered to. Backups (later positions) are left out:
- * they are offered by design, not by turn.
+ * share of the weights of the rule's pool (`pools`: the active agents the config puts in it), so an
+ * agent the rule never offered to shows 0% against their share. A rule without a pool (one agent,
+ * the original agent) and an agent offered from outside today's pool fall back to who was offered.
+ * Backups (later positions) are left out: they are offered by design, not by turn.
  */
-export function fairness(all: readonly ReportLead[], weights: ReadonlyMap<string, number>): FairnessRow[] {
+export function fairness(
+  all: readonly ReportLead[],
+  weights: ReadonlyMap<string, number>,
+  pools: ReadonlyMap<string, readonly string[]> = new Map(),
+): FairnessRow[] {
   const counts = new Map<string, Map<string, number>>();
   for (const lead of all) {
     if (lead.merged || lead.rule === null) continue;
@@ -324,6 +330,7 @@ export function fairness(all: readonly ReportLead[], weights: ReadonlyMap<string
   }
   const rows: FairnessRow[] = [];
   for (const [rule, agents] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const id of pools.get(rule) ?? []) if (!agents.has(id)) agents.set(id, 0);
     const total = [...agents.values()].reduce((s, n) => s + n, 0);
     const totalWeight = [...agents.keys()].reduce((s, id) => s + (weights.get(id) ?? 1), 0);
     for (const [agentId, offers] of [...agents].sort(([a], [b]) => a.localeCompare(b)))

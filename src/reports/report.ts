@@ -46,16 +46,34 @@ export function buildReport(
   const previous = both.filter((l) => l.receivedAt < since);
   const weights = new Map(config.agents.map((a) => [a.id, a.weight]));
   const zone = config.team.timezone;
+  const pools = rulePools(config);
   return {
     since,
     until,
     figures: figuresOf(leads),
     previous: figuresOf(previous),
     agents: agentFigures(leads),
-    fairness: fairness(leads, weights),
+    fairness: fairness(leads, weights, pools),
     ...(by ? { groups: { by, rows: figuresBy(leads, by, (at) => dayIn(at, zone)) } } : {}),
     leads,
   };
+}
+
+/** Each rule's pool as the config has it now: the active agents its first offer goes round. */
+export function rulePools(config: DispatchConfig): Map<string, string[]> {
+  const active = config.agents.filter((a) => a.active);
+  const pools = new Map<string, string[]>();
+  for (const rule of config.rules) {
+    const a = rule.assign;
+    const members =
+      a.strategy === 'round_robin' || a.strategy === 'broadcast'
+        ? active.filter((g) => a.pool.agents?.includes(g.id) || g.roles.some((r) => a.pool.roles?.includes(r)))
+        : a.strategy === 'role'
+          ? active.filter((g) => g.roles.includes(a.role))
+          : [];
+    if (members.length > 0) pools.set(rule.name, members.map((g) => g.id));
+  }
+  return pools;
 }
 
 export const dayIn = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISODate() ?? '';

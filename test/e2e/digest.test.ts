@@ -65,7 +65,13 @@ describe('the weekly digest', () => {
     for (const line of HEADLINE) expect(text).toContain(line);
     expect(text).toContain("*Best source:* idx_form: 100% claimed within the first offer's window");
     expect(text).toContain("*Worst source:* zillow: 33% claimed within the first offer's window");
-    expect(text).toContain('*Over their share:* nobody');
+    // The rules' pools are the buyer agents (Dana weight 2, Marco and Priya 1): Marco, never offered, is under.
+    expect(text).toContain(
+      '*Over their share:* Dana Reyes (portal-buyer-lead: 67% of first offers, weight 50%); Dana Reyes (web-buyer-lead: 100% of first offers, weight 50%)',
+    );
+    expect(text).toContain(
+      '*Under their share:* Marco Silva (portal-buyer-lead: 0% of first offers, weight 25%); Marco Silva (web-buyer-lead: 0% of first offers, weight 25%); Priya Nair (web-buyer-lead: 0% of first offers, weight 25%)',
+    );
     expect(text).toContain('*Needs a decision:* nothing this week');
 
     const [chart, ...more] = h.double.sharedFiles(LEADERS, digest.ts);

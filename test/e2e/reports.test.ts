@@ -56,10 +56,13 @@ describe('reports over a known history', () => {
     );
     expect(out).toContain(
       [
-        'rule               agent       first offers  share  weight share',
-        'portal-buyer-lead  Dana Reyes  2             67%    67%',
-        'portal-buyer-lead  Priya Nair  1             33%    33%',
-        'web-buyer-lead     Dana Reyes  1             100%   100%',
+        'rule               agent        first offers  share  weight share',
+        'portal-buyer-lead  Dana Reyes   2             67%    50%',
+        'portal-buyer-lead  Marco Silva  0             0%     25%',
+        'portal-buyer-lead  Priya Nair   1             33%    25%',
+        'web-buyer-lead     Dana Reyes   1             100%   50%',
+        'web-buyer-lead     Marco Silva  0             0%     25%',
+        'web-buyer-lead     Priya Nair   0             0%     25%',
       ].join('\n'),
     );
   });

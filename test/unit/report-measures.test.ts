@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
 import { fairness, figuresOf, type ReportEvent, type ReportLead } from '../../src/reports/measures.js';
+import { rulePools } from '../../src/reports/report.js';
+import { EXAMPLE_CONFIG } from '../support/harness.js';
 
 /**
  * The measures over hand-made event lists, in the order the app writes them: each case is a
@@ -150,5 +153,33 @@ describe('how escalations were resolved', () => {
     const f = figuresOf([reEscalated, returnedThenEscalated]);
     expect(f.escalated).toBe(2);
     expect(f.resolved).toEqual({ assigned: 0, taken: 1, returned: 0, open: 1 });
+  });
+});
+
+describe('fairness', () => {
+  it("shares each rule's first offers against the weights of the rule's whole pool: a starved agent shows 0%", () => {
+    const weights = new Map([
+      ['dana', 2],
+      ['ivy', 1],
+      ['priya', 1],
+    ]);
+    const pools = new Map([['buyers', ['dana', 'ivy', 'priya']]]);
+    const rows = fairness([ruleLead(), ruleLead(), ruleLead()], weights, pools);
+    expect(rows.map((r) => [r.agentId, r.offers, r.share, r.weightShare])).toEqual([
+      ['dana', 3, 1, 0.5],
+      ['ivy', 0, 0, 0.25],
+      ['priya', 0, 0, 0.25],
+    ]);
+  });
+
+  it("takes each rule's pool from the config: its active agents", () => {
+    const config = loadDispatchConfig(EXAMPLE_CONFIG);
+    const buyers = config.agents
+      .filter((a) => a.active && a.roles.includes('buyer_agent'))
+      .map((a) => a.id);
+    const pools = rulePools(config);
+    expect(pools.get('portal-buyer-lead')).toEqual(buyers);
+    expect(buyers.length).toBeGreaterThan(1);
+    expect(pools.get('portal-buyer-lead')).not.toContain('U0OLD0001');
   });
 });
