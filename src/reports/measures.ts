@@ -226,9 +226,7 @@ export function figuresOf(all: readonly ReportLead[]): Figures {
       f.escalated += 1;
       // How the last escalation was resolved: one escalated again after a leader acted is open.
       const last = lead.events.findLastIndex((e) => e.kind === 'escalated');
-      const outcome = lead.events
-        .slice(last)
-        .find((e) => ['assigned', 'taken', 'returned'].includes(e.kind));
+      const outcome = lead.events.slice(last).find((e) => ['assigned', 'taken', 'returned'].includes(e.kind));
       if (outcome?.kind === 'assigned') f.resolved.assigned += 1;
       else if (outcome?.kind === 'taken') f.resolved.taken += 1;
       else if (outcome?.kind === 'returned') f.resolved.returned += 1;

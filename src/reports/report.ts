@@ -67,11 +67,17 @@ export function rulePools(config: DispatchConfig): Map<string, string[]> {
     const a = rule.assign;
     const members =
       a.strategy === 'round_robin' || a.strategy === 'broadcast'
-        ? active.filter((g) => a.pool.agents?.includes(g.id) || g.roles.some((r) => a.pool.roles?.includes(r)))
+        ? active.filter(
+            (g) => a.pool.agents?.includes(g.id) || g.roles.some((r) => a.pool.roles?.includes(r)),
+          )
         : a.strategy === 'role'
           ? active.filter((g) => g.roles.includes(a.role))
           : [];
-    if (members.length > 0) pools.set(rule.name, members.map((g) => g.id));
+    if (members.length > 0)
+      pools.set(
+        rule.name,
+        members.map((g) => g.id),
+      );
   }
   return pools;
 }

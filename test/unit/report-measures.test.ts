@@ -79,7 +79,13 @@ describe('a leader assigning an exception', () => {
   it('gets no fairness row under the escalating rule', () => {
     const exception = leaderAssignedException();
     exception.rule = 'manual-review';
-    const rows = fairness([ruleLead(), exception], new Map([['dana', 1], ['ivy', 1]]));
+    const rows = fairness(
+      [ruleLead(), exception],
+      new Map([
+        ['dana', 1],
+        ['ivy', 1],
+      ]),
+    );
     expect(rows.map((r) => [r.rule, r.agentId])).toEqual([['buyers', 'dana']]);
   });
 });
@@ -174,9 +180,7 @@ describe('fairness', () => {
 
   it("takes each rule's pool from the config: its active agents", () => {
     const config = loadDispatchConfig(EXAMPLE_CONFIG);
-    const buyers = config.agents
-      .filter((a) => a.active && a.roles.includes('buyer_agent'))
-      .map((a) => a.id);
+    const buyers = config.agents.filter((a) => a.active && a.roles.includes('buyer_agent')).map((a) => a.id);
     const pools = rulePools(config);
     expect(pools.get('portal-buyer-lead')).toEqual(buyers);
     expect(buyers.length).toBeGreaterThan(1);
