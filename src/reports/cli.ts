@@ -84,7 +84,7 @@ export function reportCommand(args: string[], io: CliIo, now: Date = new Date())
   try {
     migrateDatabase(db);
     const group = by === 'agent' || by === undefined ? undefined : (by as GroupBy);
-    const report = buildReport(db.$client, config, since, until, group);
+    const report = buildReport(db.$client, config, since, until, group, now);
     const labels = labelsOf(config);
     if (values.json) io.out(renderJson(report, labels));
     else if (values.csv) io.out(renderCsv(report, labels, by === 'agent' ? 'agent' : undefined));

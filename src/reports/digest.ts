@@ -81,7 +81,7 @@ export function digestTopic(ctx: DispatchContext, client: WebClient): OutboxTopi
       let row = load(id);
       if (!row) return;
       const { config } = ctx;
-      const report = buildReport(ctx.db.$client, config, row.since, row.until, 'source');
+      const report = buildReport(ctx.db.$client, config, row.since, row.until, 'source', ctx.clock.now());
       const labels = labelsOf(config);
       const mark = { kind: 'digest' as const, id: row.id };
       if (!row.ts && row.postAttemptAt) {

@@ -142,6 +142,21 @@ function claimedInFirstWindow(lead: ReportLead): boolean {
   return claim !== undefined && deadline !== null && claim.at <= deadline;
 }
 
+/**
+ * Whether an offer could still be claimed at `now`: nobody claimed, passed or let it lapse, and
+ * its (possibly restarted) deadline is still ahead. Such a lead is neither a hit nor a miss yet.
+ */
+function stillOpen(lead: ReportLead, offer: ReportEvent | undefined, now: Date | undefined): boolean {
+  if (!now || !offer || offer.offerId === null) return false;
+  let deadline = offer.deadline;
+  for (const e of lead.events) {
+    if (e.offerId !== offer.offerId) continue;
+    if (e.kind === 'clock_restarted' && e.deadline) deadline = e.deadline;
+    if (e.kind === 'claimed' || e.kind === 'passed' || e.kind === 'expired') return false;
+  }
+  return deadline !== null && deadline > now;
+}
+
 /** Claimed by someone in the rule's chain, before any escalation to the leaders. */
 function claimedInChain(lead: ReportLead): boolean {
   for (const e of lead.events) {
@@ -175,8 +190,11 @@ function misassignedPasses(lead: ReportLead): number {
   ).length;
 }
 
-/** Every headline figure over a set of leads. */
-export function figuresOf(all: readonly ReportLead[]): Figures {
+/**
+ * Every headline figure over a set of leads. `now` (live views: the period ends now) leaves out
+ * of the SLA rates the leads whose window is still open: they have not missed it yet.
+ */
+export function figuresOf(all: readonly ReportLead[], now?: Date): Figures {
   const leads = all.filter((l) => !l.merged);
   const dispatch: number[] = [];
   const claim: number[] = [];
@@ -216,8 +234,16 @@ export function figuresOf(all: readonly ReportLead[]): Figures {
     if (offers > 0) {
       f.dispatched += 1;
       redispatches += offers - 1;
-      if (claimedInFirstWindow(lead)) f.slaFirstOffer.hits += 1;
-      if (claimedInChain(lead)) f.slaChain.hits += 1;
+      const offered = rulesOffers(lead);
+      if (!stillOpen(lead, offered[0], now)) {
+        f.slaFirstOffer.of += 1;
+        if (claimedInFirstWindow(lead)) f.slaFirstOffer.hits += 1;
+      }
+      const inChain = claimedInChain(lead);
+      if (inChain || first(lead, 'escalated') || !stillOpen(lead, offered.at(-1), now)) {
+        f.slaChain.of += 1;
+        if (inChain) f.slaChain.hits += 1;
+      }
       const reassigned = reassignedByLeader(lead);
       if (reassigned) f.reassigned += 1;
       if (reassigned || misassignedPasses(lead) > 0) f.misassigned.hits += 1;
@@ -247,8 +273,6 @@ export function figuresOf(all: readonly ReportLead[]): Figures {
     if (lead.noContact) f.noContact += 1;
     if (lead.manualReview) f.manualReview += 1;
   }
-  f.slaFirstOffer.of = f.dispatched;
-  f.slaChain.of = f.dispatched;
   f.misassigned.of = f.dispatched;
   f.redispatchesPerLead = f.dispatched === 0 ? null : redispatches / f.dispatched;
   f.timeToDispatch = spread(dispatch);
@@ -350,6 +374,7 @@ export function figuresBy(
   all: readonly ReportLead[],
   by: GroupBy,
   dayOf: (at: Date) => string,
+  now?: Date,
 ): Array<{ key: string; figures: Figures }> {
   const groups = new Map<string, ReportLead[]>();
   for (const lead of all) {
@@ -367,7 +392,7 @@ export function figuresBy(
   }
   return [...groups]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, leads]) => ({ key, figures: figuresOf(leads) }));
+    .map(([key, leads]) => ({ key, figures: figuresOf(leads, now) }));
 }
 
 /** The research's figures for dispatch by hand, shown beside ours. */

@@ -38,6 +38,8 @@ export function buildReport(
   since: Date,
   until: Date,
   by?: GroupBy,
+  /** When the figures are read: a lead whose offer window is still open at `now` is no SLA miss yet. */
+  now: Date = until,
 ): Report {
   const before = new Date(since.getTime() - (until.getTime() - since.getTime()));
   // One read for both periods: the previous period's walk would cover this one's anyway.
@@ -50,11 +52,11 @@ export function buildReport(
   return {
     since,
     until,
-    figures: figuresOf(leads),
-    previous: figuresOf(previous),
+    figures: figuresOf(leads, now),
+    previous: figuresOf(previous, now),
     agents: agentFigures(leads),
     fairness: fairness(leads, weights, pools),
-    ...(by ? { groups: { by, rows: figuresBy(leads, by, (at) => dayIn(at, zone)) } } : {}),
+    ...(by ? { groups: { by, rows: figuresBy(leads, by, (at) => dayIn(at, zone), now) } } : {}),
     leads,
   };
 }

@@ -55,7 +55,7 @@ export function teamWeek(db: Db, config: DispatchConfig, now: Date, cache?: Week
     cache?.minute === minute && cache.figures
       ? cache.figures
       : // Up to and including now: a lead stored this millisecond is part of the week.
-        figuresOf(readLeads(db.$client, since, new Date(now.getTime() + 1)));
+        figuresOf(readLeads(db.$client, since, new Date(now.getTime() + 1)), now);
   if (cache) {
     cache.minute = minute;
     cache.figures = figures;

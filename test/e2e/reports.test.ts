@@ -157,6 +157,18 @@ describe('/dispatch stats', () => {
     expect(text).toContain('Dana Reyes   3       2       0       0                 1       45 s');
   });
 
+  it('leaves a lead whose first window is still open out of the SLA rates', async () => {
+    await playScenario(h);
+    await h.postLead(zillowLead({ externalId: 'z-live' }));
+    await h.double.waitForPost({ to: DANA });
+    h.clock.advance('1m');
+    await h.slack.slashCommand({ user: LEE, command: '/dispatch', text: 'stats' });
+    const text = h.double.allText(await h.double.waitForEphemeral({ user: LEE }));
+    expect(text).toContain('Leads dispatched               5 ');
+    expect(text).toContain('SLA hit, first offer           50% (2/4) ');
+    expect(text).toContain('SLA hit, within the chain      75% (3/4) ');
+  });
+
   it('takes 30d, and answers bad text with usage and an example', async () => {
     await h.slack.slashCommand({ user: LEE, command: '/dispatch', text: 'stats 30d' });
     expect((await h.double.waitForEphemeral({ user: LEE })).text).toBe('Team figures, last 30 days');
@@ -206,6 +218,8 @@ describe("a team leader's App Home", () => {
     h.clock.advance('1m');
     await h.server.sweeper.runOnce();
     await h.double.waitFor(() => homeOf(LEE).includes('Leads 5'));
+    // Dana's window is still open: the new lead is no SLA miss yet.
+    expect(homeOf(LEE)).toContain('SLA hit on the first offer 50% ·');
     expect(homeOf(LEE)).toMatch(/\*Dana Reyes\*: Buyer lead from Zillow #\d+, to claim by \d+:\d+ AM/);
 
     await h.slack.sendEvent({ type: 'app_home_opened', user: DANA, tab: 'home', channel: 'D0HOME' });

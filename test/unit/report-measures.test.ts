@@ -187,3 +187,24 @@ describe('fairness', () => {
     expect(pools.get('portal-buyer-lead')).not.toContain('U0OLD0001');
   });
 });
+
+describe('SLA rates read live (the period ends now)', () => {
+  it('leave out a lead whose window is still open: it has not missed yet', () => {
+    const waiting = lead([offered(0, 1, 'dana')]);
+    const passedOn = lead([
+      offered(0, 2, 'dana'),
+      ev('passed', 1, { offerId: 2, actor: 'dana' }),
+      offered(1, 3, 'ivy', 1),
+    ]);
+    const now = at(3);
+    const f = figuresOf([ruleLead(), waiting, passedOn], now);
+    expect(f.dispatched).toBe(3);
+    // Dana's pass is a first-offer miss already; Ivy's window (to minute 6) is still open.
+    expect(f.slaFirstOffer).toEqual({ hits: 1, of: 2 });
+    expect(f.slaChain).toEqual({ hits: 1, of: 1 });
+    // Once the windows have passed, the same leads are misses.
+    const later = figuresOf([ruleLead(), waiting, passedOn], at(60));
+    expect(later.slaFirstOffer).toEqual({ hits: 1, of: 3 });
+    expect(later.slaChain).toEqual({ hits: 1, of: 3 });
+  });
+});
