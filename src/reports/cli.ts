@@ -4,7 +4,7 @@ import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { loadDispatchConfig } from '../config/load-dispatch.js';
 import { parseDuration } from '../core/duration.js';
 import type { CliIo } from '../crm/fub/cli.js';
-import { migrateDatabase, openDatabase } from '../db/connection.js';
+import { DatabaseUnreadable, type Db, openDatabaseReadOnly } from '../db/connection.js';
 import type { GroupBy } from './measures.js';
 import { type ReportLabels, renderCsv, renderJson, renderText } from './render.js';
 import { buildReport } from './report.js';
@@ -80,9 +80,9 @@ export function reportCommand(args: string[], io: CliIo, now: Date = new Date())
     );
     return 2;
   }
-  const db = openDatabase(io.env.DATABASE_PATH || './data/dispatch.db');
+  const db = openForReading(io);
+  if (!db) return 1;
   try {
-    migrateDatabase(db);
     const group = by === 'agent' || by === undefined ? undefined : (by as GroupBy);
     const report = buildReport(db.$client, config, since, until, group, now);
     const labels = labelsOf(config);
@@ -92,5 +92,16 @@ export function reportCommand(args: string[], io: CliIo, now: Date = new Date())
     return 0;
   } finally {
     db.$client.close();
+  }
+}
+
+/** DATABASE_PATH opened read-only, or undefined after one line on stderr saying why not. */
+export function openForReading(io: CliIo): Db | undefined {
+  try {
+    return openDatabaseReadOnly(io.env.DATABASE_PATH || './data/dispatch.db');
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreadable)) throw error;
+    io.err(`lead-dispatch: ${error.message}\n`);
+    return undefined;
   }
 }

@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
 import { loadDispatchConfig } from '../config/load-dispatch.js';
 import type { CliIo } from '../crm/fub/cli.js';
-import { migrateDatabase, openDatabase } from '../db/connection.js';
-import { parseMoment } from '../reports/cli.js';
+import { openForReading, parseMoment } from '../reports/cli.js';
 import { table } from '../reports/render.js';
 import { compareWithHistory, historyRows, readHistory, type WhatIf } from './from-db.js';
 import { replay } from './replay.js';
@@ -30,10 +29,9 @@ export function whatIfCommand(options: WhatIfOptions, io: CliIo, now: Date = new
     );
     return 2;
   }
-  const dbPath = io.env.DATABASE_PATH || './data/dispatch.db';
-  const db = openDatabase(dbPath);
+  const db = openForReading(io);
+  if (!db) return 1;
   try {
-    migrateDatabase(db);
     const history = readHistory(db.$client, since, until);
     const whatIf = compareWithHistory(config, history, replay(config, historyRows(history)));
     if (options.json) {

@@ -1,5 +1,10 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/crm/fub/cli.js';
+import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
 import { reportCommand } from '../../src/reports/cli.js';
 import { EXAMPLE_CONFIG, useHarness, zillowLead } from '../support/harness.js';
 import {
@@ -137,6 +142,37 @@ describe('reports over a known history', () => {
     const empty = runReport(h.dbPath, '--since', '7d');
     expect(empty.code).toBe(0);
     expect(empty.out).toContain('Leads received                 0            0');
+  });
+
+  it('refuses a missing database in one line, creating nothing', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'report-')), 'typo');
+    const missing = join(dir, 'dispatch.db');
+    const { code, out, err } = runReport(missing);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe(
+      `lead-dispatch: no database at ${missing} (set DATABASE_PATH to the app's database file)\n`,
+    );
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('reads an older schema without migrating it, and says it is older', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'report-')), 'old.db');
+    const db = openDatabase(path);
+    migrateDatabase(db);
+    db.$client.exec(
+      'delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)',
+    );
+    db.$client.close();
+    const { code, err } = runReport(path);
+    expect(code).toBe(1);
+    expect(err).toMatch(
+      /^lead-dispatch: .*old\.db has an older schema than this version \(\d+ of \d+ migrations; next \S+\): start the app once to migrate it\n$/,
+    );
+    const after = new Database(path, { readonly: true });
+    const applied = after.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
+    after.close();
+    expect(err).toContain(`(${applied.n} of ${applied.n + 1} migrations`);
   });
 });
 
