@@ -6,7 +6,7 @@ import { table } from '../reports/render.js';
 import { compareWithHistory, historyRows, readHistory, type WhatIf } from './from-db.js';
 import { replay } from './replay.js';
 
-export const WHAT_IF_USAGE = `  simulate --config <dispatch.yml> --since 30d [--until <date>] [--json]
+export const WHAT_IF_USAGE = `  simulate [--config <dispatch.yml>] --since 30d [--until <date>] [--json]
                         what-if on real history: the leads stored in the period (DATABASE_PATH)
                         replayed through a current or proposed dispatch.yml, beside who got each`;
 
@@ -50,6 +50,14 @@ function nameOf(config: { agents: Array<{ id: string; name: string }> }) {
   return (ids: string[]) => (ids.length === 0 ? 'nobody' : ids.map((id) => names.get(id) ?? id).join(' / '));
 }
 
+/** The rules' first decision then, in the words the "now" column uses. */
+function didFirst(did: WhatIf['leads'][number]['did'], names: (ids: string[]) => string): string {
+  if (did.decision === 'exception') return 'exception';
+  if (did.decision === 'held')
+    return did.firstOffer.length > 0 ? `held, then ${names(did.firstOffer)}` : 'held';
+  return names(did.firstOffer);
+}
+
 interface WhatIfLabels {
   config: string;
   since: Date;
@@ -64,7 +72,7 @@ export function renderWhatIf(w: WhatIf, l: WhatIfLabels): string {
   const rows = w.leads.map((lead) => [
     `${lead.changed ? '*' : ' '} #${lead.taskId}`,
     when(lead.receivedAt),
-    `${lead.did.rule ?? '(no rule)'} → ${l.names(lead.did.firstOffer)} → ${lead.did.owner ? l.names([lead.did.owner]) : 'unclaimed'}`,
+    `${lead.did.rule ?? '(no rule)'} → ${didFirst(lead.did, l.names)} → ${lead.did.owner ? l.names([lead.did.owner]) : 'unclaimed'}`,
     lead.would.outcome === 'offer'
       ? `${lead.would.rule ?? '(no rule)'} → ${l.names(lead.would.firstOffer)}`
       : lead.would.firstOffer.length > 0
