@@ -1,5 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
+import { DateTime } from 'luxon';
 import { median } from '../core/stats.js';
 import type { Report } from './report.js';
 import { dayIn } from './report.js';
@@ -25,6 +26,13 @@ export function chartData(
   title: string,
 ): ChartData {
   const claimsByDay = new Map<string, number[]>();
+  // Every day of the period, those without leads too, so the axis reads as a calendar.
+  for (
+    let day = DateTime.fromJSDate(report.since, { zone }).startOf('day');
+    day.toJSDate() < report.until;
+    day = day.plus({ days: 1 })
+  )
+    claimsByDay.set(day.toISODate() ?? '', []);
   const windows: number[] = [];
   for (const lead of report.leads) {
     if (lead.merged) continue;
@@ -101,7 +109,14 @@ export function chartSvg(data: ChartData): string {
       { gridIndex: 1, type: 'category', data: data.agents.map((a) => a.name) },
     ],
     yAxis: [
-      { gridIndex: 0, type: 'value', name: 'min' },
+      {
+        gridIndex: 0,
+        type: 'value',
+        name: 'min',
+        // Up to the SLA at least: with every bar under it, the line it is measured against stays drawn.
+        max: (extent: { max: number }) =>
+          data.slaMinutes === null ? extent.max : Math.max(extent.max, Math.ceil(data.slaMinutes * 1.1)),
+      },
       { gridIndex: 1, type: 'value', name: 'offers', minInterval: 1 },
     ],
     series: [

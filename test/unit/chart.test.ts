@@ -85,4 +85,18 @@ describe('the chart data', () => {
       { name: 'priya', offers: 0, fairShare: 1.5 },
     ]);
   });
+
+  it('has every day of the period on its axis, days without leads too', () => {
+    const data = chartData(report([]), (id) => id, 'America/Chicago', 'week');
+    expect(data.days).toEqual(
+      ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29'].map(
+        (day) => ({ day, claimMinutes: null }),
+      ),
+    );
+  });
+
+  it('keeps the SLA line when every bar is under it', () => {
+    const quick = chartSvg({ ...WEEK, days: WEEK.days.map((d) => ({ ...d, claimMinutes: 1 })) });
+    expect(quick).toContain('SLA 5 min');
+  });
 });
