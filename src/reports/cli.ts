@@ -28,6 +28,25 @@ export function parseMoment(text: string, now: Date, zone: string): Date | undef
   return at.isValid ? at.toJSDate() : undefined;
 }
 
+/**
+ * The period of `--since` and `--until`: `--until` defaults to now, and a duration in `--since`
+ * counts back from `--until` (a duration in `--until` from now). The error names what was wrong.
+ */
+export function parsePeriod(
+  sinceText: string,
+  untilText: string | undefined,
+  now: Date,
+  zone: string,
+): { since: Date; until: Date } | string {
+  const until = untilText === undefined ? now : parseMoment(untilText, now, zone);
+  if (!until) return `--until "${untilText}" is not a duration, a day or an ISO time`;
+  const since = parseMoment(sinceText, until, zone);
+  if (!since) return `--since "${sinceText}" is not a duration, a day or an ISO time`;
+  if (since >= until)
+    return `--since (${since.toISOString()}) must come before --until (${until.toISOString()})`;
+  return { since, until };
+}
+
 export function labelsOf(config: DispatchConfig): ReportLabels {
   const names = new Map(config.agents.map((a) => [a.id, a.name]));
   return {
@@ -72,14 +91,19 @@ export function reportCommand(args: string[], io: CliIo, now: Date = new Date())
   const config = loadDispatchConfig(configFile);
   const zone = config.team.timezone;
   const sinceText = typeof values.since === 'string' ? values.since : '30d';
-  const until = typeof values.until === 'string' ? parseMoment(values.until, now, zone) : now;
-  const since = parseMoment(sinceText, until ?? now, zone);
-  if (!since || !until || since >= until) {
+  const period = parsePeriod(
+    sinceText,
+    typeof values.until === 'string' ? values.until : undefined,
+    now,
+    zone,
+  );
+  if (typeof period === 'string') {
     io.err(
-      `--since and --until take 30d, 2026-11-01 or an ISO time, with since before until\n\nUsage:\n${REPORT_USAGE}\n`,
+      `${period}: --since and --until take 30d, 2026-11-01 or an ISO time, with since before until (a duration in --since counts back from --until, which defaults to now)\n\nUsage:\n${REPORT_USAGE}\n`,
     );
     return 2;
   }
+  const { since, until } = period;
   const db = openForReading(io);
   if (!db) return 1;
   try {

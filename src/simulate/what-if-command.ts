@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { loadDispatchConfig } from '../config/load-dispatch.js';
 import type { CliIo } from '../crm/fub/cli.js';
-import { openForReading, parseMoment } from '../reports/cli.js';
+import { openForReading, parsePeriod } from '../reports/cli.js';
 import { table } from '../reports/render.js';
 import { compareWithHistory, historyRows, readHistory, type WhatIf } from './from-db.js';
 import { replay } from './replay.js';
@@ -21,14 +21,14 @@ export interface WhatIfOptions {
 export function whatIfCommand(options: WhatIfOptions, io: CliIo, now: Date = new Date()): number {
   const config = loadDispatchConfig(options.config);
   const zone = config.team.timezone;
-  const until = options.until ? parseMoment(options.until, now, zone) : now;
-  const since = parseMoment(options.since, until ?? now, zone);
-  if (!since || !until || since >= until) {
+  const period = parsePeriod(options.since, options.until, now, zone);
+  if (typeof period === 'string') {
     io.err(
-      `--since and --until take 30d, 2026-11-01 or an ISO time, with since before until\n\nUsage:\n${WHAT_IF_USAGE}\n`,
+      `${period}: --since and --until take 30d, 2026-11-01 or an ISO time, with since before until (a duration in --since counts back from --until, which defaults to now)\n\nUsage:\n${WHAT_IF_USAGE}\n`,
     );
     return 2;
   }
+  const { since, until } = period;
   const db = openForReading(io);
   if (!db) return 1;
   try {

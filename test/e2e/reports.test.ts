@@ -139,6 +139,14 @@ describe('reports over a known history', () => {
     const backwards = runReport(h.dbPath, '--since', '2026-11-26', '--until', '2026-11-25');
     expect(backwards.code).toBe(2);
     expect(backwards.err).toContain('since before until');
+    const badUntil = runReport(h.dbPath, '--until', 'next week');
+    expect(badUntil.code).toBe(2);
+    expect(badUntil.err).toContain('--until "next week" is not a duration, a day or an ISO time');
+    // A duration in --since counts back from --until, as the README says.
+    const back = JSON.parse(
+      runReport(h.dbPath, '--since', '2d', '--until', '2026-11-20T06:00:00Z', '--json').out,
+    );
+    expect([back.since, back.until]).toEqual(['2026-11-18T06:00:00.000Z', '2026-11-20T06:00:00.000Z']);
     const empty = runReport(h.dbPath, '--since', '7d');
     expect(empty.code).toBe(0);
     expect(empty.out).toContain('Leads received                 0            0');
