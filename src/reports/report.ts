@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { formatDuration } from '../core/duration.js';
+import { formatMeasured } from '../core/duration.js';
 import {
   type AgentFigures,
   agentFigures,
@@ -99,7 +99,7 @@ const pct = (rate: Rate) => {
   const r = ratio(rate);
   return r === null ? '–' : `${Math.round(r * 100)}% (${rate.hits}/${rate.of})`;
 };
-const dur = (s: number | null) => (s === null ? '–' : formatDuration(s));
+const dur = (s: number | null) => (s === null ? '–' : formatMeasured(s));
 const spreadMeasures = (key: string, label: string, pick: (f: Figures) => Spread, baseline?: string) => [
   {
     key: `${key}_median_s`,

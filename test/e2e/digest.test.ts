@@ -59,7 +59,7 @@ describe('the weekly digest', () => {
     expect(posts).toHaveLength(1);
     const [digest] = posts;
     if (!digest) throw new Error('no digest');
-    expect(digest.text).toBe('Weekly digest: 4 leads, median time to claim 12 min, SLA hit 50%');
+    expect(digest.text).toBe('Weekly digest: 4 leads, median time to claim 13 min, SLA hit 50%');
     const text = h.double.allText(digest);
     expect(text).toContain('Lakeside Realty Group: 2026-11-23 to 2026-11-30 (7 days, America/Chicago)');
     for (const line of HEADLINE) expect(text).toContain(line);
