@@ -192,9 +192,10 @@ function misassignedPasses(lead: ReportLead): number {
 
 /**
  * Every headline figure over a set of leads. `now` (live views: the period ends now) leaves out
- * of the SLA rates the leads whose window is still open: they have not missed it yet.
+ * of the SLA rates the leads whose window is still open: they have not missed it yet. `repeats`
+ * (see repeatsIn) counts repeats by when they arrived; without it, those noted on these leads.
  */
-export function figuresOf(all: readonly ReportLead[], now?: Date): Figures {
+export function figuresOf(all: readonly ReportLead[], now?: Date, repeats?: number): Figures {
   const leads = all.filter((l) => !l.merged);
   const dispatch: number[] = [];
   const claim: number[] = [];
@@ -268,18 +269,30 @@ export function figuresOf(all: readonly ReportLead[], now?: Date): Figures {
       if (e.kind === 'passed') f.passes += 1;
       if (e.kind === 'pass_reason' && e.reason) passReasons[e.reason] = (passReasons[e.reason] ?? 0) + 1;
       if (e.kind === 'expired') f.lapses += 1;
-      if (e.kind === 'duplicate') f.duplicates += 1;
+      if (e.kind === 'duplicate' && repeats === undefined) f.duplicates += 1;
     }
     if (lead.noContact) f.noContact += 1;
     if (lead.manualReview) f.manualReview += 1;
   }
   f.misassigned.of = f.dispatched;
+  if (repeats !== undefined) f.duplicates += repeats;
   f.redispatchesPerLead = f.dispatched === 0 ? null : redispatches / f.dispatched;
   f.timeToDispatch = spread(dispatch);
   f.timeToClaim = spread(claim);
   f.timeToContact = spread(contact);
   f.holdTime = spread(hold);
   return f;
+}
+
+/**
+ * Repeats that arrived in [since, until): `duplicate` events by their own time, whichever lead
+ * they are noted on (the first lead, which may have arrived in an earlier period).
+ */
+export function repeatsIn(all: readonly ReportLead[], since: Date, until: Date): number {
+  let n = 0;
+  for (const lead of all)
+    for (const e of lead.events) if (e.kind === 'duplicate' && e.at >= since && e.at < until) n += 1;
+  return n;
 }
 
 /** What each agent did with the offers made to them. */

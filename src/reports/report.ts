@@ -15,6 +15,7 @@ import {
   type Rate,
   type ReportLead,
   ratio,
+  repeatsIn,
   type Spread,
 } from './measures.js';
 import { readLeads } from './read.js';
@@ -52,8 +53,9 @@ export function buildReport(
   return {
     since,
     until,
-    figures: figuresOf(leads, now),
-    previous: figuresOf(previous, now),
+    // Repeats count when they arrived, on whichever lead of the two periods they are noted.
+    figures: figuresOf(leads, now, repeatsIn(both, since, until)),
+    previous: figuresOf(previous, now, repeatsIn(both, before, since)),
     agents: agentFigures(leads),
     fairness: fairness(leads, weights, pools),
     ...(by ? { groups: { by, rows: figuresBy(leads, by, (at) => dayIn(at, zone), now) } } : {}),

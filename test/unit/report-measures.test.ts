@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
-import { fairness, figuresOf, type ReportEvent, type ReportLead } from '../../src/reports/measures.js';
+import {
+  fairness,
+  figuresOf,
+  type ReportEvent,
+  type ReportLead,
+  repeatsIn,
+} from '../../src/reports/measures.js';
 import { rulePools } from '../../src/reports/report.js';
 import { EXAMPLE_CONFIG } from '../support/harness.js';
 
@@ -206,5 +212,18 @@ describe('SLA rates read live (the period ends now)', () => {
     const later = figuresOf([ruleLead(), waiting, passedOn], at(60));
     expect(later.slaFirstOffer).toEqual({ hits: 1, of: 3 });
     expect(later.slaChain).toEqual({ hits: 1, of: 3 });
+  });
+});
+
+describe('duplicates', () => {
+  it('count in the period the repeat arrived, not the period of the lead it is noted on', () => {
+    const lastWeek = new Date(T0 - 7 * 86_400_000);
+    const original = lead([ev('duplicate', 60)], { receivedAt: new Date(T0 - 3 * 86_400_000) });
+    const both = [original];
+    const thisWeek = figuresOf([], undefined, repeatsIn(both, at(0), at(7 * 24 * 60)));
+    const previous = figuresOf(both, undefined, repeatsIn(both, lastWeek, at(0)));
+    expect(thisWeek.duplicates).toBe(1);
+    expect(previous.duplicates).toBe(0);
+    expect(previous.leads).toBe(1);
   });
 });
