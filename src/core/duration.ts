@@ -24,3 +24,11 @@ export function formatDuration(totalSeconds: number): string {
   if (minutes && days === 0) parts.push(`${minutes} min`);
   return parts.join(' ');
 }
+
+/**
+ * A measured time (a median, a p90) for people: to the nearest minute from a minute up, where
+ * formatDuration counts whole minutes, so 12.5 min reads 13 min, not 12.
+ */
+export function formatMeasured(totalSeconds: number): string {
+  return formatDuration(totalSeconds >= 59.5 ? Math.round(totalSeconds / 60) * 60 : totalSeconds);
+}

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -19,6 +19,63 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   return drizzle(sqlite, { schema });
+}
+
+/** Why a database could not be opened for reading: one line, for a CLI to print. */
+export class DatabaseUnreadable extends Error {}
+
+/**
+ * Opens an existing database read-only, for commands that only read (report, what-if): nothing
+ * is created, nothing migrated, so a wrong DATABASE_PATH is an error rather than an empty new
+ * database, and a running app's file is never written. A database the app has not yet migrated
+ * to this version's schema is refused, saying so: its figures would be read from missing columns.
+ */
+export function openDatabaseReadOnly(path: string): Db {
+  if (path === ':memory:' || !existsSync(path))
+    throw new DatabaseUnreadable(`no database at ${path} (set DATABASE_PATH to the app's database file)`);
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(path, { readonly: true, fileMustExist: true });
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new DatabaseUnreadable(
+      `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  try {
+    const applied = appliedMigrations(sqlite);
+    const known = journalMigrations();
+    if (applied === undefined)
+      throw new DatabaseUnreadable(`${path} is not a lead-dispatch database (it has no migrations table)`);
+    if (applied < known.length)
+      throw new DatabaseUnreadable(
+        `${path} has an older schema than this version (${applied} of ${known.length} migrations; next ${known[applied]}): start the app once to migrate it`,
+      );
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return drizzle(sqlite, { schema });
+}
+
+/** How many migrations the database has had; undefined when it has no migrations table. */
+function appliedMigrations(sqlite: Database.Database): number | undefined {
+  try {
+    return sqlite.prepare<[], number>('select count(*) from __drizzle_migrations').pluck().get();
+  } catch (error) {
+    if (error instanceof Error && /no such table/.test(error.message)) return undefined;
+    if (error instanceof Error && /not a database/.test(error.message))
+      throw new DatabaseUnreadable(`the file is not a SQLite database: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The migrations this version ships, by tag, in order. */
+function journalMigrations(): string[] {
+  const journal = JSON.parse(readFileSync(resolve(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as {
+    entries: Array<{ tag: string }>;
+  };
+  return journal.entries.map((e) => e.tag);
 }
 
 /**

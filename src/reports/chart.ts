@@ -1,5 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
+import { DateTime } from 'luxon';
 import { median } from '../core/stats.js';
 import type { Report } from './report.js';
 import { dayIn } from './report.js';
@@ -11,18 +12,27 @@ export interface ChartData {
   days: Array<{ day: string; claimMinutes: number | null }>;
   /** The median first-offer window of the period, in minutes: the line the bars should stay under. */
   slaMinutes: number | null;
-  /** Claims per agent beside the claims their weight's share would give them. */
-  agents: Array<{ name: string; claims: number; fairShare: number }>;
+  /**
+   * First offers per agent beside what their weight's share of each rule's pool would give them:
+   * the fairness table's figures, summed over the rules (leaders' and backups' offers are not turns).
+   */
+  agents: Array<{ name: string; offers: number; fairShare: number }>;
 }
 
 export function chartData(
   report: Report,
   names: (id: string) => string,
-  weights: ReadonlyMap<string, number>,
   zone: string,
   title: string,
 ): ChartData {
   const claimsByDay = new Map<string, number[]>();
+  // Every day of the period, those without leads too, so the axis reads as a calendar.
+  for (
+    let day = DateTime.fromJSDate(report.since, { zone }).startOf('day');
+    day.toJSDate() < report.until;
+    day = day.plus({ days: 1 })
+  )
+    claimsByDay.set(day.toISODate() ?? '', []);
   const windows: number[] = [];
   for (const lead of report.leads) {
     if (lead.merged) continue;
@@ -34,20 +44,24 @@ export function chartData(
     const offer = lead.events.find((e) => e.kind === 'offered');
     if (offer?.deadline) windows.push((offer.deadline.getTime() - offer.at.getTime()) / 60_000);
   }
-  const agents = report.agents.filter((a) => a.offers > 0 || a.claims > 0);
-  const totalClaims = agents.reduce((s, a) => s + a.claims, 0);
-  const totalWeight = agents.reduce((s, a) => s + (weights.get(a.agentId) ?? 1), 0);
+  const agents = new Map<string, { offers: number; fairShare: number }>();
+  const ruleTotals = new Map<string, number>();
+  for (const f of report.fairness) ruleTotals.set(f.rule, (ruleTotals.get(f.rule) ?? 0) + f.offers);
+  for (const f of report.fairness) {
+    const a = agents.get(f.agentId) ?? { offers: 0, fairShare: 0 };
+    a.offers += f.offers;
+    a.fairShare += (ruleTotals.get(f.rule) ?? 0) * f.weightShare;
+    agents.set(f.agentId, a);
+  }
   return {
     title,
     days: [...claimsByDay]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([day, minutes]) => ({ day, claimMinutes: median(minutes) })),
     slaMinutes: median(windows),
-    agents: agents.map((a) => ({
-      name: names(a.agentId),
-      claims: a.claims,
-      fairShare: totalWeight === 0 ? 0 : (totalClaims * (weights.get(a.agentId) ?? 1)) / totalWeight,
-    })),
+    agents: [...agents]
+      .sort(([a], [b]) => names(a).localeCompare(names(b)))
+      .map(([id, a]) => ({ name: names(id), ...a })),
   };
 }
 
@@ -79,7 +93,7 @@ export function chartSvg(data: ChartData): string {
         textStyle: { fontSize: 14 },
       },
       {
-        text: 'Claims per agent, against their share',
+        text: 'First offers per agent, against their share of each rule',
         left: 'center',
         top: 430,
         textStyle: { fontSize: 14 },
@@ -89,14 +103,21 @@ export function chartSvg(data: ChartData): string {
       { left: 70, right: 40, top: 90, height: 280 },
       { left: 70, right: 40, top: 470, height: 270 },
     ],
-    legend: { bottom: 8, data: ['time to claim', 'claims', 'fair share'] },
+    legend: { bottom: 8, data: ['time to claim', 'first offers', 'fair share'] },
     xAxis: [
       { gridIndex: 0, type: 'category', data: data.days.map((d) => d.day) },
       { gridIndex: 1, type: 'category', data: data.agents.map((a) => a.name) },
     ],
     yAxis: [
-      { gridIndex: 0, type: 'value', name: 'min' },
-      { gridIndex: 1, type: 'value', name: 'claims', minInterval: 1 },
+      {
+        gridIndex: 0,
+        type: 'value',
+        name: 'min',
+        // Up to the SLA at least: with every bar under it, the line it is measured against stays drawn.
+        max: (extent: { max: number }) =>
+          data.slaMinutes === null ? extent.max : Math.max(extent.max, Math.ceil(data.slaMinutes * 1.1)),
+      },
+      { gridIndex: 1, type: 'value', name: 'offers', minInterval: 1 },
     ],
     series: [
       {
@@ -117,11 +138,11 @@ export function chartSvg(data: ChartData): string {
               },
       },
       {
-        name: 'claims',
+        name: 'first offers',
         type: 'bar',
         xAxisIndex: 1,
         yAxisIndex: 1,
-        data: data.agents.map((a) => a.claims),
+        data: data.agents.map((a) => a.offers),
         itemStyle: { color: '#27ae60' },
       },
       {

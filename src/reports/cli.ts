@@ -4,7 +4,7 @@ import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { loadDispatchConfig } from '../config/load-dispatch.js';
 import { parseDuration } from '../core/duration.js';
 import type { CliIo } from '../crm/fub/cli.js';
-import { migrateDatabase, openDatabase } from '../db/connection.js';
+import { DatabaseUnreadable, type Db, openDatabaseReadOnly } from '../db/connection.js';
 import type { GroupBy } from './measures.js';
 import { type ReportLabels, renderCsv, renderJson, renderText } from './render.js';
 import { buildReport } from './report.js';
@@ -26,6 +26,25 @@ export function parseMoment(text: string, now: Date, zone: string): Date | undef
     ? DateTime.fromISO(text, { zone })
     : DateTime.fromISO(text, { zone, setZone: true });
   return at.isValid ? at.toJSDate() : undefined;
+}
+
+/**
+ * The period of `--since` and `--until`: `--until` defaults to now, and a duration in `--since`
+ * counts back from `--until` (a duration in `--until` from now). The error names what was wrong.
+ */
+export function parsePeriod(
+  sinceText: string,
+  untilText: string | undefined,
+  now: Date,
+  zone: string,
+): { since: Date; until: Date } | string {
+  const until = untilText === undefined ? now : parseMoment(untilText, now, zone);
+  if (!until) return `--until "${untilText}" is not a duration, a day or an ISO time`;
+  const since = parseMoment(sinceText, until, zone);
+  if (!since) return `--since "${sinceText}" is not a duration, a day or an ISO time`;
+  if (since >= until)
+    return `--since (${since.toISOString()}) must come before --until (${until.toISOString()})`;
+  return { since, until };
 }
 
 export function labelsOf(config: DispatchConfig): ReportLabels {
@@ -72,19 +91,24 @@ export function reportCommand(args: string[], io: CliIo, now: Date = new Date())
   const config = loadDispatchConfig(configFile);
   const zone = config.team.timezone;
   const sinceText = typeof values.since === 'string' ? values.since : '30d';
-  const until = typeof values.until === 'string' ? parseMoment(values.until, now, zone) : now;
-  const since = parseMoment(sinceText, until ?? now, zone);
-  if (!since || !until || since >= until) {
+  const period = parsePeriod(
+    sinceText,
+    typeof values.until === 'string' ? values.until : undefined,
+    now,
+    zone,
+  );
+  if (typeof period === 'string') {
     io.err(
-      `--since and --until take 30d, 2026-11-01 or an ISO time, with since before until\n\nUsage:\n${REPORT_USAGE}\n`,
+      `${period}: --since and --until take 30d, 2026-11-01 or an ISO time, with since before until (a duration in --since counts back from --until, which defaults to now)\n\nUsage:\n${REPORT_USAGE}\n`,
     );
     return 2;
   }
-  const db = openDatabase(io.env.DATABASE_PATH || './data/dispatch.db');
+  const { since, until } = period;
+  const db = openForReading(io);
+  if (!db) return 1;
   try {
-    migrateDatabase(db);
     const group = by === 'agent' || by === undefined ? undefined : (by as GroupBy);
-    const report = buildReport(db.$client, config, since, until, group);
+    const report = buildReport(db.$client, config, since, until, group, now);
     const labels = labelsOf(config);
     if (values.json) io.out(renderJson(report, labels));
     else if (values.csv) io.out(renderCsv(report, labels, by === 'agent' ? 'agent' : undefined));
@@ -92,5 +116,16 @@ export function reportCommand(args: string[], io: CliIo, now: Date = new Date())
     return 0;
   } finally {
     db.$client.close();
+  }
+}
+
+/** DATABASE_PATH opened read-only, or undefined after one line on stderr saying why not. */
+export function openForReading(io: CliIo): Db | undefined {
+  try {
+    return openDatabaseReadOnly(io.env.DATABASE_PATH || './data/dispatch.db');
+  } catch (error) {
+    if (!(error instanceof DatabaseUnreadable)) throw error;
+    io.err(`lead-dispatch: ${error.message}\n`);
+    return undefined;
   }
 }

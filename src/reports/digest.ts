@@ -81,7 +81,7 @@ export function digestTopic(ctx: DispatchContext, client: WebClient): OutboxTopi
       let row = load(id);
       if (!row) return;
       const { config } = ctx;
-      const report = buildReport(ctx.db.$client, config, row.since, row.until, 'source');
+      const report = buildReport(ctx.db.$client, config, row.since, row.until, 'source', ctx.clock.now());
       const labels = labelsOf(config);
       const mark = { kind: 'digest' as const, id: row.id };
       if (!row.ts && row.postAttemptAt) {
@@ -103,17 +103,17 @@ export function digestTopic(ctx: DispatchContext, client: WebClient): OutboxTopi
         save(id, { ts, postedAt: ctx.clock.now() });
       }
       if (!row.fileId) {
-        const weights = new Map(config.agents.map((a) => [a.id, a.weight]));
         const zone = config.team.timezone;
         const title = `${config.team.name}: week to ${dayIn(row.until, zone)}`;
-        const png = chartPng(chartData(report, labels.agentName, weights, zone, title));
+        const png = chartPng(chartData(report, labels.agentName, zone, title));
         const uploaded = await client.filesUploadV2({
           channel_id: row.channel,
           thread_ts: ts,
           file: png,
           filename: `digest-${dayIn(row.until, zone)}.png`,
           title,
-          alt_text: 'Median time to claim per day against the SLA; claims per agent against their share',
+          alt_text:
+            'Median time to claim per day against the SLA; first offers per agent against their share',
         });
         const fileId = uploaded.files.flatMap((c) => c.files ?? []).find((f) => f.id)?.id;
         save(id, { fileId: fileId ?? 'uploaded' });

@@ -70,7 +70,7 @@ export interface Figures {
   held: number;
   holdTime: Spread;
   misassigned: Rate;
-  /** Reassignments by a leader (part of `misassigned`). */
+  /** Leads a leader moved away from the agent who had claimed them (part of `misassigned`). */
   reassigned: number;
   passes: number;
   passReasons: Record<string, number>;
@@ -115,15 +115,46 @@ export function ratio(rate: Rate): number | null {
 
 const first = (lead: ReportLead, kind: string) => lead.events.find((e) => e.kind === kind);
 
+/**
+ * The offers the rules made. While a lead sits with the leaders (escalated, until returned to the
+ * rules) an offer is a leader's Assign to…, not a dispatch: it must not count as the rules' first
+ * offer, nor make an exception "dispatched".
+ */
+export function rulesOffers(lead: ReportLead): ReportEvent[] {
+  const offers: ReportEvent[] = [];
+  let withLeaders = false;
+  for (const e of lead.events) {
+    if (e.kind === 'escalated') withLeaders = true;
+    else if (e.kind === 'returned') withLeaders = false;
+    else if (e.kind === 'offered' && !withLeaders) offers.push(e);
+  }
+  return offers;
+}
+
 /** Whether the lead's first offer was claimed before its deadline (a restarted clock counts). */
 function claimedInFirstWindow(lead: ReportLead): boolean {
-  const offer = first(lead, 'offered');
+  const offer = rulesOffers(lead)[0];
   if (!offer || offer.offerId === null) return false;
   let deadline = offer.deadline;
   for (const e of lead.events)
     if (e.kind === 'clock_restarted' && e.offerId === offer.offerId && e.deadline) deadline = e.deadline;
   const claim = lead.events.find((e) => e.kind === 'claimed' && e.offerId === offer.offerId);
   return claim !== undefined && deadline !== null && claim.at <= deadline;
+}
+
+/**
+ * Whether an offer could still be claimed at `now`: nobody claimed, passed or let it lapse, and
+ * its (possibly restarted) deadline is still ahead. Such a lead is neither a hit nor a miss yet.
+ */
+function stillOpen(lead: ReportLead, offer: ReportEvent | undefined, now: Date | undefined): boolean {
+  if (!now || !offer || offer.offerId === null) return false;
+  let deadline = offer.deadline;
+  for (const e of lead.events) {
+    if (e.offerId !== offer.offerId) continue;
+    if (e.kind === 'clock_restarted' && e.deadline) deadline = e.deadline;
+    if (e.kind === 'claimed' || e.kind === 'passed' || e.kind === 'expired') return false;
+  }
+  return deadline !== null && deadline > now;
 }
 
 /** Claimed by someone in the rule's chain, before any escalation to the leaders. */
@@ -135,10 +166,22 @@ function claimedInChain(lead: ReportLead): boolean {
   return false;
 }
 
-/** The rules chose someone, then a leader handed it to another agent. */
+/**
+ * A leader moved the lead away from someone who had claimed it (Assign to… another agent, or Take
+ * it, after a contact escalation). Assigning a lead whose offers lapsed is not one: nobody had it,
+ * and lapses are counted on their own.
+ */
 function reassignedByLeader(lead: ReportLead): boolean {
-  const offered = lead.events.findIndex((e) => e.kind === 'offered');
-  return offered >= 0 && lead.events.slice(offered).some((e) => e.kind === 'assigned');
+  let claimer: string | null = null;
+  let offeredTo: string | null = null;
+  for (const e of lead.events) {
+    if (e.kind === 'claimed') claimer = e.actor;
+    else if (e.kind === 'offered') offeredTo = e.agentId;
+    // Assign to… writes the leader's offer (to the assignee) just before `assigned`.
+    else if (e.kind === 'assigned' && claimer !== null && offeredTo !== claimer) return true;
+    else if (e.kind === 'taken' && claimer !== null && e.actor !== claimer) return true;
+  }
+  return false;
 }
 
 function misassignedPasses(lead: ReportLead): number {
@@ -147,8 +190,12 @@ function misassignedPasses(lead: ReportLead): number {
   ).length;
 }
 
-/** Every headline figure over a set of leads. */
-export function figuresOf(all: readonly ReportLead[]): Figures {
+/**
+ * Every headline figure over a set of leads. `now` (live views: the period ends now) leaves out
+ * of the SLA rates the leads whose window is still open: they have not missed it yet. `repeats`
+ * (see repeatsIn) counts repeats by when they arrived; without it, those noted on these leads.
+ */
+export function figuresOf(all: readonly ReportLead[], now?: Date, repeats?: number): Figures {
   const leads = all.filter((l) => !l.merged);
   const dispatch: number[] = [];
   const claim: number[] = [];
@@ -179,7 +226,7 @@ export function figuresOf(all: readonly ReportLead[]): Figures {
   };
   let redispatches = 0;
   for (const lead of leads) {
-    const offers = lead.events.filter((e) => e.kind === 'offered').length;
+    const offers = rulesOffers(lead).length;
     if (lead.firstDmAt) dispatch.push(seconds(lead.receivedAt, lead.firstDmAt));
     const claimed = first(lead, 'claimed');
     if (claimed) claim.push(seconds(lead.receivedAt, claimed.at));
@@ -188,15 +235,25 @@ export function figuresOf(all: readonly ReportLead[]): Figures {
     if (offers > 0) {
       f.dispatched += 1;
       redispatches += offers - 1;
-      if (claimedInFirstWindow(lead)) f.slaFirstOffer.hits += 1;
-      if (claimedInChain(lead)) f.slaChain.hits += 1;
+      const offered = rulesOffers(lead);
+      if (!stillOpen(lead, offered[0], now)) {
+        f.slaFirstOffer.of += 1;
+        if (claimedInFirstWindow(lead)) f.slaFirstOffer.hits += 1;
+      }
+      const inChain = claimedInChain(lead);
+      if (inChain || first(lead, 'escalated') || !stillOpen(lead, offered.at(-1), now)) {
+        f.slaChain.of += 1;
+        if (inChain) f.slaChain.hits += 1;
+      }
       const reassigned = reassignedByLeader(lead);
       if (reassigned) f.reassigned += 1;
       if (reassigned || misassignedPasses(lead) > 0) f.misassigned.hits += 1;
     }
     if (first(lead, 'escalated')) {
       f.escalated += 1;
-      const outcome = lead.events.findLast((e) => ['assigned', 'taken', 'returned'].includes(e.kind));
+      // How the last escalation was resolved: one escalated again after a leader acted is open.
+      const last = lead.events.findLastIndex((e) => e.kind === 'escalated');
+      const outcome = lead.events.slice(last).find((e) => ['assigned', 'taken', 'returned'].includes(e.kind));
       if (outcome?.kind === 'assigned') f.resolved.assigned += 1;
       else if (outcome?.kind === 'taken') f.resolved.taken += 1;
       else if (outcome?.kind === 'returned') f.resolved.returned += 1;
@@ -212,20 +269,30 @@ export function figuresOf(all: readonly ReportLead[]): Figures {
       if (e.kind === 'passed') f.passes += 1;
       if (e.kind === 'pass_reason' && e.reason) passReasons[e.reason] = (passReasons[e.reason] ?? 0) + 1;
       if (e.kind === 'expired') f.lapses += 1;
-      if (e.kind === 'duplicate') f.duplicates += 1;
+      if (e.kind === 'duplicate' && repeats === undefined) f.duplicates += 1;
     }
     if (lead.noContact) f.noContact += 1;
     if (lead.manualReview) f.manualReview += 1;
   }
-  f.slaFirstOffer.of = f.dispatched;
-  f.slaChain.of = f.dispatched;
   f.misassigned.of = f.dispatched;
+  if (repeats !== undefined) f.duplicates += repeats;
   f.redispatchesPerLead = f.dispatched === 0 ? null : redispatches / f.dispatched;
   f.timeToDispatch = spread(dispatch);
   f.timeToClaim = spread(claim);
   f.timeToContact = spread(contact);
   f.holdTime = spread(hold);
   return f;
+}
+
+/**
+ * Repeats that arrived in [since, until): `duplicate` events by their own time, whichever lead
+ * they are noted on (the first lead, which may have arrived in an earlier period).
+ */
+export function repeatsIn(all: readonly ReportLead[], since: Date, until: Date): number {
+  let n = 0;
+  for (const lead of all)
+    for (const e of lead.events) if (e.kind === 'duplicate' && e.at >= since && e.at < until) n += 1;
+  return n;
 }
 
 /** What each agent did with the offers made to them. */
@@ -276,15 +343,21 @@ export function agentFigures(all: readonly ReportLead[]): AgentFigures[] {
 
 /**
  * Fairness: within each rule, each agent's share of the rule's first offers beside their weight's
- * share of the weights of the agents the rule offered to. Backups (later positions) are left out:
- * they are offered by design, not by turn.
+ * share of the weights of the rule's pool (`pools`: the active agents the config puts in it), so an
+ * agent the rule never offered to shows 0% against their share. A rule without a pool (one agent,
+ * the original agent) and an agent offered from outside today's pool fall back to who was offered.
+ * Backups (later positions) are left out: they are offered by design, not by turn.
  */
-export function fairness(all: readonly ReportLead[], weights: ReadonlyMap<string, number>): FairnessRow[] {
+export function fairness(
+  all: readonly ReportLead[],
+  weights: ReadonlyMap<string, number>,
+  pools: ReadonlyMap<string, readonly string[]> = new Map(),
+): FairnessRow[] {
   const counts = new Map<string, Map<string, number>>();
   for (const lead of all) {
     if (lead.merged || lead.rule === null) continue;
-    for (const e of lead.events) {
-      if (e.kind !== 'offered' || e.position !== 0 || !e.agentId) continue;
+    for (const e of rulesOffers(lead)) {
+      if (e.position !== 0 || !e.agentId) continue;
       const rule = counts.get(lead.rule) ?? new Map<string, number>();
       rule.set(e.agentId, (rule.get(e.agentId) ?? 0) + 1);
       counts.set(lead.rule, rule);
@@ -292,6 +365,7 @@ export function fairness(all: readonly ReportLead[], weights: ReadonlyMap<string
   }
   const rows: FairnessRow[] = [];
   for (const [rule, agents] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const id of pools.get(rule) ?? []) if (!agents.has(id)) agents.set(id, 0);
     const total = [...agents.values()].reduce((s, n) => s + n, 0);
     const totalWeight = [...agents.keys()].reduce((s, id) => s + (weights.get(id) ?? 1), 0);
     for (const [agentId, offers] of [...agents].sort(([a], [b]) => a.localeCompare(b)))
@@ -313,6 +387,7 @@ export function figuresBy(
   all: readonly ReportLead[],
   by: GroupBy,
   dayOf: (at: Date) => string,
+  now?: Date,
 ): Array<{ key: string; figures: Figures }> {
   const groups = new Map<string, ReportLead[]>();
   for (const lead of all) {
@@ -330,7 +405,7 @@ export function figuresBy(
   }
   return [...groups]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, leads]) => ({ key, figures: figuresOf(leads) }));
+    .map(([key, leads]) => ({ key, figures: figuresOf(leads, now) }));
 }
 
 /** The research's figures for dispatch by hand, shown beside ours. */

@@ -1,4 +1,4 @@
-import { formatDuration } from '../core/duration.js';
+import { formatMeasured } from '../core/duration.js';
 import { GROUP_MEASURES, MEASURES, type Report } from './report.js';
 
 /** How a report names agents and days: the roster's names, the team's zone. */
@@ -35,7 +35,11 @@ export function table(rows: string[][]): string {
 export function periodLine(report: Report, labels: ReportLabels): string {
   const days = Math.round((report.until.getTime() - report.since.getTime()) / 86_400_000);
   const span = days === 1 ? '1 day' : `${days} days`;
-  return `${labels.team}: ${day(report.since, labels.zone)} to ${day(report.until, labels.zone)} (${span}, ${labels.zone}), beside the ${span} before`;
+  // `until` is exclusive: the last day shown is the last one included.
+  const first = day(report.since, labels.zone);
+  const last = day(new Date(report.until.getTime() - 1), labels.zone);
+  const dates = first === last ? first : `${first} to ${last}`;
+  return `${labels.team}: ${dates} (${span}, ${labels.zone}), beside the ${span} before`;
 }
 
 export function passReasonsLine(report: Report): string {
@@ -55,7 +59,7 @@ export function agentRows(report: Report, labels: ReportLabels): string[][] {
       String(a.passes),
       String(a.misassignedPasses),
       String(a.lapses),
-      a.timeToClaim.median === null ? '–' : formatDuration(a.timeToClaim.median),
+      a.timeToClaim.median === null ? '–' : formatMeasured(a.timeToClaim.median),
     ]),
   ];
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { formatDuration } from '../core/duration.js';
+import { formatMeasured } from '../core/duration.js';
 import {
   type AgentFigures,
   agentFigures,
@@ -15,6 +15,7 @@ import {
   type Rate,
   type ReportLead,
   ratio,
+  repeatsIn,
   type Spread,
 } from './measures.js';
 import { readLeads } from './read.js';
@@ -38,6 +39,8 @@ export function buildReport(
   since: Date,
   until: Date,
   by?: GroupBy,
+  /** When the figures are read: a lead whose offer window is still open at `now` is no SLA miss yet. */
+  now: Date = until,
 ): Report {
   const before = new Date(since.getTime() - (until.getTime() - since.getTime()));
   // One read for both periods: the previous period's walk would cover this one's anyway.
@@ -46,16 +49,41 @@ export function buildReport(
   const previous = both.filter((l) => l.receivedAt < since);
   const weights = new Map(config.agents.map((a) => [a.id, a.weight]));
   const zone = config.team.timezone;
+  const pools = rulePools(config);
   return {
     since,
     until,
-    figures: figuresOf(leads),
-    previous: figuresOf(previous),
+    // Repeats count when they arrived, on whichever lead of the two periods they are noted.
+    figures: figuresOf(leads, now, repeatsIn(both, since, until)),
+    previous: figuresOf(previous, now, repeatsIn(both, before, since)),
     agents: agentFigures(leads),
-    fairness: fairness(leads, weights),
-    ...(by ? { groups: { by, rows: figuresBy(leads, by, (at) => dayIn(at, zone)) } } : {}),
+    fairness: fairness(leads, weights, pools),
+    ...(by ? { groups: { by, rows: figuresBy(leads, by, (at) => dayIn(at, zone), now) } } : {}),
     leads,
   };
+}
+
+/** Each rule's pool as the config has it now: the active agents its first offer goes round. */
+export function rulePools(config: DispatchConfig): Map<string, string[]> {
+  const active = config.agents.filter((a) => a.active);
+  const pools = new Map<string, string[]>();
+  for (const rule of config.rules) {
+    const a = rule.assign;
+    const members =
+      a.strategy === 'round_robin' || a.strategy === 'broadcast'
+        ? active.filter(
+            (g) => a.pool.agents?.includes(g.id) || g.roles.some((r) => a.pool.roles?.includes(r)),
+          )
+        : a.strategy === 'role'
+          ? active.filter((g) => g.roles.includes(a.role))
+          : [];
+    if (members.length > 0)
+      pools.set(
+        rule.name,
+        members.map((g) => g.id),
+      );
+  }
+  return pools;
 }
 
 export const dayIn = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISODate() ?? '';
@@ -73,7 +101,7 @@ const pct = (rate: Rate) => {
   const r = ratio(rate);
   return r === null ? '–' : `${Math.round(r * 100)}% (${rate.hits}/${rate.of})`;
 };
-const dur = (s: number | null) => (s === null ? '–' : formatDuration(s));
+const dur = (s: number | null) => (s === null ? '–' : formatMeasured(s));
 const spreadMeasures = (key: string, label: string, pick: (f: Figures) => Spread, baseline?: string) => [
   {
     key: `${key}_median_s`,

@@ -52,12 +52,15 @@ export function simulateCommand(
     return 2;
   }
   const { config: configFile, leads: leadsFile, json } = values;
-  // Real history instead of a file: the database's leads of a period.
-  if (configFile && !leadsFile && values.since)
-    return whatIfCommand({ config: configFile, since: values.since, until: values.until, json }, io, now);
+  // Real history instead of a file: the database's leads of a period, through --config or, as
+  // `report` reads it, DISPATCH_CONFIG.
+  if (!leadsFile && values.since) {
+    const config = configFile ?? (io.env.DISPATCH_CONFIG || './dispatch.yml');
+    return whatIfCommand({ config, since: values.since, until: values.until, json }, io, now);
+  }
   if (!configFile || !leadsFile) {
-    process.stderr.write(
-      `simulate needs --config <dispatch.yml> and --leads <file.csv|file.json>\n\n${usage}\n`,
+    io.err(
+      `simulate needs --config <dispatch.yml> and --leads <file.csv|file.json>, or --since 30d to replay the database's leads\n\n${usage}\n`,
     );
     return 2;
   }

@@ -7,7 +7,15 @@ export interface HistoricLead {
   taskId: number;
   receivedAt: Date;
   rule: string | null;
-  /** Who the first offer went to (an agent, or every member of a first-to-claim pool). */
+  /**
+   * The rules' own first decision on arrival: offer it, hold it for opening, or hand it to the
+   * leaders. What a replay decides is compared with this, like with like.
+   */
+  decision: 'offer' | 'held' | 'exception';
+  /**
+   * Who the rules' first offer went to (an agent, or every member of a first-to-claim pool): after
+   * a hold, at release; never a leader's Assign to… on an escalated lead.
+   */
   firstOffer: string[];
   /** Who claimed it in the end; null when nobody did (escalated and open, held, merged). */
   owner: string | null;
@@ -33,12 +41,21 @@ export function readHistory(db: Database.Database, since: Date, until: Date): Hi
         owner: string | null;
         agent: string | null;
         pool: string | null;
+        decision: string | null;
       }
     >(
+      // The first decision is the task's first held, offered or escalated event; the rules' first
+      // offer is the first offered before any escalation (after it, offers are leaders').
       `select t.id, t.source, t.external_id as externalId, t.payload, t.created_at as createdAt,
-              t.rule_name as rule, t.owner_id as owner, o.agent_id as agent, o.pool
+              t.rule_name as rule, t.owner_id as owner, o.agent_id as agent, o.pool,
+              (select d.kind from events d where d.task_id = t.id
+                  and d.kind in ('held', 'offered', 'escalated') order by d.id limit 1) as decision
          from tasks t indexed by tasks_report
-         left join offers o on o.id = (select min(f.id) from offers f where f.task_id = t.id)
+         left join offers o on o.id = (
+           select f.offer_id from events f where f.task_id = t.id and f.kind = 'offered'
+              and f.id < coalesce((select min(x.id) from events x
+                                    where x.task_id = t.id and x.kind = 'escalated'), 9e18)
+            order by f.id limit 1)
         where t.created_at >= ? and t.created_at < ? and t.status != 'merged'
         order by t.created_at, t.id`,
     )
@@ -50,6 +67,7 @@ export function readHistory(db: Database.Database, since: Date, until: Date): Hi
       taskId: r.id,
       receivedAt: new Date(r.createdAt),
       rule: r.rule,
+      decision: r.decision === 'held' ? 'held' : r.decision === 'escalated' ? 'exception' : 'offer',
       firstOffer: r.agent && pool.length === 0 ? [r.agent] : pool,
       owner: r.owner,
       body: {
@@ -70,9 +88,18 @@ export function historyRows(history: readonly HistoricLead[]): LeadRow[] {
 export interface WhatIfLead {
   taskId: number;
   receivedAt: string;
-  did: { rule: string | null; firstOffer: string[]; owner: string | null };
+  did: {
+    rule: string | null;
+    decision: HistoricLead['decision'];
+    firstOffer: string[];
+    owner: string | null;
+  };
   would: { rule: string | null; firstOffer: string[]; outcome: SimulatedLead['outcome']['kind'] };
-  /** The rules would now offer it first to someone else. */
+  /**
+   * The rules would now decide otherwise on arrival: offer it first to someone else, or hold or
+   * escalate it where they offered it (or the other way round). A lead held then and now is the
+   * same decision: when the replay releases it follows the config's hours, not the sweeper's run.
+   */
   changed: boolean;
 }
 
@@ -103,11 +130,17 @@ export function compareWithHistory(
     const would = first ? first.agents.map((a) => a.id) : [];
     for (const id of h.firstOffer) count(id, 'did');
     for (const id of would) count(id, 'would');
-    const same = would.length === h.firstOffer.length && would.every((id, i) => h.firstOffer[i] === id);
+    const outcome = sim?.outcome.kind ?? 'invalid';
+    const same =
+      h.decision === 'offer'
+        ? outcome === 'offer' &&
+          would.length === h.firstOffer.length &&
+          would.every((id, i) => h.firstOffer[i] === id)
+        : outcome === h.decision;
     return {
       taskId: h.taskId,
       receivedAt: h.receivedAt.toISOString(),
-      did: { rule: h.rule, firstOffer: h.firstOffer, owner: h.owner },
+      did: { rule: h.rule, decision: h.decision, firstOffer: h.firstOffer, owner: h.owner },
       would: { rule: sim?.rule ?? null, firstOffer: would, outcome: sim?.outcome.kind ?? 'invalid' },
       changed: !same,
     } satisfies WhatIfLead;

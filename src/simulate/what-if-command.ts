@@ -1,13 +1,12 @@
 import { DateTime } from 'luxon';
 import { loadDispatchConfig } from '../config/load-dispatch.js';
 import type { CliIo } from '../crm/fub/cli.js';
-import { migrateDatabase, openDatabase } from '../db/connection.js';
-import { parseMoment } from '../reports/cli.js';
+import { openForReading, parsePeriod } from '../reports/cli.js';
 import { table } from '../reports/render.js';
 import { compareWithHistory, historyRows, readHistory, type WhatIf } from './from-db.js';
 import { replay } from './replay.js';
 
-export const WHAT_IF_USAGE = `  simulate --config <dispatch.yml> --since 30d [--until <date>] [--json]
+export const WHAT_IF_USAGE = `  simulate [--config <dispatch.yml>] --since 30d [--until <date>] [--json]
                         what-if on real history: the leads stored in the period (DATABASE_PATH)
                         replayed through a current or proposed dispatch.yml, beside who got each`;
 
@@ -22,18 +21,17 @@ export interface WhatIfOptions {
 export function whatIfCommand(options: WhatIfOptions, io: CliIo, now: Date = new Date()): number {
   const config = loadDispatchConfig(options.config);
   const zone = config.team.timezone;
-  const until = options.until ? parseMoment(options.until, now, zone) : now;
-  const since = parseMoment(options.since, until ?? now, zone);
-  if (!since || !until || since >= until) {
+  const period = parsePeriod(options.since, options.until, now, zone);
+  if (typeof period === 'string') {
     io.err(
-      `--since and --until take 30d, 2026-11-01 or an ISO time, with since before until\n\nUsage:\n${WHAT_IF_USAGE}\n`,
+      `${period}: --since and --until take 30d, 2026-11-01 or an ISO time, with since before until (a duration in --since counts back from --until, which defaults to now)\n\nUsage:\n${WHAT_IF_USAGE}\n`,
     );
     return 2;
   }
-  const dbPath = io.env.DATABASE_PATH || './data/dispatch.db';
-  const db = openDatabase(dbPath);
+  const { since, until } = period;
+  const db = openForReading(io);
+  if (!db) return 1;
   try {
-    migrateDatabase(db);
     const history = readHistory(db.$client, since, until);
     const whatIf = compareWithHistory(config, history, replay(config, historyRows(history)));
     if (options.json) {
@@ -52,6 +50,14 @@ function nameOf(config: { agents: Array<{ id: string; name: string }> }) {
   return (ids: string[]) => (ids.length === 0 ? 'nobody' : ids.map((id) => names.get(id) ?? id).join(' / '));
 }
 
+/** The rules' first decision then, in the words the "now" column uses. */
+function didFirst(did: WhatIf['leads'][number]['did'], names: (ids: string[]) => string): string {
+  if (did.decision === 'exception') return 'exception';
+  if (did.decision === 'held')
+    return did.firstOffer.length > 0 ? `held, then ${names(did.firstOffer)}` : 'held';
+  return names(did.firstOffer);
+}
+
 interface WhatIfLabels {
   config: string;
   since: Date;
@@ -66,7 +72,7 @@ export function renderWhatIf(w: WhatIf, l: WhatIfLabels): string {
   const rows = w.leads.map((lead) => [
     `${lead.changed ? '*' : ' '} #${lead.taskId}`,
     when(lead.receivedAt),
-    `${lead.did.rule ?? '(no rule)'} → ${l.names(lead.did.firstOffer)} → ${lead.did.owner ? l.names([lead.did.owner]) : 'unclaimed'}`,
+    `${lead.did.rule ?? '(no rule)'} → ${didFirst(lead.did, l.names)} → ${lead.did.owner ? l.names([lead.did.owner]) : 'unclaimed'}`,
     lead.would.outcome === 'offer'
       ? `${lead.would.rule ?? '(no rule)'} → ${l.names(lead.would.firstOffer)}`
       : lead.would.firstOffer.length > 0

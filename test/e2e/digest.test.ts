@@ -59,13 +59,19 @@ describe('the weekly digest', () => {
     expect(posts).toHaveLength(1);
     const [digest] = posts;
     if (!digest) throw new Error('no digest');
-    expect(digest.text).toBe('Weekly digest: 4 leads, median time to claim 12 min, SLA hit 50%');
+    expect(digest.text).toBe('Weekly digest: 4 leads, median time to claim 13 min, SLA hit 50%');
     const text = h.double.allText(digest);
     expect(text).toContain('Lakeside Realty Group: 2026-11-23 to 2026-11-30 (7 days, America/Chicago)');
     for (const line of HEADLINE) expect(text).toContain(line);
     expect(text).toContain("*Best source:* idx_form: 100% claimed within the first offer's window");
     expect(text).toContain("*Worst source:* zillow: 33% claimed within the first offer's window");
-    expect(text).toContain('*Over their share:* nobody');
+    // The rules' pools are the buyer agents (Dana weight 2, Marco and Priya 1): Marco, never offered, is under.
+    expect(text).toContain(
+      '*Over their share:* Dana Reyes (portal-buyer-lead: 67% of first offers, weight 50%); Dana Reyes (web-buyer-lead: 100% of first offers, weight 50%)',
+    );
+    expect(text).toContain(
+      '*Under their share:* Marco Silva (portal-buyer-lead: 0% of first offers, weight 25%); Marco Silva (web-buyer-lead: 0% of first offers, weight 25%); Priya Nair (web-buyer-lead: 0% of first offers, weight 25%)',
+    );
     expect(text).toContain('*Needs a decision:* nothing this week');
 
     const [chart, ...more] = h.double.sharedFiles(LEADERS, digest.ts);

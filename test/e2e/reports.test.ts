@@ -1,5 +1,10 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/crm/fub/cli.js';
+import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
 import { reportCommand } from '../../src/reports/cli.js';
 import { EXAMPLE_CONFIG, useHarness, zillowLead } from '../support/harness.js';
 import {
@@ -39,7 +44,7 @@ describe('reports over a known history', () => {
     expect(code).toBe(0);
     const lines = out.split('\n');
     expect(lines[0]).toBe(
-      'Lakeside Realty Group: 2026-11-25 to 2026-11-26 (1 day, America/Chicago), beside the 1 day before',
+      'Lakeside Realty Group: 2026-11-25 (1 day, America/Chicago), beside the 1 day before',
     );
     expect(lines[2]).toBe('measure                        this period  previous period  manual baseline');
     expect(lines.slice(3, 3 + HEADLINE.length)).toEqual(HEADLINE);
@@ -56,10 +61,13 @@ describe('reports over a known history', () => {
     );
     expect(out).toContain(
       [
-        'rule               agent       first offers  share  weight share',
-        'portal-buyer-lead  Dana Reyes  2             67%    67%',
-        'portal-buyer-lead  Priya Nair  1             33%    33%',
-        'web-buyer-lead     Dana Reyes  1             100%   100%',
+        'rule               agent        first offers  share  weight share',
+        'portal-buyer-lead  Dana Reyes   2             67%    50%',
+        'portal-buyer-lead  Marco Silva  0             0%     25%',
+        'portal-buyer-lead  Priya Nair   1             33%    25%',
+        'web-buyer-lead     Dana Reyes   1             100%   50%',
+        'web-buyer-lead     Marco Silva  0             0%     25%',
+        'web-buyer-lead     Priya Nair   0             0%     25%',
       ].join('\n'),
     );
   });
@@ -131,9 +139,48 @@ describe('reports over a known history', () => {
     const backwards = runReport(h.dbPath, '--since', '2026-11-26', '--until', '2026-11-25');
     expect(backwards.code).toBe(2);
     expect(backwards.err).toContain('since before until');
+    const badUntil = runReport(h.dbPath, '--until', 'next week');
+    expect(badUntil.code).toBe(2);
+    expect(badUntil.err).toContain('--until "next week" is not a duration, a day or an ISO time');
+    // A duration in --since counts back from --until, as the README says.
+    const back = JSON.parse(
+      runReport(h.dbPath, '--since', '2d', '--until', '2026-11-20T06:00:00Z', '--json').out,
+    );
+    expect([back.since, back.until]).toEqual(['2026-11-18T06:00:00.000Z', '2026-11-20T06:00:00.000Z']);
     const empty = runReport(h.dbPath, '--since', '7d');
     expect(empty.code).toBe(0);
     expect(empty.out).toContain('Leads received                 0            0');
+  });
+
+  it('refuses a missing database in one line, creating nothing', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'report-')), 'typo');
+    const missing = join(dir, 'dispatch.db');
+    const { code, out, err } = runReport(missing);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe(
+      `lead-dispatch: no database at ${missing} (set DATABASE_PATH to the app's database file)\n`,
+    );
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('reads an older schema without migrating it, and says it is older', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'report-')), 'old.db');
+    const db = openDatabase(path);
+    migrateDatabase(db);
+    db.$client.exec(
+      'delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)',
+    );
+    db.$client.close();
+    const { code, err } = runReport(path);
+    expect(code).toBe(1);
+    expect(err).toMatch(
+      /^lead-dispatch: .*old\.db has an older schema than this version \(\d+ of \d+ migrations; next \S+\): start the app once to migrate it\n$/,
+    );
+    const after = new Database(path, { readonly: true });
+    const applied = after.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
+    after.close();
+    expect(err).toContain(`(${applied.n} of ${applied.n + 1} migrations`);
   });
 });
 
@@ -152,6 +199,18 @@ describe('/dispatch stats', () => {
     for (const line of HEADLINE) expect(text).toContain(line);
     expect(text).toContain('Pass reasons: wrong area 1');
     expect(text).toContain('Dana Reyes   3       2       0       0                 1       45 s');
+  });
+
+  it('leaves a lead whose first window is still open out of the SLA rates', async () => {
+    await playScenario(h);
+    await h.postLead(zillowLead({ externalId: 'z-live' }));
+    await h.double.waitForPost({ to: DANA });
+    h.clock.advance('1m');
+    await h.slack.slashCommand({ user: LEE, command: '/dispatch', text: 'stats' });
+    const text = h.double.allText(await h.double.waitForEphemeral({ user: LEE }));
+    expect(text).toContain('Leads dispatched               5 ');
+    expect(text).toContain('SLA hit, first offer           50% (2/4) ');
+    expect(text).toContain('SLA hit, within the chain      75% (3/4) ');
   });
 
   it('takes 30d, and answers bad text with usage and an example', async () => {
@@ -185,7 +244,7 @@ describe("a team leader's App Home", () => {
     await h.slack.sendEvent({ type: 'app_home_opened', user: LEE, tab: 'home', channel: 'D0HOME' });
     await h.double.waitFor(() => homeOf(LEE).includes('Team this week'));
     expect(homeOf(LEE)).toContain(
-      'Leads 4 · dispatched 4 · median time to dispatch 0 s · median time to claim 12 min',
+      'Leads 4 · dispatched 4 · median time to dispatch 0 s · median time to claim 13 min',
     );
     expect(homeOf(LEE)).toContain(
       'SLA hit on the first offer 50% · misassigned 25% · escalated 1 · lapsed 4',
@@ -203,6 +262,8 @@ describe("a team leader's App Home", () => {
     h.clock.advance('1m');
     await h.server.sweeper.runOnce();
     await h.double.waitFor(() => homeOf(LEE).includes('Leads 5'));
+    // Dana's window is still open: the new lead is no SLA miss yet.
+    expect(homeOf(LEE)).toContain('SLA hit on the first offer 50% ·');
     expect(homeOf(LEE)).toMatch(/\*Dana Reyes\*: Buyer lead from Zillow #\d+, to claim by \d+:\d+ AM/);
 
     await h.slack.sendEvent({ type: 'app_home_opened', user: DANA, tab: 'home', channel: 'D0HOME' });

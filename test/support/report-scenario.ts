@@ -97,7 +97,7 @@ export const HEADLINE = [
   'Leads dispatched               4            0',
   'Time to dispatch, median       0 s          –                45–180 min',
   'Time to dispatch, p90          2 h 40 min   –',
-  'Time to claim, median          12 min       –',
+  'Time to claim, median          13 min       –',
   'Time to claim, p90             2 h 41 min   –',
   'Time to first contact, median  2 min        –                127 min',
   'Time to first contact, p90     10 min       –',

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CHART_HEIGHT, CHART_WIDTH, type ChartData, chartPng, chartSvg } from '../../src/reports/chart.js';
+import {
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  type ChartData,
+  chartData,
+  chartPng,
+  chartSvg,
+} from '../../src/reports/chart.js';
+import { agentFigures, type FairnessRow, figuresOf } from '../../src/reports/measures.js';
+import type { Report } from '../../src/reports/report.js';
 
 const WEEK: ChartData = {
   title: 'Lakeside Realty Group: week to 2026-11-30',
@@ -10,8 +19,8 @@ const WEEK: ChartData = {
   ],
   slaMinutes: 5,
   agents: [
-    { name: 'Dana Reyes', claims: 5, fairShare: 4 },
-    { name: 'Priya Nair', claims: 1, fairShare: 2 },
+    { name: 'Dana Reyes', offers: 5, fairShare: 4 },
+    { name: 'Priya Nair', offers: 1, fairShare: 2 },
   ],
 };
 
@@ -34,11 +43,60 @@ describe('the digest chart', () => {
     const svg = chartSvg(WEEK);
     for (const label of ['2026-11-25', 'Dana Reyes', 'Priya Nair', 'SLA 5 min']) expect(svg).toContain(label);
     const slower = chartPng({ ...WEEK, days: WEEK.days.map((d) => ({ ...d, claimMinutes: 12 })) });
-    const fairer = chartPng({ ...WEEK, agents: WEEK.agents.map((a) => ({ ...a, claims: a.fairShare })) });
+    const fairer = chartPng({ ...WEEK, agents: WEEK.agents.map((a) => ({ ...a, offers: a.fairShare })) });
     const original = chartPng(WEEK);
     expect(chartPng(WEEK).equals(original)).toBe(true);
     expect(slower.equals(original)).toBe(false);
     expect(fairer.equals(original)).toBe(false);
     expect(pngSize(slower)).toEqual(pngSize(original));
+  });
+});
+
+describe('the chart data', () => {
+  const report = (fairness: FairnessRow[]): Report => {
+    const empty = figuresOf([]);
+    return {
+      since: new Date('2026-11-23T06:00:00Z'),
+      until: new Date('2026-11-30T06:00:00Z'),
+      figures: empty,
+      previous: empty,
+      // A leader's claim and a backup's are in the agents table, not in anyone's turn.
+      agents: agentFigures([]),
+      fairness,
+      leads: [],
+    };
+  };
+
+  it("shows each agent's first offers against their share of each rule's pool, as the fairness table does", () => {
+    const data = chartData(
+      report([
+        { rule: 'buyers', agentId: 'dana', offers: 3, share: 1, weightShare: 0.5 },
+        { rule: 'buyers', agentId: 'priya', offers: 0, share: 0, weightShare: 0.5 },
+        { rule: 'web', agentId: 'dana', offers: 1, share: 0.5, weightShare: 0.5 },
+        { rule: 'web', agentId: 'ivy', offers: 1, share: 0.5, weightShare: 0.5 },
+      ]),
+      (id) => id,
+      'America/Chicago',
+      'week',
+    );
+    expect(data.agents).toEqual([
+      { name: 'dana', offers: 4, fairShare: 2.5 },
+      { name: 'ivy', offers: 1, fairShare: 1 },
+      { name: 'priya', offers: 0, fairShare: 1.5 },
+    ]);
+  });
+
+  it('has every day of the period on its axis, days without leads too', () => {
+    const data = chartData(report([]), (id) => id, 'America/Chicago', 'week');
+    expect(data.days).toEqual(
+      ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29'].map(
+        (day) => ({ day, claimMinutes: null }),
+      ),
+    );
+  });
+
+  it('keeps the SLA line when every bar is under it', () => {
+    const quick = chartSvg({ ...WEEK, days: WEEK.days.map((d) => ({ ...d, claimMinutes: 1 })) });
+    expect(quick).toContain('SLA 5 min');
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RuleConfig, WeeklyHours } from '../../src/config/dispatch-schema.js';
 import { parseDispatchConfig } from '../../src/config/load-dispatch.js';
-import { formatDuration, parseDuration } from '../../src/core/duration.js';
+import { formatDuration, formatMeasured, parseDuration } from '../../src/core/duration.js';
 import { describeSla, offerDeadline, type SlaSpec, slaSpecOf } from '../../src/core/sla.js';
 
 const WEEKDAYS: WeeklyHours = { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' };
@@ -30,6 +30,17 @@ describe('parseDuration', () => {
 
   it.each(['', '5', '5 minutes', '0m', '-5m', 'm', '1.5h', 'h1'])('rejects %j', (text) => {
     expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+describe('formatMeasured', () => {
+  it.each([
+    [45, '45 s'],
+    [750, '13 min'],
+    [749, '12 min'],
+    [9630, '2 h 41 min'],
+  ])('shows a measured %d s as %j, to the nearest minute', (seconds, text) => {
+    expect(formatMeasured(seconds)).toBe(text);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { Availability } from '../../core/availability.js';
-import { formatDuration } from '../../core/duration.js';
+import { formatMeasured } from '../../core/duration.js';
 import type { HomeData } from '../../dispatch/home.js';
 import type { TeamWeek, WaitingItem } from '../../reports/team-week.js';
 import { unavailablePhrase } from './availability-text.js';
@@ -46,7 +46,7 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
     ...(data.moreOwned ? ['…and earlier leads of yours'] : []),
   ];
   const w = data.week;
-  const median = w.medianSecondsToClaim === null ? 'no claims yet' : formatDuration(w.medianSecondsToClaim);
+  const median = w.medianSecondsToClaim === null ? 'no claims yet' : formatMeasured(w.medianSecondsToClaim);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Lead Dispatch' } },
     section(status),
@@ -106,8 +106,8 @@ const WAITING_WORDS: Record<WaitingItem['what'], string> = {
 /** A team leader's extra: the team's week in the report's own measures, and who is waiting on what. */
 function teamBlocks(team: TeamWeek, zone: string, now: Date): KnownBlock[] {
   const f = team.figures;
-  const claim = f.timeToClaim.median === null ? 'no claims yet' : formatDuration(f.timeToClaim.median);
-  const dispatch = f.timeToDispatch.median === null ? '–' : formatDuration(f.timeToDispatch.median);
+  const claim = f.timeToClaim.median === null ? 'no claims yet' : formatMeasured(f.timeToClaim.median);
+  const dispatch = f.timeToDispatch.median === null ? '–' : formatMeasured(f.timeToDispatch.median);
   const pct = (hits: number, of: number) => (of === 0 ? '–' : `${Math.round((hits / of) * 100)}%`);
   const waiting = team.waiting.map(
     (w) =>

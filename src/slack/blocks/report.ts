@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { formatDuration } from '../../core/duration.js';
+import { formatMeasured } from '../../core/duration.js';
 import { ratio } from '../../reports/measures.js';
 import {
   agentRows,
@@ -93,7 +93,7 @@ export function digestNotes(report: Report, labels: ReportLabels): DigestNotes {
 export function renderDigest(report: Report, labels: ReportLabels): { text: string; blocks: KnownBlock[] } {
   const notes = digestNotes(report, labels);
   const f = report.figures;
-  const claim = f.timeToClaim.median === null ? 'no claims' : formatDuration(f.timeToClaim.median);
+  const claim = f.timeToClaim.median === null ? 'no claims' : formatMeasured(f.timeToClaim.median);
   const sla = ratio(f.slaFirstOffer);
   const text = `Weekly digest: ${f.leads} leads, median time to claim ${claim}, SLA hit ${sla === null ? '–' : `${Math.round(sla * 100)}%`}`;
   const list = (items: string[]) => (items.length === 0 ? 'nobody' : items.map(escapeText).join('; '));

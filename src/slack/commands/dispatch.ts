@@ -51,6 +51,7 @@ export async function dispatchStats(deps: SlackDeps, userId: string, period: str
   // Up to and including this millisecond, so a lead stored just now is counted.
   const until = new Date(ctx.clock.now().getTime() + 1);
   const since = new Date(until.getTime() - days * 86_400_000);
-  const stats = renderStats(buildReport(ctx.db.$client, ctx.config, since, until), labelsOf(ctx.config));
+  const report = buildReport(ctx.db.$client, ctx.config, since, until, undefined, ctx.clock.now());
+  const stats = renderStats(report, labelsOf(ctx.config));
   await respond({ response_type: 'ephemeral', replace_original: false, ...stats });
 }
