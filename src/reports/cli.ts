@@ -47,6 +47,23 @@ export function parsePeriod(
   return { since, until };
 }
 
+/** The period, or undefined once the problem and the usage are printed (the command exits 2). */
+export function periodOrUsage(
+  sinceText: string,
+  untilText: string | undefined,
+  now: Date,
+  zone: string,
+  io: CliIo,
+  usage: string,
+): { since: Date; until: Date } | undefined {
+  const period = parsePeriod(sinceText, untilText, now, zone);
+  if (typeof period !== 'string') return period;
+  io.err(
+    `${period}: --since and --until take 30d, 2026-11-01 or an ISO time, with since before until (a duration in --since counts back from --until, which defaults to now)\n\nUsage:\n${usage}\n`,
+  );
+  return undefined;
+}
+
 export function labelsOf(config: DispatchConfig): ReportLabels {
   const names = new Map(config.agents.map((a) => [a.id, a.name]));
   return {
@@ -91,18 +108,15 @@ export function reportCommand(args: string[], io: CliIo, now: Date = new Date())
   const config = loadDispatchConfig(configFile);
   const zone = config.team.timezone;
   const sinceText = typeof values.since === 'string' ? values.since : '30d';
-  const period = parsePeriod(
+  const period = periodOrUsage(
     sinceText,
     typeof values.until === 'string' ? values.until : undefined,
     now,
     zone,
+    io,
+    REPORT_USAGE,
   );
-  if (typeof period === 'string') {
-    io.err(
-      `${period}: --since and --until take 30d, 2026-11-01 or an ISO time, with since before until (a duration in --since counts back from --until, which defaults to now)\n\nUsage:\n${REPORT_USAGE}\n`,
-    );
-    return 2;
-  }
+  if (!period) return 2;
   const { since, until } = period;
   const db = openForReading(io);
   if (!db) return 1;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { loadDispatchConfig } from '../config/load-dispatch.js';
 import type { CliIo } from '../crm/fub/cli.js';
-import { openForReading, parsePeriod } from '../reports/cli.js';
+import { openForReading, periodOrUsage } from '../reports/cli.js';
 import { table } from '../reports/render.js';
 import { compareWithHistory, historyRows, readHistory, type WhatIf } from './from-db.js';
 import { replay } from './replay.js';
@@ -21,13 +21,8 @@ export interface WhatIfOptions {
 export function whatIfCommand(options: WhatIfOptions, io: CliIo, now: Date = new Date()): number {
   const config = loadDispatchConfig(options.config);
   const zone = config.team.timezone;
-  const period = parsePeriod(options.since, options.until, now, zone);
-  if (typeof period === 'string') {
-    io.err(
-      `${period}: --since and --until take 30d, 2026-11-01 or an ISO time, with since before until (a duration in --since counts back from --until, which defaults to now)\n\nUsage:\n${WHAT_IF_USAGE}\n`,
-    );
-    return 2;
-  }
+  const period = periodOrUsage(options.since, options.until, now, zone, io, WHAT_IF_USAGE);
+  if (!period) return 2;
   const { since, until } = period;
   const db = openForReading(io);
   if (!db) return 1;
