@@ -42,6 +42,8 @@ export function healthHandler(
           .get()
       : undefined;
     const healthy = database && sweeperOk;
+    // Read once: the outbox's own line and each reply channel's given-up count come from it.
+    const outbox = database ? engine.outbox.stats(now) : undefined;
     sendJson(res, healthy ? 200 : 503, {
       status: healthy ? 'ok' : 'unhealthy',
       database: database ? 'ok' : 'unreachable',
@@ -57,7 +59,7 @@ export function healthHandler(
         oldestUndeliveredSeconds: backlog?.oldest ? (now.getTime() - backlog.oldest.getTime()) / 1000 : null,
       },
       // Deliveries to outside systems: `dead` items failed for good and wait for a person.
-      outbox: database ? engine.outbox.stats(now) : null,
+      outbox: outbox ?? null,
       // Each outbound webhook: `ok`, or `failing: <last error> (<n> waiting)` while its receiver refuses.
       webhooks: database ? engine.webhooks.status() : null,
       // Twilio and the SMTP server, for replies to leads: `ok`, or failing while they refuse.
@@ -68,7 +70,7 @@ export function healthHandler(
                   replies.channels.map((channel) => {
                     const deliveries = topicHealth(ctx.db.$client, replyTopic(channel));
                     const check = replies.problems.get(channel);
-                    const dead = engine.outbox.stats(now).deadByTopic[replyTopic(channel)] ?? 0;
+                    const dead = outbox?.deadByTopic[replyTopic(channel)] ?? 0;
                     if (deliveries !== 'ok') return [channel, deliveries];
                     if (check) return [channel, `failing: ${check}`];
                     // Given up on: the leads were not answered until someone sends them again.

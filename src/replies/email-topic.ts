@@ -52,7 +52,8 @@ async function sendEmail(
   });
   // The lead's answer reaches the agent who has them, when there is one.
   const replyTo = email.reply_to_agent ? agent?.email : undefined;
-  if (!markSending(ctx, reply, agent?.id)) return;
+  const sending = markSending(ctx, reply, agent?.id);
+  if (!sending) return;
   try {
     const sent = await mailer.send({
       from: email.from,
@@ -62,7 +63,7 @@ async function sendEmail(
       text: renderReply(settings.text, variables),
       messageId: replyMessageId(reply.id),
     });
-    markSent(ctx, { ...reply, agentId: agent?.id ?? reply.agentId }, sent.messageId, 'sent');
+    markSent(ctx, sending, sent.messageId, 'sent');
   } catch (error) {
     markNotSent(ctx, reply);
     if (!(error instanceof EmailRefused)) throw error;

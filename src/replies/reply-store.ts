@@ -166,13 +166,18 @@ export function markWaiting(ctx: DispatchContext, reply: LeadReplyRow, until: Da
   );
 }
 
-/** Recorded before the provider is called: a crash after this leaves a reply whose outcome is unknown. */
-export function markSending(ctx: DispatchContext, reply: LeadReplyRow, agentId?: string): boolean {
-  return settle(ctx, reply, {
-    status: 'sending',
-    sentAt: ctx.clock.now(),
-    ...(agentId ? { agentId } : {}),
-  });
+/**
+ * Recorded before the provider is called: a crash after this leaves a reply whose outcome is
+ * unknown. Returns the reply as now recorded (naming `agentId`, the agent it will name), or
+ * undefined when it had moved on.
+ */
+export function markSending(
+  ctx: DispatchContext,
+  reply: LeadReplyRow,
+  agentId?: string,
+): LeadReplyRow | undefined {
+  const set = { status: 'sending' as const, sentAt: ctx.clock.now(), agentId: agentId ?? reply.agentId };
+  return settle(ctx, reply, set) ? { ...reply, ...set } : undefined;
 }
 
 /** The provider answered and will not send it: the reply is back to unsent and is tried again. */

@@ -69,7 +69,8 @@ async function sendText(ctx: DispatchContext, sms: SmsSettings, loaded: ReplyToS
     now,
     leadZone: zone,
   });
-  if (!markSending(ctx, reply, agent?.id)) return;
+  const sending = markSending(ctx, reply, agent?.id);
+  if (!sending) return;
   try {
     const sent = await sms.client.sendSms({
       to: reply.address,
@@ -77,12 +78,7 @@ async function sendText(ctx: DispatchContext, sms: SmsSettings, loaded: ReplyToS
       ...(sms.messagingServiceSid ? { messagingServiceSid: sms.messagingServiceSid } : { from: sms.from }),
       ...(sms.statusCallback ? { statusCallback: sms.statusCallback } : {}),
     });
-    markSent(
-      ctx,
-      { ...reply, agentId: agent?.id ?? reply.agentId },
-      sent.sid,
-      sent.status === 'sent' ? 'sent' : 'queued',
-    );
+    markSent(ctx, sending, sent.sid, sent.status === 'sent' ? 'sent' : 'queued');
   } catch (error) {
     // No answer: Twilio may have the text. The row stays `sending`, so the retry looks first.
     if (error instanceof TwilioNoAnswer) throw error;
