@@ -84,6 +84,11 @@ export const tasks = sqliteTable(
     intakeNotes: text('intake_notes', { mode: 'json' }).$type<IntakeNote[]>().notNull().default(sql`'[]'`),
     /** The CRM record this task stands for (`fub:123`): one task per CRM person, whatever its source says. */
     crmPerson: text('crm_person'),
+    /**
+     * When Slack confirmed the first offer DM (the end of "time to dispatch"), kept by the trigger
+     * `tasks_first_dm` as offers are posted, so a report reads it from tasks_report.
+     */
+    firstDmAt: ms('first_dm_at'),
   },
   (t) => [
     uniqueIndex('tasks_source_external_id').on(t.source, t.externalId),
@@ -118,6 +123,7 @@ export const tasks = sqliteTable(
       t.status,
       t.manualReview,
       t.intakeNotes,
+      t.firstDmAt,
     ),
   ],
 );
@@ -565,3 +571,44 @@ export const digests = sqliteTable('digests', {
 });
 
 export type DigestRow = typeof digests.$inferSelect;
+
+/**
+ * One lead's timeline reduced to what the reports read (reports/lead-facts.ts), kept by the
+ * engine's report indexer as events arrive, so a month's report reads one row a lead instead of
+ * every event. Derived data: the events stay the truth, and a lead with events newer than the
+ * indexer's cursor is reduced again from its timeline when a report reads it.
+ */
+export const reportFacts = sqliteTable('report_facts', {
+  taskId: integer('task_id')
+    .primaryKey()
+    .references(() => tasks.id),
+  claimedAt: integer('claimed_at'),
+  contactedAt: integer('contacted_at'),
+  rulesOffers: integer('rules_offers').notNull(),
+  firstOfferHit: integer('first_offer_hit').notNull(),
+  firstOfferOpenUntil: integer('first_offer_open_until'),
+  lastOfferOpenUntil: integer('last_offer_open_until'),
+  claimedInChain: integer('claimed_in_chain').notNull(),
+  escalation: text('escalation'),
+  heldAt: integer('held_at'),
+  holdMs: integer('hold_ms'),
+  passes: integer('passes').notNull(),
+  /** Comma-separated reason keys, null when none. */
+  passReasons: text('pass_reasons'),
+  lapses: integer('lapses').notNull(),
+  /** Comma-separated epoch ms of the repeats noted on this lead, null when none. */
+  duplicateTimes: text('duplicate_times'),
+  reassigned: integer('reassigned').notNull(),
+  misassignedPasses: integer('misassigned_passes').notNull(),
+  /** Comma-separated agent ids the rules offered it to first. */
+  fairOffers: text('fair_offers'),
+  offerWindowMs: integer('offer_window_ms'),
+  /** Per agent: `id,offers,claims,passes,misassigned,lapses,claimMs|claimMs`, joined by `;`. */
+  agents: text('agents'),
+});
+
+/** How far the report indexer has read the events table: every event up to this id is in report_facts. */
+export const reportCursor = sqliteTable('report_cursor', {
+  id: integer('id').primaryKey(),
+  lastEventId: integer('last_event_id').notNull(),
+});

@@ -6,6 +6,7 @@ import { AppHomePublisher } from './app-home-publisher.js';
 import { Checkpointer } from './checkpointer.js';
 import type { EngineLoop } from './loop.js';
 import { Outbox, type OutboxTopic } from './outbox/outbox.js';
+import { ReportIndexer } from './report-indexer.js';
 import { SignalPoller } from './signal-poller.js';
 import type { SlackHealth } from './slack-health.js';
 import { SlackSync } from './slack-sync/slack-sync.js';
@@ -32,6 +33,8 @@ export class Engine {
   readonly homes: AppHomePublisher;
   readonly signals: SignalPoller;
   readonly checkpoints: Checkpointer;
+  /** Keeps each lead's report facts up to date as events arrive. */
+  readonly reportFacts: ReportIndexer;
   private readonly loops: EngineLoop[];
   /** After stop(), kicks are ignored: the database is about to close. */
   private stopped = false;
@@ -58,6 +61,7 @@ export class Engine {
       () => this.kick(),
     );
     this.checkpoints = new Checkpointer(ctx.db.$client, ctx.log);
+    this.reportFacts = new ReportIndexer(ctx);
     this.loops = [
       this.sweeper,
       this.slack,
@@ -67,6 +71,7 @@ export class Engine {
       this.homes,
       this.signals,
       this.checkpoints,
+      this.reportFacts,
     ];
   }
 

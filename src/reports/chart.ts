@@ -38,11 +38,9 @@ export function chartData(
     if (lead.merged) continue;
     const day = dayIn(lead.receivedAt, zone);
     const list = claimsByDay.get(day) ?? [];
-    const claim = lead.events.find((e) => e.kind === 'claimed');
-    if (claim) list.push((claim.at.getTime() - lead.receivedAt.getTime()) / 60_000);
+    if (lead.claimedAt !== null) list.push((lead.claimedAt - lead.receivedAt) / 60_000);
     claimsByDay.set(day, list);
-    const offer = lead.events.find((e) => e.kind === 'offered');
-    if (offer?.deadline) windows.push((offer.deadline.getTime() - offer.at.getTime()) / 60_000);
+    if (lead.offerWindowSeconds !== null) windows.push(lead.offerWindowSeconds / 60);
   }
   const agents = new Map<string, { offers: number; fairShare: number }>();
   const ruleTotals = new Map<string, number>();

@@ -104,13 +104,13 @@ export function digestTopic(ctx: DispatchContext, client: WebClient): OutboxTopi
       }
       if (!row.fileId) {
         const zone = config.team.timezone;
-        const title = `${config.team.name}: week to ${dayIn(row.until, zone)}`;
+        const title = `${config.team.name}: week to ${dayIn(row.until.getTime(), zone)}`;
         const png = chartPng(chartData(report, labels.agentName, zone, title));
         const uploaded = await client.filesUploadV2({
           channel_id: row.channel,
           thread_ts: ts,
           file: png,
-          filename: `digest-${dayIn(row.until, zone)}.png`,
+          filename: `digest-${dayIn(row.until.getTime(), zone)}.png`,
           title,
           alt_text:
             'Median time to claim per day against the SLA; first offers per agent against their share',

@@ -1,4 +1,7 @@
 import { median } from '../core/stats.js';
+import type { AgentLeadFacts, LeadFacts } from './lead-facts.js';
+
+export { MISASSIGNMENT_REASONS } from './lead-facts.js';
 
 /**
  * The numbers a team leader watches, computed once, here, from the audit timeline. Pure: the rows
@@ -52,9 +55,6 @@ export interface Rate {
   of: number;
 }
 
-/** The pass reasons that mean the rules picked the wrong person. */
-export const MISASSIGNMENT_REASONS = ['wrong_area', 'price_point'] as const;
-
 export interface Figures {
   leads: number;
   dispatched: number;
@@ -100,8 +100,6 @@ export interface FairnessRow {
   weightShare: number;
 }
 
-const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
-
 export function spread(values: readonly number[]): Spread {
   if (values.length === 0) return { median: null, p90: null, n: 0 };
   const sorted = [...values].sort((a, b) => a - b);
@@ -113,89 +111,14 @@ export function ratio(rate: Rate): number | null {
   return rate.of === 0 ? null : rate.hits / rate.of;
 }
 
-const first = (lead: ReportLead, kind: string) => lead.events.find((e) => e.kind === kind);
-
-/**
- * The offers the rules made. While a lead sits with the leaders (escalated, until returned to the
- * rules) an offer is a leader's Assign to…, not a dispatch: it must not count as the rules' first
- * offer, nor make an exception "dispatched".
- */
-export function rulesOffers(lead: ReportLead): ReportEvent[] {
-  const offers: ReportEvent[] = [];
-  let withLeaders = false;
-  for (const e of lead.events) {
-    if (e.kind === 'escalated') withLeaders = true;
-    else if (e.kind === 'returned') withLeaders = false;
-    else if (e.kind === 'offered' && !withLeaders) offers.push(e);
-  }
-  return offers;
-}
-
-/** Whether the lead's first offer was claimed before its deadline (a restarted clock counts). */
-function claimedInFirstWindow(lead: ReportLead): boolean {
-  const offer = rulesOffers(lead)[0];
-  if (!offer || offer.offerId === null) return false;
-  let deadline = offer.deadline;
-  for (const e of lead.events)
-    if (e.kind === 'clock_restarted' && e.offerId === offer.offerId && e.deadline) deadline = e.deadline;
-  const claim = lead.events.find((e) => e.kind === 'claimed' && e.offerId === offer.offerId);
-  return claim !== undefined && deadline !== null && claim.at <= deadline;
-}
-
-/**
- * Whether an offer could still be claimed at `now`: nobody claimed, passed or let it lapse, and
- * its (possibly restarted) deadline is still ahead. Such a lead is neither a hit nor a miss yet.
- */
-function stillOpen(lead: ReportLead, offer: ReportEvent | undefined, now: Date | undefined): boolean {
-  if (!now || !offer || offer.offerId === null) return false;
-  let deadline = offer.deadline;
-  for (const e of lead.events) {
-    if (e.offerId !== offer.offerId) continue;
-    if (e.kind === 'clock_restarted' && e.deadline) deadline = e.deadline;
-    if (e.kind === 'claimed' || e.kind === 'passed' || e.kind === 'expired') return false;
-  }
-  return deadline !== null && deadline > now;
-}
-
-/** Claimed by someone in the rule's chain, before any escalation to the leaders. */
-function claimedInChain(lead: ReportLead): boolean {
-  for (const e of lead.events) {
-    if (e.kind === 'escalated') return false;
-    if (e.kind === 'claimed') return true;
-  }
-  return false;
-}
-
-/**
- * A leader moved the lead away from someone who had claimed it (Assign to… another agent, or Take
- * it, after a contact escalation). Assigning a lead whose offers lapsed is not one: nobody had it,
- * and lapses are counted on their own.
- */
-function reassignedByLeader(lead: ReportLead): boolean {
-  let claimer: string | null = null;
-  let offeredTo: string | null = null;
-  for (const e of lead.events) {
-    if (e.kind === 'claimed') claimer = e.actor;
-    else if (e.kind === 'offered') offeredTo = e.agentId;
-    // Assign to… writes the leader's offer (to the assignee) just before `assigned`.
-    else if (e.kind === 'assigned' && claimer !== null && offeredTo !== claimer) return true;
-    else if (e.kind === 'taken' && claimer !== null && e.actor !== claimer) return true;
-  }
-  return false;
-}
-
-function misassignedPasses(lead: ReportLead): number {
-  return lead.events.filter(
-    (e) => e.kind === 'pass_reason' && (MISASSIGNMENT_REASONS as readonly string[]).includes(e.reason ?? ''),
-  ).length;
-}
+const seconds = (from: number, to: number) => (to - from) / 1000;
 
 /**
  * Every headline figure over a set of leads. `now` (live views: the period ends now) leaves out
  * of the SLA rates the leads whose window is still open: they have not missed it yet. `repeats`
  * (see repeatsIn) counts repeats by when they arrived; without it, those noted on these leads.
  */
-export function figuresOf(all: readonly ReportLead[], now?: Date, repeats?: number): Figures {
+export function figuresOf(all: readonly LeadFacts[], now?: Date, repeats?: number): Figures {
   const leads = all.filter((l) => !l.merged);
   const dispatch: number[] = [];
   const claim: number[] = [];
@@ -224,53 +147,40 @@ export function figuresOf(all: readonly ReportLead[], now?: Date, repeats?: numb
     noContact: 0,
     manualReview: 0,
   };
+  // An offer whose window is still open at `now` is neither a hit nor a miss yet.
+  const open = (until: number | null) => now !== undefined && until !== null && until > now.getTime();
   let redispatches = 0;
   for (const lead of leads) {
-    const offers = rulesOffers(lead).length;
-    if (lead.firstDmAt) dispatch.push(seconds(lead.receivedAt, lead.firstDmAt));
-    const claimed = first(lead, 'claimed');
-    if (claimed) claim.push(seconds(lead.receivedAt, claimed.at));
-    const contacted = first(lead, 'contacted');
-    if (claimed && contacted) contact.push(seconds(claimed.at, contacted.at));
-    if (offers > 0) {
+    if (lead.firstDmAt !== null) dispatch.push(seconds(lead.receivedAt, lead.firstDmAt));
+    if (lead.claimedAt !== null) claim.push(seconds(lead.receivedAt, lead.claimedAt));
+    if (lead.claimedAt !== null && lead.contactedAt !== null)
+      contact.push(seconds(lead.claimedAt, lead.contactedAt));
+    if (lead.rulesOffers > 0) {
       f.dispatched += 1;
-      redispatches += offers - 1;
-      const offered = rulesOffers(lead);
-      if (!stillOpen(lead, offered[0], now)) {
+      redispatches += lead.rulesOffers - 1;
+      if (!open(lead.firstOfferOpenUntil)) {
         f.slaFirstOffer.of += 1;
-        if (claimedInFirstWindow(lead)) f.slaFirstOffer.hits += 1;
+        if (lead.firstOfferHit) f.slaFirstOffer.hits += 1;
       }
-      const inChain = claimedInChain(lead);
-      if (inChain || first(lead, 'escalated') || !stillOpen(lead, offered.at(-1), now)) {
+      if (lead.claimedInChain || lead.escalation !== null || !open(lead.lastOfferOpenUntil)) {
         f.slaChain.of += 1;
-        if (inChain) f.slaChain.hits += 1;
+        if (lead.claimedInChain) f.slaChain.hits += 1;
       }
-      const reassigned = reassignedByLeader(lead);
-      if (reassigned) f.reassigned += 1;
-      if (reassigned || misassignedPasses(lead) > 0) f.misassigned.hits += 1;
+      if (lead.reassigned) f.reassigned += 1;
+      if (lead.reassigned || lead.misassignedPasses > 0) f.misassigned.hits += 1;
     }
-    if (first(lead, 'escalated')) {
+    if (lead.escalation !== null) {
       f.escalated += 1;
-      // How the last escalation was resolved: one escalated again after a leader acted is open.
-      const last = lead.events.findLastIndex((e) => e.kind === 'escalated');
-      const outcome = lead.events.slice(last).find((e) => ['assigned', 'taken', 'returned'].includes(e.kind));
-      if (outcome?.kind === 'assigned') f.resolved.assigned += 1;
-      else if (outcome?.kind === 'taken') f.resolved.taken += 1;
-      else if (outcome?.kind === 'returned') f.resolved.returned += 1;
-      else f.resolved.open += 1;
+      f.resolved[lead.escalation] += 1;
     }
-    const held = first(lead, 'held');
-    if (held) {
+    if (lead.heldAt !== null) {
       f.held += 1;
-      const released = lead.events.find((e) => e.kind === 'released' && e.at >= held.at);
-      if (released) hold.push(seconds(held.at, released.at));
+      if (lead.holdSeconds !== null) hold.push(lead.holdSeconds);
     }
-    for (const e of lead.events) {
-      if (e.kind === 'passed') f.passes += 1;
-      if (e.kind === 'pass_reason' && e.reason) passReasons[e.reason] = (passReasons[e.reason] ?? 0) + 1;
-      if (e.kind === 'expired') f.lapses += 1;
-      if (e.kind === 'duplicate' && repeats === undefined) f.duplicates += 1;
-    }
+    f.passes += lead.passes;
+    for (const reason of lead.passReasons) passReasons[reason] = (passReasons[reason] ?? 0) + 1;
+    f.lapses += lead.lapses;
+    if (repeats === undefined) f.duplicates += lead.duplicateTimes.length;
     if (lead.noContact) f.noContact += 1;
     if (lead.manualReview) f.manualReview += 1;
   }
@@ -288,56 +198,42 @@ export function figuresOf(all: readonly ReportLead[], now?: Date, repeats?: numb
  * Repeats that arrived in [since, until): `duplicate` events by their own time, whichever lead
  * they are noted on (the first lead, which may have arrived in an earlier period).
  */
-export function repeatsIn(all: readonly ReportLead[], since: Date, until: Date): number {
+export function repeatsIn(all: readonly LeadFacts[], since: Date, until: Date): number {
   let n = 0;
   for (const lead of all)
-    for (const e of lead.events) if (e.kind === 'duplicate' && e.at >= since && e.at < until) n += 1;
+    for (const at of lead.duplicateTimes) if (at >= since.getTime() && at < until.getTime()) n += 1;
   return n;
 }
 
 /** What each agent did with the offers made to them. */
-export function agentFigures(all: readonly ReportLead[]): AgentFigures[] {
-  const byAgent = new Map<string, AgentFigures & { claimTimes: number[] }>();
-  const row = (agentId: string) => {
-    let r = byAgent.get(agentId);
-    if (!r) {
-      r = {
-        agentId,
-        offers: 0,
-        claims: 0,
-        passes: 0,
-        misassignedPasses: 0,
-        lapses: 0,
-        timeToClaim: spread([]),
-        claimTimes: [],
-      };
-      byAgent.set(agentId, r);
-    }
-    return r;
-  };
+export function agentFigures(all: readonly LeadFacts[]): AgentFigures[] {
+  const byAgent = new Map<string, Omit<AgentLeadFacts, 'agentId'>>();
   for (const lead of all) {
     if (lead.merged) continue;
-    const offeredAt = new Map<number, Date>();
-    for (const e of lead.events) {
-      if (e.kind === 'offered' && e.agentId) {
-        row(e.agentId).offers += 1;
-        if (e.offerId !== null) offeredAt.set(e.offerId, e.at);
-      } else if (e.kind === 'claimed' && e.actor !== 'system') {
-        const r = row(e.actor);
-        r.claims += 1;
-        const at = e.offerId === null ? undefined : offeredAt.get(e.offerId);
-        if (at) r.claimTimes.push(seconds(at, e.at));
-      } else if (e.kind === 'passed') row(e.actor).passes += 1;
-      else if (
-        e.kind === 'pass_reason' &&
-        (MISASSIGNMENT_REASONS as readonly string[]).includes(e.reason ?? '')
-      )
-        row(e.actor).misassignedPasses += 1;
-      else if (e.kind === 'expired' && e.agentId) row(e.agentId).lapses += 1;
+    for (const a of lead.agents) {
+      const r = byAgent.get(a.agentId);
+      if (!r) {
+        byAgent.set(a.agentId, { ...a, claimSeconds: [...a.claimSeconds] });
+        continue;
+      }
+      r.offers += a.offers;
+      r.claims += a.claims;
+      r.claimSeconds.push(...a.claimSeconds);
+      r.passes += a.passes;
+      r.misassignedPasses += a.misassignedPasses;
+      r.lapses += a.lapses;
     }
   }
-  return [...byAgent.values()]
-    .map(({ claimTimes, ...r }) => ({ ...r, timeToClaim: spread(claimTimes) }))
+  return [...byAgent]
+    .map(([agentId, { claimSeconds, ...r }]) => ({
+      agentId,
+      offers: r.offers,
+      claims: r.claims,
+      passes: r.passes,
+      misassignedPasses: r.misassignedPasses,
+      lapses: r.lapses,
+      timeToClaim: spread(claimSeconds),
+    }))
     .sort((a, b) => b.offers - a.offers || a.agentId.localeCompare(b.agentId));
 }
 
@@ -349,17 +245,16 @@ export function agentFigures(all: readonly ReportLead[]): AgentFigures[] {
  * Backups (later positions) are left out: they are offered by design, not by turn.
  */
 export function fairness(
-  all: readonly ReportLead[],
+  all: readonly LeadFacts[],
   weights: ReadonlyMap<string, number>,
   pools: ReadonlyMap<string, readonly string[]> = new Map(),
 ): FairnessRow[] {
   const counts = new Map<string, Map<string, number>>();
   for (const lead of all) {
     if (lead.merged || lead.rule === null) continue;
-    for (const e of rulesOffers(lead)) {
-      if (e.position !== 0 || !e.agentId) continue;
+    for (const agentId of lead.fairOffers) {
       const rule = counts.get(lead.rule) ?? new Map<string, number>();
-      rule.set(e.agentId, (rule.get(e.agentId) ?? 0) + 1);
+      rule.set(agentId, (rule.get(agentId) ?? 0) + 1);
       counts.set(lead.rule, rule);
     }
   }
@@ -384,12 +279,12 @@ export type GroupBy = 'source' | 'rule' | 'type' | 'day';
 
 /** The headline figures per source, rule, type or day received (in the team's zone), by key. */
 export function figuresBy(
-  all: readonly ReportLead[],
+  all: readonly LeadFacts[],
   by: GroupBy,
-  dayOf: (at: Date) => string,
+  dayOf: (at: number) => string,
   now?: Date,
 ): Array<{ key: string; figures: Figures }> {
-  const groups = new Map<string, ReportLead[]>();
+  const groups = new Map<string, LeadFacts[]>();
   for (const lead of all) {
     const key =
       by === 'source'

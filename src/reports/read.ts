@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { REPORT_KINDS_SQL } from '../core/events.js';
 import type { IntakeNote } from '../core/lead-fields.js';
-import type { ReportLead } from './measures.js';
+import type { ReportEvent, ReportLead } from './measures.js';
 
-/** id, source, type, rule, created_at, manual_review, intake_notes, status */
-type LeadTuple = [number, string, string, string | null, number, number, string, string];
+/** id, source, type, rule, created_at, manual_review, intake_notes, status, first_dm_at */
+type LeadTuple = [number, string, string, string | null, number, number, string, string, number | null];
 /** task_id, kind, actor, at, offer_id, agentId, reason, position, deadline */
 type EventTuple = [
   number,
@@ -17,8 +17,12 @@ type EventTuple = [
   number | null,
   string | null,
 ];
-/** task_id, dm_posted_at */
-type OfferTuple = [number, number];
+
+const EVENT_COLUMNS = `task_id, kind, actor, at, offer_id,
+  case when kind in ('offered', 'expired') then json_extract(detail, '$.agentId') end,
+  case when kind in ('pass_reason', 'passed') then json_extract(detail, '$.reason') end,
+  case when kind = 'offered' then json_extract(detail, '$.position') end,
+  case when kind in ('offered', 'clock_restarted') then json_extract(detail, '$.deadline') end`;
 
 /**
  * Each read returns one JSON array built by SQLite (json_group_array), parsed by one JSON.parse:
@@ -31,7 +35,7 @@ function prepare(db: Database.Database) {
     // Covered by tasks_report: the wide task rows (payload, message) are never read.
     leads: asJson<[number, number]>(
       `select json_group_array(json_array(id, source, type, rule_name, created_at, manual_review,
-                                          intake_notes, status))
+                                          intake_notes, status, first_dm_at))
          from tasks indexed by tasks_report where created_at >= ? and created_at < ?`,
     ),
     // Ids grow with time: the first lead's `received` event, written with it, comes before every
@@ -42,22 +46,61 @@ function prepare(db: Database.Database) {
     // Covered by the partial index events_report (the same kinds, word for word); detail fields
     // are extracted only for the kinds that have them.
     events: asJson<[number, number]>(
-      `select json_group_array(json_array(task_id, kind, actor, at, offer_id,
-                case when kind in ('offered', 'expired') then json_extract(detail, '$.agentId') end,
-                case when kind in ('pass_reason', 'passed') then json_extract(detail, '$.reason') end,
-                case when kind = 'offered' then json_extract(detail, '$.position') end,
-                case when kind in ('offered', 'clock_restarted') then json_extract(detail, '$.deadline') end))
+      `select json_group_array(json_array(${EVENT_COLUMNS}))
          from (select * from events indexed by events_report
                 where id >= ? and task_id >= ? and ${REPORT_KINDS_SQL} order by id)`,
     ),
-    offers: asJson<[number, number]>(
-      `select json_group_array(json_array(task_id, dm_posted_at)) from offers
-        where id >= ? and task_id >= ? and dm_posted_at is not null`,
+    // A few leads' timelines (those the report indexer has not reduced yet), by events_task.
+    timelines: asJson<[string]>(
+      `select json_group_array(json_array(${EVENT_COLUMNS}))
+         from (select * from events where task_id in (select value from json_each(?))
+                and ${REPORT_KINDS_SQL} order by id)`,
     ),
   };
 }
 
 const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+
+function statementsFor(db: Database.Database) {
+  let s = statements.get(db);
+  if (!s) {
+    s = prepare(db);
+    statements.set(db, s);
+  }
+  return s;
+}
+
+function reportEvent([
+  ,
+  kind,
+  actor,
+  at,
+  offerId,
+  agentId,
+  reason,
+  position,
+  deadline,
+]: EventTuple): ReportEvent {
+  return {
+    kind,
+    actor,
+    at: new Date(at),
+    offerId,
+    agentId,
+    reason,
+    position,
+    deadline: deadline === null ? null : new Date(deadline),
+  };
+}
+
+/** The report events of the given tasks, each task's in the order they happened. */
+export function readTimelines(db: Database.Database, taskIds: readonly number[]): Map<number, ReportEvent[]> {
+  const timelines = new Map<number, ReportEvent[]>(taskIds.map((id) => [id, []]));
+  if (taskIds.length === 0) return timelines;
+  for (const tuple of parsed<EventTuple>(statementsFor(db).timelines.get(JSON.stringify(taskIds))))
+    timelines.get(tuple[0])?.push(reportEvent(tuple));
+  return timelines;
+}
 
 const noContact = (notes: string) =>
   notes !== '[]' && (JSON.parse(notes) as IntakeNote[]).some((n) => n.field === 'contact');
@@ -71,24 +114,28 @@ const parsed = <T>(json: string | undefined): T[] => (json ? (JSON.parse(json) a
  * fields projected by SQL), and their offers' DM times.
  */
 export function readLeads(db: Database.Database, since: Date, until: Date): ReportLead[] {
-  let s = statements.get(db);
-  if (!s) {
-    s = prepare(db);
-    statements.set(db, s);
-  }
+  const s = statementsFor(db);
   const byId = new Map<number, ReportLead>();
   const leads: ReportLead[] = [];
   let firstTask = Number.POSITIVE_INFINITY;
-  for (const [id, source, type, rule, receivedAt, manualReview, notes, status] of parsed<LeadTuple>(
-    s.leads.get(since.getTime(), until.getTime()),
-  )) {
+  for (const [
+    id,
+    source,
+    type,
+    rule,
+    receivedAt,
+    manualReview,
+    notes,
+    status,
+    firstDmAt,
+  ] of parsed<LeadTuple>(s.leads.get(since.getTime(), until.getTime()))) {
     const lead: ReportLead = {
       id,
       source,
       type,
       rule,
       receivedAt: new Date(receivedAt),
-      firstDmAt: null,
+      firstDmAt: firstDmAt === null ? null : new Date(firstDmAt),
       manualReview: manualReview === 1,
       noContact: noContact(notes),
       merged: status === 'merged',
@@ -100,31 +147,12 @@ export function readLeads(db: Database.Database, since: Date, until: Date): Repo
   }
   if (leads.length === 0) return leads;
   leads.sort((a, b) => a.id - b.id);
-  let firstOffer = Number.POSITIVE_INFINITY;
   const fromEvent = s.firstEvent.get(firstTask) ?? 0;
-  for (const [taskId, kind, actor, at, offerId, agentId, reason, position, deadline] of parsed<EventTuple>(
-    s.events.get(fromEvent, firstTask),
-  )) {
-    const lead = byId.get(taskId);
+  for (const tuple of parsed<EventTuple>(s.events.get(fromEvent, firstTask))) {
+    const lead = byId.get(tuple[0]);
     if (!lead) continue;
-    if (kind === 'offered' && offerId !== null) firstOffer = Math.min(firstOffer, offerId);
-    lead.events.push({
-      kind,
-      actor,
-      at: new Date(at),
-      offerId,
-      agentId,
-      reason,
-      position,
-      deadline: deadline === null ? null : new Date(deadline),
-    });
-  }
-  // The leads' offers are named by their `offered` events; the earliest bounds the walk.
-  if (firstOffer === Number.POSITIVE_INFINITY) return leads;
-  for (const [taskId, dmPostedAt] of parsed<OfferTuple>(s.offers.get(firstOffer, firstTask))) {
-    const lead = byId.get(taskId);
-    if (lead && (lead.firstDmAt === null || dmPostedAt < lead.firstDmAt.getTime()))
-      lead.firstDmAt = new Date(dmPostedAt);
+    const event = reportEvent(tuple);
+    lead.events.push(event);
   }
   return leads;
 }

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { formatMeasured } from '../core/duration.js';
+import { readLeadFacts } from './facts-store.js';
+import type { LeadFacts } from './lead-facts.js';
 import {
   type AgentFigures,
   agentFigures,
@@ -13,12 +15,10 @@ import {
   type GroupBy,
   MANUAL_BASELINE,
   type Rate,
-  type ReportLead,
   ratio,
   repeatsIn,
   type Spread,
 } from './measures.js';
-import { readLeads } from './read.js';
 
 /** A period's figures beside the previous period of the same length. */
 export interface Report {
@@ -30,7 +30,7 @@ export interface Report {
   fairness: FairnessRow[];
   groups?: { by: GroupBy; rows: Array<{ key: string; figures: Figures }> };
   /** The leads themselves, for views that draw them (charts); not serialised. */
-  leads: ReportLead[];
+  leads: LeadFacts[];
 }
 
 export function buildReport(
@@ -44,9 +44,9 @@ export function buildReport(
 ): Report {
   const before = new Date(since.getTime() - (until.getTime() - since.getTime()));
   // One read for both periods: the previous period's walk would cover this one's anyway.
-  const both = readLeads(db, before, until);
-  const leads = both.filter((l) => l.receivedAt >= since);
-  const previous = both.filter((l) => l.receivedAt < since);
+  const both = readLeadFacts(db, before, until, { agentsFrom: since });
+  const leads = both.filter((l) => l.receivedAt >= since.getTime());
+  const previous = both.filter((l) => l.receivedAt < since.getTime());
   const weights = new Map(config.agents.map((a) => [a.id, a.weight]));
   const zone = config.team.timezone;
   const pools = rulePools(config);
@@ -86,7 +86,7 @@ export function rulePools(config: DispatchConfig): Map<string, string[]> {
   return pools;
 }
 
-export const dayIn = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toISODate() ?? '';
+export const dayIn = (at: number, zone: string) => DateTime.fromMillis(at, { zone }).toISODate() ?? '';
 
 /** One line of the headline table: how to read it from figures, as text and as a number. */
 export interface Measure {

@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Db } from '../db/connection.js';
-import { type Figures, figuresOf, type ReportLead, repeatsIn } from './measures.js';
-import { readLeads } from './read.js';
+import { readLeadFacts } from './facts-store.js';
+import type { LeadFacts } from './lead-facts.js';
+import { type Figures, figuresOf, repeatsIn } from './measures.js';
 
 /** Lines of "who is waiting on what" a leader's Home lists; the rest are counted. */
 export const WAITING_SHOWN = 15;
@@ -55,7 +56,7 @@ export function teamWeek(db: Db, config: DispatchConfig, now: Date, cache?: Week
     cache?.minute === minute && cache.figures
       ? cache.figures
       : // Up to and including now: a lead stored this millisecond is part of the week.
-        weekFigures(readLeads(db.$client, since, new Date(now.getTime() + 1)), since, now);
+        weekFigures(readLeadFacts(db.$client, since, new Date(now.getTime() + 1)), since, now);
   if (cache) {
     cache.minute = minute;
     cache.figures = figures;
@@ -107,5 +108,5 @@ export function teamWeek(db: Db, config: DispatchConfig, now: Date, cache?: Week
   return { since, figures, waiting, moreWaiting: Math.max(0, (counted?.n ?? 0) - waiting.length) };
 }
 
-const weekFigures = (leads: ReportLead[], since: Date, now: Date) =>
+const weekFigures = (leads: LeadFacts[], since: Date, now: Date) =>
   figuresOf(leads, now, repeatsIn(leads, since, new Date(now.getTime() + 1)));

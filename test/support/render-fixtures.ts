@@ -56,6 +56,7 @@ export function task(overrides: Partial<TaskRow> = {}): TaskRow {
     contactedAt: null,
     duplicateOf: null,
     crmPerson: null,
+    firstDmAt: null,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import type { OfferRow, TaskRow } from '../../src/db/schema.js';
 import { REPLY_STATUSES } from '../../src/db/schema.js';
 import type { HomeData } from '../../src/dispatch/home.js';
 import type { TeamMemberStatus } from '../../src/dispatch/team-status.js';
+import { leadFacts } from '../../src/reports/lead-facts.js';
 import { agentFigures, fairness, figuresBy, figuresOf, type ReportLead } from '../../src/reports/measures.js';
 import type { Report } from '../../src/reports/report.js';
 import type { TeamWeek } from '../../src/reports/team-week.js';
@@ -369,16 +370,17 @@ function syntheticReport(agents: number): Report {
       },
     ],
   }));
-  const figures = figuresOf(leads);
+  const facts = leads.map(leadFacts);
+  const figures = figuresOf(facts);
   return {
     since: new Date(NOW.getTime() - 7 * 86_400_000),
     until: NOW,
     figures,
     previous: figures,
-    agents: agentFigures(leads),
-    fairness: fairness(leads, new Map()),
-    groups: { by: 'source', rows: figuresBy(leads, 'source', () => 'day') },
-    leads,
+    agents: agentFigures(facts),
+    fairness: fairness(facts, new Map()),
+    groups: { by: 'source', rows: figuresBy(facts, 'source', () => 'day') },
+    leads: facts,
   };
 }
 

@@ -88,6 +88,8 @@ describe('migrations', () => {
       'offers_follow_lead_replies',
       'task_views_follow_offer',
       'task_views_follow_task',
+      'tasks_first_dm',
+      'tasks_first_dm_inserted',
     ]);
     client.exec(`
       insert into tasks (source, external_id, type, status, payload, received_at, created_at)
@@ -97,6 +99,28 @@ describe('migrations', () => {
       update tasks set message = 'no bump for fields the copies do not show' where id = 1;
     `);
     expect(client.prepare('select version from task_views').get()).toEqual({ version: 2 });
+    client.close();
+  });
+
+  it("a task's first DM time follows its offers' DMs: the earliest one Slack confirmed", () => {
+    const db = openDatabase(join(tempDir(), 'dispatch.db'));
+    migrateDatabase(db);
+    const client = db.$client;
+    client.exec(`
+      insert into tasks (source, external_id, type, status, payload, received_at, created_at)
+        values ('zillow', 'z-1', 'buyer_lead', 'offered', '{}', 0, 0);
+      insert into agents (id, name, roles, zips, synced_at) values ('U0DANA001', 'Dana', '[]', '[]', 0);
+      insert into offers (task_id, agent_id, position, status, reason, offered_at, deadline)
+        values (1, 'U0DANA001', 0, 'live', 'first', 0, 300000);
+      insert into offers (task_id, agent_id, position, status, reason, offered_at, deadline, dm_posted_at)
+        values (1, 'U0DANA001', 1, 'expired', 'next', 0, 300000, 9000);
+    `);
+    const firstDm = () => client.prepare('select first_dm_at from tasks').pluck().get();
+    expect(firstDm()).toBe(9000);
+    client.exec('update offers set dm_posted_at = 2000 where id = 1');
+    expect(firstDm()).toBe(2000);
+    client.exec('update offers set dm_posted_at = 5000 where id = 1');
+    expect(firstDm()).toBe(2000);
     client.close();
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
+import { type LeadFacts, leadFacts } from '../../src/reports/lead-facts.js';
 import {
   fairness,
   figuresOf,
@@ -39,8 +40,8 @@ const claimed = (minutes: number, offerId: number, agentId: string) =>
   ev('claimed', minutes, { offerId, actor: agentId });
 
 let nextId = 1;
-function lead(events: ReportEvent[], fields: Partial<ReportLead> = {}): ReportLead {
-  return {
+function lead(events: ReportEvent[], fields: Partial<ReportLead> = {}): LeadFacts {
+  return leadFacts({
     id: nextId++,
     source: 'zillow',
     type: 'buyer',
@@ -52,7 +53,7 @@ function lead(events: ReportEvent[], fields: Partial<ReportLead> = {}): ReportLe
     merged: false,
     events,
     ...fields,
-  };
+  });
 }
 
 /** A lead the rules offered to Dana, who claimed it in a minute. */
