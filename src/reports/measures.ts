@@ -12,7 +12,10 @@ export interface ReportEvent {
   actor: string;
   at: Date;
   offerId: number | null;
-  /** offered / expired / withdrawn: the agent (null for a first-to-claim pool). */
+  /**
+   * offered / expired / withdrawn: the agent (null for a first-to-claim pool); reassigned and
+   * handed_off: who it went to (null: handed back to the rule's pool).
+   */
   agentId: string | null;
   /** pass_reason: the reason key; escalated: why. */
   reason: string | null;
@@ -70,7 +73,7 @@ export interface Figures {
   held: number;
   holdTime: Spread;
   misassigned: Rate;
-  /** Leads a leader moved away from the agent who had claimed them (part of `misassigned`). */
+  /** Leads a leader moved away from the agent who had them (part of `misassigned`). */
   reassigned: number;
   passes: number;
   passReasons: Record<string, number>;
@@ -123,10 +126,16 @@ const first = (lead: ReportLead, kind: string) => lead.events.find((e) => e.kind
 export function rulesOffers(lead: ReportLead): ReportEvent[] {
   const offers: ReportEvent[] = [];
   let withLeaders = false;
+  // The offer a Reassign… or a hand-off to a teammate makes (written right after it) is a person's pick too.
+  let picked = false;
   for (const e of lead.events) {
     if (e.kind === 'escalated') withLeaders = true;
     else if (e.kind === 'returned') withLeaders = false;
-    else if (e.kind === 'offered' && !withLeaders) offers.push(e);
+    else if (e.kind === 'reassigned' || (e.kind === 'handed_off' && e.agentId !== null)) picked = true;
+    else if (e.kind === 'offered') {
+      if (!withLeaders && !picked) offers.push(e);
+      picked = false;
+    }
   }
   return offers;
 }
@@ -167,14 +176,16 @@ function claimedInChain(lead: ReportLead): boolean {
 }
 
 /**
- * A leader moved the lead away from someone who had claimed it (Assign to… another agent, or Take
- * it, after a contact escalation). Assigning a lead whose offers lapsed is not one: nobody had it,
- * and lapses are counted on their own.
+ * A leader moved the lead away from someone who had it: Reassign… (of a live offer or a claim), or
+ * Assign to… another agent or Take it after a contact escalation. Assigning a lead whose offers
+ * lapsed is not one: nobody had it, and lapses are counted on their own. An owner's own hand-off
+ * is not one either: the rules chose well, the owner could not keep it.
  */
 function reassignedByLeader(lead: ReportLead): boolean {
   let claimer: string | null = null;
   let offeredTo: string | null = null;
   for (const e of lead.events) {
+    if (e.kind === 'reassigned') return true;
     if (e.kind === 'claimed') claimer = e.actor;
     else if (e.kind === 'offered') offeredTo = e.agentId;
     // Assign to… writes the leader's offer (to the assignee) just before `assigned`.

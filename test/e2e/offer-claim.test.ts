@@ -80,12 +80,15 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
     ]);
   });
 
-  it('someone other than the offered agent cannot claim it', async () => {
+  it('someone other than the offered agent cannot claim it, and is not told whose lead it is', async () => {
     await h.postLead(zillowLead());
     const dm = await h.double.waitForPost({ to: DANA });
     await h.slack.clickButton({ user: PRIYA, message: dm, actionId: 'offer_claim' });
     const note = await h.double.waitForEphemeral({ user: PRIYA });
-    expect(note.text).toBe('This lead was offered to Dana Reyes, not to you. Nothing was changed.');
+    expect(note.text).toBe('This lead was offered to someone else, not to you. Nothing was changed.');
+    expect(note.text).not.toContain('Dana');
+    await h.slack.clickButton({ user: PRIYA, message: dm, actionId: 'offer_pass' });
+    expect((await h.double.waitForEphemeral({ user: PRIYA })).text).not.toContain('Dana');
     expect(rows(h, 'select status from offers')).toEqual([{ status: 'live' }]);
   });
 

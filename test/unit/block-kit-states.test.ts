@@ -221,7 +221,7 @@ function everyState(): Shown[] {
   }
   const stale = [
     { kind: 'unknown' },
-    { kind: 'not_yours', offeredTo: 'Dana <&>' },
+    { kind: 'not_yours' },
     { kind: 'claimed', byYou: true, ownerName: 'Dana', at: NOW },
     { kind: 'claimed', byYou: false, ownerName: 'Dana', at: NOW },
     { kind: 'passed', at: NOW, byYou: true },
