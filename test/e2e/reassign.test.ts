@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { query } from '../support/db.js';
 import { LEADERS, useHarness, zillowLead } from '../support/harness.js';
-import { DANA, IVY, LEE, MARCO, PRIYA } from '../support/team.js';
+import { ALMA, DANA, IVY, LEE, MARCO, PRIYA, TOM } from '../support/team.js';
 
 /** The values a modal submits: a users_select, the pool checkbox, the reason. */
 const picked = (user: string | null, reason?: string, pool = false) => ({
@@ -129,6 +129,35 @@ describe('a leader reassigns a lead that is still open', () => {
     // Marco's Claim from before is refused and changes nothing.
     await h.slack.clickButton({ user: MARCO, message: marcosBefore, actionId: 'offer_claim', stale: true });
     expect((await h.double.waitForEphemeral({ user: MARCO })).text).toContain('Nothing was changed.');
+  });
+
+  it("a leader's copy of a lead carries Reassign… while the lead is open", async () => {
+    await post({
+      source: 'dotloop',
+      externalId: 'dl-1',
+      firstName: 'Jane',
+      email: 'jane.milestone@example.com',
+      message: 'Offer accepted; option period ends Friday',
+    });
+    const tom = await h.double.waitForPost({ to: TOM });
+    const cc = await h.double.waitForPost({ to: LEE });
+    expect(h.double.buttons(cc).map((b) => b.text)).toEqual(['Reassign…', 'Timeline']);
+    await h.slack.clickButton({ user: LEE, message: cc, actionId: 'task_reassign' });
+    await h.double.waitFor(() => h.double.views.find((v) => v.view.callback_id === 'reassign_modal'));
+    await h.slack.submitView({
+      user: LEE,
+      callbackId: 'reassign_modal',
+      values: picked(ALMA, 'Tom is at a closing'),
+    });
+    const alma = await h.double.waitForPost({ to: ALMA });
+    expect(h.double.allText(alma)).toContain('Reassigned by Lee Walker: Tom is at a closing.');
+    await h.double.waitForUpdate(tom, 'Lee Walker reassigned it to Alma Ortiz');
+    await h.double.waitForUpdate(cc, 'Offered to Alma Ortiz.');
+    h.clock.advance('1m');
+    await h.slack.clickButton({ user: ALMA, message: alma, actionId: 'offer_claim' });
+    await h.double.waitForUpdate(alma, 'Claimed by you');
+    await h.double.waitForUpdate(cc, 'Alma Ortiz* owns it');
+    expect(h.double.buttons(cc).map((b) => b.text)).toEqual(['Reassign…', 'Timeline']);
   });
 
   it('a leader picking someone who is away is told so, and nothing changes', async () => {

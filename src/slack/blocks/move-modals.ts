@@ -46,7 +46,7 @@ export function renderReassignModal(taskId: number, headline: string): View {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*${escapeText(headline).slice(0, 2900)}* #${taskId}\nThe new agent gets an offer to claim; whoever has it now is told who took it over and why.`,
+          text: `*${escapeText(headline).slice(0, 2700)}* #${taskId}\nThe new agent gets an offer to claim; whoever has it now is told who took it over and why.`,
         },
       },
       {
@@ -74,7 +74,7 @@ export function renderHandOffModal(offerId: number, headline: string): View {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*${escapeText(headline).slice(0, 2900)}*\nYour teammate gets an offer to claim it; if they don't, it goes on down the chain as usual.`,
+          text: `*${escapeText(headline).slice(0, 2700)}*\nYour teammate gets an offer to claim it; if they don't, it goes on down the chain as usual.`,
         },
       },
       {
