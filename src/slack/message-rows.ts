@@ -31,17 +31,24 @@ export function loadOfferView(
     // The same person writing again while this waited (held overnight, say) is merged into it.
     repeats: repeatsOf(sql).all({ taskId: row.task.id }),
     replies: repliesTo(sql).all({ taskId: row.task.id }),
-    moved: movedFrom(sql, row.offer.id),
+    moved: movedFrom(sql, row.offer.taskId, row.offer.id),
     now,
   };
 }
 
 /** The Reassign… or Hand off… that moved the lead on from this offer, if one did. */
-function movedFrom(sql: Sql, offerId: number): Moved | undefined {
+function movedFrom(sql: Sql, taskId: number, offerId: number): Moved | undefined {
+  // By task first (events_task): a task has tens of events, the table millions.
   const row = sql
     .select()
     .from(events)
-    .where(and(eq(events.offerId, offerId), inArray(events.kind, ['reassigned', 'handed_off'])))
+    .where(
+      and(
+        eq(events.taskId, taskId),
+        eq(events.offerId, offerId),
+        inArray(events.kind, ['reassigned', 'handed_off']),
+      ),
+    )
     .orderBy(desc(events.id))
     .get();
   if (!row) return undefined;
