@@ -54,7 +54,7 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
     const update = await h.double.waitForUpdate(dm);
     const text = h.double.allText({ ...dm, blocks: update.blocks });
     expect(text).toContain('Claimed by you at 10:40 AM CST*, 38 s after it arrived.');
-    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Mark contacted', 'Timeline']);
+    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Mark contacted', 'Hand off…', 'Timeline']);
     const [task] = rows(h, 'select status, owner_id, claimed_at from tasks where id = ?', id);
     expect(task).toMatchObject({ status: 'claimed', owner_id: DANA, claimed_at: h.clock.now().getTime() });
     const claims = rows(h, "select actor from events where task_id = ? and kind = 'claimed'", id);
