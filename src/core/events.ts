@@ -60,6 +60,8 @@ export const EVENT_KINDS = [
   'assigned',
   'taken',
   'returned',
+  'reassigned',
+  'handed_off',
   'contact_reminded',
   'contacted',
   'withdrawn',
@@ -95,6 +97,8 @@ export const REPORT_KINDS = [
   'assigned',
   'taken',
   'returned',
+  'reassigned',
+  'handed_off',
   'contacted',
   'held',
   'released',
@@ -151,6 +155,13 @@ export const EVENT_DETAIL = {
   assigned: z.object({ assignee: userId }),
   taken: nothing,
   returned: nothing,
+  /**
+   * A leader (the actor) moved a live or claimed lead from `from` (the owner or offeree; absent for
+   * a first-to-claim pool) to `to`, who still has to claim it. A misassignment signal in reports.
+   */
+  reassigned: z.object({ to: userId, from: userId.optional(), reason: z.string().optional() }),
+  /** The owner (the actor) handed their claimed lead to `to`, or back to the rule's pool (`to` null). */
+  handed_off: z.object({ to: userId.nullable(), reason: z.string().optional() }),
   contact_reminded: z.object({ ownerId: userId }),
   contacted: nothing,
   /** The offeree went away (`/away`, or a leader set them away), so the offer moved on. */

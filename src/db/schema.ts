@@ -143,7 +143,8 @@ export const offers = sqliteTable(
     poolChannel: text('pool_channel'),
     position: integer('position').notNull(),
     status: text('status', {
-      enum: ['live', 'claimed', 'passed', 'expired', 'failed', 'withdrawn'],
+      // reassigned: a leader moved the live offer to someone else before it was answered.
+      enum: ['live', 'claimed', 'passed', 'expired', 'failed', 'withdrawn', 'reassigned'],
     }).notNull(),
     reason: text('reason').notNull(),
     offeredAt: ms('offered_at').notNull(),

@@ -32,12 +32,8 @@ export function assignEscalation(
   assigneeId: string,
 ) {
   return act(ctx, escalationId, leaderId, (tx, escalation, now) => {
-    const assignee = availabilityOfTeam(tx, ctx.config, now).find((s) => s.agent.id === assigneeId);
-    if (!assignee) return { kind: 'not_an_agent', userId: assigneeId };
-    // A leader may wake someone outside their working hours, or give them one more over their cap
-    // (caps guide routing, not leaders); away or busy still means no.
-    if (!assignee.availability.available && !assignee.offHours?.coverable)
-      return { kind: 'agent_unavailable', name: assignee.agent.name };
+    const refusal = pickable(tx, ctx, assigneeId, now);
+    if (refusal) return refusal;
     const task = resolve(tx, escalation, leaderId, 'assigned', assigneeId, now);
     // Past the end of the frozen chain: if the assignee lets it lapse, it comes back to the leaders.
     createOffer(
@@ -58,6 +54,24 @@ export function assignEscalation(
     });
     return undefined;
   });
+}
+
+/**
+ * Whether a person may be handed a lead by hand (a leader's Assign to… or Reassign…, an owner's
+ * Hand off…): an agent in dispatch.yml who is not away or busy. Someone outside their working
+ * hours, or over their cap, may still be woken for one (caps guide routing, not people).
+ */
+export function pickable(
+  sql: Sql,
+  ctx: DispatchContext,
+  agentId: string,
+  now: Date,
+): Extract<LeaderRefusal, { kind: 'not_an_agent' | 'agent_unavailable' }> | undefined {
+  const agent = availabilityOfTeam(sql, ctx.config, now).find((s) => s.agent.id === agentId);
+  if (!agent) return { kind: 'not_an_agent', userId: agentId };
+  if (!agent.availability.available && !agent.offHours?.coverable)
+    return { kind: 'agent_unavailable', name: agent.agent.name };
+  return undefined;
 }
 
 /** Take it: the leader owns the task at once; there is nobody else to confirm. */

@@ -12,7 +12,8 @@ import { agentName } from './roster.js';
 /** Why a click changed nothing, as data; blocks/ turns it into words in the clicker's time zone. */
 export type StaleOffer =
   | { kind: 'unknown' }
-  | { kind: 'not_yours'; offeredTo: string }
+  /** Someone else's offer: whose is not said, the team's leads are not for everyone to see. */
+  | { kind: 'not_yours' }
   | { kind: 'claimed'; byYou: boolean; ownerName: string; at: Date }
   | { kind: 'passed'; at: Date; byYou: boolean }
   | { kind: 'expired'; at: Date }
@@ -278,10 +279,7 @@ function explainStale(sql: Sql, offerId: number, userId: string): StaleOffer {
   const task = sql.select().from(tasks).where(eq(tasks.id, offer.taskId)).get();
   if (!task) return { kind: 'unknown' };
   const member = offer.pool?.includes(userId) === true;
-  if (offer.agentId !== userId && !member) {
-    const offeredTo = offer.agentId ? agentName(sql, offer.agentId) : 'other agents';
-    return { kind: 'not_yours', offeredTo };
-  }
+  if (offer.agentId !== userId && !member) return { kind: 'not_yours' };
   return explainOfferState(sql, offer, task, userId);
 }
 

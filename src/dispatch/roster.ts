@@ -184,6 +184,14 @@ export function isTeamLeader(config: DispatchConfig, userId: string): boolean {
   return config.agents.some((a) => a.id === userId && a.roles.includes('team_leader'));
 }
 
+/**
+ * The team: every agent in the config in force (leaders are agents with the team_leader role).
+ * Only they see the team's views (who, stats, timelines, App Home); read at the moment of asking.
+ */
+export function isTeamMember(config: DispatchConfig, userId: string): boolean {
+  return config.agents.some((a) => a.id === userId);
+}
+
 export function findAgent(sql: Sql, id: string): AgentRow | undefined {
   return agentById(sql).get({ id });
 }

@@ -1,12 +1,13 @@
+import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Statement } from 'better-sqlite3';
 import { eq, isNotNull } from 'drizzle-orm';
 import { agents } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { type HomeContext, homeContext, homeData } from '../dispatch/home.js';
-import { agentZone, isTeamLeader } from '../dispatch/roster.js';
+import { agentZone, isTeamLeader, isTeamMember } from '../dispatch/roster.js';
 import { teamWeek, type WeekCache } from '../reports/team-week.js';
-import { renderAppHome } from '../slack/blocks/app-home.js';
+import { renderAppHome, renderOutsiderHome } from '../slack/blocks/app-home.js';
 import type { EngineLoop } from './loop.js';
 
 /**
@@ -45,8 +46,9 @@ export class AppHomePublisher implements EngineLoop {
       .set({ homeOpenedAt: now })
       .where(eq(agents.id, agentId))
       .run().changes;
-    if (changed === 0) return; // not an agent in dispatch.yml: nothing of theirs to show
     this.shown.delete(agentId);
+    // Never an agent here: nothing of theirs to show, and the team's views are not for them.
+    if (changed === 0) return this.publishView(agentId, renderOutsiderHome());
     await this.publish(agentId, homeContext(this.ctx.db, this.ctx.config, now));
   }
 
@@ -103,21 +105,26 @@ export class AppHomePublisher implements EngineLoop {
   }
 
   private async publish(agentId: string, standing: HomeContext): Promise<void> {
-    const { db, config, clock, log } = this.ctx;
+    const { db, config, clock } = this.ctx;
     const agent = db.select().from(agents).where(eq(agents.id, agentId)).get();
     const zone = agentZone(agent, config);
     const now = clock.now();
+    // Someone taken out of dispatch.yml no longer sees the team, whatever their Home showed before.
+    if (!isTeamMember(config, agentId)) return this.publishView(agentId, renderOutsiderHome());
     const data = homeData(db, standing, agentId, zone, now);
     if (!data) return;
     if (isTeamLeader(config, agentId)) data.team = teamWeek(db, config, now, this.week);
-    const view = renderAppHome(data, zone, now);
+    await this.publishView(agentId, renderAppHome(data, zone, now));
+  }
+
+  private async publishView(agentId: string, view: View): Promise<void> {
     const fingerprint = JSON.stringify(view);
     if (this.shown.get(agentId) === fingerprint) return;
     try {
       await this.client.views.publish({ user_id: agentId, view });
       this.shown.set(agentId, fingerprint);
     } catch (error) {
-      log.warn('could not publish the App Home; will retry on the next sweep', {
+      this.ctx.log.warn('could not publish the App Home; will retry on the next sweep', {
         agentId,
         error: String(error),
       });

@@ -82,10 +82,16 @@ export type LeadFacts = LeadRowFacts & TimelineFacts;
 export function rulesOffers(events: readonly ReportEvent[]): ReportEvent[] {
   const offers: ReportEvent[] = [];
   let withLeaders = false;
+  // The offer a Reassign… or a hand-off to a teammate makes (written right after it) is a person's pick too.
+  let picked = false;
   for (const e of events) {
     if (e.kind === 'escalated') withLeaders = true;
     else if (e.kind === 'returned') withLeaders = false;
-    else if (e.kind === 'offered' && !withLeaders) offers.push(e);
+    else if (e.kind === 'reassigned' || (e.kind === 'handed_off' && e.agentId !== null)) picked = true;
+    else if (e.kind === 'offered') {
+      if (!withLeaders && !picked) offers.push(e);
+      picked = false;
+    }
   }
   return offers;
 }
@@ -106,14 +112,16 @@ function offerOutcome(events: readonly ReportEvent[], offer: ReportEvent | undef
 }
 
 /**
- * A leader moved the lead away from someone who had claimed it (Assign to… another agent, or Take
- * it, after a contact escalation). Assigning a lead whose offers lapsed is not one: nobody had it,
- * and lapses are counted on their own.
+ * A leader moved the lead away from someone who had it: Reassign… (of a live offer or a claim), or
+ * Assign to… another agent or Take it after a contact escalation. Assigning a lead whose offers
+ * lapsed is not one: nobody had it, and lapses are counted on their own. An owner's own hand-off
+ * is not one either: the rules chose well, the owner could not keep it.
  */
 function reassignedByLeader(events: readonly ReportEvent[]): boolean {
   let claimer: string | null = null;
   let offeredTo: string | null = null;
   for (const e of events) {
+    if (e.kind === 'reassigned') return true;
     if (e.kind === 'claimed') claimer = e.actor;
     else if (e.kind === 'offered') offeredTo = e.agentId;
     // Assign to… writes the leader's offer (to the assignee) just before `assigned`.

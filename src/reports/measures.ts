@@ -15,7 +15,10 @@ export interface ReportEvent {
   actor: string;
   at: Date;
   offerId: number | null;
-  /** offered / expired / withdrawn: the agent (null for a first-to-claim pool). */
+  /**
+   * offered / expired / withdrawn: the agent (null for a first-to-claim pool); reassigned and
+   * handed_off: who it went to (null: handed back to the rule's pool).
+   */
   agentId: string | null;
   /** pass_reason: the reason key; escalated: why. */
   reason: string | null;
@@ -70,7 +73,7 @@ export interface Figures {
   held: number;
   holdTime: Spread;
   misassigned: Rate;
-  /** Leads a leader moved away from the agent who had claimed them (part of `misassigned`). */
+  /** Leads a leader moved away from the agent who had them (part of `misassigned`). */
   reassigned: number;
   passes: number;
   passReasons: Record<string, number>;

@@ -19,7 +19,8 @@ type EventTuple = [
 ];
 
 const EVENT_COLUMNS = `task_id, kind, actor, at, offer_id,
-  case when kind in ('offered', 'expired') then json_extract(detail, '$.agentId') end,
+  case when kind in ('offered', 'expired') then json_extract(detail, '$.agentId')
+       when kind in ('reassigned', 'handed_off') then json_extract(detail, '$.to') end,
   case when kind in ('pass_reason', 'passed') then json_extract(detail, '$.reason') end,
   case when kind = 'offered' then json_extract(detail, '$.position') end,
   case when kind in ('offered', 'clock_restarted') then json_extract(detail, '$.deadline') end`;

@@ -1,12 +1,13 @@
-import { and, asc, eq, gt, lte, sql as raw } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, sql as raw } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { agents, escalations, leadReplies, offers, tasks, taskViews } from '../db/schema.js';
+import { parseEvent } from '../core/events.js';
+import { agents, escalations, events, leadReplies, offers, tasks, taskViews } from '../db/schema.js';
 import type { Sql } from '../dispatch/context.js';
 import { contactHistory } from '../dispatch/duplicates.js';
 import { preparedOnce } from '../dispatch/prepared.js';
-import { agentZone, findAgent } from '../dispatch/roster.js';
+import { agentName, agentZone, findAgent, isTeamLeader } from '../dispatch/roster.js';
 import type { EscalationView } from './blocks/escalation-message.js';
-import type { OfferView, Successor } from './blocks/offer-message.js';
+import type { Moved, OfferView, Successor } from './blocks/offer-message.js';
 import type { TaskViewView } from './blocks/task-copy-message.js';
 
 /** Loads everything an offer DM shows; undefined when the rows are gone. */
@@ -30,7 +31,37 @@ export function loadOfferView(
     // The same person writing again while this waited (held overnight, say) is merged into it.
     repeats: repeatsOf(sql).all({ taskId: row.task.id }),
     replies: repliesTo(sql).all({ taskId: row.task.id }),
+    moved: movedFrom(sql, row.offer.taskId, row.offer.id),
     now,
+  };
+}
+
+/** The Reassign… or Hand off… that moved the lead on from this offer, if one did. */
+function movedFrom(sql: Sql, taskId: number, offerId: number): Moved | undefined {
+  // By task first (events_task): a task has tens of events, the table millions.
+  const row = sql
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.taskId, taskId),
+        eq(events.offerId, offerId),
+        inArray(events.kind, ['reassigned', 'handed_off']),
+      ),
+    )
+    .orderBy(desc(events.id))
+    .get();
+  if (!row) return undefined;
+  const read = parseEvent(row);
+  if (!read.ok) return undefined;
+  const e = read.event;
+  if (e.kind !== 'reassigned' && e.kind !== 'handed_off') return undefined;
+  return {
+    kind: e.kind,
+    byName: agentName(sql, e.actor),
+    toName: e.detail.to ? agentName(sql, e.detail.to) : null,
+    reason: e.detail.reason ?? null,
+    at: e.at,
   };
 }
 
@@ -150,5 +181,9 @@ export function loadTaskView(
   const live = offerRow(row.task.liveOfferId);
   const offer = row.view.offerId === null ? live : offerRow(row.view.offerId);
   const reader = row.view.via === 'channel' ? undefined : findAgent(sql, row.view.recipient);
-  return { ...row, offer, live, names: agentNames(sql), zone: agentZone(reader, config), now };
+  // A watcher's copy that a leader reads (their DM, or the leaders' channel) carries Reassign….
+  const leaders =
+    row.view.kind === 'watcher' &&
+    (row.view.recipient === config.team.leaders_channel || isTeamLeader(config, row.view.recipient));
+  return { ...row, offer, live, names: agentNames(sql), leaders, zone: agentZone(reader, config), now };
 }

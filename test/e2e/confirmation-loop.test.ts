@@ -252,7 +252,7 @@ describe('escalations: the leaders act in one click', () => {
     expect(h.double.allText(dm)).toContain('Assigned by Lee Walker.');
     expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Claim', 'Pass', 'Timeline']);
     await h.double.waitForUpdate(post, '✅ Lee Walker assigned it to Marco Silva at 10:43 AM CST.');
-    expect(h.double.buttons(post).map((b) => b.text)).toEqual(['Timeline']);
+    expect(h.double.buttons(post).map((b) => b.text)).toEqual(['Reassign…', 'Timeline']);
     await h.slack.clickButton({ user: MARCO, message: dm, actionId: 'offer_claim' });
     await h.double.waitForUpdate(dm, 'Claimed by you');
     await h.settle();
@@ -428,7 +428,7 @@ describe('the no-contact timer', () => {
     h.clock.advance('6m');
     await h.slack.clickButton({ user: DANA, message: dm, actionId: 'task_contacted' });
     await h.double.waitForUpdate(dm, 'Marked contacted at 10:46 AM CST.');
-    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Timeline']);
+    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Hand off…', 'Timeline']);
     h.clock.advance('1h');
     await h.server.sweeper.runOnce();
     await h.settle();

@@ -54,7 +54,7 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
     const update = await h.double.waitForUpdate(dm);
     const text = h.double.allText({ ...dm, blocks: update.blocks });
     expect(text).toContain('Claimed by you at 10:40 AM CST*, 38 s after it arrived.');
-    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Mark contacted', 'Timeline']);
+    expect(h.double.buttons(dm).map((b) => b.text)).toEqual(['Mark contacted', 'Hand off…', 'Timeline']);
     const [task] = rows(h, 'select status, owner_id, claimed_at from tasks where id = ?', id);
     expect(task).toMatchObject({ status: 'claimed', owner_id: DANA, claimed_at: h.clock.now().getTime() });
     const claims = rows(h, "select actor from events where task_id = ? and kind = 'claimed'", id);
@@ -80,12 +80,15 @@ describe('a lead in over HTTP, offered by DM, claimed exactly once', () => {
     ]);
   });
 
-  it('someone other than the offered agent cannot claim it', async () => {
+  it('someone other than the offered agent cannot claim it, and is not told whose lead it is', async () => {
     await h.postLead(zillowLead());
     const dm = await h.double.waitForPost({ to: DANA });
     await h.slack.clickButton({ user: PRIYA, message: dm, actionId: 'offer_claim' });
     const note = await h.double.waitForEphemeral({ user: PRIYA });
-    expect(note.text).toBe('This lead was offered to Dana Reyes, not to you. Nothing was changed.');
+    expect(note.text).toBe('This lead was offered to someone else, not to you. Nothing was changed.');
+    expect(note.text).not.toContain('Dana');
+    await h.slack.clickButton({ user: PRIYA, message: dm, actionId: 'offer_pass' });
+    expect((await h.double.waitForEphemeral({ user: PRIYA })).text).not.toContain('Dana');
     expect(rows(h, 'select status from offers')).toEqual([{ status: 'live' }]);
   });
 

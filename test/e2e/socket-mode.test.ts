@@ -101,7 +101,7 @@ describe('Socket Mode: the real app over a WebSocket to the Slack double', () =>
     expect(double.allText({ ...dm, blocks: update.blocks })).toContain(
       'Claimed by you at 10:40 AM CST*, 38 s after it arrived.',
     );
-    expect(double.buttons(dm).map((b) => b.text)).toEqual(['Mark contacted', 'Timeline']);
+    expect(double.buttons(dm).map((b) => b.text)).toEqual(['Mark contacted', 'Hand off…', 'Timeline']);
     const [task] = query(dbPath, 'select status, owner_id from tasks where id = ?', id);
     expect(task).toEqual({ status: 'claimed', owner_id: DANA });
 

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { OfferRow, TaskRow } from '../../src/db/schema.js';
 import { REPLY_STATUSES } from '../../src/db/schema.js';
 import type { HomeData } from '../../src/dispatch/home.js';
+import type { MoveRefusal } from '../../src/dispatch/reassign.js';
 import type { TeamMemberStatus } from '../../src/dispatch/team-status.js';
 import { leadFacts } from '../../src/reports/lead-facts.js';
 import { agentFigures, fairness, figuresBy, figuresOf, type ReportLead } from '../../src/reports/measures.js';
 import type { Report } from '../../src/reports/report.js';
 import type { TeamWeek } from '../../src/reports/team-week.js';
-import { renderAppHome } from '../../src/slack/blocks/app-home.js';
+import { renderAppHome, renderOutsiderHome } from '../../src/slack/blocks/app-home.js';
 import { availabilityRefusalText, awayConfirmation } from '../../src/slack/blocks/availability-text.js';
 import { renderAwayModal } from '../../src/slack/blocks/away-modal.js';
 import { renderContactReminder } from '../../src/slack/blocks/contact-reminder.js';
@@ -18,13 +19,20 @@ import {
   renderEscalationReminder,
 } from '../../src/slack/blocks/escalation-message.js';
 import { renderLeadText } from '../../src/slack/blocks/lead-text.js';
+import { renderHandOffModal, renderReassignModal } from '../../src/slack/blocks/move-modals.js';
 import {
   type OfferView,
   type RenderedMessage,
   renderOfferMessage,
 } from '../../src/slack/blocks/offer-message.js';
 import { renderDigest, renderStats } from '../../src/slack/blocks/report.js';
-import { contactResultText, leaderRefusalText, staleClickText } from '../../src/slack/blocks/stale-click.js';
+import {
+  contactResultText,
+  leaderRefusalText,
+  moveRefusalText,
+  staleClickText,
+  TEAM_ONLY,
+} from '../../src/slack/blocks/stale-click.js';
 import { renderTaskView } from '../../src/slack/blocks/task-copy-message.js';
 import { renderTeamStatus } from '../../src/slack/blocks/team-status.js';
 import { renderTimeline } from '../../src/slack/blocks/timeline.js';
@@ -64,6 +72,9 @@ type Shown =
   /** A reply that is text only: an ephemeral, a response_url answer or a DM. */
   | { state: string; text: string };
 
+/** A headline as long as a lead's fields can make it. */
+const WORST_HEADLINE = `${'<&>*'.repeat(800)} #123`;
+
 const claimedTask = task({ status: 'claimed', ownerId: 'U0DANA', claimedAt: at(-1) });
 const OFFER_STATES: Array<[string, TaskRow, Partial<OfferRow>, Partial<OfferView>?]> = [
   ['live', task(), {}],
@@ -101,6 +112,45 @@ const OFFER_STATES: Array<[string, TaskRow, Partial<OfferRow>, Partial<OfferView
     task({ ...claimedTask, ownerId: 'U0IVY' }),
     { status: 'claimed', resolvedAt: at(-1) },
   ],
+  [
+    'claimed, then reassigned by a leader, with the longest reason',
+    task({ status: 'offered', ownerId: null }),
+    { status: 'claimed', resolvedAt: at(-1) },
+    {
+      moved: {
+        kind: 'reassigned',
+        byName: 'Lee <&>'.repeat(20),
+        toName: 'Ivy'.repeat(60),
+        reason: '<&>*'.repeat(50),
+        at: NOW,
+      },
+    },
+  ],
+  [
+    'live, then reassigned by a leader',
+    task(),
+    { status: 'reassigned', resolvedAt: at(-1) },
+    { moved: { kind: 'reassigned', byName: 'Lee', toName: 'Ivy', reason: null, at: NOW } },
+  ],
+  ['reassigned, its event unreadable', task(), { status: 'reassigned', resolvedAt: at(-1) }],
+  [
+    'claimed, handed off to a teammate',
+    task({ status: 'offered', ownerId: null }),
+    { status: 'claimed', resolvedAt: at(-1) },
+    { moved: { kind: 'handed_off', byName: 'Dana', toName: 'Marco', reason: 'Sick today', at: NOW } },
+  ],
+  [
+    "claimed, handed back to the rule's pool",
+    task({ status: 'offered', ownerId: null }),
+    { status: 'claimed', resolvedAt: at(-1) },
+    { moved: { kind: 'handed_off', byName: 'Dana', toName: null, reason: null, at: NOW } },
+  ],
+  [
+    'claimed, no contact timer (Hand off… beside Timeline)',
+    task({ ...claimedTask, ownerId: 'U0DANA' }),
+    { status: 'claimed', resolvedAt: at(-1), agentId: 'U0DANA' },
+  ],
+  ['live, handed off by the owner', task(), { reason: `handed off by Dana: ${'<&>'.repeat(66)}` }],
   ['passed without a reason', task(), { status: 'passed', resolvedAt: at(-1) }],
   ['passed with a reason', task(), { status: 'passed', resolvedAt: at(-1), passReason: 'wrong_area' }],
   [
@@ -154,6 +204,10 @@ function everyState(): Shown[] {
         state: `escalation: ${resolution}`,
         message: renderEscalationMessage(escalationView(t, resolved)),
       });
+      shown.push({
+        state: `escalation: ${resolution}, the lead still open (Reassign…)`,
+        message: renderEscalationMessage(escalationView({ ...t, status: 'offered' }, resolved)),
+      });
     }
     shown.push({ state: 'escalation reminder', message: renderEscalationReminder(t, NOW) });
   }
@@ -176,6 +230,12 @@ function everyState(): Shown[] {
         message: renderTaskView(taskView(t, { via }, offer(), offer())),
       });
     }
+    for (const via of ['dm', 'cc', 'channel'] as const) {
+      shown.push({
+        state: `leaders' watcher ${via} (Reassign… while open): ${name}`,
+        message: renderTaskView({ ...taskView(t, { via }, offer(), offer()), leaders: true }),
+      });
+    }
     shown.push({
       state: `watcher dm, pool live: ${name}`,
       message: renderTaskView(taskView(t, {}, POOL, POOL)),
@@ -193,6 +253,7 @@ function everyState(): Shown[] {
     ['expired, moved on', task(), { ...POOL, status: 'expired', resolvedAt: at(0) }],
     ['expired, escalated', task({ status: 'escalated' }), { ...POOL, status: 'expired', resolvedAt: at(0) }],
     ['offer gone', task(), undefined],
+    ['reassigned by a leader', task(), { ...POOL, status: 'reassigned', resolvedAt: at(0) }],
   ];
   for (const [name, t, o] of broadcasts) {
     for (const via of ['dm', 'channel'] as const) {
@@ -222,7 +283,7 @@ function everyState(): Shown[] {
   }
   const stale = [
     { kind: 'unknown' },
-    { kind: 'not_yours', offeredTo: 'Dana <&>' },
+    { kind: 'not_yours' },
     { kind: 'claimed', byYou: true, ownerName: 'Dana', at: NOW },
     { kind: 'claimed', byYou: false, ownerName: 'Dana', at: NOW },
     { kind: 'passed', at: NOW, byYou: true },
@@ -253,6 +314,23 @@ function everyState(): Shown[] {
   ] as const) {
     shown.push({ state: `leader refusal: ${r.kind}`, text: leaderRefusalText(r, ZONE) });
   }
+  const moves: MoveRefusal[] = [
+    { kind: 'not_leader' },
+    { kind: 'not_owner' },
+    { kind: 'unknown_task' },
+    { kind: 'not_open', status: 'received' },
+    { kind: 'not_open', status: 'held' },
+    { kind: 'not_open', status: 'merged' },
+    { kind: 'with_leaders', escalationId: 3 },
+    { kind: 'already_theirs', name: 'Ivy <&>' },
+    { kind: 'not_an_agent', userId: 'U0NOPE' },
+    { kind: 'agent_unavailable', name: 'Marco' },
+  ];
+  for (const r of moves) shown.push({ state: `move refused: ${r.kind}`, text: moveRefusalText(r) });
+  shown.push({ state: 'team only', text: TEAM_ONLY });
+  shown.push({ state: 'outsider App Home', view: renderOutsiderHome() });
+  shown.push({ state: 'reassign modal', view: renderReassignModal(7, WORST_HEADLINE) });
+  shown.push({ state: 'hand-off modal', view: renderHandOffModal(9, WORST_HEADLINE) });
   const events = Array.from({ length: 200 }, (_, i) => {
     const [kind, detail] = EVENT_KINDS[i % EVENT_KINDS.length] ?? ['received', {}];
     return event(i + 1, kind, detail);

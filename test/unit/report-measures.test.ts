@@ -139,6 +139,45 @@ describe('misassignment', () => {
     expect(f.misassigned).toEqual({ hits: 2, of: 3 });
     expect(f.reassigned).toBe(1);
   });
+
+  it("is a leader's Reassign… of a claimed or a live lead, whose offer is not the rules' redispatch", () => {
+    const claimedThenMoved = lead([
+      offered(0, 1, 'dana'),
+      claimed(1, 1, 'dana'),
+      ev('reassigned', 20, { offerId: 1, actor: 'lee', agentId: 'ivy' }),
+      offered(20, 2, 'ivy', 4),
+      claimed(21, 2, 'ivy'),
+    ]);
+    const liveMoved = lead([
+      offered(0, 3, 'dana'),
+      ev('reassigned', 1, { offerId: 3, actor: 'lee', agentId: 'ivy' }),
+      offered(1, 4, 'ivy', 4),
+    ]);
+    const f = figuresOf([claimedThenMoved, liveMoved]);
+    expect(f.reassigned).toBe(2);
+    expect(f.misassigned).toEqual({ hits: 2, of: 2 });
+    expect(f.redispatchesPerLead).toBe(0);
+  });
+
+  it("is not an owner's hand-off; a hand-off to the pool is routed by the rules again", () => {
+    const toTeammate = lead([
+      offered(0, 1, 'dana'),
+      claimed(1, 1, 'dana'),
+      ev('handed_off', 20, { offerId: 1, actor: 'dana', agentId: 'ivy' }),
+      offered(20, 2, 'ivy', 0),
+      claimed(21, 2, 'ivy'),
+    ]);
+    const toPool = lead([
+      offered(0, 3, 'dana'),
+      claimed(1, 3, 'dana'),
+      ev('handed_off', 20, { offerId: 3, actor: 'dana', agentId: null }),
+      offered(20, 4, 'marco', 0),
+    ]);
+    const f = figuresOf([toTeammate, toPool]);
+    expect(f.reassigned).toBe(0);
+    expect(f.misassigned).toEqual({ hits: 0, of: 2 });
+    expect(f.redispatchesPerLead).toBe(0.5);
+  });
 });
 
 describe('how escalations were resolved', () => {

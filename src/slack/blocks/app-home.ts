@@ -67,6 +67,19 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
   return { type: 'home', blocks };
 }
 
+/** The Home of someone outside the team: a polite word, none of the team's leads or figures. */
+export function renderOutsiderHome(): View {
+  return {
+    type: 'home',
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: 'Lead Dispatch' } },
+      section(
+        "👋 This app hands the team's leads to its agents. You are not on the team in its dispatch.yml, so there is nothing to show you here. Ask a team leader if you should be on it.",
+      ),
+    ],
+  };
+}
+
 /**
  * "My open leads", most urgent first (offers waiting, then owned), packed into as few sections as
  * Slack's 3,000 characters allow, with "…and N more" past HOME_LEADS_SHOWN. A section holds at

@@ -3,6 +3,7 @@ import type { AgentRow, EscalationRow, OfferRow, TaskRow } from '../../db/schema
 import { button, context, section, timelineButton } from './elements.js';
 import { clockTime, elapsed, escapeText } from './format.js';
 import { leadReplyBlocks, type ReplyLine } from './lead-reply.js';
+import { reassignButton } from './move-modals.js';
 import type { RenderedMessage } from './offer-message.js';
 import { headline, taskSummaryBlocks } from './task-summary.js';
 
@@ -30,6 +31,7 @@ const OUTCOME: Record<OfferRow['status'], string> = {
   expired: 'let it expire',
   failed: 'could not be reached',
   withdrawn: 'went away',
+  reassigned: 'was reassigned by a leader',
 };
 
 /** The leaders' channel post: why it needs a person, who was tried, and one-click actions until someone acts. */
@@ -89,9 +91,15 @@ function resolvedBlocks({ escalation, task, names, zone }: EscalationView): Know
     escalation.resolution,
     names[escalation.assignee ?? ''] ?? escalation.assignee,
   );
+  // Once resolved, a lead still open can be moved on again from here (the task's own view, as it was last rendered).
+  const open = task.status === 'offered' || task.status === 'claimed';
   return [
     section(`✅ ${who} ${what} at ${at}.`),
-    { type: 'actions', block_id: `escalation_${escalation.id}`, elements: [timelineButton(task.id)] },
+    {
+      type: 'actions',
+      block_id: `escalation_${escalation.id}`,
+      elements: [...(open ? [reassignButton(task.id)] : []), timelineButton(task.id)],
+    },
   ];
 }
 

@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { HANDED_OFF_BY } from '../../core/reassign-text.js';
 import { describeSla } from '../../core/sla.js';
 import type { AgentRow, OfferRow, TaskRow } from '../../db/schema.js';
 import { button, context, section, timelineButton } from './elements.js';
@@ -8,6 +9,19 @@ import { contactName, headline, taskSummaryBlocks } from './task-summary.js';
 
 export const CLAIM_ACTION = 'offer_claim';
 export const PASS_ACTION = 'offer_pass';
+/** On the owner's claimed DM: opens the Hand off… modal. The value is the offer id. */
+export const HAND_OFF_ACTION = 'offer_hand_off';
+
+/** A leader reassigned this offer's lead, or its owner handed it off: who, to whom, why. */
+export interface Moved {
+  kind: 'reassigned' | 'handed_off';
+  /** The leader who reassigned it (a hand-off is the reader's own). */
+  byName: string;
+  /** Null: handed back to the rule's pool. */
+  toName: string | null;
+  reason: string | null;
+  at: Date;
+}
 
 /** What happened after this offer ended, for the "passed to Marco" line. */
 export type Successor = { kind: 'agent'; name: string } | { kind: 'leaders' } | undefined;
@@ -25,6 +39,8 @@ export interface OfferView {
   repeats: TaskRow[];
   /** The automatic text and email to the lead, if the rule replies. */
   replies?: ReplyLine[];
+  /** Set once the lead was moved on from this offer by a Reassign… or a Hand off…. */
+  moved?: Moved;
   now: Date;
 }
 
@@ -63,9 +79,11 @@ export const PASS_REASONS: Record<string, string> = {
 
 function statusBlocks(view: OfferView): KnownBlock[] {
   const { task, offer, zone, now } = view;
-  // An offer past the end of the frozen chain was made by a leader, not by a rule.
+  // An offer past the end of the frozen chain was made by a leader, not by a rule; a hand-off keeps
+  // the owner's place in the chain (so it goes on down it), but the owner chose the teammate.
+  const byPerson = offer.position >= task.chain.length || offer.reason.startsWith(HANDED_OFF_BY);
   const why =
-    offer.position >= task.chain.length || !task.ruleName
+    byPerson || !task.ruleName
       ? `${escapeText(offer.reason.charAt(0).toUpperCase() + offer.reason.slice(1))}.`
       : `Rule *${escapeText(task.ruleName)}* chose you: ${escapeText(offer.reason)}.`;
   const timeline = timelineButton(task.id);
@@ -74,6 +92,9 @@ function statusBlocks(view: OfferView): KnownBlock[] {
     block_id: id,
     elements,
   });
+  if (view.moved)
+    return [section(movedText(view.moved, offer, zone, now)), actions(`offer_${offer.id}`, timeline)];
+  const handOff = button('Hand off…', HAND_OFF_ACTION, String(offer.id));
   switch (offer.status) {
     case 'live': {
       const sla = task.sla ? describeSla(task.sla) : elapsed(offer.offeredAt, offer.deadline);
@@ -104,7 +125,7 @@ function statusBlocks(view: OfferView): KnownBlock[] {
         return [
           claimed,
           context(`📞 Marked contacted at ${clockTime(task.contactedAt, zone)}.`),
-          actions(`offer_${offer.id}`, timeline),
+          actions(`offer_${offer.id}`, handOff, timeline),
         ];
       }
       if (task.status === 'claimed' && task.contactDueAt) {
@@ -116,10 +137,12 @@ function statusBlocks(view: OfferView): KnownBlock[] {
           actions(
             `offer_${offer.id}`,
             button('Mark contacted', CONTACTED_ACTION, String(task.id), 'primary'),
+            handOff,
             timeline,
           ),
         ];
       }
+      if (task.status === 'claimed') return [claimed, actions(`offer_${offer.id}`, handOff, timeline)];
       return [claimed, actions(`offer_${offer.id}`, timeline)];
     }
     case 'passed': {
@@ -151,6 +174,9 @@ function statusBlocks(view: OfferView): KnownBlock[] {
       ];
     case 'failed':
       return [section(`⚠️ This offer could not be delivered and moved on. ${successorText(view.successor)}`)];
+    case 'reassigned':
+      // A live offer a leader moved is always rendered with `moved` above; this is the fallback.
+      return [section('↪️ A team leader reassigned this lead.'), actions(`offer_${offer.id}`, timeline)];
     case 'withdrawn':
       return [
         section(
@@ -182,6 +208,20 @@ function repeatBlocks(view: OfferView): KnownBlock[] {
       `🔁 *Again from ${escapeText(sourceLabel(repeat.source))}*, ${dayAndTime(repeat.receivedAt, view.zone, view.now)}${said}`,
     );
   });
+}
+
+/** "Lee Walker reassigned it to Ivy Chen at 10:50 AM: “out sick”", in the reader's words. */
+function movedText(moved: Moved, offer: OfferRow, zone: string, now: Date): string {
+  const at = clockTime(moved.at, zone);
+  const why = moved.reason ? `: “${escapeText(moved.reason)}”` : '.';
+  const claimed =
+    offer.status === 'claimed' ? `✅ You claimed it at ${clockTime(offer.resolvedAt ?? now, zone)}.\n` : '';
+  if (moved.kind === 'handed_off') {
+    const to = moved.toName ? `to *${escapeText(moved.toName)}*` : "back to the rule's pool";
+    return `${claimed}↪️ *You handed it off* ${to} at ${at}${why}`;
+  }
+  const to = escapeText(moved.toName ?? 'someone else');
+  return `${claimed}↪️ *${escapeText(moved.byName)} reassigned it to ${to}* at ${at}${why}`;
 }
 
 function successorText(successor: Successor): string {

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { OfferRow, TaskRow, TaskViewRow } from '../../db/schema.js';
 import { button, context, section, timelineButton } from './elements.js';
 import { clip, clockTime, dayAndTime, escapeText } from './format.js';
+import { reassignButton } from './move-modals.js';
 import { CLAIM_ACTION, type RenderedMessage } from './offer-message.js';
 import { area, headline, taskSummaryBlocks } from './task-summary.js';
 
@@ -15,6 +16,8 @@ export interface TaskViewView {
   live: OfferRow | undefined;
   /** Display names by Slack id. */
   names: Record<string, string>;
+  /** A team leader's copy, or one in the leaders' channel: leaders may Reassign… from it. */
+  leaders?: boolean;
   zone: string;
   now: Date;
 }
@@ -49,10 +52,13 @@ function renderBroadcastCopy(v: TaskViewView): RenderedMessage {
       ],
     };
   }
+  const ended = clockTime(offer.resolvedAt ?? now, zone);
   const outcome =
     offer.status === 'claimed' && offer.agentId
-      ? `✅ *Claimed by ${escapeText(names[offer.agentId] ?? offer.agentId)}* at ${clockTime(offer.resolvedAt ?? now, zone)}.`
-      : `⌛ Nobody claimed it by ${clockTime(offer.resolvedAt ?? now, zone)}; it moved on. ${escapeText(holderText(v))}`;
+      ? `✅ *Claimed by ${escapeText(names[offer.agentId] ?? offer.agentId)}* at ${ended}.`
+      : offer.status === 'reassigned'
+        ? `↪️ A team leader reassigned it at ${ended}. ${escapeText(holderText(v))}`
+        : `⌛ Nobody claimed it by ${ended}; it moved on. ${escapeText(holderText(v))}`;
   return {
     text: `${escapeText(title)} — ${offer.status === 'claimed' ? 'claimed' : 'moved on'}`,
     blocks: [section(`*${escapeText(title)}*${whereText(task)}\n${outcome}`), actions()],
@@ -67,10 +73,11 @@ function renderWatcherMessage(v: TaskViewView): RenderedMessage {
   const { task, view } = v;
   const rule = task.ruleName ? ` by rule *${escapeText(task.ruleName)}*` : '';
   const status = statusText(v);
+  const movable = v.leaders === true && (task.status === 'offered' || task.status === 'claimed');
   const actions: KnownBlock = {
     type: 'actions',
     block_id: `watch_${view.id}`,
-    elements: [timelineButton(task.id)],
+    elements: [...(movable ? [reassignButton(task.id)] : []), timelineButton(task.id)],
   };
   if (view.via === 'cc') {
     const title = `cc: ${headline(task)} · #${task.id}`;

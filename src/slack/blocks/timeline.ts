@@ -64,6 +64,14 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
       return `${name(e.actor)} took it`;
     case 'returned':
       return `${name(e.actor)} sent it back to the pool`;
+    case 'reassigned': {
+      const from = e.detail.from ? ` from ${name(e.detail.from)}` : '';
+      return `${name(e.actor)} reassigned it${from} to ${name(e.detail.to)}${because(e.detail.reason)}`;
+    }
+    case 'handed_off': {
+      const to = e.detail.to ? `to ${name(e.detail.to)}` : "back to the rule's pool";
+      return `${name(e.actor)} handed it off ${to}${because(e.detail.reason)}`;
+    }
     case 'contact_reminded':
       return `${name(e.detail.ownerId)} reminded to make contact`;
     case 'withdrawn':
@@ -105,6 +113,8 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
       return unreachable(e);
   }
 }
+
+const because = (reason: string | undefined) => (reason ? `: “${escapeText(reason)}”` : '');
 
 const replyWord = (channel: 'sms' | 'email') => (channel === 'sms' ? 'Text' : 'Email');
 

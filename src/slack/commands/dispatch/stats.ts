@@ -1,9 +1,10 @@
 import type { RespondFn } from '@slack/bolt';
-import { isTeamLeader } from '../../../dispatch/roster.js';
+import { isTeamLeader, isTeamMember } from '../../../dispatch/roster.js';
 import { labelsOf } from '../../../reports/cli.js';
 import { buildReport } from '../../../reports/report.js';
 import { whisper } from '../../actions/reply.js';
 import { renderStats } from '../../blocks/report.js';
+import { TEAM_ONLY } from '../../blocks/stale-click.js';
 import type { SlackDeps } from '../../deps.js';
 import type { DispatchSubcommand } from './subcommand.js';
 
@@ -21,6 +22,7 @@ export const stats: DispatchSubcommand = {
 
 export async function dispatchStats(deps: SlackDeps, userId: string, period: string, respond: RespondFn) {
   const { ctx } = deps;
+  if (!isTeamMember(ctx.config, userId)) return whisper(respond, TEAM_ONLY);
   if (!isTeamLeader(ctx.config, userId)) return whisper(respond, STATS_REFUSED);
   const days = STATS_PERIODS[period];
   if (days === undefined)

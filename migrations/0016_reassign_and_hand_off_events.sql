@@ -1,0 +1,2 @@
+DROP INDEX `events_report`;--> statement-breakpoint
+CREATE INDEX `events_report` ON `events` (`id`,`task_id`,`kind`,`actor`,`at`,`offer_id`,`detail`) WHERE kind in ('offered', 'clock_restarted', 'claimed', 'passed', 'pass_reason', 'expired', 'escalated', 'assigned', 'taken', 'returned', 'reassigned', 'handed_off', 'contacted', 'held', 'released', 'duplicate');
