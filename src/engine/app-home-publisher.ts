@@ -7,6 +7,7 @@ import { type HomeContext, homeContext, homeData } from '../dispatch/home.js';
 import { agentZone, isTeamLeader } from '../dispatch/roster.js';
 import { teamWeek, type WeekCache } from '../reports/team-week.js';
 import { renderAppHome } from '../slack/blocks/app-home.js';
+import type { LeaseGuard } from './lease.js';
 import type { EngineLoop } from './loop.js';
 
 /**
@@ -29,9 +30,12 @@ export class AppHomePublisher implements EngineLoop {
   constructor(
     private readonly ctx: DispatchContext,
     private readonly client: WebClient,
+    private readonly lease: LeaseGuard,
   ) {
     this.marks = ctx.db.$client.prepare(
+      // Homes opened (in any process) count too: the holder publishes a first-time opener's Home.
       `select (select max(id) from events) as e, (select max(id) from away_windows) as a,
+              (select max(home_opened_at) from agents) as h,
               (select count(*) from away_windows where ended_at is not null) as b,
               (select max(fetched_at) from availability_signals) as s`,
     );
@@ -47,7 +51,10 @@ export class AppHomePublisher implements EngineLoop {
       .run().changes;
     if (changed === 0) return; // not an agent in dispatch.yml: nothing of theirs to show
     this.shown.delete(agentId);
-    await this.publish(agentId, homeContext(this.ctx.db, this.ctx.config, now));
+    // Another process runs the engine: it publishes this Home on its next sweep (the mark changed).
+    const term = this.lease.term();
+    if (term === null) return;
+    await this.publish(term, agentId, homeContext(this.ctx.db, this.ctx.config, now));
   }
 
   /**
@@ -62,6 +69,8 @@ export class AppHomePublisher implements EngineLoop {
   /** Starts a refresh unless one is under way; never throws. The sweep does not wait for Slack. */
   refreshAll(): Promise<void> {
     if (this.refreshing) return this.refreshing;
+    const term = this.lease.term();
+    if (term === null) return Promise.resolve();
     const watching = this.ctx.db
       .select({ id: agents.id })
       .from(agents)
@@ -81,7 +90,7 @@ export class AppHomePublisher implements EngineLoop {
       for (const { id } of watching) {
         // Each Home is a few milliseconds of reading and rendering: let clicks and leads in between.
         await new Promise((resolve) => setImmediate(resolve));
-        publishing.push(this.publish(id, standing));
+        publishing.push(this.publish(term, id, standing));
       }
       await Promise.all(publishing);
     })().then(done, done);
@@ -102,7 +111,7 @@ export class AppHomePublisher implements EngineLoop {
     await this.refreshing;
   }
 
-  private async publish(agentId: string, standing: HomeContext): Promise<void> {
+  private async publish(term: number, agentId: string, standing: HomeContext): Promise<void> {
     const { db, config, clock, log } = this.ctx;
     const agent = db.select().from(agents).where(eq(agents.id, agentId)).get();
     const zone = agentZone(agent, config);
@@ -113,6 +122,7 @@ export class AppHomePublisher implements EngineLoop {
     const view = renderAppHome(data, zone, now);
     const fingerprint = JSON.stringify(view);
     if (this.shown.get(agentId) === fingerprint) return;
+    if (!this.lease.holds(term)) return;
     try {
       await this.client.views.publish({ user_id: agentId, view });
       this.shown.set(agentId, fingerprint);
