@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readEnv } from '../../src/config/env.js';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
 import { LEASE_TIMING } from '../../src/core/lease.js';
-import { createLogger, silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/main.js';
 import type { RecordedCall } from '../../src/slack-emulator/types.js';
 import { query } from '../support/db.js';
@@ -50,7 +50,7 @@ describe('one engine at a time', () => {
       }),
       config: loadDispatchConfig(EXAMPLE_CONFIG),
       clock: harness.clock,
-      log: process.env.LEASE_DEBUG ? createLogger('debug', (l) => console.log('STANDBY', l)) : silentLogger,
+      log: silentLogger,
       schedule: false,
       host: '127.0.0.1',
     });
