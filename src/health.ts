@@ -18,7 +18,7 @@ export const SWEEPER_STALE_MS = 10_000;
  */
 export function healthHandler(
   ctx: DispatchContext,
-  engine: Pick<Engine, 'health' | 'outbox' | 'webhooks'>,
+  engine: Pick<Engine, 'health' | 'outbox' | 'webhooks' | 'lease'>,
   /** The providers replies to leads go through, by channel: their outbox topic and start-up check. */
   replies: { channels: readonly ReplyChannel[]; problems: ReadonlyMap<string, string> } = {
     channels: [],
@@ -47,6 +47,9 @@ export function healthHandler(
     sendJson(res, healthy ? 200 : 503, {
       status: healthy ? 'ok' : 'unhealthy',
       database: database ? 'ok' : 'unreachable',
+      // Which process runs the engine (sweeps, posts, delivers): `running` here, or `standby` with
+      // the holder's id. A standby process is healthy: it takes intake and Slack requests.
+      engine: database ? engine.lease.status() : null,
       sweeper: {
         status: sweeperOk ? 'ok' : 'stale',
         lastRunAt: beat?.at.toISOString() ?? null,

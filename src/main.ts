@@ -8,6 +8,7 @@ import { type Db, migrateDatabase, openDatabase } from './db/connection.js';
 import type { DispatchContext } from './dispatch/context.js';
 import { syncAgents } from './dispatch/roster.js';
 import { Engine } from './engine/engine.js';
+import { EngineLease, leasedFetch } from './engine/lease.js';
 import type { OutboxTopic } from './engine/outbox/outbox.js';
 import { healthHandler } from './health.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
@@ -58,7 +59,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   syncAgents(db, config, clock.now());
   const ctx: DispatchContext = { db, config, clock, log };
 
-  const client = createWebClient(env, log, options.slackTimeoutMs);
+  // Every process takes intake and Slack requests; only the lease holder runs the engine. Its Slack
+  // client checks the lease right before each request leaves (the loops check it too, before each step).
+  const lease = new EngineLease(db.$client, clock, log);
+  const client = createWebClient(env, log, options.slackTimeoutMs, leasedFetch(lease));
   // The engine is made next; FUB's topics call it only once deliveries start.
   const fub = followUpBoss(ctx, env, {
     taskReceived: (taskId) => engine.taskReceived(taskId),
@@ -70,6 +74,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     config.webhooks.length > 0 ? [webhookDeliveryTopic(config.webhooks, secrets, () => clock.now())] : [];
   const replies = leadReplyDelivery(ctx, env, () => engine.kick(), options.twilioTimeoutMs);
   const engine = new Engine(ctx, client, {
+    lease,
     outboxTopics: [
       ...(options.outboxTopics ?? []),
       ...(fub?.topics ?? []),
@@ -108,7 +113,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
   await app.init();
   const port = await slack.start();
-  // Whatever was due when the process stopped (a DM whose answer was lost, a lapsed offer) goes now.
+  // Whatever was due when the process stopped (a DM whose answer was lost, a lapsed offer) goes now,
+  // when this process takes the lease; otherwise the holder's engine has it in hand.
   await engine.sweeper.runOnce();
   if (options.schedule !== false) engine.start();
   void replies?.checkProviders();
@@ -117,6 +123,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     socketMode: Boolean(env.SLACK_APP_TOKEN),
     agents: config.agents.length,
     rules: config.rules.length,
+    engine: lease.term() === null ? 'standby (another process holds the lease)' : 'running',
   });
 
   return {
@@ -129,6 +136,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       engine.stop();
       await slack.stop();
       await engine.idle();
+      engine.release();
       replies?.mailer?.close();
       db.$client.close();
     },

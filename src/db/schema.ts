@@ -613,3 +613,17 @@ export const reportCursor = sqliteTable('report_cursor', {
   id: integer('id').primaryKey(),
   lastEventId: integer('last_event_id').notNull(),
 });
+
+/**
+ * Who runs the engine (one row, name 'engine'): any number of processes take intake and Slack
+ * requests, but only the holder sweeps and talks to outside systems. Taken and renewed by one
+ * guarded upsert (`… where holder = me or expires_at < now`, src/engine/lease.ts).
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  /** `host:pid:random`, so a restarted process with a reused pid is still someone else. */
+  holder: text('holder').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+  /** When this holder took it (kept across renewals): /healthz shows how long it has held it. */
+  acquiredAt: ms('acquired_at').notNull(),
+});

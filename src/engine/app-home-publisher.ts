@@ -8,6 +8,7 @@ import { type HomeContext, homeContext, homeData } from '../dispatch/home.js';
 import { agentZone, isTeamLeader, isTeamMember } from '../dispatch/roster.js';
 import { teamWeek, type WeekCache } from '../reports/team-week.js';
 import { renderAppHome, renderOutsiderHome } from '../slack/blocks/app-home.js';
+import type { LeaseGuard } from './lease.js';
 import type { EngineLoop } from './loop.js';
 
 /**
@@ -30,9 +31,12 @@ export class AppHomePublisher implements EngineLoop {
   constructor(
     private readonly ctx: DispatchContext,
     private readonly client: WebClient,
+    private readonly lease: LeaseGuard,
   ) {
     this.marks = ctx.db.$client.prepare(
+      // Homes opened (in any process) count too: the holder publishes a first-time opener's Home.
       `select (select max(id) from events) as e, (select max(id) from away_windows) as a,
+              (select max(home_opened_at) from agents) as h,
               (select count(*) from away_windows where ended_at is not null) as b,
               (select max(fetched_at) from availability_signals) as s`,
     );
@@ -47,9 +51,12 @@ export class AppHomePublisher implements EngineLoop {
       .where(eq(agents.id, agentId))
       .run().changes;
     this.shown.delete(agentId);
+    // Another process runs the engine: it publishes this Home on its next sweep (the mark changed).
+    const term = this.lease.term();
+    if (term === null) return;
     // Never an agent here: nothing of theirs to show, and the team's views are not for them.
-    if (changed === 0) return this.publishView(agentId, renderOutsiderHome());
-    await this.publish(agentId, homeContext(this.ctx.db, this.ctx.config, now));
+    if (changed === 0) return this.publishView(term, agentId, renderOutsiderHome());
+    await this.publish(term, agentId, homeContext(this.ctx.db, this.ctx.config, now));
   }
 
   /**
@@ -64,6 +71,8 @@ export class AppHomePublisher implements EngineLoop {
   /** Starts a refresh unless one is under way; never throws. The sweep does not wait for Slack. */
   refreshAll(): Promise<void> {
     if (this.refreshing) return this.refreshing;
+    const term = this.lease.term();
+    if (term === null) return Promise.resolve();
     const watching = this.ctx.db
       .select({ id: agents.id })
       .from(agents)
@@ -83,7 +92,7 @@ export class AppHomePublisher implements EngineLoop {
       for (const { id } of watching) {
         // Each Home is a few milliseconds of reading and rendering: let clicks and leads in between.
         await new Promise((resolve) => setImmediate(resolve));
-        publishing.push(this.publish(id, standing));
+        publishing.push(this.publish(term, id, standing));
       }
       await Promise.all(publishing);
     })().then(done, done);
@@ -104,22 +113,23 @@ export class AppHomePublisher implements EngineLoop {
     await this.refreshing;
   }
 
-  private async publish(agentId: string, standing: HomeContext): Promise<void> {
+  private async publish(term: number, agentId: string, standing: HomeContext): Promise<void> {
     const { db, config, clock } = this.ctx;
     const agent = db.select().from(agents).where(eq(agents.id, agentId)).get();
     const zone = agentZone(agent, config);
     const now = clock.now();
     // Someone taken out of dispatch.yml no longer sees the team, whatever their Home showed before.
-    if (!isTeamMember(config, agentId)) return this.publishView(agentId, renderOutsiderHome());
+    if (!isTeamMember(config, agentId)) return this.publishView(term, agentId, renderOutsiderHome());
     const data = homeData(db, standing, agentId, zone, now);
     if (!data) return;
     if (isTeamLeader(config, agentId)) data.team = teamWeek(db, config, now, this.week);
-    await this.publishView(agentId, renderAppHome(data, zone, now));
+    await this.publishView(term, agentId, renderAppHome(data, zone, now));
   }
 
-  private async publishView(agentId: string, view: View): Promise<void> {
+  private async publishView(term: number, agentId: string, view: View): Promise<void> {
     const fingerprint = JSON.stringify(view);
     if (this.shown.get(agentId) === fingerprint) return;
+    if (!this.lease.holds(term)) return;
     try {
       await this.client.views.publish({ user_id: agentId, view });
       this.shown.set(agentId, fingerprint);

@@ -4,6 +4,7 @@ import { dispatchTask } from '../dispatch/route-task.js';
 import { WebhookFeeder } from '../webhooks/feeder.js';
 import { AppHomePublisher } from './app-home-publisher.js';
 import { Checkpointer } from './checkpointer.js';
+import type { EngineLease } from './lease.js';
 import type { EngineLoop } from './loop.js';
 import { Outbox, type OutboxTopic } from './outbox/outbox.js';
 import { ReportIndexer } from './report-indexer.js';
@@ -13,6 +14,8 @@ import { SlackSync } from './slack-sync/slack-sync.js';
 import { Sweeper } from './sweeper.js';
 
 export interface EngineOptions {
+  /** Which process runs the engine: the loops act only while this process holds it. */
+  lease: EngineLease;
   /** The outside systems the outbox delivers to (CRM write-back, webhooks, replies to leads). */
   outboxTopics?: OutboxTopic[];
 }
@@ -22,6 +25,10 @@ export interface EngineOptions {
  * the sweeper moves deadlines on; Slack sync makes messages show their rows; the outbox delivers
  * to outside systems; App Homes and availability signals refresh. Listeners and use cases only
  * `kick()` it: the rows say what to do, the engine does it.
+ *
+ * Any number of processes may share one database; only the holder of the engine lease runs the
+ * loops (each checks the lease before every outside call). The others take intake and Slack
+ * requests, route new tasks (a guarded transaction like any other) and leave the rest to the holder.
  */
 export class Engine {
   readonly health: SlackHealth = { leadersChannelError: null, tokenError: null };
@@ -35,7 +42,12 @@ export class Engine {
   readonly checkpoints: Checkpointer;
   /** Keeps each lead's report facts up to date as events arrive. */
   readonly reportFacts: ReportIndexer;
+  readonly lease: EngineLease;
   private readonly loops: EngineLoop[];
+  /** The heartbeat that renews the lease while started. */
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** Whether the last heartbeat found this process running the engine: a change starts or parks it. */
+  private running = false;
   /** After stop(), kicks are ignored: the database is about to close. */
   private stopped = false;
   /** The rest of a new task's kick, run once its first post is on its way (see taskReceived). */
@@ -44,15 +56,18 @@ export class Engine {
   constructor(
     private readonly ctx: DispatchContext,
     client: WebClient,
-    options: EngineOptions = {},
+    options: EngineOptions,
   ) {
-    this.slack = new SlackSync(ctx, client, this.health);
-    this.outbox = new Outbox(ctx, options.outboxTopics ?? []);
+    const lease = options.lease;
+    this.lease = lease;
+    this.slack = new SlackSync(ctx, client, this.health, lease);
+    this.outbox = new Outbox(ctx, options.outboxTopics ?? [], lease);
     this.webhooks = new WebhookFeeder(ctx, ctx.config.webhooks, () => this.outbox.kick());
-    this.homes = new AppHomePublisher(ctx, client);
-    this.signals = new SignalPoller(ctx, client);
+    this.homes = new AppHomePublisher(ctx, client, lease);
+    this.signals = new SignalPoller(ctx, client, lease);
     this.sweeper = new Sweeper(
       ctx,
+      lease,
       () => {
         if (this.stopped) return;
         this.kick();
@@ -87,7 +102,7 @@ export class Engine {
     } catch (error) {
       this.ctx.log.error('routing failed; the sweeper will retry', { taskId, error: String(error) });
     }
-    if (this.stopped) return;
+    if (this.stopped || this.lease.term() === null) return;
     this.slack.kickPosts();
     this.deferred ??= new Promise<void>((resolve) =>
       setImmediate(() => {
@@ -104,7 +119,8 @@ export class Engine {
 
   /** Something changed in the rows: deliver whatever is now due. Never throws, never waits. */
   kick(): void {
-    if (this.stopped) return;
+    // Not the holder: the rows are written, the holder's next sweep (within a second) delivers them.
+    if (this.stopped || this.lease.term() === null) return;
     this.slack.kick();
     // New events may be rows a webhook wants; the feeder kicks the outbox again if it queues any.
     this.webhooks.kick();
@@ -114,13 +130,42 @@ export class Engine {
   start(): void {
     this.stopped = false;
     for (const loop of this.loops) loop.start();
+    this.running = this.lease.term() !== null;
+    this.heartbeat = setInterval(() => this.beat(), this.lease.timing.renewEveryMs).unref();
     // Time zones and signals arrive shortly after start; until then the config's zones apply.
     void this.signals.runOnce();
   }
 
   stop(): void {
     this.stopped = true;
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     for (const loop of this.loops) loop.stop();
+  }
+
+  /** After stop() and idle(): hands the lease on, so another process takes over at once. */
+  release(): void {
+    this.lease.release();
+    this.running = false;
+  }
+
+  /**
+   * The lease's heartbeat: renew it, and when this process has just taken it over, do at once
+   * whatever the last holder left (a lapsed offer, a DM whose answer was lost). Losing it needs no
+   * action here: every loop checks the lease before each outside call and stops.
+   */
+  private beat(): void {
+    if (this.stopped) return;
+    this.lease.renew();
+    const running = this.lease.term() !== null;
+    if (running === this.running) return;
+    this.running = running;
+    if (running) {
+      this.ctx.log.info('engine started: this process holds the lease', { holder: this.lease.id });
+      void this.sweeper.runOnce();
+    } else {
+      this.ctx.log.warn('engine parked: this process no longer holds the lease', { holder: this.lease.id });
+    }
   }
 
   /** Resolves once no loop has work under way. */

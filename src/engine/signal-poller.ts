@@ -10,6 +10,7 @@ import { agentZone, findAgent } from '../dispatch/roster.js';
 import { type CheckKind, isCheckDue, recordCheck } from '../dispatch/signal-checks.js';
 import { fetchCalendarFeed } from '../integrations/calendar-feed.js';
 import { slackErrorCode } from '../slack/errors.js';
+import type { LeaseGuard } from './lease.js';
 import type { EngineLoop } from './loop.js';
 
 const DAY_MS = 86_400_000;
@@ -31,6 +32,8 @@ export class SignalPoller implements EngineLoop {
   constructor(
     private readonly ctx: DispatchContext,
     private readonly client: WebClient,
+    /** Only the engine's holder asks Slack and the calendars; the others read the rows it keeps. */
+    private readonly lease: LeaseGuard,
   ) {}
 
   /** Asks whatever is due; a call during a poll waits for that poll. Never throws. */
@@ -58,9 +61,15 @@ export class SignalPoller implements EngineLoop {
   }
 
   private async poll(): Promise<void> {
+    const term = this.lease.term();
+    if (term === null) return;
     const queue = this.ctx.config.agents.filter((a) => a.active);
     const worker = async () => {
-      for (let agent = queue.shift(); agent && !this.stopped; agent = queue.shift()) {
+      for (
+        let agent = queue.shift();
+        agent && !this.stopped && this.lease.holds(term);
+        agent = queue.shift()
+      ) {
         await this.checkSlack(agent).catch((e: unknown) => this.failed(agent, 'slack', e));
         await this.checkCalendar(agent).catch((e: unknown) => this.failed(agent, 'calendar', e));
       }

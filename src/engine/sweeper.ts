@@ -7,6 +7,7 @@ import { expireDueOffers } from '../dispatch/offer-actions.js';
 import { reannounceEscalations } from '../dispatch/reannounce.js';
 import { dispatchTask, releaseHeldTasks } from '../dispatch/route-task.js';
 import { queueDueDigest } from '../reports/digest.js';
+import type { LeaseGuard } from './lease.js';
 import type { EngineLoop } from './loop.js';
 
 export const SWEEPER = 'sweeper';
@@ -50,6 +51,8 @@ export class Sweeper implements EngineLoop {
 
   constructor(
     private readonly ctx: DispatchContext,
+    /** Only the lease holder sweeps: its heartbeat row is then the engine's, whichever process reads it. */
+    private readonly lease: LeaseGuard,
     private readonly afterSweep: () => void,
     /** Between two slices of a backlog: deliver what is done so far (no App Homes yet). */
     private readonly afterSlice: () => void = afterSweep,
@@ -66,6 +69,8 @@ export class Sweeper implements EngineLoop {
   private async sweep(): Promise<void> {
     const { db, clock, log } = this.ctx;
     const started = performance.now();
+    const term = this.lease.term();
+    if (term === null) return;
     // Each step guards its own items; one failing step must not stop the others.
     for (const [name, step] of SWEEP_STEPS) {
       for (;;) {
@@ -79,12 +84,14 @@ export class Sweeper implements EngineLoop {
           });
         }
         if (handled < SWEEP_BATCH || this.stopped || performance.now() - started > SWEEP_BUDGET_MS) break;
+        // The lease ran out or moved during the backlog: the new holder sweeps the rest.
+        if (!this.lease.holds(term)) return;
         // What is done so far is committed: let Slack sync start on it while the rest waits its turn.
         this.afterSlice();
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    if (this.stopped) return;
+    if (this.stopped || !this.lease.holds(term)) return;
     this.afterSweep();
     const at = clock.now();
     db.insert(heartbeats)

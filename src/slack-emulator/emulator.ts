@@ -278,8 +278,8 @@ export class SlackEmulator {
 
   private api(method: string, args: Record<string, unknown>, authorization: string | undefined): Reply {
     const at = Date.now();
-    this.calls.push({ method, args, at });
     const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : str(args.token);
+    this.calls.push({ method, args, at, ...(token ? { token } : {}) });
     if (!token) return { body: { ok: false, error: 'not_authed' } };
     if (!/^(xox[bp]|xapp)-/.test(token)) return { body: { ok: false, error: 'invalid_auth' } };
     // apps.connections.open takes only the app-level token, and every other method refuses it.

@@ -37,6 +37,8 @@ export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   at: number;
+  /** The token the call came with: tells apart two app processes sharing one double. */
+  token?: string;
 }
 
 /** A call Slack would refuse for its Block Kit, with Slack's messages naming where. */

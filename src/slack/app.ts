@@ -109,11 +109,20 @@ function webClientOptions(env: Env, timeoutMs: number): WebClientOptions {
   };
 }
 
-/** The client the engine posts with: the same settings as the Bolt app's own. */
-export function createWebClient(env: Env, log: Logger, timeoutMs = 10_000): WebClient {
+/**
+ * The client the engine posts with: the same settings as the Bolt app's own, and the engine's
+ * `fetch` (src/engine/lease.ts), which refuses a request from a process that lost the engine lease.
+ */
+export function createWebClient(
+  env: Env,
+  log: Logger,
+  timeoutMs = 10_000,
+  fetchFn?: typeof fetch,
+): WebClient {
   return new WebClient(env.SLACK_BOT_TOKEN, {
     ...webClientOptions(env, timeoutMs),
     logger: boltLogger(log, LogLevel.WARN),
+    ...(fetchFn ? { fetch: fetchFn } : {}),
   });
 }
 

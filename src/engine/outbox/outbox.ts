@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { outbox } from '../../db/schema.js';
 import { type DispatchContext, type Sql, writeTransaction } from '../../dispatch/context.js';
+import type { LeaseGuard } from '../lease.js';
 import { KickedLoop } from '../loop.js';
 
 /** One item to deliver, as a topic's `deliver` gets it. Receivers deduplicate on `id`. */
@@ -130,6 +131,8 @@ export class Outbox extends KickedLoop {
   constructor(
     private readonly ctx: DispatchContext,
     private readonly topics: OutboxTopic[],
+    /** Checked before each delivery: a process that lost the engine lease delivers nothing more. */
+    private readonly lease: LeaseGuard,
     private readonly random: () => number = Math.random,
   ) {
     super((error) =>
@@ -184,10 +187,19 @@ export class Outbox extends KickedLoop {
   }
 
   protected async passOnce(): Promise<boolean> {
+    const term = this.lease.term();
+    if (term === null) return false;
     const rows = this.due.all(this.ctx.clock.now().getTime(), BATCH);
     let next = 0;
+    let parked = false;
     const worker = async () => {
-      for (let row = rows[next++]; row; row = rows[next++]) {
+      for (let row = rows[next++]; row && !parked; row = rows[next++]) {
+        // Right before the delivery: the items left wait for the holder (a delivery under way when
+        // the lease ran out finishes, and its receiver deduplicates on the item id if it comes again).
+        if (!this.lease.holds(term)) {
+          parked = true;
+          break;
+        }
         try {
           await this.deliverOne(row);
         } catch (error) {
@@ -201,7 +213,7 @@ export class Outbox extends KickedLoop {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     // A delivered item may have released the next one for its task: look again.
-    return rows.length > 0;
+    return rows.length > 0 && !parked;
   }
 
   private async deliverOne(row: DueRow): Promise<void> {

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { DispatchContext } from '../../dispatch/context.js';
+import type { LeaseGuard } from '../lease.js';
 import { type EngineLoop, KickedPass } from '../loop.js';
 import type { SlackHealth } from '../slack-health.js';
 import { escalationPosts } from './escalation-posts.js';
@@ -37,12 +38,14 @@ export class SlackSync implements EngineLoop {
     private readonly ctx: DispatchContext,
     client: WebClient,
     health: SlackHealth,
+    lease: LeaseGuard,
   ) {
     this.kinds = [offerDms(ctx), escalationPosts(ctx, health), taskCopies(ctx), reminders(ctx)];
     this.deps = {
       ctx,
       client,
       health,
+      lease,
       finder: new PostFinder(client, ctx.log),
       rowsChanged: () => this.kick(),
     };
@@ -87,6 +90,8 @@ export class SlackSync implements EngineLoop {
   }
 
   private async postPass(): Promise<boolean> {
+    const term = this.deps.lease.term();
+    if (term === null) return false;
     const now = this.ctx.clock.now();
     if (!this.postGates.lane.isOpen(now)) return false;
     const waiting = this.postGates.waitingAt(now);
@@ -99,7 +104,7 @@ export class SlackSync implements EngineLoop {
       // A conversation told to wait during this pass: the rest of its posts wait too, in order.
       if (post.recipient && this.postGates.isWaiting(post.recipient, this.ctx.clock.now())) continue;
       tried += 1;
-      const result = await this.isolated(kind, post.id, () => postMessage(this.deps, kind, post));
+      const result = await this.isolated(kind, post.id, () => postMessage(this.deps, term, kind, post));
       if (this.postGates.settle(result, post.recipient, this.ctx.clock.now())) return false;
     }
     // Something was posted: its row may already be a version ahead (a click while it was in flight).
@@ -110,6 +115,8 @@ export class SlackSync implements EngineLoop {
   }
 
   private async updatePass(): Promise<boolean> {
+    const term = this.deps.lease.term();
+    if (term === null) return false;
     const now = this.ctx.clock.now();
     if (!this.updateGates.lane.isOpen(now)) return false;
     const waiting = this.updateGates.waitingAt(now);
@@ -124,7 +131,7 @@ export class SlackSync implements EngineLoop {
         const item = due[next++];
         if (!item) break;
         const result = await this.isolated(item.kind, item.id, () =>
-          updateMessage(this.deps, item.kind, item.id),
+          updateMessage(this.deps, term, item.kind, item.id),
         );
         if (this.updateGates.settle(result, null, this.ctx.clock.now())) stopped = true;
       }
@@ -177,6 +184,8 @@ class LaneGates {
 
   /** Applies a step's outcome; true when the whole lane must stop for now. */
   settle(result: StepResult, conversation: string | null, now: Date): boolean {
+    // The lease is gone: the pass ends, and no gate closes (the next holder has its own).
+    if (result === 'not_holder') return true;
     if (result === 'done') {
       this.lane.succeeded();
       if (conversation) this.conversations.delete(conversation);

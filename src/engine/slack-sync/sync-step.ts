@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { retryDelaySeconds } from '../../core/slack-failure.js';
 import type { DispatchContext } from '../../dispatch/context.js';
 import { describeSlackError, type SlackCallError } from '../../slack/errors.js';
+import { isNotLeaseHolder, type LeaseGuard } from '../lease.js';
 import type { SlackHealth } from '../slack-health.js';
 import { type PostFinder, postMetadata } from './find-posted.js';
 import type { MessageKind, PendingPost } from './message-kind.js';
@@ -14,6 +15,8 @@ import type { MessageState } from './message-store.js';
  */
 export type StepResult =
   | 'done'
+  /** This process lost the engine lease before the call: nothing was sent, the holder does it. */
+  | 'not_holder'
   | { wait: 'recipient' | 'lane'; retryAfter?: number; recipient?: string | null };
 
 /** A message Slack calls malformed (our bug) or refuses for an unknown reason: retried slowly, so it cannot spin. */
@@ -24,6 +27,8 @@ export interface SyncDeps {
   client: WebClient;
   finder: PostFinder;
   health: SlackHealth;
+  /** Checked right before every call to Slack: a process that lost the engine lease posts nothing. */
+  lease: LeaseGuard;
   /** The step changed rows that other messages show (an offer moved on): look for due work again. */
   rowsChanged(): void;
 }
@@ -33,12 +38,18 @@ export interface SyncDeps {
  * looked up first; a new attempt is recorded (committed) before Slack is called and carries
  * metadata naming the row, so a crash or a lost answer can always be found instead of repeated.
  */
-export async function postMessage(deps: SyncDeps, kind: MessageKind, post: PendingPost): Promise<StepResult> {
-  const { ctx, client, finder } = deps;
+export async function postMessage(
+  deps: SyncDeps,
+  term: number,
+  kind: MessageKind,
+  post: PendingPost,
+): Promise<StepResult> {
+  const { ctx, client, finder, lease } = deps;
   const state = kind.store.state(post.id);
   if (!state || state.ts || state.renderedVersion >= state.version) return 'done';
   try {
     if (state.postAttemptAt !== null && post.recipient) {
+      if (!lease.holds(term)) return 'not_holder';
       const found = await finder.find(
         { kind: kind.name, id: state.id },
         post.recipient,
@@ -59,6 +70,7 @@ export async function postMessage(deps: SyncDeps, kind: MessageKind, post: Pendi
       }
     }
   } catch (error) {
+    if (isNotLeaseHolder(error)) return 'not_holder';
     return failed(deps, kind, state, post.recipient, describeSlackError(error), true);
   }
   const now = ctx.clock.now();
@@ -67,7 +79,12 @@ export async function postMessage(deps: SyncDeps, kind: MessageKind, post: Pendi
     kind.store.markRendered(state.id, state.version);
     return 'done';
   }
+  // Before the attempt is recorded, and again right before the call: the attempt's write may have
+  // waited on the database's lock. An attempt left behind costs the next holder one lookup; it is
+  // not cleared, since by then that holder may have recorded its own.
+  if (!lease.holds(term)) return 'not_holder';
   kind.store.recordAttempt(state.id, now);
+  if (!lease.holds(term)) return 'not_holder';
   try {
     const posted = await client.chat.postMessage({
       channel: post.recipient,
@@ -81,6 +98,8 @@ export async function postMessage(deps: SyncDeps, kind: MessageKind, post: Pendi
     kind.delivered?.(state, true);
     return 'done';
   } catch (error) {
+    // Refused before it left (the attempt stays: the next holder's lookup finds nothing and posts).
+    if (isNotLeaseHolder(error)) return 'not_holder';
     const described = describeSlackError(error);
     if (!described.outcomeUnknown) kind.store.clearAttempt(state.id);
     return failed(deps, kind, state, post.recipient, described, true);
@@ -88,8 +107,13 @@ export async function postMessage(deps: SyncDeps, kind: MessageKind, post: Pendi
 }
 
 /** Brings a posted message up to its row. chat.update is idempotent, so no attempt is recorded. */
-export async function updateMessage(deps: SyncDeps, kind: MessageKind, id: number): Promise<StepResult> {
-  const { ctx, client } = deps;
+export async function updateMessage(
+  deps: SyncDeps,
+  term: number,
+  kind: MessageKind,
+  id: number,
+): Promise<StepResult> {
+  const { ctx, client, lease } = deps;
   const state = kind.store.state(id);
   if (!state?.ts || state.renderedVersion >= state.version) return 'done';
   if (!state.channel) {
@@ -102,6 +126,7 @@ export async function updateMessage(deps: SyncDeps, kind: MessageKind, id: numbe
     kind.store.markRendered(state.id, state.version);
     return 'done';
   }
+  if (!lease.holds(term)) return 'not_holder';
   try {
     await client.chat.update({
       channel: state.channel,
@@ -114,6 +139,7 @@ export async function updateMessage(deps: SyncDeps, kind: MessageKind, id: numbe
     kind.delivered?.(state, false);
     return 'done';
   } catch (error) {
+    if (isNotLeaseHolder(error)) return 'not_holder';
     return failed(deps, kind, state, state.channel, describeSlackError(error), false);
   }
 }
