@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { DispatchContext } from '../dispatch/context.js';
+import type { ReloadSource } from '../dispatch/reload-config.js';
 import { dispatchTask } from '../dispatch/route-task.js';
 import { WebhookFeeder } from '../webhooks/feeder.js';
 import { AppHomePublisher } from './app-home-publisher.js';
 import { Checkpointer } from './checkpointer.js';
+import { ConfigReloader } from './config-reloader.js';
 import type { EngineLoop } from './loop.js';
 import { Outbox, type OutboxTopic } from './outbox/outbox.js';
 import { SignalPoller } from './signal-poller.js';
@@ -14,6 +16,8 @@ import { Sweeper } from './sweeper.js';
 export interface EngineOptions {
   /** The outside systems the outbox delivers to (CRM write-back, webhooks, replies to leads). */
   outboxTopics?: OutboxTopic[];
+  /** Where dispatch.yml is reloaded from (SIGHUP, `lead-dispatch reload`, a saved file). */
+  config?: ReloadSource;
 }
 
 /**
@@ -32,6 +36,8 @@ export class Engine {
   readonly homes: AppHomePublisher;
   readonly signals: SignalPoller;
   readonly checkpoints: Checkpointer;
+  /** Reloads dispatch.yml; absent when the app was given a config rather than a file. */
+  readonly reloader: ConfigReloader | undefined;
   private readonly loops: EngineLoop[];
   /** After stop(), kicks are ignored: the database is about to close. */
   private stopped = false;
@@ -45,7 +51,7 @@ export class Engine {
   ) {
     this.slack = new SlackSync(ctx, client, this.health);
     this.outbox = new Outbox(ctx, options.outboxTopics ?? []);
-    this.webhooks = new WebhookFeeder(ctx, ctx.config.webhooks, () => this.outbox.kick());
+    this.webhooks = new WebhookFeeder(ctx, () => this.outbox.kick());
     this.homes = new AppHomePublisher(ctx, client);
     this.signals = new SignalPoller(ctx, client);
     this.sweeper = new Sweeper(
@@ -53,11 +59,21 @@ export class Engine {
       () => {
         if (this.stopped) return;
         this.kick();
+        // A `lead-dispatch reload` from another process is a row: looked for once a sweep.
+        this.reloader?.kick();
         void this.homes.refreshAll();
       },
       () => this.kick(),
     );
     this.checkpoints = new Checkpointer(ctx.db.$client, ctx.log);
+    this.reloader = options.config
+      ? new ConfigReloader(ctx, options.config, () => {
+          if (this.stopped) return;
+          this.kick();
+          // Agents added or removed, rules changed: every App Home shows the team as it is now.
+          void this.homes.refreshAll();
+        })
+      : undefined;
     this.loops = [
       this.sweeper,
       this.slack,
@@ -67,6 +83,7 @@ export class Engine {
       this.homes,
       this.signals,
       this.checkpoints,
+      ...(this.reloader ? [this.reloader] : []),
     ];
   }
 
