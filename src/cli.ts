@@ -54,7 +54,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start': {
       const inputs = readStartupInputs();
+      // `kill -HUP <pid>` (systemctl reload) reloads dispatch.yml; a bad file is kept out and reported.
+      // Listened for from the first moment, since Node's default for SIGHUP is to exit; one that
+      // arrives while the app is still starting is dropped (send it again once /healthz answers).
+      let running: Awaited<ReturnType<typeof startServer>> | undefined;
+      process.on('SIGHUP', () => running?.reload('signal'));
       const server = await startServer({ ...inputs, configFile: inputs.env.DISPATCH_CONFIG });
+      running = server;
       const shutdown = async (signal: string) => {
         process.stderr.write(`${signal}: stopping lead-dispatch\n`);
         await server.stop();
@@ -62,8 +68,6 @@ async function main(argv: string[]): Promise<number> {
       };
       process.once('SIGINT', () => void shutdown('SIGINT'));
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      // `kill -HUP <pid>` (systemctl reload) reloads dispatch.yml; a bad file is kept out and reported.
-      process.on('SIGHUP', () => server.reload('signal'));
       return -1;
     }
     case 'migrate': {
