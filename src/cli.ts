@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { DispatchConfig } from './config/dispatch-schema.js';
 import { type Env, EnvError, readEnv } from './config/env.js';
-import { ConfigError, loadDispatchConfig, loadDispatchConfigWithWarnings } from './config/load-dispatch.js';
+import {
+  ConfigError,
+  loadDispatchConfig,
+  loadDispatchConfigWithWarnings,
+  warningLine,
+} from './config/load-dispatch.js';
+import { RELOAD_USAGE, reloadCommand } from './config/reload-command.js';
 import { type CliIo, FUB_USAGE, fubCommand } from './crm/fub/cli.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
 import { DEMO_USAGE, demoCommand } from './demo/command.js';
@@ -21,6 +27,7 @@ Commands:
 ${DEMO_USAGE}
   migrate               create or upgrade the database at DATABASE_PATH, then exit
   check-config [file]   validate a dispatch.yml (default: DISPATCH_CONFIG or ./dispatch.yml)
+${RELOAD_USAGE}
   simulate --config <dispatch.yml> --leads <leads.csv|leads.json> [--json]
                         replay past leads through the rules; touches no Slack and no database
 ${WHAT_IF_USAGE}
@@ -46,7 +53,14 @@ async function main(argv: string[]): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   switch (command) {
     case 'start': {
-      const server = await startServer(readStartupInputs());
+      const inputs = readStartupInputs();
+      // `kill -HUP <pid>` (systemctl reload) reloads dispatch.yml; a bad file is kept out and reported.
+      // Listened for from the first moment, since Node's default for SIGHUP is to exit; one that
+      // arrives while the app is still starting is dropped (send it again once /healthz answers).
+      let running: Awaited<ReturnType<typeof startServer>> | undefined;
+      process.on('SIGHUP', () => running?.reload('signal'));
+      const server = await startServer({ ...inputs, configFile: inputs.env.DISPATCH_CONFIG });
+      running = server;
       const shutdown = async (signal: string) => {
         process.stderr.write(`${signal}: stopping lead-dispatch\n`);
         await server.stop();
@@ -68,8 +82,7 @@ async function main(argv: string[]): Promise<number> {
       const file = rest[0] ?? (process.env.DISPATCH_CONFIG || './dispatch.yml');
       // Warnings leave the file usable, so they print and the exit code stays 0.
       const { config, warnings } = loadDispatchConfigWithWarnings(file, (name) => process.env[name]);
-      for (const w of warnings)
-        process.stdout.write(`warning: ${file}:${w.line}:${w.column} ${w.path}: ${w.message}\n`);
+      for (const w of warnings) process.stdout.write(`warning: ${warningLine(file, w)}\n`);
       const count =
         warnings.length === 1 ? ', 1 warning' : warnings.length > 1 ? `, ${warnings.length} warnings` : '';
       process.stdout.write(
@@ -77,6 +90,8 @@ async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    case 'reload':
+      return reloadCommand(argv.slice(argv.indexOf(command) + 1), io);
     case 'simulate':
       return simulateCommand(
         argv.filter((_, i) => i !== argv.indexOf('simulate')),

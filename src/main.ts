@@ -6,7 +6,9 @@ import type { EnvLookup } from './config/source-warnings.js';
 import { followUpBoss } from './crm/fub/wire.js';
 import { type Db, migrateDatabase, openDatabase } from './db/connection.js';
 import type { DispatchContext } from './dispatch/context.js';
+import type { ReloadResult, ReloadTrigger } from './dispatch/reload-config.js';
 import { syncAgents } from './dispatch/roster.js';
+import { configNoticeTopic } from './engine/config-notice.js';
 import { Engine } from './engine/engine.js';
 import { EngineLease, leasedFetch } from './engine/lease.js';
 import type { OutboxTopic } from './engine/outbox/outbox.js';
@@ -36,6 +38,12 @@ export interface StartOptions {
   outboxTopics?: OutboxTopic[];
   /** Where a source's `secret_env` is read; defaults to the process environment. */
   secrets?: EnvLookup;
+  /**
+   * The dispatch.yml to reload on SIGHUP, `lead-dispatch reload` and when it changes. Defaults to
+   * env.DISPATCH_CONFIG when `config` is not given; a caller that passes a config (the demo,
+   * most tests) gets no reloading unless it names the file too.
+   */
+  configFile?: string;
 }
 
 export interface RunningServer {
@@ -45,6 +53,8 @@ export interface RunningServer {
   /** The engine's sweeper and signal poller, which tests drive by hand. */
   sweeper: Engine['sweeper'];
   signals: Engine['signals'];
+  /** Reloads dispatch.yml now (SIGHUP); undefined when there is no file to reload. */
+  reload(trigger: ReloadTrigger, requestedBy?: string): ReloadResult | undefined;
   stop(): Promise<void>;
 }
 
@@ -52,6 +62,9 @@ export interface RunningServer {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env } = options;
   const log = options.log ?? createLogger(env.LOG_LEVEL);
+  const configFile = options.configFile ?? (options.config ? undefined : env.DISPATCH_CONFIG);
+  // The config as started: what was wired from it (routes, providers) stays until a restart.
+  // Everything else reads ctx.config at the moment of use, which a reload swaps.
   const config = options.config ?? loadDispatchConfig(env.DISPATCH_CONFIG);
   const clock = options.clock ?? systemClock;
   const db: Db = openDatabase(env.DATABASE_PATH);
@@ -70,18 +83,30 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     kickOutbox: () => engine.outbox.kick(),
   });
   const secrets = options.secrets ?? ((name: string) => process.env[name]);
-  const webhooks =
-    config.webhooks.length > 0 ? [webhookDeliveryTopic(config.webhooks, secrets, () => clock.now())] : [];
+  // Always there: a reload may add a webhook, and the topic reads them from ctx.config.
+  const webhooks = webhookDeliveryTopic(
+    () => ctx.config.webhooks,
+    secrets,
+    () => clock.now(),
+  );
   const replies = leadReplyDelivery(ctx, env, () => engine.kick(), options.twilioTimeoutMs);
   const engine = new Engine(ctx, client, {
     lease,
     outboxTopics: [
       ...(options.outboxTopics ?? []),
       ...(fub?.topics ?? []),
-      ...webhooks,
+      webhooks,
       ...(replies?.topics ?? []),
       digestTopic(ctx, client),
+      configNoticeTopic(ctx, client),
     ],
+    config: configFile
+      ? {
+          file: configFile,
+          env: secrets,
+          startedWith: { followUpBoss: fub !== undefined, replyChannels: replyChannelsInUse(config) },
+        }
+      : undefined,
   });
   const intake = leadIntakeHandler(ctx, {
     token: env.INTAKE_TOKEN,
@@ -107,7 +132,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ],
   });
   const { app } = slack;
-  registerListeners(app, { ctx, kick: () => engine.kick(), homes: engine.homes });
+  const reload = (trigger: ReloadTrigger, requestedBy?: string) =>
+    engine.reloader?.reload(trigger, requestedBy);
+  registerListeners(app, { ctx, kick: () => engine.kick(), homes: engine.homes, reload });
   app.error(async (error) => {
     log.error('Slack listener failed', { error: error.message });
   });
@@ -132,6 +159,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     engine,
     sweeper: engine.sweeper,
     signals: engine.signals,
+    reload,
     async stop() {
       engine.stop();
       await slack.stop();

@@ -42,6 +42,19 @@ export function loadDispatchConfigWithWarnings(file: string, env?: EnvLookup): C
   return parseDispatchConfigWithWarnings(readConfigFile(file), file, env);
 }
 
+/** A warning as check-config prints it: `file:line:col path: message`. */
+export function warningLine(file: string, w: ConfigProblem): string {
+  return `${file}:${w.line}:${w.column} ${w.path}: ${w.message}`;
+}
+
+/** The problems of a ConfigError as check-config prints them, one per line, without the heading. */
+export function problemLines(error: ConfigError): string[] {
+  return error.message
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim());
+}
+
 export function parseDispatchConfigWithWarnings(
   text: string,
   file = 'dispatch.yml',
@@ -59,7 +72,8 @@ export function parseDispatchConfigWithWarnings(
   return { config, warnings };
 }
 
-function readConfigFile(file: string): string {
+/** The file's text, or a ConfigError saying why it cannot be read (missing, a folder, …). */
+export function readConfigFile(file: string): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -627,3 +627,42 @@ export const leases = sqliteTable('leases', {
   /** When this holder took it (kept across renewals): /healthz shows how long it has held it. */
   acquiredAt: ms('acquired_at').notNull(),
 });
+
+/**
+ * Every reload of dispatch.yml, asked for or done: the audit record ("config reloaded, 9 agents,
+ * 7 rules") and the way another process asks the running app to reload. `lead-dispatch reload`
+ * inserts a row with `done_at` null; the engine finds it on its next pass (within a second),
+ * reloads its own DISPATCH_CONFIG and writes the outcome into the same row. A SIGHUP, a saved
+ * file and `/dispatch reload` write their row when they act. The leaders' note is an outbox item
+ * (`slack:config`) that posts `notice` once: the attempt and ts are kept here, as a digest's are.
+ */
+export const configReloads = sqliteTable(
+  'config_reloads',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    trigger: text('trigger', { enum: ['cli', 'signal', 'file', 'slack'] }).notNull(),
+    /** The leader who typed `/dispatch reload`; null for the other triggers. */
+    requestedBy: text('requested_by'),
+    requestedAt: ms('requested_at').notNull(),
+    /** Null while a request waits for the engine. */
+    doneAt: ms('done_at'),
+    outcome: text('outcome', { enum: ['applied', 'unchanged', 'refused'] }),
+    /** The file the running app read, and a hash of its text: the same bad text is reported once. */
+    file: text('file'),
+    contentHash: text('content_hash'),
+    agents: integer('agents'),
+    rules: integer('rules'),
+    /** What changed (applied) or the problems, one per line as check-config prints them (refused). */
+    report: text('report', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** check-config's warnings for the new file, one per line. */
+    warnings: text('warnings', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** The text for the leaders' channel, when they are told; posted through the outbox. */
+    notice: text('notice'),
+    noticeChannel: text('notice_channel'),
+    noticeAttemptAt: ms('notice_attempt_at'),
+    noticeTs: text('notice_ts'),
+  },
+  (t) => [index('config_reloads_pending').on(t.id).where(sql`done_at is null`)],
+);
+
+export type ConfigReloadRow = typeof configReloads.$inferSelect;

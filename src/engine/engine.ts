@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { DispatchContext } from '../dispatch/context.js';
+import type { ReloadSource } from '../dispatch/reload-config.js';
 import { dispatchTask } from '../dispatch/route-task.js';
 import { WebhookFeeder } from '../webhooks/feeder.js';
 import { AppHomePublisher } from './app-home-publisher.js';
 import { Checkpointer } from './checkpointer.js';
+import { ConfigReloader } from './config-reloader.js';
 import type { EngineLease } from './lease.js';
 import type { EngineLoop } from './loop.js';
 import { Outbox, type OutboxTopic } from './outbox/outbox.js';
@@ -18,6 +20,8 @@ export interface EngineOptions {
   lease: EngineLease;
   /** The outside systems the outbox delivers to (CRM write-back, webhooks, replies to leads). */
   outboxTopics?: OutboxTopic[];
+  /** Where dispatch.yml is reloaded from (SIGHUP, `lead-dispatch reload`, a saved file). */
+  config?: ReloadSource;
 }
 
 /**
@@ -43,6 +47,8 @@ export class Engine {
   /** Keeps each lead's report facts up to date as events arrive. */
   readonly reportFacts: ReportIndexer;
   readonly lease: EngineLease;
+  /** Reloads dispatch.yml; absent when the app was given a config rather than a file. */
+  readonly reloader: ConfigReloader | undefined;
   private readonly loops: EngineLoop[];
   /** The heartbeat that renews the lease while started. */
   private heartbeat: NodeJS.Timeout | undefined;
@@ -62,7 +68,7 @@ export class Engine {
     this.lease = lease;
     this.slack = new SlackSync(ctx, client, this.health, lease);
     this.outbox = new Outbox(ctx, options.outboxTopics ?? [], lease);
-    this.webhooks = new WebhookFeeder(ctx, ctx.config.webhooks, () => this.outbox.kick());
+    this.webhooks = new WebhookFeeder(ctx, () => this.outbox.kick());
     this.homes = new AppHomePublisher(ctx, client, lease);
     this.signals = new SignalPoller(ctx, client, lease);
     this.sweeper = new Sweeper(
@@ -71,12 +77,22 @@ export class Engine {
       () => {
         if (this.stopped) return;
         this.kick();
+        // A `lead-dispatch reload` from another process is a row: looked for once a sweep.
+        this.reloader?.kick();
         void this.homes.refreshAll();
       },
       () => this.kick(),
     );
     this.checkpoints = new Checkpointer(ctx.db.$client, ctx.log);
     this.reportFacts = new ReportIndexer(ctx);
+    this.reloader = options.config
+      ? new ConfigReloader(ctx, options.config, () => {
+          if (this.stopped) return;
+          this.kick();
+          // Agents added or removed, rules changed: every App Home shows the team as it is now.
+          void this.homes.refreshAll();
+        })
+      : undefined;
     this.loops = [
       this.sweeper,
       this.slack,
@@ -87,6 +103,7 @@ export class Engine {
       this.signals,
       this.checkpoints,
       this.reportFacts,
+      ...(this.reloader ? [this.reloader] : []),
     ];
   }
 

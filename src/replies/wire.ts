@@ -72,12 +72,16 @@ export function leadReplyDelivery(
       ...(twilioTimeoutMs ? { timeoutMs: twilioTimeoutMs } : {}),
     });
     twilio = client;
-    const sms = ctx.config.replies?.sms;
     topics.push(
       smsReplyTopic(ctx, {
         client,
-        from: sms?.from,
-        messagingServiceSid: sms?.messaging_service,
+        // Read at each text: a reload of dispatch.yml may change the sender.
+        get from() {
+          return ctx.config.replies?.sms?.from;
+        },
+        get messagingServiceSid() {
+          return ctx.config.replies?.sms?.messaging_service;
+        },
         statusCallback: env.PUBLIC_URL ? `${env.PUBLIC_URL}${TWILIO_STATUS_PATH}` : undefined,
         changed: kick,
       }),

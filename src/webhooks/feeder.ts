@@ -41,7 +41,6 @@ export class WebhookFeeder extends KickedLoop {
 
   constructor(
     private readonly ctx: DispatchContext,
-    private readonly hooks: readonly WebhookConfig[],
     /** Called after a pass queued items, so the outbox delivers them now rather than on the next tick. */
     private readonly queued: () => void,
   ) {
@@ -67,7 +66,12 @@ export class WebhookFeeder extends KickedLoop {
     // A webhook new to this database starts at the newest event, as the app starts with it: its
     // receiver gets what happens from now on, not a flood of history it never asked for.
     const start = db.prepare('insert or ignore into webhook_cursors (name, last_event_id) values (?, ?)');
-    for (const hook of hooks) start.run(hook.name, this.newest.get()?.id ?? 0);
+    for (const hook of this.hooks) start.run(hook.name, this.newest.get()?.id ?? 0);
+  }
+
+  /** Read at the moment of use: a reload of dispatch.yml may add or remove webhooks. */
+  private get hooks(): readonly WebhookConfig[] {
+    return this.ctx.config.webhooks;
   }
 
   override kick(): void {

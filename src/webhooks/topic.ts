@@ -59,7 +59,8 @@ export function outcomeOf(
 
 /** The outbox topic delivering every `webhook:<name>` item to the webhook of that name. */
 export function webhookDeliveryTopic(
-  hooks: readonly WebhookConfig[],
+  /** Read at each delivery: a reload of dispatch.yml may add, change or remove webhooks. */
+  hooks: () => readonly WebhookConfig[],
   secrets: EnvLookup,
   now: () => Date,
 ): OutboxTopic {
@@ -68,7 +69,7 @@ export function webhookDeliveryTopic(
     maxAttempts: WEBHOOK_MAX_ATTEMPTS,
     async deliver(item) {
       const name = item.topic.slice(WEBHOOK_TOPIC_PREFIX.length);
-      const hook = hooks.find((h) => h.name === name);
+      const hook = hooks().find((h) => h.name === name);
       // Removed from dispatch.yml with items still queued: nobody wants them any more.
       if (!hook) throw new PermanentFailure(`no webhook named ${name} in dispatch.yml`);
       const secret = secrets(hook.secret_env);

@@ -56,6 +56,11 @@ export interface HarnessOptions {
   secrets?: Record<string, string>;
   /** More environment, read when each harness starts (e.g. a FUB double's URL and keys). */
   env?: () => Record<string, string>;
+  /**
+   * A dispatch.yml the app starts from and reloads (SIGHUP, `lead-dispatch reload`, a saved file);
+   * read when each harness starts. Without it the app runs on `config` and has nothing to reload.
+   */
+  configFile?: () => string;
 }
 
 /** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
@@ -69,7 +74,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-test-'));
   const dbPath = join(dir, 'dispatch.db');
-  let config = options.config ?? loadDispatchConfig(EXAMPLE_CONFIG);
+  const configFile = options.configFile?.();
+  let config = options.config ?? loadDispatchConfig(configFile ?? EXAMPLE_CONFIG);
   const env = readEnv({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -77,6 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PORT: '0',
     DATABASE_PATH: dbPath,
     INTAKE_TOKEN,
+    ...(configFile ? { DISPATCH_CONFIG: configFile } : {}),
     ...options.env?.(),
   });
   const boot = () =>
@@ -91,6 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       twilioTimeoutMs: options.twilioTimeoutMs,
       outboxTopics: options.outboxTopics,
       secrets: (name) => options.secrets?.[name],
+      configFile,
     });
   let server = await boot();
   const harness: Harness = {

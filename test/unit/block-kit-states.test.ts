@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { View } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import { parseDispatchConfig } from '../../src/config/load-dispatch.js';
+import { diffConfigs, refusedText, reloadedLine } from '../../src/core/config-diff.js';
 import type { OfferRow, TaskRow } from '../../src/db/schema.js';
 import { REPLY_STATUSES } from '../../src/db/schema.js';
 import type { HomeData } from '../../src/dispatch/home.js';
@@ -12,6 +15,7 @@ import type { TeamWeek } from '../../src/reports/team-week.js';
 import { renderAppHome, renderOutsiderHome } from '../../src/slack/blocks/app-home.js';
 import { availabilityRefusalText, awayConfirmation } from '../../src/slack/blocks/availability-text.js';
 import { renderAwayModal } from '../../src/slack/blocks/away-modal.js';
+import { renderConfigNotice } from '../../src/slack/blocks/config-notice.js';
 import { renderContactReminder } from '../../src/slack/blocks/contact-reminder.js';
 import { renderDuplicateNote } from '../../src/slack/blocks/duplicate-note.js';
 import {
@@ -37,6 +41,7 @@ import { renderTaskView } from '../../src/slack/blocks/task-copy-message.js';
 import { renderTeamStatus } from '../../src/slack/blocks/team-status.js';
 import { renderTimeline } from '../../src/slack/blocks/timeline.js';
 import { type BlockKitProblem, formatProblem, validateBlocks, validateView } from '../support/block-kit.js';
+import { EXAMPLE_CONFIG } from '../support/harness.js';
 import {
   at,
   available,
@@ -65,6 +70,7 @@ import {
 
 /** Slack's limit for a message's top-level text (msg_too_long above it). */
 const MAX_MESSAGE_TEXT = 40_000;
+const CONFIG = parseDispatchConfig(readFileSync(EXAMPLE_CONFIG, 'utf8'));
 
 type Shown =
   | { state: string; message: RenderedMessage }
@@ -281,6 +287,19 @@ function everyState(): Shown[] {
       message: renderLeadText(repeat, '<!here> *x*\n'.repeat(400), NOW, ZONE),
     });
   }
+  // A reload's note: the confirmation, and the longest refusal (20 problems of a long path each).
+  const problems = Array.from(
+    { length: 40 },
+    (_, i) => `/etc/${'x'.repeat(200)}/dispatch.yml:${i}:1  <&> ${'y'.repeat(200)}`,
+  );
+  shown.push({
+    state: 'config reloaded',
+    message: renderConfigNotice(reloadedLine(CONFIG, diffConfigs(CONFIG, CONFIG), []), true),
+  });
+  shown.push({
+    state: 'config refused',
+    message: renderConfigNotice(refusedText('dispatch.yml', problems), false),
+  });
   const stale = [
     { kind: 'unknown' },
     { kind: 'not_yours' },

@@ -14,7 +14,8 @@ import { queueFubLateMerge } from './write-back.js';
 
 export interface FetchTopicOptions {
   client: FubClient;
-  config: FollowUpBossConfig;
+  /** Read at each delivery: a reload of dispatch.yml may change the section. */
+  config: () => FollowUpBossConfig;
   /** engine.taskReceived: routes the new task and posts its DM. */
   taskReceived: (taskId: number) => void;
 }
@@ -24,7 +25,7 @@ export interface FetchTopicOptions {
  * already-assigned policy, store the task (idempotent on the FUB person) and dispatch it.
  */
 export function fubFetchTopic(ctx: DispatchContext, options: FetchTopicOptions): OutboxTopic {
-  const { client, config } = options;
+  const { client } = options;
   const outcome = (crmEventId: unknown, text: string) => outcomeIn(ctx.db, crmEventId, text);
   return {
     topic: FUB_FETCH_TOPIC,
@@ -41,6 +42,7 @@ export function fubFetchTopic(ctx: DispatchContext, options: FetchTopicOptions):
       const parsed = fubPersonSchema.safeParse(await client.get(`people/${personId}`));
       if (!parsed.success) throw new PermanentFailure('Follow Up Boss sent a person of an unexpected shape');
       const person = parsed.data;
+      const config = options.config();
       if (person.assignedUserId && config.already_assigned === 'leave') {
         outcome(
           item.payload.crmEventId,

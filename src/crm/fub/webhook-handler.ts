@@ -15,7 +15,8 @@ const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 export interface FubWebhookOptions {
   systemKey: string;
-  config: FollowUpBossConfig;
+  /** Read at each request: a reload of dispatch.yml may change the section. */
+  config: () => FollowUpBossConfig;
   /** Called after the answer is written: the outbox fetches the people. */
   kick: () => void;
 }
@@ -26,7 +27,7 @@ export interface FubWebhookOptions {
  * by the outbox after the answer, with its retries and backoff.
  */
 export function fubWebhookHandler(ctx: DispatchContext, options: FubWebhookOptions) {
-  const { config, systemKey } = options;
+  const { systemKey } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       let raw: string;
@@ -42,6 +43,7 @@ export function fubWebhookHandler(ctx: DispatchContext, options: FubWebhookOptio
         return sendJson(res, 401, { error: 'missing or wrong FUB-Signature' });
       }
       const now = ctx.clock.now();
+      const config = options.config();
       const read = readFubWebhook(raw, now, config.replay_window);
       if (!read.ok) {
         ctx.log.warn('Follow Up Boss webhook refused', { error: read.error });

@@ -33,8 +33,11 @@ export function followUpBoss(
   env: Env,
   engine: { taskReceived(taskId: number): void; kickOutbox(): void },
 ): { topics: OutboxTopic[]; route: Route } | undefined {
-  const config = ctx.config.crm?.followupboss;
-  if (!config) return undefined;
+  const started = ctx.config.crm?.followupboss;
+  if (!started) return undefined;
+  // The route and client exist from start; the section's settings are read at use, so a reload
+  // changes them live. Removed by a reload, FUB keeps its last settings until a restart.
+  const config = () => ctx.config.crm?.followupboss ?? started;
   const creds = fubCredentials(env);
   const client = new FubClient(creds);
   return {

@@ -2,12 +2,13 @@ import type { App } from '@slack/bolt';
 import { whisper } from '../actions/reply.js';
 import type { SlackDeps } from '../deps.js';
 import { reassign } from './dispatch/reassign.js';
+import { reload } from './dispatch/reload.js';
 import { stats } from './dispatch/stats.js';
 import type { DispatchSubcommand } from './dispatch/subcommand.js';
 import { who } from './dispatch/who.js';
 
 /** Every `/dispatch` subcommand, in the order `/dispatch help` lists them. */
-const SUBCOMMANDS: readonly DispatchSubcommand[] = [who, stats, reassign];
+const SUBCOMMANDS: readonly DispatchSubcommand[] = [who, stats, reassign, reload];
 
 export const DISPATCH_USAGE = [
   '*/dispatch* commands:',
