@@ -9,6 +9,7 @@ import type { DispatchContext } from './dispatch/context.js';
 import { syncAgents } from './dispatch/roster.js';
 import { Engine } from './engine/engine.js';
 import type { OutboxTopic } from './engine/outbox/outbox.js';
+import { teamEventTopic } from './engine/team-event-topic.js';
 import { healthHandler } from './health.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
@@ -76,6 +77,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...webhooks,
       ...(replies?.topics ?? []),
       digestTopic(ctx, client),
+      teamEventTopic(ctx, client),
     ],
   });
   const intake = leadIntakeHandler(ctx, {

@@ -56,6 +56,7 @@ export function task(overrides: Partial<TaskRow> = {}): TaskRow {
     contactedAt: null,
     duplicateOf: null,
     crmPerson: null,
+    pauseId: null,
     ...overrides,
   };
 }
@@ -299,6 +300,7 @@ export function home(offered: number, owned: number, more = false): HomeData {
     moreOffered: more,
     moreOwned: more,
     onDutyFor: [],
+    covering: [],
     offered: Array.from({ length: offered }, (_, i) => ({
       task: task({ id: 100 + i }),
       deadline: at(i % 6),

@@ -1,8 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import type { MessageState, MessageStore } from './message-store.js';
 
-/** `digest` is posted by the outbox (reports/digest-topic.ts) but found again the same way. */
-export type MessageKindName = 'offer' | 'escalation' | 'reminder' | 'task_copy' | 'digest';
+/**
+ * `digest` and `team_event` are posted by the outbox (reports/digest.ts, engine/team-event-topic.ts)
+ * but found again the same way.
+ */
+export type MessageKindName = 'offer' | 'escalation' | 'reminder' | 'task_copy' | 'digest' | 'team_event';
 
 /** A row whose message has not been posted yet. */
 export interface PendingPost {

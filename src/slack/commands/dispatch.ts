@@ -1,12 +1,14 @@
 import type { App } from '@slack/bolt';
 import { whisper } from '../actions/reply.js';
 import type { SlackDeps } from '../deps.js';
+import { cover } from './dispatch/cover.js';
+import { pause, resume } from './dispatch/pause.js';
 import { stats } from './dispatch/stats.js';
 import type { DispatchSubcommand } from './dispatch/subcommand.js';
 import { who } from './dispatch/who.js';
 
 /** Every `/dispatch` subcommand, in the order `/dispatch help` lists them. */
-const SUBCOMMANDS: readonly DispatchSubcommand[] = [who, stats];
+const SUBCOMMANDS: readonly DispatchSubcommand[] = [who, stats, cover, pause, resume];
 
 export const DISPATCH_USAGE = [
   '*/dispatch* commands:',
