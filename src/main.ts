@@ -12,6 +12,7 @@ import { configNoticeTopic } from './engine/config-notice.js';
 import { Engine } from './engine/engine.js';
 import { EngineLease, leasedFetch } from './engine/lease.js';
 import type { OutboxTopic } from './engine/outbox/outbox.js';
+import { teamEventTopic } from './engine/team-event-topic.js';
 import { healthHandler } from './health.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
@@ -99,6 +100,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...(replies?.topics ?? []),
       digestTopic(ctx, client),
       configNoticeTopic(ctx, client),
+      teamEventTopic(ctx, client),
     ],
     config: configFile
       ? {

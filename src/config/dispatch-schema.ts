@@ -65,6 +65,14 @@ const isoDate = z
 /** After-hours cover for a rule: a list tried in order, or a rotation by day or week. */
 const onDuty = z
   .strictObject({
+    /**
+     * The rotation's name for `/dispatch cover … for <name>` (`evenings`); rules whose on_duty
+     * share a name share one rotation and its covers. Default: the rule's name.
+     */
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, - and _')
+      .optional(),
     agents: z.array(slackUserId).min(1),
     rotate: z.enum(['daily', 'weekly']).optional(),
     from: isoDate.optional(),

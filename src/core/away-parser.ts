@@ -192,6 +192,47 @@ export function parseAway(text: string, now: Date, zone: string): AwayParse {
   return { ok: true, kind: 'until', until, reason, target };
 }
 
+export type EndTimeParse = { ok: true; until: Date } | { ok: false; message: string };
+
+/**
+ * An end time alone, read exactly as `/away` reads its time ("until monday 8am", "2h",
+ * "tomorrow", "until dec 24 5pm"), for commands that set something until then (`/dispatch cover`,
+ * `/dispatch pause`). Nothing else may be in the text; the message says what went wrong, without
+ * `/away`'s usage (the caller adds its own).
+ */
+export function parseEndTime(text: string, now: Date, zone: string): EndTimeParse {
+  const local = DateTime.fromJSDate(now, { zone });
+  if (!local.isValid) throw new RangeError(`Unknown time zone: ${zone}`);
+  const rest = text
+    .split(MASK)
+    .join('')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+  const fail = (message: string): EndTimeParse => ({ ok: false, message });
+  if (rest === '') return fail('Say until when, like “until monday 8am” or “2h”.');
+  const found = findPhrases(rest, local, zone);
+  if ('hint' in found) return fail(found.hint);
+  const [phrase, ...more] = found.phrases;
+  if (!phrase) return fail(`I couldn't read “${rest}” as a time. Say “until monday 8am” or “2h”.`);
+  if (more.length > 0) return fail(`I found more than one time in “${rest}”. Give just one.`);
+  const leftover = `${rest.slice(0, phrase.start)} ${rest.slice(phrase.end)}`.trim();
+  if (leftover !== '') return fail(`I couldn't read “${leftover}” besides the time “${phrase.text}”.`);
+  const resolved = phrase.resolve();
+  if ('hint' in resolved) return fail(resolved.hint);
+  if ('openEnded' in resolved) return fail('This needs an end time, like “until monday 8am” or “2h”.');
+  const until = resolved.at.toJSDate();
+  if (until.getTime() <= now.getTime())
+    return fail(
+      `“${phrase.text}” is ${formatBack(until, zone, now)}, which has already passed. Give a time that is still ahead.`,
+    );
+  if (resolved.at.toMillis() > local.plus({ days: AWAY_MAX_DAYS }).toMillis())
+    return fail(
+      `“${phrase.text}” is more than ${AWAY_MAX_DAYS} days ahead; the most is ${AWAY_MAX_DAYS} days.`,
+    );
+  return { ok: true, until };
+}
+
 /** "Fri, Dec 4 at 5:00 PM (CST)", in `zone`; the year is added when it is not the year of `now` there. */
 export function formatBack(until: Date, zone: string, now: Date): string {
   const at = DateTime.fromJSDate(until, { zone }).setLocale('en-US');

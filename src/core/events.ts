@@ -22,7 +22,13 @@ const toAgent = z.object({ agentId: userId });
 const toPool = z.object({ pool: z.array(userId).min(1) });
 
 const chainEntry = z.union([
-  z.object({ agentId: userId, reason: z.string(), onDuty: z.boolean().optional() }),
+  z.object({
+    agentId: userId,
+    reason: z.string(),
+    onDuty: z.boolean().optional(),
+    /** On duty by a `/dispatch cover` (its row) rather than by the rotation's turn. */
+    coverId: z.number().int().optional(),
+  }),
   z.object({ pool: z.array(userId), channel: z.string().optional(), reason: z.string() }),
 ]);
 const watcher = z.object({ recipient: z.string().min(1), via: z.enum(['dm', 'cc', 'channel']) });
@@ -126,6 +132,8 @@ export const EVENT_DETAIL = {
     chain: z.array(chainEntry),
     watchers: z.array(watcher).optional(),
     reason: z.string().optional(),
+    /** Rules that matched first but were paused (`/dispatch pause rule`), so routing passed them over. */
+    pausedRules: z.array(z.object({ rule: z.string(), until: isoTime })).optional(),
   }),
   offered: z.union([offered.extend(toAgent.shape), offered.extend(toPool.shape)]),
   /** A candidate in the chain passed over without an offer: away, off hours, at their cap, … */
@@ -166,9 +174,13 @@ export const EVENT_DETAIL = {
   contacted: nothing,
   /** The offeree went away (`/away`, or a leader set them away), so the offer moved on. */
   withdrawn: toAgent,
-  /** After hours with no one on duty: routed again at `until`, when `waitingFor` start. */
-  held: z.object({ until: isoTime, waitingFor: z.array(userId) }),
-  released: nothing,
+  /**
+   * After hours with no one on duty: routed again at `until`, when `waitingFor` start. Or, with
+   * `pausedSource`, its source was paused (`/dispatch pause source`) until `until` (or a resume).
+   */
+  held: z.object({ until: isoTime, waitingFor: z.array(userId), pausedSource: z.string().optional() }),
+  /** Routed again: at opening, or (`pausedSource`) when its source's pause ended or was resumed. */
+  released: z.object({ pausedSource: z.string().optional() }),
   /** This task is the same person as task `into`, so it is a note on that one. */
   merged: z.object({ into: z.number().int(), matchedOn }),
   /** Seen on the task that was kept: task `taskId` from `source` was the same person. */

@@ -1,4 +1,5 @@
 import type { DispatchConfig, FallbackStep, RuleConfig } from '../config/dispatch-schema.js';
+import { type ActiveCover, coverOf, rotationOf } from './cover.js';
 import { type RoutableTask, ruleMatches } from './match.js';
 import { type OnDutySpec, onDutyOrder, onDutyPhrase } from './on-duty.js';
 import { fittingSkills, meetsRequired, type Skill, type SkilledAgent, skillPhrase } from './skills.js';
@@ -30,6 +31,8 @@ export interface AgentEntry {
   reason: string;
   /** After-hours cover: offered even though it is outside their working hours. */
   onDuty?: boolean;
+  /** Set when they are on duty by a `/dispatch cover` rather than by the rotation's turn. */
+  coverId?: number;
 }
 
 /** First to claim: everyone in `pool` is offered the task at once, by DM or in one channel. */
@@ -58,7 +61,14 @@ export interface EarlierOwner {
   matchedOn: 'phone' | 'email';
 }
 
-export type RoutingDecision =
+/** A paused rule that would have matched, skipped by this decision (recorded on the `routed` event). */
+export interface PausedRuleSkip {
+  rule: string;
+  /** ISO time the pause ends. */
+  until: string;
+}
+
+export type RoutingDecision = (
   | {
       kind: 'offer';
       rule: string;
@@ -90,7 +100,8 @@ export type RoutingDecision =
       chain: [];
       sla: SlaSpec;
       watchers: Watcher[];
-    };
+    }
+) & { pausedRules?: PausedRuleSkip[] };
 
 export interface RouteInput {
   task: RoutableTask;
@@ -101,12 +112,33 @@ export interface RouteInput {
   /** The owner of this contact's most recent earlier task (same phone or email), if any. */
   earlierOwner?: EarlierOwner | undefined;
   now: Date;
+  /** `/dispatch cover` rows in force: who is on duty for a rotation instead of its turn. */
+  covers?: readonly ActiveCover[];
+  /** Rules paused now (`/dispatch pause rule`), with when each pause ends: routing skips them. */
+  pausedRules?: ReadonlyMap<string, Date>;
 }
 
-/** Chooses the rule and the candidate chain for a task. Pure: same input, same decision. */
+/**
+ * Chooses the rule and the candidate chain for a task. Pure: same input, same decision. A paused
+ * rule is passed over as if it did not match, and the decision names it, so the timeline says why.
+ */
 export function route(input: RouteInput): RoutingDecision {
   const { task, config, now } = input;
-  const rule = config.rules.find((r) => ruleMatches(r, task, now, config.team.timezone));
+  const paused = input.pausedRules ?? new Map<string, Date>();
+  const skipped: PausedRuleSkip[] = [];
+  const rule = config.rules.find((r) => {
+    if (!ruleMatches(r, task, now, config.team.timezone)) return false;
+    const until = paused.get(r.name);
+    if (until === undefined) return true;
+    skipped.push({ rule: r.name, until: until.toISOString() });
+    return false;
+  });
+  const decision = decide(input, rule);
+  return skipped.length > 0 ? { ...decision, pausedRules: skipped } : decision;
+}
+
+function decide(input: RouteInput, rule: RuleConfig | undefined): RoutingDecision {
+  const { task, config } = input;
   if (!rule) {
     return { kind: 'escalate', rule: null, reason: noRuleReason(task), chain: [], sla: null, watchers: [] };
   }
@@ -325,7 +357,8 @@ function expandFallback(
       }
     } else if ('rule' in step) {
       const other = input.config.rules.find((r) => r.name === step.rule);
-      if (!other || visited.has(other.name)) continue;
+      // A paused rule is skipped as a backup step too: it routes nothing while paused.
+      if (!other || visited.has(other.name) || input.pausedRules?.has(other.name)) continue;
       visited.add(other.name);
       const primary = primaryCandidates(other, input);
       // The same rule reached twice in one chain keeps its first rotation step only.
@@ -392,7 +425,13 @@ function afterHoursDecision(
   });
   if (waiting.length === 0) return undefined;
   const cover = rule.on_duty
-    ? onDutyCover(rule.on_duty, input.roster, input.now, input.config.team.timezone)
+    ? onDutyCover(
+        rule.on_duty,
+        input.roster,
+        input.now,
+        input.config.team.timezone,
+        coverOf(input.covers ?? [], rotationOf(rule), input.now),
+      )
     : undefined;
   if (cover) return { kind: 'offer', rule: rule.name, chain: [cover], sla };
   const opens = waiting
@@ -411,23 +450,34 @@ const MIN_HOLD_MS = 60_000;
 
 /**
  * Whoever covers after hours right now: the first in on-duty order who is not away or busy (their
- * working hours and Do Not Disturb do not count). `/dispatch who`, App Home and the end of a chain
- * ask the same question, so they all name the same person.
+ * working hours and Do Not Disturb do not count). A `/dispatch cover` in force puts its agent
+ * first, with the rotation's own order behind them in case they are away. `/dispatch who`, App
+ * Home and the end of a chain ask the same question, so they all name the same person.
  */
 export function onDutyCover(
   spec: OnDutySpec,
   roster: readonly RosterAgent[],
   now: Date,
   zone: string,
+  cover?: ActiveCover,
 ): AgentEntry | undefined {
   const byId = new Map(roster.map((a) => [a.id, a]));
-  const order = onDutyOrder(spec, now, zone);
+  const turns = onDutyOrder(spec, now, zone);
+  const order = cover ? [cover.agentId, ...turns.filter((id) => id !== cover.agentId)] : turns;
   const id = order.find((agentId) => {
     const a = byId.get(agentId);
     return a !== undefined && (a.available || a.offHours?.coverable === true);
   });
   if (id === undefined) return undefined;
-  const why = id === order[0] ? onDutyPhrase(spec) : `covering on duty for ${byId.get(order[0] ?? '')?.name}`;
+  const turnName = byId.get(turns[0] ?? '')?.name ?? turns[0];
+  if (cover && id === cover.agentId && id !== turns[0])
+    return {
+      agentId: id,
+      reason: `after hours: covering ${cover.rotation} for ${turnName}`,
+      onDuty: true,
+      coverId: cover.id,
+    };
+  const why = id === turns[0] ? onDutyPhrase(spec) : `covering on duty for ${turnName}`;
   return { agentId: id, reason: `after hours: ${why}`, onDuty: true };
 }
 

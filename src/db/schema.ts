@@ -89,6 +89,8 @@ export const tasks = sqliteTable(
      * `tasks_first_dm` as offers are posted, so a report reads it from tasks_report.
      */
     firstDmAt: ms('first_dm_at'),
+    /** Held because its source was paused (`/dispatch pause source`): that pause's row. */
+    pauseId: integer('pause_id'),
   },
   (t) => [
     uniqueIndex('tasks_source_external_id').on(t.source, t.externalId),
@@ -666,3 +668,76 @@ export const configReloads = sqliteTable(
 );
 
 export type ConfigReloadRow = typeof configReloads.$inferSelect;
+
+/**
+ * `/dispatch cover`: someone on duty for an on-duty rotation instead of whoever's turn it is, until
+ * `endsAt`. Routing reads the rows at the moment of each decision, so a cover ends by the clock;
+ * `endedAt` is set only when it is ended early or replaced by a later cover of the same rotation.
+ */
+export const coverOverrides = sqliteTable(
+  'cover_overrides',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The rotation: a rule's `on_duty.name`, or the rule's name when its on_duty has none. */
+    rotation: text('rotation').notNull(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    startsAt: ms('starts_at').notNull(),
+    endsAt: ms('ends_at').notNull(),
+    setBy: text('set_by').notNull(),
+    createdAt: ms('created_at').notNull(),
+    endedAt: ms('ended_at'),
+    endedBy: text('ended_by'),
+  },
+  (t) => [index('cover_overrides_open').on(t.rotation, t.endsAt).where(sql`ended_at is null`)],
+);
+
+export type CoverOverrideRow = typeof coverOverrides.$inferSelect;
+
+/**
+ * `/dispatch pause`: a rule routing skips, or a source whose new leads are stored and held, until
+ * `endsAt` (or `endedAt`, when resumed early or replaced by a later pause of the same name).
+ */
+export const pauses = sqliteTable(
+  'pauses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['rule', 'source'] }).notNull(),
+    /** The rule's name, or the source's configured name. */
+    name: text('name').notNull(),
+    startsAt: ms('starts_at').notNull(),
+    endsAt: ms('ends_at').notNull(),
+    setBy: text('set_by').notNull(),
+    createdAt: ms('created_at').notNull(),
+    endedAt: ms('ended_at'),
+    endedBy: text('ended_by'),
+  },
+  (t) => [index('pauses_open').on(t.kind, t.name, t.endsAt).where(sql`ended_at is null`)],
+);
+
+export type PauseRow = typeof pauses.$inferSelect;
+
+/**
+ * The audit trail of changes to the team's routing that belong to no task (a cover set or ended, a
+ * pause set or ended), written in the same transaction as the change. Each is announced once in
+ * the leaders' channel by the outbox (`slack:team-event`); `postAttemptAt` and `ts` make that post
+ * exactly once, as a digest's are.
+ */
+export const teamEvents = sqliteTable('team_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  kind: text('kind', { enum: ['cover_set', 'cover_ended', 'pause_set', 'pause_ended'] }).notNull(),
+  /** The Slack user who made the change. */
+  actor: text('actor').notNull(),
+  at: ms('at').notNull(),
+  coverId: integer('cover_id').references(() => coverOverrides.id),
+  pauseId: integer('pause_id').references(() => pauses.id),
+  /** For cover_set and pause_set: the cover or pause this one replaced, if any. */
+  replacedId: integer('replaced_id'),
+  channel: text('channel').notNull(),
+  postAttemptAt: ms('post_attempt_at'),
+  postedAt: ms('posted_at'),
+  ts: text('ts'),
+});
+
+export type TeamEventRow = typeof teamEvents.$inferSelect;

@@ -2,10 +2,12 @@ import { and, asc, count, desc, eq, gte, isNotNull, isNull, ne, or, sql as raw }
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Availability } from '../core/availability.js';
+import type { ActiveCover } from '../core/cover.js';
 import { median } from '../core/stats.js';
 import { offers, type TaskRow, tasks } from '../db/schema.js';
 import type { TeamWeek } from '../reports/team-week.js';
 import type { Sql } from './context.js';
+import { activeCovers } from './cover.js';
 import { availabilityOfTeam, rosterOf, type TeamStanding } from './roster.js';
 import { onDutyNow } from './team-status.js';
 
@@ -16,6 +18,8 @@ export interface HomeData {
   availability: Availability;
   /** Rules whose after-hours leads come to them right now. */
   onDutyFor: string[];
+  /** Rotations they cover by `/dispatch cover`, and until when. */
+  covering: Array<{ rotation: string; until: Date }>;
   /** Offers waiting on them, with their deadlines. */
   offered: Array<{ task: TaskRow; deadline: Date }>;
   /** Leads they own and have not handed on: the most recent HOME_LIST_LIMIT of them. */
@@ -33,11 +37,13 @@ export interface HomeData {
 export interface HomeContext {
   team: TeamStanding;
   onDuty: Map<string, string[]>;
+  covers: ActiveCover[];
 }
 
 export function homeContext(sql: Sql, config: DispatchConfig, now: Date): HomeContext {
   const team = availabilityOfTeam(sql, config, now);
-  return { team, onDuty: onDutyNow(config, rosterOf(team), now) };
+  const covers = activeCovers(sql, now);
+  return { team, onDuty: onDutyNow(config, rosterOf(team), now, covers), covers };
 }
 
 /** Everything an agent's App Home shows, read from rows at `now`; the week starts Monday in their zone. */
@@ -121,6 +127,9 @@ export function homeData(
   return {
     availability,
     onDutyFor: standing.onDuty.get(agentId) ?? [],
+    covering: standing.covers
+      .filter((c) => c.agentId === agentId)
+      .map((c) => ({ rotation: c.rotation, until: c.until })),
     offered,
     owned,
     moreOwned: latest.length > HOME_LIST_LIMIT,

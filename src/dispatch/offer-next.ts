@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql as raw } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
+import { coverOf, rotationOf } from '../core/cover.js';
 import {
   type AgentEntry,
   type ChainEntry,
@@ -11,6 +12,7 @@ import {
 import { offerDeadline } from '../core/sla.js';
 import { offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import type { Sql } from './context.js';
+import { activeCovers } from './cover.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { preparedOnce } from './prepared.js';
@@ -103,9 +105,11 @@ function afterHoursCover(
   roster: RosterAgent[],
   now: Date,
 ): AgentEntry | undefined {
-  const spec = config.rules.find((r) => r.name === task.ruleName)?.on_duty;
-  if (!spec) return undefined;
-  const cover = onDutyCover(spec, roster, now, config.team.timezone);
+  const rule = config.rules.find((r) => r.name === task.ruleName);
+  const spec = rule?.on_duty;
+  if (!rule || !spec) return undefined;
+  const covering = coverOf(activeCovers(sql, now), rotationOf(rule), now);
+  const cover = onDutyCover(spec, roster, now, config.team.timezone, covering);
   if (!cover || !roster.find((a) => a.id === cover.agentId)?.offHours) return undefined;
   const tried = sql
     .select({ id: offers.id })

@@ -1,14 +1,17 @@
 import { and, asc, eq, lte, sql as raw } from 'drizzle-orm';
 import { classify } from '../core/classify.js';
 import { sameContact } from '../core/contact.js';
+import { type ActivePause, pausedRules, pauseOfSource } from '../core/pause.js';
 import { type EarlierOwner, route, type Watcher } from '../core/route.js';
 import { roundRobin, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import { queueLeadReplies } from '../replies/plan.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
+import { activeCovers } from './cover.js';
 import { contactHistory, mergeIfDuplicate } from './duplicates.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
+import { activePauses } from './pause.js';
 import { preparedOnce } from './prepared.js';
 import { agentName, loadRoster } from './roster.js';
 
@@ -40,6 +43,14 @@ export function routeReceivedTask(
   const { config } = ctx;
   const task = receivedTask(tx).get({ taskId });
   if (!task) return;
+  const pauses = activePauses(tx, now);
+  // A new lead from a paused source is kept, untouched, until the pause ends; then it is routed
+  // as the new arrival it still is (replies, duplicates), in the order the held leads came.
+  const sourcePause = firstArrival ? pauseOfSource(pauses, task.source, now) : undefined;
+  if (sourcePause) {
+    holdForPause(tx, taskId, sourcePause, now);
+    return;
+  }
   const classification = classify(
     { type: task.type || undefined, source: task.source, referringAgent: task.referringAgent ?? undefined },
     config,
@@ -69,6 +80,8 @@ export function routeReceivedTask(
     roundRobinState: (rule) => readRoundRobin(tx, rule),
     earlierOwner: earlierOwnerOf(tx, task),
     now,
+    covers: activeCovers(tx, now),
+    pausedRules: pausedRules(pauses, now),
   });
   const contactSla = config.rules.find((r) => r.name === decision.rule)?.contact_sla ?? null;
   const routed = saveDecision(tx).get({
@@ -90,6 +103,7 @@ export function routeReceivedTask(
       chain: decision.chain,
       ...(decision.watchers.length > 0 ? { watchers: decision.watchers } : {}),
       ...(decision.kind === 'escalate' ? { reason: decision.reason } : {}),
+      ...(decision.pausedRules ? { pausedRules: decision.pausedRules } : {}),
     },
   });
   addWatchers(tx, taskId, decision.watchers, now);
@@ -127,29 +141,54 @@ function holdTask(tx: Sql, taskId: number, until: Date, waitingFor: string[], no
     recordEvent(tx, { taskId, kind: 'held', at: now, detail: { until: until.toISOString(), waitingFor } });
 }
 
+/** Its source is paused: held until the pause ends (or a leader resumes it, which makes it due now). */
+function holdForPause(tx: Sql, taskId: number, pause: ActivePause, now: Date): void {
+  const held = tx
+    .update(tasks)
+    .set({ status: 'held', heldUntil: pause.until, pauseId: pause.id })
+    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'received')))
+    .run().changes;
+  if (held === 1)
+    recordEvent(tx, {
+      taskId,
+      kind: 'held',
+      at: now,
+      detail: { until: pause.until.toISOString(), waitingFor: [], pausedSource: pause.name },
+    });
+}
+
 /**
  * Held tasks whose opening has come: back to `received` and routed again with the roster of that
  * moment, so the offer and its SLA clock start now. One transaction each, guarded on `held`.
  */
 export function releaseHeldTasks(ctx: DispatchContext, now: Date, limit = Number.MAX_SAFE_INTEGER): number {
   const due = ctx.db
-    .select({ id: tasks.id })
+    .select({ id: tasks.id, pauseId: tasks.pauseId, source: tasks.source })
     .from(tasks)
     .where(and(eq(tasks.status, 'held'), lte(tasks.heldUntil, now)))
-    .orderBy(asc(tasks.heldUntil))
+    // Leads held together (a paused source) go out in the order they arrived.
+    .orderBy(asc(tasks.heldUntil), asc(tasks.id))
     .limit(limit)
     .all();
   let released = 0;
-  forEachIsolated(ctx, 'releasing a held task', due, ({ id }) => {
+  forEachIsolated(ctx, 'releasing a held task', due, ({ id, pauseId, source }) => {
     writeTransaction(ctx.db, (tx) => {
+      // Guarded on the time too: a pause extended since the read keeps its leads.
       const moved = tx
         .update(tasks)
-        .set({ status: 'received', heldUntil: null })
-        .where(and(eq(tasks.id, id), eq(tasks.status, 'held')))
+        .set({ status: 'received', heldUntil: null, pauseId: null })
+        .where(and(eq(tasks.id, id), eq(tasks.status, 'held'), lte(tasks.heldUntil, now)))
         .run().changes;
       if (moved !== 1) return;
-      recordEvent(tx, { taskId: id, kind: 'released', at: now });
-      routeReceivedTask(tx, ctx, id, now);
+      const byPause = pauseId !== null;
+      recordEvent(tx, {
+        taskId: id,
+        kind: 'released',
+        at: now,
+        ...(byPause ? { detail: { pausedSource: source } } : {}),
+      });
+      // A lead a paused source held was never routed: it is still a first arrival.
+      routeReceivedTask(tx, ctx, id, now, { firstArrival: byPause });
       released++;
     });
   });

@@ -38,7 +38,9 @@ export class AppHomePublisher implements EngineLoop {
       `select (select max(id) from events) as e, (select max(id) from away_windows) as a,
               (select max(home_opened_at) from agents) as h,
               (select count(*) from away_windows where ended_at is not null) as b,
-              (select max(fetched_at) from availability_signals) as s`,
+              (select max(fetched_at) from availability_signals) as s,
+              (select max(id) from cover_overrides) as c,
+              (select count(*) from cover_overrides where ended_at is not null) as d`,
     );
   }
 
@@ -61,7 +63,8 @@ export class AppHomePublisher implements EngineLoop {
 
   /**
    * A cheap fingerprint of everything a Home reads that can change without a restart: events are
-   * written with every change of a task, away windows with /away and /back, signals when polled.
+   * written with every change of a task, away windows with /away and /back, signals when polled,
+   * covers with `/dispatch cover` (one ending by the clock shows within the minute).
    */
   private markOf(now: Date): string {
     const row = this.marks.get();

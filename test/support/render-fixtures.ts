@@ -57,6 +57,7 @@ export function task(overrides: Partial<TaskRow> = {}): TaskRow {
     duplicateOf: null,
     crmPerson: null,
     firstDmAt: null,
+    pauseId: null,
     ...overrides,
   };
 }
@@ -304,6 +305,7 @@ export function home(offered: number, owned: number, more = false): HomeData {
     moreOffered: more,
     moreOwned: more,
     onDutyFor: [],
+    covering: [],
     offered: Array.from({ length: offered }, (_, i) => ({
       task: task({ id: 100 + i }),
       deadline: at(i % 6),

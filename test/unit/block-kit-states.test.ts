@@ -7,7 +7,7 @@ import type { OfferRow, TaskRow } from '../../src/db/schema.js';
 import { REPLY_STATUSES } from '../../src/db/schema.js';
 import type { HomeData } from '../../src/dispatch/home.js';
 import type { MoveRefusal } from '../../src/dispatch/reassign.js';
-import type { TeamMemberStatus } from '../../src/dispatch/team-status.js';
+import type { CoverLine, PauseLine, TeamMemberStatus } from '../../src/dispatch/team-status.js';
 import { leadFacts } from '../../src/reports/lead-facts.js';
 import { agentFigures, fairness, figuresBy, figuresOf, type ReportLead } from '../../src/reports/measures.js';
 import type { Report } from '../../src/reports/report.js';
@@ -17,6 +17,16 @@ import { availabilityRefusalText, awayConfirmation } from '../../src/slack/block
 import { renderAwayModal } from '../../src/slack/blocks/away-modal.js';
 import { renderConfigNotice } from '../../src/slack/blocks/config-notice.js';
 import { renderContactReminder } from '../../src/slack/blocks/contact-reminder.js';
+import {
+  COVER_USAGE,
+  type CoverReply,
+  coverListText,
+  coverReplyText,
+  PAUSE_USAGE,
+  type PauseReply,
+  pauseListText,
+  pauseReplyText,
+} from '../../src/slack/blocks/cover-pause-text.js';
 import { renderDuplicateNote } from '../../src/slack/blocks/duplicate-note.js';
 import {
   renderEscalationMessage,
@@ -38,6 +48,7 @@ import {
   TEAM_ONLY,
 } from '../../src/slack/blocks/stale-click.js';
 import { renderTaskView } from '../../src/slack/blocks/task-copy-message.js';
+import { renderTeamEvent, type TeamEventView } from '../../src/slack/blocks/team-event.js';
 import { renderTeamStatus } from '../../src/slack/blocks/team-status.js';
 import { renderTimeline } from '../../src/slack/blocks/timeline.js';
 import { type BlockKitProblem, formatProblem, validateBlocks, validateView } from '../support/block-kit.js';
@@ -366,8 +377,41 @@ function everyState(): Shown[] {
   );
   shown.push({
     state: 'team status of 120 (/dispatch who)',
-    text: renderTeamStatus({ members, held: { count: 4, next: at(900) } }, ZONE, NOW),
+    text: renderTeamStatus(
+      { members, held: { count: 4, next: at(900) }, covers: COVERS, pauses: PAUSES },
+      ZONE,
+      NOW,
+    ),
   });
+  shown.push({ state: '/dispatch cover list', text: coverListText(COVERS, ZONE, NOW) });
+  shown.push({ state: '/dispatch cover list, none', text: coverListText([], ZONE, NOW) });
+  shown.push({ state: '/dispatch pause list', text: pauseListText(PAUSES, ZONE, NOW) });
+  shown.push({ state: '/dispatch pause list, none', text: pauseListText([], ZONE, NOW) });
+  const coverReplies: CoverReply[] = [
+    { kind: 'set', self: true, name: 'Ivy', rotation: 'evenings', until: at(600), replaced: undefined },
+    { kind: 'set', self: false, name: 'Ivy', rotation: 'evenings', until: at(6000), replaced: 'Dana' },
+    { kind: 'ended', self: false, name: 'Ivy', rotations: ['evenings', 'weekends'] },
+    { kind: 'ended', self: true, name: 'Ivy', rotations: [] },
+    { kind: 'not_leader' },
+    { kind: 'not_an_agent' },
+    { kind: 'inactive', name: 'Rob' },
+  ];
+  for (const r of coverReplies)
+    shown.push({ state: `/dispatch cover reply: ${r.kind}`, text: coverReplyText(r, ZONE, NOW) });
+  const pauseReplies: PauseReply[] = [
+    { kind: 'paused', target: 'source', name: 'zillow', until: at(120), replaced: false },
+    { kind: 'paused', target: 'rule', name: 'portal-buyer-lead', until: at(120), replaced: true },
+    { kind: 'resumed', target: 'source', name: 'zillow', released: 3 },
+    { kind: 'resumed', target: 'rule', name: 'portal-buyer-lead', released: 0 },
+    { kind: 'not_paused', target: 'source', name: 'zillow' },
+    { kind: 'not_leader' },
+  ];
+  for (const r of pauseReplies)
+    shown.push({ state: `/dispatch pause reply: ${r.kind}`, text: pauseReplyText(r, ZONE, NOW) });
+  shown.push({ state: 'cover usage', text: COVER_USAGE });
+  shown.push({ state: 'pause usage', text: PAUSE_USAGE });
+  for (const e of TEAM_EVENTS)
+    shown.push({ state: `leaders' announcement: ${e.kind}`, message: renderTeamEvent(e, ZONE, NOW) });
   shown.push({
     state: 'away confirmation',
     text: awayConfirmation({
@@ -402,6 +446,13 @@ function everyState(): Shown[] {
     availability: { available: false, why: 'away', until: null, reason: 'x'.repeat(200) },
   };
   shown.push({ state: 'App Home while away', view: renderAppHome(away, ZONE, NOW) });
+  const covering: HomeData = {
+    ...home(2, 2),
+    availability: { available: false, why: 'off_hours', opensAt: at(600) },
+    onDutyFor: ['portal-buyer-lead'],
+    covering: [{ rotation: 'evenings', until: at(600) }],
+  };
+  shown.push({ state: 'App Home while covering a rotation', view: renderAppHome(covering, ZONE, NOW) });
   shown.push({ state: 'away modal', view: renderAwayModal('U0DANA', ZONE) });
   for (const agents of [0, 3, 80]) {
     const report = syntheticReport(agents);
@@ -429,6 +480,46 @@ function everyState(): Shown[] {
   }
   return shown;
 }
+
+const LONG = 'Maximiliana Featherstonehaugh-Worthington '.repeat(3);
+const COVERS: CoverLine[] = Array.from({ length: 20 }, (_, i) => ({
+  name: `${LONG}${i}`,
+  rotation: `rotation-${'x'.repeat(60)}-${i}`,
+  until: at(600 + i),
+  setBy: i % 2 ? LONG : `${LONG}${i}`,
+}));
+const PAUSES: PauseLine[] = Array.from({ length: 30 }, (_, i) => ({
+  id: i,
+  kind: i % 2 ? 'rule' : 'source',
+  name: `name-<&>-${'y'.repeat(60)}-${i}`,
+  until: at(60 + i),
+  setBy: 'U0LEE',
+  setByName: LONG,
+  held: i * 7,
+}));
+const TEAM_EVENTS: TeamEventView[] = [
+  {
+    kind: 'cover_set',
+    actor: LONG,
+    agent: 'Ivy <Chen>',
+    rotation: 'evenings',
+    until: at(600),
+    replaced: LONG,
+  },
+  {
+    kind: 'cover_set',
+    actor: 'Ivy',
+    agent: 'Ivy',
+    rotation: 'evenings',
+    until: at(6000),
+    replaced: undefined,
+  },
+  { kind: 'cover_ended', actor: LONG, agent: LONG, rotation: 'evenings' },
+  { kind: 'pause_set', actor: LONG, target: 'source', name: 'zillow', until: at(120) },
+  { kind: 'pause_set', actor: LONG, target: 'rule', name: 'x'.repeat(200), until: at(12000) },
+  { kind: 'pause_ended', actor: LONG, target: 'source', name: 'zillow' },
+  { kind: 'pause_ended', actor: LONG, target: 'rule', name: 'portal-buyer-lead' },
+];
 
 const LABELS = { team: 'Lakeside', zone: ZONE, agentName: (id: string) => `${id} ${'Longname '.repeat(4)}` };
 

@@ -2,10 +2,17 @@ import type { KnownBlock } from '@slack/types';
 import type { MessageState, MessageStore } from './message-store.js';
 
 /**
- * `digest` and `config_reload` are posted by the outbox (reports/digest.ts, engine/config-notice.ts)
- * but found again the same way.
+ * `digest`, `config_reload` and `team_event` are posted by the outbox (reports/digest.ts,
+ * engine/config-notice.ts, engine/team-event-topic.ts) but found again the same way.
  */
-export type MessageKindName = 'offer' | 'escalation' | 'reminder' | 'task_copy' | 'digest' | 'config_reload';
+export type MessageKindName =
+  | 'offer'
+  | 'escalation'
+  | 'reminder'
+  | 'task_copy'
+  | 'digest'
+  | 'config_reload'
+  | 'team_event';
 
 /** A row whose message has not been posted yet. */
 export interface PendingPost {

@@ -25,6 +25,11 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
     : data.onDutyFor.length > 0
       ? `📟 *You're on duty after hours* (${escapeText(data.onDutyFor.join(', '))}): after-hours leads come to you.`
       : unavailableStatus(a, zone, now);
+  // A cover taken by `/dispatch cover` is said whatever the hour: it decides tonight's leads.
+  const covering = data.covering.map(
+    (c) =>
+      `\n🔁 You're covering *${escapeText(c.rotation)}* until ${dayAndTime(c.until, zone, now)}: its after-hours leads come to you first.`,
+  );
   const leads: string[] = [
     ...data.offered.map(({ task, deadline }) => {
       const left = deadline.getTime() - now.getTime();
@@ -49,7 +54,7 @@ export function renderAppHome(data: HomeData, zone: string, now: Date): View {
   const median = w.medianSecondsToClaim === null ? 'no claims yet' : formatMeasured(w.medianSecondsToClaim);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Lead Dispatch' } },
-    section(status),
+    section(`${status}${covering.join('')}`),
     {
       type: 'actions',
       block_id: 'home_status',

@@ -1,5 +1,6 @@
 import type { TeamMemberStatus, TeamStatus } from '../../dispatch/team-status.js';
 import { unavailablePhrase } from './availability-text.js';
+import { coverLine, pauseLine } from './cover-pause-text.js';
 import { dayAndTime, escapeText } from './format.js';
 
 const RANK = { available: 0, on_duty: 1, away: 2, busy: 3, off_hours: 4, inactive: 5 } as const;
@@ -24,7 +25,11 @@ export function renderTeamStatus(status: TeamStatus, zone: string, now: Date): s
     status.held.count > 0 && status.held.next
       ? `\n\n⏸ ${status.held.count} lead${status.held.count === 1 ? '' : 's'} held for opening; the first goes out ${dayAndTime(status.held.next, zone, now)}.`
       : '';
-  return `*Team status*\n${lines.join('\n')}${held}`;
+  const covers = status.covers.map((c) => coverLine(c, zone, now));
+  const pauses = status.pauses.map((p) => pauseLine(p, zone, now));
+  const changes = [...covers, ...pauses];
+  const extra = changes.length > 0 ? `\n\n${changes.join('\n')}` : '';
+  return `*Team status*\n${lines.join('\n')}${held}${extra}`;
 }
 
 function rankOf(m: TeamMemberStatus): keyof typeof RANK {

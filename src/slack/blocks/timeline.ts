@@ -38,8 +38,12 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
       return 'sent again by the source (ignored as a duplicate)';
     case 'classified':
       return e.detail.type ? `classified as ${e.detail.type.replace(/_/g, ' ')}` : 'could not be classified';
-    case 'routed':
-      return e.detail.rule ? `routed by rule ${escapeText(e.detail.rule)}` : 'matched no rule';
+    case 'routed': {
+      const paused = (e.detail.pausedRules ?? [])
+        .map((p) => `rule ${escapeText(p.rule)} skipped: paused until ${when(p.until)}; `)
+        .join('');
+      return `${paused}${e.detail.rule ? `routed by rule ${escapeText(e.detail.rule)}` : 'matched no rule'}`;
+    }
     case 'offered':
       return `offered to ${offeree(e.detail)} (${escapeText(e.detail.reason)})`;
     case 'skipped':
@@ -79,14 +83,18 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
     case 'contacted':
       return `${name(e.actor)} marked it contacted`;
     case 'held': {
-      const { waitingFor } = e.detail;
+      const { waitingFor, pausedSource } = e.detail;
+      if (pausedSource !== undefined)
+        return `held: source ${escapeText(pausedSource)} is paused until ${when(e.detail.until)}`;
       const who = waitingFor.length > 0 ? waitingFor.map(name).join(', ') : 'the team';
       return `after hours with no one on duty: held until ${when(e.detail.until)}, when ${who} start${waitingFor.length === 1 ? 's' : ''}`;
     }
     case 'clock_restarted':
       return `Slack held the offer up ${Math.round(e.detail.heldUpSeconds)} s: its clock restarted, now due ${when(e.detail.deadline)}`;
     case 'released':
-      return 'opening time: routed again';
+      return e.detail.pausedSource !== undefined
+        ? `source ${escapeText(e.detail.pausedSource)} no longer paused: routed in arrival order`
+        : 'opening time: routed again';
     case 'merged':
       return `the same ${e.detail.matchedOn} as #${e.detail.into}: kept as a note on it, not dispatched`;
     case 'duplicate_contact':

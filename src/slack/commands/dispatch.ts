@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import { whisper } from '../actions/reply.js';
 import type { SlackDeps } from '../deps.js';
+import { cover } from './dispatch/cover.js';
+import { pause, resume } from './dispatch/pause.js';
 import { reassign } from './dispatch/reassign.js';
 import { reload } from './dispatch/reload.js';
 import { stats } from './dispatch/stats.js';
@@ -8,7 +10,7 @@ import type { DispatchSubcommand } from './dispatch/subcommand.js';
 import { who } from './dispatch/who.js';
 
 /** Every `/dispatch` subcommand, in the order `/dispatch help` lists them. */
-const SUBCOMMANDS: readonly DispatchSubcommand[] = [who, stats, reassign, reload];
+const SUBCOMMANDS: readonly DispatchSubcommand[] = [who, stats, reassign, cover, pause, resume, reload];
 
 export const DISPATCH_USAGE = [
   '*/dispatch* commands:',
