@@ -13,6 +13,7 @@ import { offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import type { Sql } from './context.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
+import { dropInPond } from './pond.js';
 import { preparedOnce } from './prepared.js';
 import { loadRoster } from './roster.js';
 
@@ -83,6 +84,8 @@ export function offerNext(
     createOffer(sql, config, { ...task, chain }, cover, chain.length - 1, now, ['received', 'offered']);
     return;
   }
+  // The rule's pond, if it has one, before the leaders (a leader's own pick goes back to them).
+  if (!afterLeaderPick && dropInPond(sql, config, task, now)) return;
   escalateTask(sql, {
     taskId: task.id,
     reason: exhaustedReason,
@@ -124,6 +127,8 @@ export function createOffer(
   position: number,
   now: Date,
   from: TaskStatus[],
+  /** `pond`: the rule's pond, shown by its pond post (pond_posts) instead of broadcast copies. */
+  options: { pond?: boolean } = {},
 ): number {
   const sla = task.sla ?? { kind: 'duration', seconds: config.team.default_sla, clock: 'always' };
   const pool = isPoolEntry(entry) ? entry : undefined;
@@ -139,6 +144,7 @@ export function createOffer(
     reason: entry.reason,
     offeredAt: now,
     deadline,
+    pond: options.pond ? 1 : 0,
   });
   if (!offer) throw new Error(`task ${task.id}: the offer insert returned no row`);
   const moved = offerTask(sql, from).run({ taskId: task.id, offerId: offer.id }).changes;
@@ -155,7 +161,7 @@ export function createOffer(
       deadline: deadline.toISOString(),
     },
   });
-  if (pool) addBroadcastCopies(sql, task.id, offer.id, pool, now);
+  if (pool && !options.pond) addBroadcastCopies(sql, task.id, offer.id, pool, now);
   return offer.id;
 }
 
@@ -175,6 +181,7 @@ const insertOffer = preparedOnce((sql) =>
       reason: raw.placeholder('reason'),
       offeredAt: raw.placeholder('offeredAt'),
       deadline: raw.placeholder('deadline'),
+      pond: raw`${raw.placeholder('pond')}`,
     })
     .returning({ id: offers.id })
     .prepare(),

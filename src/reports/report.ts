@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { formatMeasured } from '../core/duration.js';
+import { rulePoolOf } from '../core/pond.js';
 import {
   type AgentFigures,
   agentFigures,
@@ -65,23 +66,10 @@ export function buildReport(
 
 /** Each rule's pool as the config has it now: the active agents its first offer goes round. */
 export function rulePools(config: DispatchConfig): Map<string, string[]> {
-  const active = config.agents.filter((a) => a.active);
   const pools = new Map<string, string[]>();
   for (const rule of config.rules) {
-    const a = rule.assign;
-    const members =
-      a.strategy === 'round_robin' || a.strategy === 'broadcast'
-        ? active.filter(
-            (g) => a.pool.agents?.includes(g.id) || g.roles.some((r) => a.pool.roles?.includes(r)),
-          )
-        : a.strategy === 'role'
-          ? active.filter((g) => g.roles.includes(a.role))
-          : [];
-    if (members.length > 0)
-      pools.set(
-        rule.name,
-        members.map((g) => g.id),
-      );
+    const members = rulePoolOf(rule, config.agents);
+    if (members.length > 0) pools.set(rule.name, members);
   }
   return pools;
 }

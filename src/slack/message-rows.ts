@@ -1,12 +1,13 @@
-import { and, asc, eq, gt, lte, sql as raw } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lte, sql as raw } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
-import { agents, escalations, leadReplies, offers, tasks, taskViews } from '../db/schema.js';
+import { agents, escalations, leadReplies, offers, pondPosts, tasks, taskViews } from '../db/schema.js';
 import type { Sql } from '../dispatch/context.js';
 import { contactHistory } from '../dispatch/duplicates.js';
 import { preparedOnce } from '../dispatch/prepared.js';
 import { agentZone, findAgent } from '../dispatch/roster.js';
 import type { EscalationView } from './blocks/escalation-message.js';
 import type { OfferView, Successor } from './blocks/offer-message.js';
+import type { PondView } from './blocks/pond-message.js';
 import type { TaskViewView } from './blocks/task-copy-message.js';
 
 /** Loads everything an offer DM shows; undefined when the rows are gone. */
@@ -151,4 +152,29 @@ export function loadTaskView(
   const offer = row.view.offerId === null ? live : offerRow(row.view.offerId);
   const reader = row.view.via === 'channel' ? undefined : findAgent(sql, row.view.recipient);
   return { ...row, offer, live, names: agentNames(sql), zone: agentZone(reader, config), now };
+}
+
+/** Loads a pond post with its offer and the task's latest escalation; undefined when the rows are gone. */
+export function loadPondView(
+  sql: Sql,
+  config: DispatchConfig,
+  pondId: number,
+  now: Date,
+): PondView | undefined {
+  const row = sql
+    .select({ pond: pondPosts, task: tasks, offer: offers })
+    .from(pondPosts)
+    .innerJoin(tasks, eq(tasks.id, pondPosts.taskId))
+    .innerJoin(offers, eq(offers.id, pondPosts.offerId))
+    .where(eq(pondPosts.id, pondId))
+    .get();
+  if (!row) return undefined;
+  const escalation = sql
+    .select()
+    .from(escalations)
+    .where(eq(escalations.taskId, row.task.id))
+    .orderBy(desc(escalations.id))
+    .limit(1)
+    .get();
+  return { ...row, escalation, names: agentNames(sql), zone: config.team.timezone, now };
 }

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { MessageState, MessageStore } from './message-store.js';
 
 /** `digest` is posted by the outbox (reports/digest-topic.ts) but found again the same way. */
-export type MessageKindName = 'offer' | 'escalation' | 'reminder' | 'task_copy' | 'digest';
+export type MessageKindName = 'offer' | 'escalation' | 'reminder' | 'task_copy' | 'pond' | 'digest';
 
 /** A row whose message has not been posted yet. */
 export interface PendingPost {

@@ -98,6 +98,7 @@ function resolvedBlocks({ escalation, task, names, zone }: EscalationView): Know
 /** "assigned it to Marco Silva", "took it", "sent it back to the pool": what a leader did, escaped. */
 export function resolutionPhrase(resolution: EscalationRow['resolution'], assignee: string | null): string {
   if (resolution === 'assigned') return `assigned it to ${escapeText(assignee ?? 'someone')}`;
+  if (resolution === 'pond') return 'claimed it from the pond';
   return resolution === 'taken' ? 'took it' : 'sent it back to the pool';
 }
 

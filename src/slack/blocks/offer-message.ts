@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { formatDuration } from '../../core/duration.js';
 import { describeSla } from '../../core/sla.js';
 import type { AgentRow, OfferRow, TaskRow } from '../../db/schema.js';
 import { button, context, section, timelineButton } from './elements.js';
@@ -92,6 +93,18 @@ function statusBlocks(view: OfferView): KnownBlock[] {
       const claimed = section(
         `✅ *Claimed by you at ${clockTime(at, zone)}*, ${elapsed(task.receivedAt, at)} after it arrived.`,
       );
+      if (offer.idleAt) {
+        const window = task.contactSlaSeconds
+          ? ` (${formatDuration(task.contactSlaSeconds)}, then a reminder)`
+          : '';
+        return [
+          claimed,
+          context(
+            `⌛ It was not marked contacted in time${window}, so it moved on at ${clockTime(offer.idleAt, zone)}. ${successorText(view.successor)}`,
+          ),
+          actions(`offer_${offer.id}`, timeline),
+        ];
+      }
       if (task.ownerId !== offer.agentId) return [claimed, actions(`offer_${offer.id}`, timeline)];
       if (task.status === 'escalated') {
         return [
@@ -111,7 +124,7 @@ function statusBlocks(view: OfferView): KnownBlock[] {
         return [
           claimed,
           context(
-            `📞 Mark it contacted by *${dayAndTime(task.contactDueAt, zone, now)}*, or it goes to the team leaders.`,
+            `📞 Mark it contacted by *${dayAndTime(task.contactDueAt, zone, now)}*, or ${contactConsequence(task)}.`,
           ),
           actions(
             `offer_${offer.id}`,
@@ -159,6 +172,11 @@ function statusBlocks(view: OfferView): KnownBlock[] {
         actions(`offer_${offer.id}`, timeline),
       ];
   }
+}
+
+/** What happens when the no-contact window lapses for good: the rule's `contact_sla.then`. */
+export function contactConsequence(task: Pick<TaskRow, 'contactThen'>): string {
+  return task.contactThen === 'next' ? 'it moves on to the next agent' : 'it goes to the team leaders';
 }
 
 /** The contact's earlier tasks, so an agent taking over from someone who left knows the story. */
