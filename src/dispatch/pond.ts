@@ -153,7 +153,7 @@ function escalateAgedPonds(ctx: DispatchContext, limit: number): number {
       if (moved !== 1) throw new Error(`task ${pond.taskId} left its pond offer ${pond.offerId} unannounced`);
       const task = tx.select({ rule: tasks.ruleName }).from(tasks).where(eq(tasks.id, pond.taskId)).get();
       const waited = Math.round((now.getTime() - pond.createdAt.getTime()) / 60_000);
-      const reason = `${task?.rule ? `Rule ${task.rule}: ` : ''}nobody has claimed it from the pond <#${pond.recipient}> in ${waitedText(waited)}`;
+      const reason = `${task?.rule ? `Rule ${task.rule}: ` : ''}nobody has claimed it from its pond in ${waitedText(waited)}`;
       const escalation = tx
         .insert(escalations)
         .values({ taskId: pond.taskId, reason, createdAt: now })

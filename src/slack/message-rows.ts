@@ -75,7 +75,7 @@ const repeatsOf = preparedOnce((sql) =>
 
 const nextOffer = preparedOnce((sql) =>
   sql
-    .select({ name: agents.name, pool: offers.pool })
+    .select({ name: agents.name, pool: offers.pool, pond: offers.pond, channel: offers.poolChannel })
     .from(offers)
     .leftJoin(agents, eq(agents.id, offers.agentId))
     .where(and(eq(offers.taskId, raw.placeholder('taskId')), gt(offers.id, raw.placeholder('offerId'))))
@@ -87,6 +87,7 @@ const nextOffer = preparedOnce((sql) =>
 function successorOf(sql: Sql, taskId: number, offerId: number, status: string): Successor {
   const next = nextOffer(sql).get({ taskId, offerId });
   if (next?.name) return { kind: 'agent', name: next.name };
+  if (next?.pond && next.channel) return { kind: 'pond', channel: next.channel };
   if (next?.pool) return { kind: 'agent', name: `${next.pool.length} agents at once (first to claim)` };
   return status === 'escalated' ? { kind: 'leaders' } : undefined;
 }

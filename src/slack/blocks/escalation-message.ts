@@ -47,6 +47,9 @@ export function renderEscalationMessage(view: EscalationView): RenderedMessage {
             const who = agent
               ? escapeText(agent.name)
               : `${offer.pool?.length ?? 0} agents at once (first to claim)`;
+            // The pond has no deadline: it stays open beside the leaders' choices.
+            if (offer.pond && offer.status === 'live')
+              return `• The pond <#${offer.poolChannel ?? ''}> (${offer.pool?.length ?? 0} agents can claim it) — waiting for ${had}, still open`;
             return `• ${who} — ${OUTCOME[offer.status]} after ${had}`;
           })
           .join('\n');

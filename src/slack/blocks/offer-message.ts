@@ -11,7 +11,11 @@ export const CLAIM_ACTION = 'offer_claim';
 export const PASS_ACTION = 'offer_pass';
 
 /** What happened after this offer ended, for the "passed to Marco" line. */
-export type Successor = { kind: 'agent'; name: string } | { kind: 'leaders' } | undefined;
+export type Successor =
+  | { kind: 'agent'; name: string }
+  | { kind: 'pond'; channel: string }
+  | { kind: 'leaders' }
+  | undefined;
 
 export interface OfferView {
   task: TaskRow;
@@ -205,6 +209,8 @@ function repeatBlocks(view: OfferView): KnownBlock[] {
 function successorText(successor: Successor): string {
   if (!successor) return '';
   if (successor.kind === 'leaders') return 'It went to the team leaders.';
+  if (successor.kind === 'pond')
+    return `It went into the pond <#${successor.channel}>, where anyone in the pool can claim it.`;
   return `Offered to ${escapeText(successor.name)}.`;
 }
 
