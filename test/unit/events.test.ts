@@ -265,6 +265,8 @@ describe('typed events', () => {
       'the lead texted STOP: no more texts to this number',
       'the lead texted START: texts allowed again',
       'the lead texted back; shown to Dana Reyes',
+      'still in the pond: reminded in its thread',
+      'Dana Reyes did not mark it contacted in time, so it moved on',
       'snoozed (details not shown)',
     ]);
   });
