@@ -29,4 +29,5 @@ CREATE INDEX `pond_posts_pending_render` ON `pond_posts` (`task_id`,`id`) WHERE 
 ALTER TABLE `offers` ADD `pond` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `offers` ADD `idle_at` integer;--> statement-breakpoint
 ALTER TABLE `tasks` ADD `contact_clock` text;--> statement-breakpoint
-ALTER TABLE `tasks` ADD `contact_then` text;
+ALTER TABLE `tasks` ADD `contact_then` text;--> statement-breakpoint
+CREATE INDEX `escalations_task` ON `escalations` (`task_id`,`id`);

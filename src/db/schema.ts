@@ -247,6 +247,8 @@ export const escalations = sqliteTable(
   },
   (t) => [
     uniqueIndex('escalations_one_open_per_task').on(t.taskId).where(sql`resolved_at is null`),
+    // A pond post names what the leaders did with the task's latest escalation.
+    index('escalations_task').on(t.taskId, t.id),
     // Re-announcing: open escalations by when the leaders were last told.
     index('escalations_open_announced').on(t.announcedAt).where(sql`resolved_at is null`),
     // Only the few rows whose post is behind are indexed, so the delivery scan stays small.
