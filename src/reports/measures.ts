@@ -66,7 +66,8 @@ export interface Figures {
   /** Offers after the first, per dispatched lead. */
   redispatchesPerLead: number | null;
   escalated: number;
-  resolved: { assigned: number; taken: number; returned: number; open: number };
+  /** How the last escalation ended: a leader's action, a claim from the rule's pond, or not yet. */
+  resolved: { assigned: number; taken: number; returned: number; pond: number; open: number };
   held: number;
   holdTime: Spread;
   misassigned: Rate;
@@ -212,7 +213,7 @@ export function figuresOf(all: readonly ReportLead[], now?: Date, repeats?: numb
     slaChain: { hits: 0, of: 0 },
     redispatchesPerLead: null,
     escalated: 0,
-    resolved: { assigned: 0, taken: 0, returned: 0, open: 0 },
+    resolved: { assigned: 0, taken: 0, returned: 0, pond: 0, open: 0 },
     held: 0,
     holdTime: spread([]),
     misassigned: { hits: 0, of: 0 },
@@ -253,8 +254,12 @@ export function figuresOf(all: readonly ReportLead[], now?: Date, repeats?: numb
       f.escalated += 1;
       // How the last escalation was resolved: one escalated again after a leader acted is open.
       const last = lead.events.findLastIndex((e) => e.kind === 'escalated');
-      const outcome = lead.events.slice(last).find((e) => ['assigned', 'taken', 'returned'].includes(e.kind));
+      // A leader's action comes before the claim it leads to; a claim first came from the pond.
+      const outcome = lead.events
+        .slice(last)
+        .find((e) => ['assigned', 'taken', 'returned', 'claimed'].includes(e.kind));
       if (outcome?.kind === 'assigned') f.resolved.assigned += 1;
+      else if (outcome?.kind === 'claimed') f.resolved.pond += 1;
       else if (outcome?.kind === 'taken') f.resolved.taken += 1;
       else if (outcome?.kind === 'returned') f.resolved.returned += 1;
       else f.resolved.open += 1;

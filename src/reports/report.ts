@@ -149,6 +149,7 @@ export const MEASURES: Measure[] = [
   count('escalated_assigned', '  assigned by a leader', (f) => f.resolved.assigned),
   count('escalated_taken', '  taken by a leader', (f) => f.resolved.taken),
   count('escalated_returned', '  returned to the rules', (f) => f.resolved.returned),
+  count('escalated_pond', '  claimed from the pond', (f) => f.resolved.pond),
   count('escalated_open', '  still open', (f) => f.resolved.open),
   count('held', 'Held for opening', (f) => f.held),
   {
