@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDispatchConfig } from '../../src/config/load-dispatch.js';
 import { query } from '../support/db.js';
-import { type Harness, LEADERS, useHarness, zillowLead } from '../support/harness.js';
+import { type Harness, JANE, LEADERS, useHarness, zillowLead } from '../support/harness.js';
 import { DANA, IVY, LEE, MARCO, PRIYA } from '../support/team.js';
 
 const POND = 'C0POND0001';
@@ -43,8 +43,8 @@ async function postLead(h: Harness, overrides: Record<string, unknown> = {}): Pr
 }
 
 /** A buyer lead whose one offer lapses: it lands in the pond. Returns the task, its first offeree and the pond post. */
-async function leadInPond(h: Harness) {
-  const id = await postLead(h);
+async function leadInPond(h: Harness, overrides: Record<string, unknown> = {}) {
+  const id = await postLead(h, overrides);
   await h.settle();
   const first = String(rows(h, 'select agent_id from offers where task_id = ? order by id', id)[0]?.agent_id);
   const dm = await h.double.waitForPost({ to: first });
@@ -194,6 +194,14 @@ describe('a pond', () => {
     h.double.takeUpdate(post, `Claimed by ${NAMES[winner]}`);
     h.double.takeEphemeral({ user: loser, textIncludes: `Already claimed by ${NAMES[winner]}` });
     await h.double.waitForPost({ to: winner });
+  });
+
+  it('the same person writing again while the lead waits in the pond is noted in its thread', async () => {
+    const { post } = await leadInPond(h, { ...JANE, externalId: 'z-first' });
+    await postLead(h, { ...JANE, externalId: 'z-again' });
+    const note = await h.double.waitForPost({ to: POND, thread: true, textIncludes: 'Again from' });
+    expect(note.thread_ts).toBe(post.ts);
+    await h.settle();
   });
 
   it('a broadcast nobody claimed falls into the pond', async () => {
