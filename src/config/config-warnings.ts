@@ -1,6 +1,7 @@
 import { normalizeSource } from '../core/classify.js';
 import { sourceKey } from '../core/sources.js';
 import type { AgentConfig, DispatchConfig, Role, RuleConfig, WeeklyHours } from './dispatch-schema.js';
+import { pondWarnings } from './pond-warnings.js';
 import {
   type EnvLookup,
   replySecretWarnings,
@@ -44,6 +45,7 @@ export function configWarnings(
     ...(env ? webhookSecretWarnings(config, env) : []),
     ...(env ? replySecretWarnings(config, env) : []),
     ...replyWarnings(config),
+    ...pondWarnings(config),
   ];
 }
 

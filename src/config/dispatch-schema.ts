@@ -225,13 +225,44 @@ const sla = z.union(
   },
 );
 
+const contactSla = z.union(
+  [
+    duration,
+    z
+      .strictObject({
+        within: duration,
+        clock: z.enum(['always', 'business_hours']).default('always'),
+        // biome-ignore lint/suspicious/noThenProperty: the YAML key people write (`then: next`); renamed below.
+        then: z.enum(['leaders', 'next']).default('leaders'),
+      })
+      .transform(({ within, clock, then: onLapse }) => ({ within, clock, onLapse })),
+  ],
+  {
+    error:
+      'expected a duration such as 15m, or { within: 30m, clock: business_hours, then: next } (clock: always or business_hours; then: leaders or next)',
+  },
+);
+
+const pond = z.strictObject({
+  channel: slackChannelId,
+  /** A reminder in the pond post's thread this often while nobody has claimed it. */
+  remind_every: duration.default(30 * 60),
+  /** After this long in the pond the leaders are told too (the post stays claimable). */
+  escalate_after: duration.default(4 * 3600),
+});
+
 const rule = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, - and _'),
   match,
   assign,
   sla: sla.optional(),
-  /** The owner must mark the lead contacted this long after claiming it; reminded once, then escalated. */
-  contact_sla: duration.optional(),
+  /**
+   * The owner must mark the lead contacted this long after claiming it; reminded once, then (by
+   * default) escalated, or with `then: next` offered to the next candidate (idle lead reassignment).
+   */
+  contact_sla: contactSla.optional(),
+  /** Where an unclaimed lead waits for anyone in the rule's pool when its chain runs out. */
+  pond: pond.optional(),
   fallback: z.array(fallbackStep).default([]),
   /** Who takes it when everyone in the chain is off hours; without it the lead is held until opening. */
   on_duty: onDuty.optional(),

@@ -84,6 +84,8 @@ export const EVENT_KINDS = [
   'opted_out',
   'opted_in',
   'lead_texted',
+  'pond_reminded',
+  'idle_moved',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -173,7 +175,8 @@ export const EVENT_DETAIL = {
   contact_reminded: z.object({ ownerId: userId }),
   contacted: nothing,
   /** The offeree went away (`/away`, or a leader set them away), so the offer moved on. */
-  withdrawn: toAgent,
+  /** The offeree went away, or a leader acted on a lead waiting in the pond (`pool`), so the offer ended. */
+  withdrawn: z.union([toAgent, toPool]),
   /**
    * After hours with no one on duty: routed again at `until`, when `waitingFor` start. Or, with
    * `pausedSource`, its source was paused (`/dispatch pause source`) until `until` (or a resume).
@@ -212,6 +215,13 @@ export const EVENT_DETAIL = {
   opted_in: z.object({ keyword: z.string() }),
   /** The lead texted our number (not a keyword); `shownTo` is who was shown it. The text is not kept here. */
   lead_texted: z.object({ shownTo: z.string() }),
+  /** Nobody has claimed it from the pond yet: a reminder went into the pond post's thread. */
+  pond_reminded: z.object({ pondId: z.number().int() }),
+  /**
+   * The owner (`ownerId`) did not mark it contacted in time, even after a reminder, and the rule
+   * says `then: next`: the claim ended and the next candidate was offered it.
+   */
+  idle_moved: z.object({ ownerId: userId }),
 } satisfies { [K in EventKind]: z.ZodType };
 
 export type EventDetail<K extends EventKind> = z.infer<(typeof EVENT_DETAIL)[K]>;

@@ -78,6 +78,10 @@ export const tasks = sqliteTable(
     contactDueAt: ms('contact_due_at'),
     contactRemindedAt: ms('contact_reminded_at'),
     contactedAt: ms('contacted_at'),
+    /** The no-contact timer's clock (`business_hours` runs only inside team.business_hours); null: always. */
+    contactClock: text('contact_clock', { enum: ['always', 'business_hours'] }),
+    /** What the timer's second lapse does: `next` offers the next candidate, null or `leaders` escalates. */
+    contactThen: text('contact_then', { enum: ['leaders', 'next'] }),
     /** The same person arrived again within the duplicate window: this row is a note on that task. */
     duplicateOf: integer('duplicate_of'),
     /** Fields kept as sent because they could not be read, and warnings (no phone or email). */
@@ -163,6 +167,10 @@ export const offers = sqliteTable(
     retryAt: ms('retry_at'),
     /** A post to Slack was started at this time and its outcome is not known yet: look before posting again. */
     postAttemptAt: ms('post_attempt_at'),
+    /** The rule's pond: a first-to-claim offer in the pond channel that no deadline ends (see pond_posts). */
+    pond: integer('pond', { mode: 'boolean' }).notNull().default(false),
+    /** A claim that moved on to the next candidate because it was not marked contacted in time. */
+    idleAt: ms('idle_at'),
   },
   (t) => [
     index('offers_task').on(t.taskId),
@@ -242,11 +250,14 @@ export const escalations = sqliteTable(
     announcedAt: ms('announced_at'),
     resolvedAt: ms('resolved_at'),
     resolvedBy: text('resolved_by'),
-    resolution: text('resolution', { enum: ['assigned', 'taken', 'returned'] }),
+    /** `pond`: someone in the rule's pool claimed it from the pond before a leader acted. */
+    resolution: text('resolution', { enum: ['assigned', 'taken', 'returned', 'pond'] }),
     assignee: text('assignee'),
   },
   (t) => [
     uniqueIndex('escalations_one_open_per_task').on(t.taskId).where(sql`resolved_at is null`),
+    // A pond post names what the leaders did with the task's latest escalation.
+    index('escalations_task').on(t.taskId, t.id),
     // Re-announcing: open escalations by when the leaders were last told.
     index('escalations_open_announced').on(t.announcedAt).where(sql`resolved_at is null`),
     // Only the few rows whose post is behind are indexed, so the delivery scan stays small.
@@ -266,7 +277,14 @@ export const notifications = sqliteTable(
       .notNull()
       .references(() => tasks.id),
     kind: text('kind', {
-      enum: ['escalation_reminder', 'contact_reminder', 'duplicate_note', 'crm_write_failed', 'lead_texted'],
+      enum: [
+        'escalation_reminder',
+        'contact_reminder',
+        'duplicate_note',
+        'crm_write_failed',
+        'lead_texted',
+        'pond_reminder',
+      ],
     }).notNull(),
     /** lead_texted: what the lead texted to our number, shown to whoever holds the lead. */
     text: text('text'),
@@ -291,6 +309,51 @@ export const notifications = sqliteTable(
     index('notifications_pending_render').on(t.taskId, t.id).where(sql`rendered_version < version`),
     // `outbox retry` finds the failure notes of the items it revives, to re-render them.
     index('notifications_outbox').on(t.outboxId).where(sql`outbox_id is not null`),
+  ],
+);
+
+/**
+ * A lead in its rule's pond: one post in the pond channel that anyone in the rule's pool may claim
+ * from (the pond offer, `offers.pond`), reminded in its thread every `remind_every` and escalated to
+ * the leaders after `escalate_after`, both frozen here when it fell in. Closed when claimed or when
+ * a leader acts on its escalation; the post then says who took it.
+ */
+export const pondPosts = sqliteTable(
+  'pond_posts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    offerId: integer('offer_id')
+      .notNull()
+      .references(() => offers.id),
+    /** The pond channel (`C…`). */
+    recipient: text('recipient').notNull(),
+    createdAt: ms('created_at').notNull(),
+    remindEverySeconds: integer('remind_every_seconds').notNull(),
+    /** The next threaded reminder; moves on by `remind_every` each time one is queued. */
+    remindAt: ms('remind_at').notNull(),
+    escalateAt: ms('escalate_at').notNull(),
+    escalatedAt: ms('escalated_at'),
+    closedAt: ms('closed_at'),
+    channel: text('channel'),
+    ts: text('ts'),
+    postedAt: ms('posted_at'),
+    version: integer('version').notNull().default(1),
+    renderedVersion: integer('rendered_version').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    retryAt: ms('retry_at'),
+    /** A post to Slack was started at this time and its outcome is not known yet: look before posting again. */
+    postAttemptAt: ms('post_attempt_at'),
+  },
+  (t) => [
+    uniqueIndex('pond_posts_offer').on(t.offerId),
+    index('pond_posts_task').on(t.taskId),
+    // The sweeper's two timers read only open ponds.
+    index('pond_posts_open_remind').on(t.remindAt).where(sql`closed_at is null`),
+    index('pond_posts_open_escalate').on(t.escalateAt).where(sql`closed_at is null and escalated_at is null`),
+    index('pond_posts_pending_render').on(t.taskId, t.id).where(sql`rendered_version < version`),
   ],
 );
 
@@ -466,6 +529,7 @@ export type EscalationRow = typeof escalations.$inferSelect;
 export type AwayWindowRow = typeof awayWindows.$inferSelect;
 export type SignalRow = typeof availabilitySignals.$inferSelect;
 export type TaskViewRow = typeof taskViews.$inferSelect;
+export type PondPostRow = typeof pondPosts.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type CrmEventRow = typeof crmEvents.$inferSelect;
 

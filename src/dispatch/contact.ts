@@ -1,9 +1,12 @@
-import { and, asc, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, isNull, lte, sql as raw } from 'drizzle-orm';
+import type { DispatchConfig } from '../config/dispatch-schema.js';
+import { contactDeadline } from '../core/contact.js';
 import { queueFubContacted } from '../crm/fub/write-back.js';
 import { agents, notifications, offers, tasks } from '../db/schema.js';
-import { type DispatchContext, forEachIsolated, writeTransaction } from './context.js';
+import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
+import { offerNext } from './offer-next.js';
 
 export type ContactResult =
   | { ok: true }
@@ -50,7 +53,14 @@ export function markContacted(ctx: DispatchContext, taskId: number, userId: stri
 export function runContactTimers(ctx: DispatchContext, limit = Number.MAX_SAFE_INTEGER): number {
   const now = ctx.clock.now();
   const due = ctx.db
-    .select({ id: tasks.id, reminded: tasks.contactRemindedAt, ownerId: tasks.ownerId })
+    .select({
+      id: tasks.id,
+      reminded: tasks.contactRemindedAt,
+      ownerId: tasks.ownerId,
+      seconds: tasks.contactSlaSeconds,
+      clock: tasks.contactClock,
+      onLapse: tasks.contactThen,
+    })
     .from(tasks)
     .where(
       and(
@@ -70,7 +80,15 @@ export function runContactTimers(ctx: DispatchContext, limit = Number.MAX_SAFE_I
           .update(tasks)
           .set({
             contactRemindedAt: now,
-            contactDueAt: raw`${now.getTime()} + ${tasks.contactSlaSeconds} * 1000`,
+            contactDueAt:
+              task.clock === 'business_hours' && task.seconds !== null
+                ? contactDeadline(
+                    { seconds: task.seconds, clock: 'business_hours' },
+                    now,
+                    ctx.config.team.business_hours,
+                    ctx.config.team.timezone,
+                  )
+                : raw`${now.getTime()} + ${tasks.contactSlaSeconds} * 1000`,
           })
           .where(
             and(
@@ -108,6 +126,10 @@ export function runContactTimers(ctx: DispatchContext, limit = Number.MAX_SAFE_I
         )
         .run().changes;
       if (lapsedTwice !== 1) return;
+      if (task.onLapse === 'next' && task.ownerId) {
+        moveIdleLead(tx, ctx, task.id, task.ownerId, now);
+        return;
+      }
       const owner = task.ownerId
         ? tx.select({ name: agents.name }).from(agents).where(eq(agents.id, task.ownerId)).get()
         : undefined;
@@ -120,4 +142,62 @@ export function runContactTimers(ctx: DispatchContext, limit = Number.MAX_SAFE_I
       });
     });
   });
+}
+
+/**
+ * Starts the no-contact timer of a claim on the task's own clock. The claim's guarded statement
+ * set a wall-clock due time (`contactDue`); a business-hours clock moves it past nights and
+ * weekends here, in the claim's transaction.
+ */
+export function startContactClock(tx: Sql, config: DispatchConfig, taskId: number, now: Date): void {
+  const task = tx
+    .select({ seconds: tasks.contactSlaSeconds, clock: tasks.contactClock, due: tasks.contactDueAt })
+    .from(tasks)
+    .where(eq(tasks.id, taskId))
+    .get();
+  if (task?.clock !== 'business_hours' || task.seconds === null || task.due === null) return;
+  const due = contactDeadline(
+    { seconds: task.seconds, clock: 'business_hours' },
+    now,
+    config.team.business_hours,
+    config.team.timezone,
+  );
+  tx.update(tasks).set({ contactDueAt: due }).where(eq(tasks.id, taskId)).run();
+}
+
+/**
+ * Idle lead reassignment (`contact_sla: { then: next }`): the owner let the window lapse twice,
+ * so their claim ends (their DM says why) and the next candidate after them in the frozen chain
+ * is offered the lead; when the chain is spent, the rule's pond or the leaders. The caller has
+ * already guarded on the second lapse.
+ */
+function moveIdleLead(tx: Sql, ctx: DispatchContext, taskId: number, ownerId: string, now: Date): void {
+  const claimed = tx
+    .select()
+    .from(offers)
+    .where(and(eq(offers.taskId, taskId), eq(offers.agentId, ownerId), eq(offers.status, 'claimed')))
+    .orderBy(desc(offers.id))
+    .get();
+  const released = tx
+    .update(tasks)
+    .set({ status: 'offered', ownerId: null, claimedAt: null, contactDueAt: null, contactRemindedAt: null })
+    .where(and(eq(tasks.id, taskId), eq(tasks.status, 'claimed'), eq(tasks.ownerId, ownerId)))
+    .returning()
+    .get();
+  if (!released) throw new Error(`task ${taskId} changed owner while its contact window lapsed`);
+  if (claimed)
+    tx.update(offers)
+      .set({ idleAt: now, version: raw`${offers.version} + 1` })
+      .where(eq(offers.id, claimed.id))
+      .run();
+  recordEvent(tx, { taskId, offerId: claimed?.id ?? null, kind: 'idle_moved', at: now, detail: { ownerId } });
+  const owner = tx.select({ name: agents.name }).from(agents).where(eq(agents.id, ownerId)).get();
+  offerNext(
+    tx,
+    ctx.config,
+    released,
+    (claimed?.position ?? released.chain.length) + 1,
+    now,
+    `${released.ruleName ? `Rule ${released.ruleName}: ` : ''}${owner?.name ?? 'The owner'} did not mark it contacted in time and nobody after them in its chain is available`,
+  );
 }

@@ -16,6 +16,7 @@ import { isMergeable, NEVER_MERGED_TYPES, sameContact } from '../core/contact.js
 import { agents, escalations, notifications, offers, type TaskRow, tasks } from '../db/schema.js';
 import type { DispatchContext, Sql } from './context.js';
 import { recordEvent } from './events.js';
+import { pondOf } from './pond.js';
 import { preparedOnce } from './prepared.js';
 
 /**
@@ -122,6 +123,9 @@ export function holderOf(
   if (root.status === 'offered' && root.liveOfferId !== null) {
     const live = sql.select().from(offers).where(eq(offers.id, root.liveOfferId)).get();
     if (live?.agentId) return { recipient: live.agentId, threadTs: live.dmTs };
+    // Waiting in its rule's pond: the note goes into the pond post's thread, where the pool looks.
+    const pond = live?.pond ? pondOf(sql, root.id) : undefined;
+    if (pond?.channel && pond.ts) return { recipient: pond.channel, threadTs: pond.ts };
     return undefined;
   }
   if (root.status === 'escalated') {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql as raw } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql as raw } from 'drizzle-orm';
 import { escalations, offers, type TaskRow, tasks } from '../db/schema.js';
 import type { Sql } from './context.js';
 import { recordEvent } from './events.js';
@@ -31,7 +31,7 @@ export function escalateTask(
   sql
     .update(offers)
     .set({ version: raw`${offers.version} + 1` })
-    .where(and(eq(offers.taskId, args.taskId), eq(offers.status, 'claimed')))
+    .where(and(eq(offers.taskId, args.taskId), eq(offers.status, 'claimed'), isNull(offers.idleAt)))
     .run();
   recordEvent(sql, {
     taskId: args.taskId,

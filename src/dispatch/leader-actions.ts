@@ -5,6 +5,7 @@ import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { contactDue } from './offer-actions.js';
 import { createOffer } from './offer-next.js';
+import { closePondByLeader } from './pond.js';
 import { agentName, availabilityOfTeam, isTeamLeader } from './roster.js';
 import { routeReceivedTask } from './route-task.js';
 
@@ -180,5 +181,7 @@ function resolve(
   const task = tx.select().from(tasks).where(eq(tasks.id, escalation.taskId)).get();
   if (closed !== 1 || !task || task.status !== 'escalated')
     throw new Error(`escalation ${escalation.id} changed under us`);
+  // A lead escalated from the pond is still claimable there: the leader's action ends that.
+  closePondByLeader(tx, task.id, leaderId, now);
   return task;
 }

@@ -7,6 +7,7 @@ import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } fro
 import { recordEvent } from './events.js';
 import { loadOf } from './load.js';
 import { offerNext } from './offer-next.js';
+import { closePondByClaim } from './pond.js';
 import { agentName } from './roster.js';
 
 /** Why a click changed nothing, as data; blocks/ turns it into words in the clicker's time zone. */
@@ -19,6 +20,8 @@ export type StaleOffer =
   | { kind: 'expired'; at: Date }
   | { kind: 'escalated'; at: Date }
   | { kind: 'moved_on'; at: Date }
+  /** Someone outside the rule's pool clicked Claim on a pond post. */
+  | { kind: 'not_in_pond' }
   /** A first-to-claim member at a load cap: the broadcast is left for the others. */
   | { kind: 'at_cap'; detail: string };
 
@@ -46,10 +49,20 @@ export function claimOffer(ctx: DispatchContext, offerId: number, userId: string
         contactRemindedAt: null,
         contactedAt: null,
       })
-      .where(and(eq(tasks.id, offer.taskId), eq(tasks.status, 'offered'), eq(tasks.liveOfferId, offerId)))
+      .where(
+        and(
+          eq(tasks.id, offer.taskId),
+          or(
+            and(eq(tasks.status, 'offered'), eq(tasks.liveOfferId, offerId)),
+            // A lead in the pond stays claimable after its age told the leaders, until one acts.
+            offer.pond ? eq(tasks.status, 'escalated') : undefined,
+          ),
+        ),
+      )
       .run().changes;
     if (owned !== 1) throw new Error(`task ${offer.taskId} did not hold live offer ${offerId}`);
-    if (offer.pool) adoptBroadcastCopy(tx, offer, userId);
+    if (offer.pond) closePondByClaim(tx, offer, userId, now);
+    else if (offer.pool) adoptBroadcastCopy(tx, offer, userId);
     recordEvent(tx, { taskId: offer.taskId, offerId, kind: 'claimed', actor: userId, at: now });
     queueClaimFollowUps(tx, ctx, offer.taskId, userId, now);
     return { ok: true, taskId: offer.taskId, offerId };
@@ -179,6 +192,8 @@ function endLiveOffer(
 
 /** A DM offer's clock runs once the DM is up; a broadcast's from the moment it is made. */
 const isShown = or(isNotNull(offers.dmTs), isNotNull(offers.pool));
+/** A pond offer has no claim deadline: it ends when claimed or when a leader acts (dispatch/pond.ts). */
+const expires = eq(offers.pond, false);
 
 /** The offers whose deadline passed: each one ends and moves down its chain, or escalates. */
 export function expireDueOffers(ctx: DispatchContext, limit = Number.MAX_SAFE_INTEGER): number {
@@ -186,7 +201,7 @@ export function expireDueOffers(ctx: DispatchContext, limit = Number.MAX_SAFE_IN
   const due = ctx.db
     .select({ id: offers.id })
     .from(offers)
-    .where(and(eq(offers.status, 'live'), lte(offers.deadline, now), isShown))
+    .where(and(eq(offers.status, 'live'), lte(offers.deadline, now), isShown, expires))
     .orderBy(asc(offers.deadline))
     .limit(limit)
     .all();
@@ -197,7 +212,7 @@ export function expireDueOffers(ctx: DispatchContext, limit = Number.MAX_SAFE_IN
       const offer = tx
         .update(offers)
         .set({ status: 'expired', resolvedAt: now, version: raw`${offers.version} + 1` })
-        .where(and(eq(offers.id, id), eq(offers.status, 'live'), lte(offers.deadline, now), isShown))
+        .where(and(eq(offers.id, id), eq(offers.status, 'live'), lte(offers.deadline, now), isShown, expires))
         .returning()
         .get();
       if (!offer) return;
@@ -279,6 +294,7 @@ function explainStale(sql: Sql, offerId: number, userId: string): StaleOffer {
   const task = sql.select().from(tasks).where(eq(tasks.id, offer.taskId)).get();
   if (!task) return { kind: 'unknown' };
   const member = offer.pool?.includes(userId) === true;
+  if (offer.pond && offer.agentId !== userId && !member) return { kind: 'not_in_pond' };
   if (offer.agentId !== userId && !member) return { kind: 'not_yours' };
   return explainOfferState(sql, offer, task, userId);
 }

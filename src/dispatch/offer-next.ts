@@ -15,6 +15,7 @@ import type { Sql } from './context.js';
 import { activeCovers } from './cover.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
+import { dropInPond } from './pond.js';
 import { preparedOnce } from './prepared.js';
 import { loadRoster } from './roster.js';
 
@@ -85,6 +86,8 @@ export function offerNext(
     createOffer(sql, config, { ...task, chain }, cover, chain.length - 1, now, ['received', 'offered']);
     return;
   }
+  // The rule's pond, if it has one, before the leaders (a leader's own pick goes back to them).
+  if (!afterLeaderPick && dropInPond(sql, config, task, now)) return;
   escalateTask(sql, {
     taskId: task.id,
     reason: exhaustedReason,
@@ -128,6 +131,8 @@ export function createOffer(
   position: number,
   now: Date,
   from: TaskStatus[],
+  /** `pond`: the rule's pond, shown by its pond post (pond_posts) instead of broadcast copies. */
+  options: { pond?: boolean } = {},
 ): number {
   const sla = task.sla ?? { kind: 'duration', seconds: config.team.default_sla, clock: 'always' };
   const pool = isPoolEntry(entry) ? entry : undefined;
@@ -143,6 +148,7 @@ export function createOffer(
     reason: entry.reason,
     offeredAt: now,
     deadline,
+    pond: options.pond ? 1 : 0,
   });
   if (!offer) throw new Error(`task ${task.id}: the offer insert returned no row`);
   const moved = offerTask(sql, from).run({ taskId: task.id, offerId: offer.id }).changes;
@@ -159,7 +165,7 @@ export function createOffer(
       deadline: deadline.toISOString(),
     },
   });
-  if (pool) addBroadcastCopies(sql, task.id, offer.id, pool, now);
+  if (pool && !options.pond) addBroadcastCopies(sql, task.id, offer.id, pool, now);
   return offer.id;
 }
 
@@ -179,6 +185,7 @@ const insertOffer = preparedOnce((sql) =>
       reason: raw.placeholder('reason'),
       offeredAt: raw.placeholder('offeredAt'),
       deadline: raw.placeholder('deadline'),
+      pond: raw`${raw.placeholder('pond')}`,
     })
     .returning({ id: offers.id })
     .prepare(),

@@ -1,6 +1,6 @@
 import { and, asc, eq, lte, sql as raw } from 'drizzle-orm';
 import { classify } from '../core/classify.js';
-import { sameContact } from '../core/contact.js';
+import { contactSpecOf, sameContact } from '../core/contact.js';
 import { type ActivePause, pausedRules, pauseOfSource } from '../core/pause.js';
 import { type EarlierOwner, route, type Watcher } from '../core/route.js';
 import { roundRobin, type TaskRow, tasks, taskViews } from '../db/schema.js';
@@ -12,6 +12,7 @@ import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
 import { activePauses } from './pause.js';
+import { dropInPond } from './pond.js';
 import { preparedOnce } from './prepared.js';
 import { agentName, loadRoster } from './roster.js';
 
@@ -83,7 +84,8 @@ export function routeReceivedTask(
     covers: activeCovers(tx, now),
     pausedRules: pausedRules(pauses, now),
   });
-  const contactSla = config.rules.find((r) => r.name === decision.rule)?.contact_sla ?? null;
+  const rule = config.rules.find((r) => r.name === decision.rule);
+  const contact = contactSpecOf(rule?.contact_sla);
   const routed = saveDecision(tx).get({
     taskId,
     type: classification.type,
@@ -91,7 +93,9 @@ export function routeReceivedTask(
     // Bound raw (see saveDecision), so stored as the json columns store them.
     chain: JSON.stringify(decision.chain),
     sla: decision.sla === null ? null : JSON.stringify(decision.sla),
-    contactSla,
+    contactSla: contact?.seconds ?? null,
+    contactClock: contact?.clock ?? null,
+    contactThen: contact?.onLapse ?? null,
   });
   if (!routed) return;
   recordEvent(tx, {
@@ -112,6 +116,10 @@ export function routeReceivedTask(
   if (decision.kind === 'hold') {
     holdTask(tx, taskId, decision.until, decision.waitingFor, now);
     return;
+  }
+  // Nobody in the chain can take it now, but the rule has a pond: it waits there for the pool.
+  if (decision.kind === 'escalate' && rule?.pond && rule.assign.strategy !== 'escalate') {
+    if (dropInPond(tx, config, routed, now)) return;
   }
   if (decision.kind === 'escalate') {
     const passers = exclude.size > 0 ? ` (not counting ${exclude.size} who already passed on it)` : '';
@@ -247,6 +255,8 @@ const saveDecision = preparedOnce((sql) =>
       chain: raw`${raw.placeholder('chain')}`,
       sla: raw`${raw.placeholder('sla')}`,
       contactSlaSeconds: raw`${raw.placeholder('contactSla')}`,
+      contactClock: raw`${raw.placeholder('contactClock')}`,
+      contactThen: raw`${raw.placeholder('contactThen')}`,
     })
     .where(and(eq(tasks.id, raw.placeholder('taskId')), eq(tasks.status, 'received')))
     .returning()

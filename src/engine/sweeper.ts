@@ -4,6 +4,7 @@ import { heartbeats, offers, tasks } from '../db/schema.js';
 import { runContactTimers } from '../dispatch/contact.js';
 import { type DispatchContext, forEachIsolated } from '../dispatch/context.js';
 import { expireDueOffers } from '../dispatch/offer-actions.js';
+import { runPondTimers } from '../dispatch/pond.js';
 import { reannounceEscalations } from '../dispatch/reannounce.js';
 import { dispatchTask, releaseHeldTasks } from '../dispatch/route-task.js';
 import { queueDueDigest } from '../reports/digest.js';
@@ -31,6 +32,7 @@ const SWEEP_STEPS: Array<[string, SweepStep]> = [
   ['expire offers', expireDueOffers],
   ['contact timers', runContactTimers],
   ['re-announce escalations', reannounceEscalations],
+  ['pond timers', runPondTimers],
   ['weekly digest', (ctx) => queueDueDigest(ctx)],
 ];
 

@@ -19,7 +19,7 @@ export interface AgentLeadFacts {
 }
 
 /** How a lead's last escalation ended, when it was escalated. */
-export type EscalationOutcome = 'assigned' | 'taken' | 'returned' | 'open';
+export type EscalationOutcome = 'assigned' | 'taken' | 'returned' | 'pond' | 'open';
 
 /**
  * What one lead's timeline says, reduced to what the figures read. A pure function of the
@@ -143,8 +143,11 @@ function claimedInChain(events: readonly ReportEvent[]): boolean {
 function escalationOutcome(events: readonly ReportEvent[]): EscalationOutcome | null {
   const last = events.findLastIndex((e) => e.kind === 'escalated');
   if (last < 0) return null;
-  for (const e of events.slice(last))
+  // A leader's action comes before the claim it leads to; a claim first came from the pond.
+  for (const e of events.slice(last)) {
     if (e.kind === 'assigned' || e.kind === 'taken' || e.kind === 'returned') return e.kind;
+    if (e.kind === 'claimed') return 'pond';
+  }
   return 'open';
 }
 

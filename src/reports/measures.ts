@@ -69,7 +69,8 @@ export interface Figures {
   /** Offers after the first, per dispatched lead. */
   redispatchesPerLead: number | null;
   escalated: number;
-  resolved: { assigned: number; taken: number; returned: number; open: number };
+  /** How the last escalation ended: a leader's action, a claim from the rule's pond, or not yet. */
+  resolved: { assigned: number; taken: number; returned: number; pond: number; open: number };
   held: number;
   holdTime: Spread;
   misassigned: Rate;
@@ -138,7 +139,7 @@ export function figuresOf(all: readonly LeadFacts[], now?: Date, repeats?: numbe
     slaChain: { hits: 0, of: 0 },
     redispatchesPerLead: null,
     escalated: 0,
-    resolved: { assigned: 0, taken: 0, returned: 0, open: 0 },
+    resolved: { assigned: 0, taken: 0, returned: 0, pond: 0, open: 0 },
     held: 0,
     holdTime: spread([]),
     misassigned: { hits: 0, of: 0 },

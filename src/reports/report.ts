@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { formatMeasured } from '../core/duration.js';
+import { rulePoolOf } from '../core/pond.js';
 import { readLeadFacts } from './facts-store.js';
 import type { LeadFacts } from './lead-facts.js';
 import {
@@ -65,23 +66,10 @@ export function buildReport(
 
 /** Each rule's pool as the config has it now: the active agents its first offer goes round. */
 export function rulePools(config: DispatchConfig): Map<string, string[]> {
-  const active = config.agents.filter((a) => a.active);
   const pools = new Map<string, string[]>();
   for (const rule of config.rules) {
-    const a = rule.assign;
-    const members =
-      a.strategy === 'round_robin' || a.strategy === 'broadcast'
-        ? active.filter(
-            (g) => a.pool.agents?.includes(g.id) || g.roles.some((r) => a.pool.roles?.includes(r)),
-          )
-        : a.strategy === 'role'
-          ? active.filter((g) => g.roles.includes(a.role))
-          : [];
-    if (members.length > 0)
-      pools.set(
-        rule.name,
-        members.map((g) => g.id),
-      );
+    const members = rulePoolOf(rule, config.agents);
+    if (members.length > 0) pools.set(rule.name, members);
   }
   return pools;
 }
@@ -161,6 +149,7 @@ export const MEASURES: Measure[] = [
   count('escalated_assigned', '  assigned by a leader', (f) => f.resolved.assigned),
   count('escalated_taken', '  taken by a leader', (f) => f.resolved.taken),
   count('escalated_returned', '  returned to the rules', (f) => f.resolved.returned),
+  count('escalated_pond', '  claimed from the pond', (f) => f.resolved.pond),
   count('escalated_open', '  still open', (f) => f.resolved.open),
   count('held', 'Held for opening', (f) => f.held),
   {

@@ -1,13 +1,23 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql as raw } from 'drizzle-orm';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import { parseEvent } from '../core/events.js';
-import { agents, escalations, events, leadReplies, offers, tasks, taskViews } from '../db/schema.js';
+import {
+  agents,
+  escalations,
+  events,
+  leadReplies,
+  offers,
+  pondPosts,
+  tasks,
+  taskViews,
+} from '../db/schema.js';
 import type { Sql } from '../dispatch/context.js';
 import { contactHistory } from '../dispatch/duplicates.js';
 import { preparedOnce } from '../dispatch/prepared.js';
 import { agentName, agentZone, findAgent, isTeamLeader } from '../dispatch/roster.js';
 import type { EscalationView } from './blocks/escalation-message.js';
 import type { Moved, OfferView, Successor } from './blocks/offer-message.js';
+import type { PondView } from './blocks/pond-message.js';
 import type { TaskViewView } from './blocks/task-copy-message.js';
 
 /** Loads everything an offer DM shows; undefined when the rows are gone. */
@@ -105,7 +115,7 @@ const repeatsOf = preparedOnce((sql) =>
 
 const nextOffer = preparedOnce((sql) =>
   sql
-    .select({ name: agents.name, pool: offers.pool })
+    .select({ name: agents.name, pool: offers.pool, pond: offers.pond, channel: offers.poolChannel })
     .from(offers)
     .leftJoin(agents, eq(agents.id, offers.agentId))
     .where(and(eq(offers.taskId, raw.placeholder('taskId')), gt(offers.id, raw.placeholder('offerId'))))
@@ -117,6 +127,7 @@ const nextOffer = preparedOnce((sql) =>
 function successorOf(sql: Sql, taskId: number, offerId: number, status: string): Successor {
   const next = nextOffer(sql).get({ taskId, offerId });
   if (next?.name) return { kind: 'agent', name: next.name };
+  if (next?.pond && next.channel) return { kind: 'pond', channel: next.channel };
   if (next?.pool) return { kind: 'agent', name: `${next.pool.length} agents at once (first to claim)` };
   return status === 'escalated' ? { kind: 'leaders' } : undefined;
 }
@@ -186,4 +197,29 @@ export function loadTaskView(
     row.view.kind === 'watcher' &&
     (row.view.recipient === config.team.leaders_channel || isTeamLeader(config, row.view.recipient));
   return { ...row, offer, live, names: agentNames(sql), leaders, zone: agentZone(reader, config), now };
+}
+
+/** Loads a pond post with its offer and the task's latest escalation; undefined when the rows are gone. */
+export function loadPondView(
+  sql: Sql,
+  config: DispatchConfig,
+  pondId: number,
+  now: Date,
+): PondView | undefined {
+  const row = sql
+    .select({ pond: pondPosts, task: tasks, offer: offers })
+    .from(pondPosts)
+    .innerJoin(tasks, eq(tasks.id, pondPosts.taskId))
+    .innerJoin(offers, eq(offers.id, pondPosts.offerId))
+    .where(eq(pondPosts.id, pondId))
+    .get();
+  if (!row) return undefined;
+  const escalation = sql
+    .select()
+    .from(escalations)
+    .where(eq(escalations.taskId, row.task.id))
+    .orderBy(desc(escalations.id))
+    .limit(1)
+    .get();
+  return { ...row, escalation, names: agentNames(sql), zone: config.team.timezone, now };
 }

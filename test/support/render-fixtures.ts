@@ -1,6 +1,13 @@
 import type { Availability } from '../../src/core/availability.js';
 import { parseEvent, type ReadEvent } from '../../src/core/events.js';
-import type { AgentRow, EscalationRow, OfferRow, TaskRow, TaskViewRow } from '../../src/db/schema.js';
+import type {
+  AgentRow,
+  EscalationRow,
+  OfferRow,
+  PondPostRow,
+  TaskRow,
+  TaskViewRow,
+} from '../../src/db/schema.js';
 import type { HomeData } from '../../src/dispatch/home.js';
 import type { TeamMemberStatus } from '../../src/dispatch/team-status.js';
 import type { EscalationView } from '../../src/slack/blocks/escalation-message.js';
@@ -54,6 +61,8 @@ export function task(overrides: Partial<TaskRow> = {}): TaskRow {
     contactDueAt: null,
     contactRemindedAt: null,
     contactedAt: null,
+    contactClock: null,
+    contactThen: null,
     duplicateOf: null,
     crmPerson: null,
     firstDmAt: null,
@@ -120,6 +129,8 @@ export function offer(overrides: Partial<OfferRow> = {}): OfferRow {
     deadline: at(3),
     resolvedAt: null,
     passReason: null,
+    pond: false,
+    idleAt: null,
     dmChannel: 'D00000001',
     dmTs: '1.000100',
     dmPostedAt: at(-2),
@@ -286,6 +297,9 @@ export const EVENT_KINDS: Array<[string, Record<string, unknown>]> = [
   ['opted_out', { keyword: 'STOP' }],
   ['opted_in', { keyword: 'START' }],
   ['lead_texted', { shownTo: 'C0LEADERS1' }],
+  ['pond_reminded', { pondId: 11 }],
+  ['idle_moved', { ownerId: 'U0DANA' }],
+  ['withdrawn', { pool: ['U0DANA', 'U0IVY'] }],
 ];
 
 export const available: Availability = { available: true };
@@ -320,5 +334,30 @@ export function home(offered: number, owned: number, more = false): HomeData {
       }),
     ),
     week: { received: 80, claimed: 60, medianSecondsToClaim: 95 },
+  };
+}
+
+/** A lead's post in the pond channel, waiting since 90 minutes ago. */
+export function pondPost(overrides: Partial<PondPostRow> = {}): PondPostRow {
+  return {
+    id: 11,
+    taskId: 7,
+    offerId: 9,
+    recipient: 'C0POND',
+    createdAt: at(-90),
+    remindEverySeconds: 1800,
+    remindAt: at(0),
+    escalateAt: at(30),
+    escalatedAt: null,
+    closedAt: null,
+    channel: 'C0POND',
+    ts: '1.000300',
+    postedAt: at(-90),
+    version: 1,
+    renderedVersion: 0,
+    attempts: 0,
+    retryAt: null,
+    postAttemptAt: null,
+    ...overrides,
   };
 }

@@ -109,6 +109,7 @@ export const HEADLINE = [
   '  assigned by a leader         0            0',
   '  taken by a leader            1            0',
   '  returned to the rules        0            0',
+  '  claimed from the pond        0            0',
   '  still open                   0            0',
   'Held for opening               1            0',
   '  held for, median             2 h 40 min   –',

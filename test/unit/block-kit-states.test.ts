@@ -39,6 +39,7 @@ import {
   type RenderedMessage,
   renderOfferMessage,
 } from '../../src/slack/blocks/offer-message.js';
+import { type PondView, renderPondPost, renderPondReminder } from '../../src/slack/blocks/pond-message.js';
 import { renderDigest, renderStats } from '../../src/slack/blocks/report.js';
 import {
   contactResultText,
@@ -57,6 +58,7 @@ import {
   at,
   available,
   EVENT_KINDS,
+  escalation,
   escalationView,
   event,
   FLAGGED,
@@ -67,6 +69,8 @@ import {
   offer,
   offerView,
   POOL,
+  pondPost,
+  TRIED,
   task,
   taskView,
   WORST,
@@ -280,8 +284,100 @@ function everyState(): Shown[] {
       });
     }
   }
+  // The pond: open, open after its age told the leaders, claimed, taken out by a leader; and its reminder.
+  const POND = { ...POOL, pond: true, poolChannel: 'C0POND', reason: 'in the pond <#C0POND>' };
+  const ponds: Array<[string, TaskRow, OfferRow, Partial<PondView>]> = [
+    ['open', task(), POND, {}],
+    ['open, worst-case lead', WORST, POND, {}],
+    ['open, leaders told', task({ status: 'escalated' }), POND, { pond: pondPost({ escalatedAt: at(0) }) }],
+    ['claimed', claimedTask, { ...POND, status: 'claimed', agentId: 'U0IVY', resolvedAt: at(0) }, {}],
+    [
+      'claimed, worst-case lead',
+      { ...WORST, status: 'claimed', ownerId: 'U0IVY' },
+      { ...POND, status: 'claimed', agentId: 'U0IVY', resolvedAt: at(0) },
+      {},
+    ],
+    ...(['assigned', 'taken', 'returned'] as const).map(
+      (resolution): [string, TaskRow, OfferRow, Partial<PondView>] => [
+        `a leader ${resolution} it`,
+        task(),
+        { ...POND, status: 'withdrawn', resolvedAt: at(0) },
+        {
+          escalation: escalation({
+            resolvedAt: at(0),
+            resolvedBy: 'U0LEAD',
+            resolution,
+            assignee: 'U0MARCO',
+          }),
+        },
+      ],
+    ),
+    ['left the pond, no escalation', task(), { ...POND, status: 'withdrawn', resolvedAt: at(0) }, {}],
+  ];
+  for (const [name, t, o, more] of ponds) {
+    const view: PondView = {
+      pond: pondPost(),
+      task: t,
+      offer: o,
+      escalation: undefined,
+      names: NAMES,
+      zone: ZONE,
+      now: NOW,
+      ...more,
+    };
+    shown.push({ state: `pond post: ${name}`, message: renderPondPost(view) });
+  }
+  for (const t of [task(), WORST])
+    shown.push({ state: 'pond reminder', message: renderPondReminder(t, at(-90), NOW) });
+  shown.push({
+    state: 'escalation: from the pond, still open',
+    message: renderEscalationMessage(
+      escalationView(task({ status: 'escalated' }), {}, [...TRIED, { offer: POND, agent: null }]),
+    ),
+  });
+  shown.push({
+    state: 'escalation: claimed from the pond',
+    message: renderEscalationMessage(
+      escalationView(task({ status: 'claimed' }), {
+        resolvedAt: at(0),
+        resolvedBy: 'U0IVY',
+        resolution: 'pond',
+        assignee: 'U0IVY',
+      }),
+    ),
+  });
+  shown.push({
+    state: 'offer DM: expired, went into the pond',
+    message: renderOfferMessage(
+      offerView(
+        task(),
+        { status: 'expired', resolvedAt: at(-1) },
+        { successor: { kind: 'pond', channel: 'C0POND' } },
+      ),
+    ),
+  });
+  shown.push({
+    state: 'offer DM: claimed, moved on for no contact',
+    message: renderOfferMessage(
+      offerView(
+        task({ status: 'offered', contactSlaSeconds: 1800, contactThen: 'next' }),
+        { status: 'claimed', resolvedAt: at(-60), idleAt: at(0) },
+        { successor: { kind: 'agent', name: 'Marco Silva' } },
+      ),
+    ),
+  });
+  shown.push({
+    state: 'offer DM: claimed, contact due, moves on next',
+    message: renderOfferMessage(
+      offerView(task({ ...claimedTask, contactDueAt: at(30), contactThen: 'next' }), {
+        status: 'claimed',
+        resolvedAt: at(-1),
+      }),
+    ),
+  });
   for (const t of [
     task({ ...claimedTask, contactDueAt: at(30) }),
+    task({ ...claimedTask, contactDueAt: at(30), contactThen: 'next' }),
     task({ ...claimedTask, contactDueAt: null }),
     WORST,
   ]) {
@@ -321,6 +417,7 @@ function everyState(): Shown[] {
     { kind: 'escalated', at: NOW },
     { kind: 'moved_on', at: NOW },
     { kind: 'at_cap', detail: '5 open, the cap is 5' },
+    { kind: 'not_in_pond' },
   ] as const;
   for (const s of stale) shown.push({ state: `stale click: ${s.kind}`, text: staleClickText(s, ZONE) });
   shown.push({
@@ -339,6 +436,7 @@ function everyState(): Shown[] {
     { kind: 'not_leader' },
     { kind: 'unknown_escalation' },
     { kind: 'already_resolved', by: 'Lee', resolution: 'assigned', assignee: 'Marco', at: NOW },
+    { kind: 'already_resolved', by: 'Ivy', resolution: 'pond', assignee: 'Ivy', at: NOW },
     { kind: 'not_an_agent', userId: 'U0NOPE' },
     { kind: 'agent_unavailable', name: 'Marco' },
   ] as const) {

@@ -136,6 +136,8 @@ const EXAMPLES: { [K in EventKind]: Extract<NewEvent, { kind: K }> } = {
   opted_out: { taskId: 1, kind: 'opted_out', at, detail: { keyword: 'STOP' } },
   opted_in: { taskId: 1, kind: 'opted_in', at, detail: { keyword: 'START' } },
   lead_texted: { taskId: 1, kind: 'lead_texted', at, detail: { shownTo: DANA } },
+  pond_reminded: { taskId: 1, kind: 'pond_reminded', at, detail: { pondId: 3 } },
+  idle_moved: { taskId: 1, kind: 'idle_moved', at, detail: { ownerId: DANA } },
 };
 
 /** A migrated database holding the task, offer and escalation the examples point at. */
@@ -274,6 +276,8 @@ describe('typed events', () => {
       'the lead texted STOP: no more texts to this number',
       'the lead texted START: texts allowed again',
       'the lead texted back; shown to Dana Reyes',
+      'still in the pond: reminded in its thread',
+      'Dana Reyes did not mark it contacted in time, so it moved on',
       'snoozed (details not shown)',
     ]);
   });

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDispatchConfig } from '../../src/config/load-dispatch.js';
 import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
 import { reportCommand } from '../../src/reports/cli.js';
 import { readLeads } from '../../src/reports/read.js';
@@ -31,6 +32,7 @@ const BIG_TABLES = [
   'notifications',
   'outbox',
   'crm_events',
+  'pond_posts',
 ];
 
 /**
@@ -54,6 +56,10 @@ const IN_FLIGHT_INDEXES = new Set([
   'outbox_dead',
   'tasks_held',
   'tasks_contact_due',
+  // Leads waiting in a pond, and pond posts behind their row.
+  'pond_posts_open_remind',
+  'pond_posts_open_escalate',
+  'pond_posts_pending_render',
 ]);
 
 /**
@@ -462,5 +468,88 @@ describe('query plans of the report statements', () => {
     expect(planOf(/min\(id\) from events indexed by events_task/)).toEqual([
       'SEARCH events USING COVERING INDEX events_task (task_id=?)',
     ]);
+  });
+});
+
+describe('query plans of the pond and idle-lead statements', () => {
+  let statements: Recorded[] = [];
+  let db: Database.Database;
+  const POND = 'C0POND0001';
+
+  beforeAll(async () => {
+    const config = parseDispatchConfig(`
+team: { name: Pond, timezone: America/Chicago, leaders_channel: ${LEADERS}, caps: { per_day: 5 } }
+sources: { zillow: buyer_lead }
+agents:
+  - { id: ${DANA}, name: Dana Reyes, roles: [buyer_agent] }
+  - { id: ${PRIYA}, name: Priya Shah, roles: [buyer_agent] }
+  - { id: ${LEE}, name: Lee Walker, roles: [team_leader] }
+rules:
+  - name: buyers
+    assign: { strategy: agent, agent: ${DANA} }
+    sla: 5m
+    contact_sla: { within: 30m, clock: business_hours, then: next }
+    fallback: [{ agent: ${PRIYA} }]
+    pond: { channel: ${POND}, remind_every: 30m, escalate_after: 2h }
+`);
+    const h = await startHarness({ config, channels: [POND] });
+    const recorder = recordStatements();
+    try {
+      await h.restart();
+      // Dana claims and lets it idle: it moves on to Priya.
+      await h.postLead(zillowLead());
+      const dm = await h.double.waitForPost({ to: DANA });
+      await h.slack.clickButton({ user: DANA, message: dm, actionId: 'offer_claim' });
+      await h.double.waitForUpdate(dm, 'Claimed by you');
+      await h.settle();
+      for (const step of ['30m', '30m']) {
+        h.clock.advance(step);
+        await h.server.sweeper.runOnce();
+        await h.settle();
+      }
+      // Priya lets the offer lapse: the pond, its reminder, its age, a claim from it.
+      await h.double.waitForPost({ to: PRIYA });
+      await h.settle();
+      h.clock.advance('5m');
+      await h.server.sweeper.runOnce();
+      const post = await h.double.waitForPost({ to: POND });
+      await h.settle();
+      for (const step of ['30m', '1h30m']) {
+        h.clock.advance(step);
+        await h.server.sweeper.runOnce();
+        await h.settle();
+      }
+      await h.double.waitForPost({ to: LEADERS });
+      await h.slack.clickButton({ user: PRIYA, message: post, actionId: 'offer_claim' });
+      await h.double.waitFor(() => h.double.messages.filter((m) => m.user === PRIYA).length === 2);
+      await h.settle();
+      statements = [...recorder.recorded.values()];
+    } finally {
+      recorder.stop();
+      await h.close().catch(() => undefined);
+    }
+    const migrated = openDatabase(':memory:');
+    migrateDatabase(migrated);
+    db = migrated.$client;
+  }, 60_000);
+
+  afterAll(() => db.close());
+
+  it('ran the pond and idle-lead statements', () => {
+    const sqls = statements.map((s) => s.sql);
+    const expected: Record<string, RegExp> = {
+      'ponds to remind': /from "pond_posts" where .*"remind_at" <= \?/,
+      'ponds to escalate': /from "pond_posts" where .*"escalate_at" <= \?/,
+      'pond posts to post': /from pond_posts\s+where rendered_version < version and ts is null/,
+      "a task's earlier pond": /from "offers" where .*"pond" = \?/,
+      'idle claims due': /"contact_due_at" <= \?/,
+    };
+    expect(
+      Object.entries(expected).flatMap(([what, re]) => (sqls.some((s) => re.test(s)) ? [] : [what])),
+    ).toEqual([]);
+  });
+
+  it('none of them scans a table that grows with history', () => {
+    expect(scansOf(db, statements)).toEqual([]);
   });
 });

@@ -204,7 +204,31 @@ describe('how escalations were resolved', () => {
     ]);
     const f = figuresOf([reEscalated, returnedThenEscalated]);
     expect(f.escalated).toBe(2);
-    expect(f.resolved).toEqual({ assigned: 0, taken: 1, returned: 0, open: 1 });
+    expect(f.resolved).toEqual({ assigned: 0, taken: 1, returned: 0, pond: 0, open: 1 });
+  });
+
+  it('a claim from the pond after its age told the leaders resolves the escalation; a pond claim is a claim', () => {
+    const pond = (minutes: number, offerId: number) =>
+      ev('offered', minutes, { offerId, position: 1, deadline: at(minutes + 120) });
+    const claimedLate = lead([
+      offered(0, 1, 'dana'),
+      ev('expired', 5, { offerId: 1, agentId: 'dana' }),
+      pond(5, 2),
+      ev('escalated', 125),
+      claimed(130, 2, 'ivy'),
+    ]);
+    const claimedEarly = lead([
+      offered(0, 3, 'dana'),
+      ev('expired', 5, { offerId: 3, agentId: 'dana' }),
+      pond(5, 4),
+      claimed(20, 4, 'marco'),
+    ]);
+    const f = figuresOf([claimedLate, claimedEarly]);
+    expect(f.resolved).toEqual({ assigned: 0, taken: 0, returned: 0, pond: 1, open: 0 });
+    expect(f.timeToClaim).toEqual({ median: 75 * 60, p90: 130 * 60, n: 2 });
+    // Before the leaders were told, the pond is the end of the rule's chain.
+    expect(f.slaChain).toEqual({ hits: 1, of: 2 });
+    expect(f.redispatchesPerLead).toBe(1);
   });
 });
 

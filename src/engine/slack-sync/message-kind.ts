@@ -10,6 +10,7 @@ export type MessageKindName =
   | 'escalation'
   | 'reminder'
   | 'task_copy'
+  | 'pond'
   | 'digest'
   | 'config_reload'
   | 'team_event';

@@ -3,7 +3,7 @@ import type { PendingPost } from './message-kind.js';
 
 /** Where one kind of message keeps its Slack state: every kind has the same columns, named per table. */
 export interface MessageTable {
-  table: 'offers' | 'escalations' | 'notifications' | 'task_views';
+  table: 'offers' | 'escalations' | 'notifications' | 'task_views' | 'pond_posts';
   /** Who a new post goes to: a column (a user or channel id), or one fixed channel. */
   recipient: { column: string } | { channel: string };
   /** The column holding the thread a post replies in, for kinds that post in threads. */

@@ -9,6 +9,7 @@ import {
   tasks,
 } from '../../db/schema.js';
 import type { DispatchContext, Sql } from '../../dispatch/context.js';
+import { pondOf, pondStillOpen } from '../../dispatch/pond.js';
 import { agentName, agentZone, findAgent } from '../../dispatch/roster.js';
 import { renderContactReminder } from '../../slack/blocks/contact-reminder.js';
 import {
@@ -19,6 +20,7 @@ import {
 import { renderDuplicateNote } from '../../slack/blocks/duplicate-note.js';
 import { renderEscalationReminder } from '../../slack/blocks/escalation-message.js';
 import { renderLeadText } from '../../slack/blocks/lead-text.js';
+import { renderPondReminder } from '../../slack/blocks/pond-message.js';
 import type { MessageKind } from './message-kind.js';
 import { MessageStore } from './message-store.js';
 
@@ -69,6 +71,10 @@ export function reminders(ctx: DispatchContext): MessageKind {
           : config.team.timezone;
         return { show: renderLeadText(task, note.text ?? '', note.createdAt, zone) };
       }
+      if (note.kind === 'pond_reminder') {
+        const pond = pondOf(sql, task.id);
+        return { show: renderPondReminder(task, pond?.createdAt ?? note.createdAt, now) };
+      }
       if (note.kind === 'duplicate_note') {
         return { show: renderDuplicateNote(task, agentZone(findAgent(sql, note.recipient), config), now) };
       }
@@ -89,6 +95,7 @@ export function reminders(ctx: DispatchContext): MessageKind {
 /** A reminder is only worth sending while the thing it reminds of is still true. */
 function stillRelevant(sql: Sql, note: NotificationRow, task: TaskRow): boolean {
   if (note.kind === 'duplicate_note' || note.kind === 'lead_texted') return true;
+  if (note.kind === 'pond_reminder') return pondStillOpen(sql, task.id, note.threadTs);
   if (note.kind === 'contact_reminder') {
     return task.status === 'claimed' && task.ownerId === note.recipient && task.contactedAt === null;
   }

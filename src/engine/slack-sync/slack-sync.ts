@@ -8,6 +8,7 @@ import { PostFinder } from './find-posted.js';
 import { Gate } from './gate.js';
 import type { MessageKind, PendingPost } from './message-kind.js';
 import { offerDms } from './offer-dms.js';
+import { pondPosts } from './pond-posts.js';
 import { reminders } from './reminders.js';
 import { postMessage, type StepResult, type SyncDeps, updateMessage } from './sync-step.js';
 import { taskCopies } from './task-copies.js';
@@ -40,7 +41,13 @@ export class SlackSync implements EngineLoop {
     health: SlackHealth,
     lease: LeaseGuard,
   ) {
-    this.kinds = [offerDms(ctx), escalationPosts(ctx, health), taskCopies(ctx), reminders(ctx)];
+    this.kinds = [
+      offerDms(ctx),
+      escalationPosts(ctx, health),
+      taskCopies(ctx),
+      pondPosts(ctx),
+      reminders(ctx),
+    ];
     this.deps = {
       ctx,
       client,

@@ -49,6 +49,9 @@ export function renderEscalationMessage(view: EscalationView): RenderedMessage {
             const who = agent
               ? escapeText(agent.name)
               : `${offer.pool?.length ?? 0} agents at once (first to claim)`;
+            // The pond has no deadline: it stays open beside the leaders' choices.
+            if (offer.pond && offer.status === 'live')
+              return `• The pond <#${offer.poolChannel ?? ''}> (${offer.pool?.length ?? 0} agents can claim it) — waiting for ${had}, still open`;
             return `• ${who} — ${OUTCOME[offer.status]} after ${had}`;
           })
           .join('\n');
@@ -106,6 +109,7 @@ function resolvedBlocks({ escalation, task, names, zone }: EscalationView): Know
 /** "assigned it to Marco Silva", "took it", "sent it back to the pool": what a leader did, escaped. */
 export function resolutionPhrase(resolution: EscalationRow['resolution'], assignee: string | null): string {
   if (resolution === 'assigned') return `assigned it to ${escapeText(assignee ?? 'someone')}`;
+  if (resolution === 'pond') return 'claimed it from the pond';
   return resolution === 'taken' ? 'took it' : 'sent it back to the pool';
 }
 

@@ -1,4 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
+import { formatDuration } from '../../core/duration.js';
 import { HANDED_OFF_BY } from '../../core/reassign-text.js';
 import { describeSla } from '../../core/sla.js';
 import type { AgentRow, OfferRow, TaskRow } from '../../db/schema.js';
@@ -24,7 +25,11 @@ export interface Moved {
 }
 
 /** What happened after this offer ended, for the "passed to Marco" line. */
-export type Successor = { kind: 'agent'; name: string } | { kind: 'leaders' } | undefined;
+export type Successor =
+  | { kind: 'agent'; name: string }
+  | { kind: 'pond'; channel: string }
+  | { kind: 'leaders' }
+  | undefined;
 
 export interface OfferView {
   task: TaskRow;
@@ -113,6 +118,18 @@ function statusBlocks(view: OfferView): KnownBlock[] {
       const claimed = section(
         `✅ *Claimed by you at ${clockTime(at, zone)}*, ${elapsed(task.receivedAt, at)} after it arrived.`,
       );
+      if (offer.idleAt) {
+        const window = task.contactSlaSeconds
+          ? ` (${formatDuration(task.contactSlaSeconds)}, then a reminder)`
+          : '';
+        return [
+          claimed,
+          context(
+            `⌛ It was not marked contacted in time${window}, so it moved on at ${clockTime(offer.idleAt, zone)}. ${successorText(view.successor)}`,
+          ),
+          actions(`offer_${offer.id}`, timeline),
+        ];
+      }
       if (task.ownerId !== offer.agentId) return [claimed, actions(`offer_${offer.id}`, timeline)];
       if (task.status === 'escalated') {
         return [
@@ -132,7 +149,7 @@ function statusBlocks(view: OfferView): KnownBlock[] {
         return [
           claimed,
           context(
-            `📞 Mark it contacted by *${dayAndTime(task.contactDueAt, zone, now)}*, or it goes to the team leaders.`,
+            `📞 Mark it contacted by *${dayAndTime(task.contactDueAt, zone, now)}*, or ${contactConsequence(task)}.`,
           ),
           actions(
             `offer_${offer.id}`,
@@ -187,6 +204,11 @@ function statusBlocks(view: OfferView): KnownBlock[] {
   }
 }
 
+/** What happens when the no-contact window lapses for good: the rule's `contact_sla.then`. */
+export function contactConsequence(task: Pick<TaskRow, 'contactThen'>): string {
+  return task.contactThen === 'next' ? 'it moves on to the next agent' : 'it goes to the team leaders';
+}
+
 /** The contact's earlier tasks, so an agent taking over from someone who left knows the story. */
 function historyBlocks(view: OfferView): KnownBlock[] {
   if (view.history.length === 0) return [];
@@ -227,6 +249,8 @@ function movedText(moved: Moved, offer: OfferRow, zone: string, now: Date): stri
 function successorText(successor: Successor): string {
   if (!successor) return '';
   if (successor.kind === 'leaders') return 'It went to the team leaders.';
+  if (successor.kind === 'pond')
+    return `It went into the pond <#${successor.channel}>, where anyone in the pool can claim it.`;
   return `Offered to ${escapeText(successor.name)}.`;
 }
 

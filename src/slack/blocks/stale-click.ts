@@ -25,6 +25,8 @@ export function staleClickText(stale: StaleOffer, zone: string): string {
       return `This lead went to the team leaders at ${clockTime(stale.at, zone)}. Nothing was changed.`;
     case 'moved_on':
       return `This offer ended at ${clockTime(stale.at, zone)}. Nothing was changed.`;
+    case 'not_in_pond':
+      return "Thanks for offering! Only agents in this rule's pool can claim leads from this pond, so it is left for them. Nothing was changed.";
     case 'at_cap':
       return `You are at your cap (${escapeText(stale.detail)}), so this one is left for the others. Mark your claimed leads contacted to take more.`;
   }

@@ -129,6 +129,7 @@ function holderText(v: TaskViewView): string {
   if (task.status === 'claimed' && task.ownerId) return `${names[task.ownerId] ?? task.ownerId} owns it.`;
   if (live?.status !== 'live') return '';
   if (live.agentId) return `Offered to ${names[live.agentId] ?? live.agentId}.`;
+  if (live.pond) return "It went into the rule's pond, where anyone in the pool can claim it.";
   return `Offered to ${live.pool?.length ?? 0} agents, first to claim.`;
 }
 

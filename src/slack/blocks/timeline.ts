@@ -79,7 +79,13 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
     case 'contact_reminded':
       return `${name(e.detail.ownerId)} reminded to make contact`;
     case 'withdrawn':
-      return `${name(e.detail.agentId)} went away, so the offer moved on`;
+      return 'pool' in e.detail
+        ? 'a leader acted, so it left the pond'
+        : `${name(e.detail.agentId)} went away, so the offer moved on`;
+    case 'pond_reminded':
+      return 'still in the pond: reminded in its thread';
+    case 'idle_moved':
+      return `${name(e.detail.ownerId)} did not mark it contacted in time, so it moved on`;
     case 'contacted':
       return `${name(e.actor)} marked it contacted`;
     case 'held': {
