@@ -4,6 +4,7 @@ import type { DispatchConfig } from './config/dispatch-schema.js';
 import { type Env, EnvError, readEnv } from './config/env.js';
 import { ConfigError, loadDispatchConfig, loadDispatchConfigWithWarnings } from './config/load-dispatch.js';
 import { type CliIo, FUB_USAGE, fubCommand } from './crm/fub/cli.js';
+import { BACKUP_USAGE, backupCommand, restoreCommand } from './db/backup-cli.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
 import { DEMO_USAGE, demoCommand } from './demo/command.js';
 import { OUTBOX_USAGE, outboxCommand } from './engine/outbox/cli.js';
@@ -29,6 +30,7 @@ ${SAMPLE_USAGE}
 ${OUTBOX_USAGE}
 ${WEBHOOKS_USAGE}
 ${FUB_USAGE}
+${BACKUP_USAGE}
   help                  show this text`;
 
 const io: CliIo = {
@@ -97,6 +99,10 @@ async function main(argv: string[]): Promise<number> {
       return webhooksCommand(argv.slice(argv.indexOf(command) + 1), io);
     case 'fub':
       return fubCommand(argv.slice(argv.indexOf(command) + 1), io);
+    case 'backup':
+      return backupCommand(argv.slice(argv.indexOf(command) + 1), io);
+    case 'restore':
+      return restoreCommand(argv.slice(argv.indexOf(command) + 1), io, new Date());
     case 'help':
       process.stdout.write(`${USAGE}\n`);
       return 0;
