@@ -10,6 +10,7 @@ import { DEMO_USAGE, demoCommand } from './demo/command.js';
 import { OUTBOX_USAGE, outboxCommand } from './engine/outbox/cli.js';
 import { SAMPLE_USAGE, sampleLeadCommand } from './intake/sample-command.js';
 import { startServer } from './main.js';
+import { FORGET_USAGE, forgetCommand } from './privacy/forget-cli.js';
 import { REPORT_USAGE, reportCommand } from './reports/cli.js';
 import { simulateCommand } from './simulate/command.js';
 import { WHAT_IF_USAGE } from './simulate/what-if-command.js';
@@ -31,6 +32,7 @@ ${OUTBOX_USAGE}
 ${WEBHOOKS_USAGE}
 ${FUB_USAGE}
 ${BACKUP_USAGE}
+${FORGET_USAGE}
   help                  show this text`;
 
 const io: CliIo = {
@@ -103,6 +105,8 @@ async function main(argv: string[]): Promise<number> {
       return backupCommand(argv.slice(argv.indexOf(command) + 1), io);
     case 'restore':
       return restoreCommand(argv.slice(argv.indexOf(command) + 1), io, new Date());
+    case 'forget':
+      return forgetCommand(argv.slice(argv.indexOf(command) + 1), io, new Date());
     case 'help':
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -76,6 +76,7 @@ export const EVENT_KINDS = [
   'opted_out',
   'opted_in',
   'lead_texted',
+  'details_removed',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -189,6 +190,11 @@ export const EVENT_DETAIL = {
   opted_in: z.object({ keyword: z.string() }),
   /** The lead texted our number (not a keyword); `shownTo` is who was shown it. The text is not kept here. */
   lead_texted: z.object({ shownTo: z.string() }),
+  /**
+   * The lead's contact details were removed: `retention` (older than team.retention) or `request`
+   * (`lead-dispatch forget`). Says nothing of what they were.
+   */
+  details_removed: z.object({ reason: z.enum(['retention', 'request']) }),
 } satisfies { [K in EventKind]: z.ZodType };
 
 export type EventDetail<K extends EventKind> = z.infer<(typeof EVENT_DETAIL)[K]>;

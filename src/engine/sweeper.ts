@@ -6,6 +6,7 @@ import { type DispatchContext, forEachIsolated } from '../dispatch/context.js';
 import { expireDueOffers } from '../dispatch/offer-actions.js';
 import { reannounceEscalations } from '../dispatch/reannounce.js';
 import { dispatchTask, releaseHeldTasks } from '../dispatch/route-task.js';
+import { removeExpiredDetails } from '../privacy/retention.js';
 import { queueDueDigest } from '../reports/digest.js';
 import type { EngineLoop } from './loop.js';
 
@@ -31,6 +32,7 @@ const SWEEP_STEPS: Array<[string, SweepStep]> = [
   ['contact timers', runContactTimers],
   ['re-announce escalations', reannounceEscalations],
   ['weekly digest', (ctx) => queueDueDigest(ctx)],
+  ['retention', removeExpiredDetails],
 ];
 
 /**

@@ -56,6 +56,7 @@ export function task(overrides: Partial<TaskRow> = {}): TaskRow {
     contactedAt: null,
     duplicateOf: null,
     crmPerson: null,
+    detailsRemovedAt: null,
     ...overrides,
   };
 }
@@ -280,6 +281,7 @@ export const EVENT_KINDS: Array<[string, Record<string, unknown>]> = [
   ['opted_out', { keyword: 'STOP' }],
   ['opted_in', { keyword: 'START' }],
   ['lead_texted', { shownTo: 'C0LEADERS1' }],
+  ['details_removed', { reason: 'request' }],
 ];
 
 export const available: Availability = { available: true };

@@ -127,6 +127,7 @@ const EXAMPLES: { [K in EventKind]: Extract<NewEvent, { kind: K }> } = {
   opted_out: { taskId: 1, kind: 'opted_out', at, detail: { keyword: 'STOP' } },
   opted_in: { taskId: 1, kind: 'opted_in', at, detail: { keyword: 'START' } },
   lead_texted: { taskId: 1, kind: 'lead_texted', at, detail: { shownTo: DANA } },
+  details_removed: { taskId: 1, kind: 'details_removed', at, detail: { reason: 'retention' } },
 };
 
 /** A migrated database holding the task, offer and escalation the examples point at. */
