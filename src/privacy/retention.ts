@@ -10,7 +10,7 @@ import { removeContactDetails } from './scrub.js';
  * slice like every sweep step. The day's `retention_runs` row is the guard: it is written once
  * (unique day), holds the cutoff the run started with, and is marked finished when no task is
  * left, so later ticks that day do nothing and a restart mid-run carries on. Returns how many tasks
- * it changed (the sweeper asks again while a slice is full).
+ * it took up (the sweeper asks again while a slice is full).
  */
 export function removeExpiredDetails(ctx: DispatchContext, limit: number): number {
   // Read at the moment of use: a config reload may have changed or removed it.
@@ -35,22 +35,20 @@ export function removeExpiredDetails(ctx: DispatchContext, limit: number): numbe
     .orderBy(asc(tasks.createdAt))
     .limit(limit)
     .all();
-  let changed = 0;
   for (const { id } of due) {
-    changed += writeTransaction(ctx.db, (tx) => {
+    writeTransaction(ctx.db, (tx) => {
       // Guarded: another process, or forget, may have done it since the select.
       const task = tx
         .select()
         .from(tasks)
         .where(and(eq(tasks.id, id), isNull(tasks.detailsRemovedAt)))
         .get();
-      if (!task) return 0;
+      if (!task) return;
       removeContactDetails(tx, task, { reason: 'retention', actor: 'system', now });
       tx.update(retentionRuns)
         .set({ tasks: raw`${retentionRuns.tasks} + 1` })
         .where(eq(retentionRuns.day, day))
         .run();
-      return 1;
     });
   }
   if (due.length < limit) {
