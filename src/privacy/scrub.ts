@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, isNotNull, sql as raw } from 'drizzle-orm';
+import { REPORT_KINDS } from '../core/events.js';
 import { readEmail, readPhone } from '../core/lead-fields.js';
 import { mapStrings, redactText } from '../core/retention.js';
 import {
@@ -38,15 +39,16 @@ export interface Removal {
  */
 export function removeContactDetails(tx: Tx, task: TaskRow, removal: Removal): number {
   const phones = [task.phone, removal.also?.phone].filter((p): p is string => Boolean(p));
+  // A bare first name ("Robin") could be a word of ours ("round robin"); the full name cannot.
+  const fullName = task.firstName && task.lastName ? `${task.firstName} ${task.lastName}` : null;
   const words = [
     task.email,
     removal.also?.email,
-    task.firstName,
-    task.lastName,
+    fullName,
     task.street,
     task.referringAgent,
     task.message,
-  ].filter((w): w is string => Boolean(w));
+  ].filter((w): w is string => Boolean(w && w.trim().length >= 6) || Boolean(w?.includes('@')));
   const redact = (text: string) =>
     redactText(text, {
       words,
@@ -77,10 +79,13 @@ export function removeContactDetails(tx: Tx, task: TaskRow, removal: Removal): n
 
   let changedEvents = 0;
   for (const e of tx
-    .select({ id: events.id, detail: events.detail })
+    .select({ id: events.id, kind: events.kind, detail: events.detail })
     .from(events)
     .where(eq(events.taskId, task.id))
     .all()) {
+    // What the reports read is never rewritten (agents, reasons, times), so no figure can move;
+    // of those kinds only a repeat's external id can be a person's detail.
+    if (REPORT_ONLY.has(e.kind)) continue;
     const detail = mapStrings(e.detail, redact);
     if (detail === e.detail) continue;
     tx.update(events)
@@ -143,6 +148,8 @@ export function removeContactDetails(tx: Tx, task: TaskRow, removal: Removal): n
   });
   return changedEvents;
 }
+
+const REPORT_ONLY: ReadonlySet<string> = new Set(REPORT_KINDS.filter((k) => k !== 'duplicate'));
 
 /**
  * What routing reads, from the task's own columns, in intake's common names: `lead-dispatch
