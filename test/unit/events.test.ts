@@ -264,6 +264,7 @@ describe('typed events', () => {
       'the lead texted STOP: no more texts to this number',
       'the lead texted START: texts allowed again',
       'the lead texted back; shown to Dana Reyes',
+      "the lead's contact details were removed (older than the team's retention period)",
       'snoozed (details not shown)',
     ]);
   });
