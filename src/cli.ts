@@ -10,11 +10,13 @@ import {
 } from './config/load-dispatch.js';
 import { RELOAD_USAGE, reloadCommand } from './config/reload-command.js';
 import { type CliIo, FUB_USAGE, fubCommand } from './crm/fub/cli.js';
+import { BACKUP_USAGE, backupCommand, restoreCommand } from './db/backup-cli.js';
 import { migrateDatabase, openDatabase } from './db/connection.js';
 import { DEMO_USAGE, demoCommand } from './demo/command.js';
 import { OUTBOX_USAGE, outboxCommand } from './engine/outbox/cli.js';
 import { SAMPLE_USAGE, sampleLeadCommand } from './intake/sample-command.js';
 import { startServer } from './main.js';
+import { FORGET_USAGE, forgetCommand } from './privacy/forget-cli.js';
 import { REPORT_USAGE, reportCommand } from './reports/cli.js';
 import { simulateCommand } from './simulate/command.js';
 import { WHAT_IF_USAGE } from './simulate/what-if-command.js';
@@ -36,6 +38,8 @@ ${SAMPLE_USAGE}
 ${OUTBOX_USAGE}
 ${WEBHOOKS_USAGE}
 ${FUB_USAGE}
+${BACKUP_USAGE}
+${FORGET_USAGE}
   help                  show this text`;
 
 const io: CliIo = {
@@ -112,6 +116,12 @@ async function main(argv: string[]): Promise<number> {
       return webhooksCommand(argv.slice(argv.indexOf(command) + 1), io);
     case 'fub':
       return fubCommand(argv.slice(argv.indexOf(command) + 1), io);
+    case 'backup':
+      return backupCommand(argv.slice(argv.indexOf(command) + 1), io);
+    case 'restore':
+      return restoreCommand(argv.slice(argv.indexOf(command) + 1), io, new Date());
+    case 'forget':
+      return forgetCommand(argv.slice(argv.indexOf(command) + 1), io, new Date());
     case 'help':
       process.stdout.write(`${USAGE}\n`);
       return 0;

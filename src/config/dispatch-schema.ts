@@ -1,6 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { normalizeLanguage } from '../core/language.js';
+import { parseRetention } from '../core/retention.js';
 import { WEEKDAYS } from '../core/weekly-hours.js';
 import { crmSchema } from './crm-schema.js';
 import { durationSchema as duration } from './duration-schema.js';
@@ -39,6 +40,16 @@ const zip = z
   .transform(String)
   .pipe(z.string().regex(/^\d{5}$/, 'expected a 5-digit zip'));
 const role = z.enum(ROLES);
+/** How long leads' contact details are kept (`2y`, `18 months`); absent: kept for good. */
+const retention = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const read = parseRetention(String(value));
+  if (read) return read;
+  ctx.addIssue({
+    code: 'custom',
+    message: `"${value}" is not a retention period; write e.g. 2y, 18 months, 26 weeks or 90 days`,
+  });
+  return z.NEVER;
+});
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).min(1)]).transform((v): z.output<T>[] => (Array.isArray(v) ? v : [v]));
 
@@ -291,6 +302,8 @@ export const dispatchConfigSchema = z
       duplicate_window: duration.default(30 * 86_400),
       /** Load limits for every agent; an agent's own `caps` override them. */
       caps: caps.optional(),
+      /** Contact details of tasks older than this are removed nightly; absent: kept for good. */
+      retention: retention.optional(),
       /** The weekly digest in the leaders' channel: `{ day: monday, time: "08:00" }`, in the team's zone. */
       digest: z
         .strictObject({

@@ -86,6 +86,7 @@ export const EVENT_KINDS = [
   'lead_texted',
   'pond_reminded',
   'idle_moved',
+  'details_removed',
 ] as const;
 
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -222,6 +223,11 @@ export const EVENT_DETAIL = {
    * says `then: next`: the claim ended and the next candidate was offered it.
    */
   idle_moved: z.object({ ownerId: userId }),
+  /**
+   * The lead's contact details were removed: `retention` (older than team.retention) or `request`
+   * (`lead-dispatch forget`). Says nothing of what they were.
+   */
+  details_removed: z.object({ reason: z.enum(['retention', 'request']) }),
 } satisfies { [K in EventKind]: z.ZodType };
 
 export type EventDetail<K extends EventKind> = z.infer<(typeof EVENT_DETAIL)[K]>;

@@ -59,7 +59,7 @@ export function openDatabaseReadOnly(path: string): Db {
 }
 
 /** How many migrations the database has had; undefined when it has no migrations table. */
-function appliedMigrations(sqlite: Database.Database): number | undefined {
+export function appliedMigrations(sqlite: Database.Database): number | undefined {
   try {
     return sqlite.prepare<[], number>('select count(*) from __drizzle_migrations').pluck().get();
   } catch (error) {
@@ -71,7 +71,7 @@ function appliedMigrations(sqlite: Database.Database): number | undefined {
 }
 
 /** The migrations this version ships, by tag, in order. */
-function journalMigrations(): string[] {
+export function journalMigrations(): string[] {
   const journal = JSON.parse(readFileSync(resolve(MIGRATIONS, 'meta/_journal.json'), 'utf8')) as {
     entries: Array<{ tag: string }>;
   };

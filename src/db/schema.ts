@@ -95,6 +95,11 @@ export const tasks = sqliteTable(
     firstDmAt: ms('first_dm_at'),
     /** Held because its source was paused (`/dispatch pause source`): that pause's row. */
     pauseId: integer('pause_id'),
+    /**
+     * When the lead's contact details were removed (team.retention, or `lead-dispatch forget`):
+     * what the reports read stays; see src/privacy/contact-columns.ts for what goes.
+     */
+    detailsRemovedAt: ms('details_removed_at'),
   },
   (t) => [
     uniqueIndex('tasks_source_external_id').on(t.source, t.externalId),
@@ -131,6 +136,8 @@ export const tasks = sqliteTable(
       t.intakeNotes,
       t.firstDmAt,
     ),
+    // The nightly retention job: the oldest tasks still holding contact details, and only those.
+    index('tasks_details_kept').on(t.createdAt).where(sql`details_removed_at is null`),
   ],
 );
 
@@ -805,3 +812,18 @@ export const teamEvents = sqliteTable('team_events', {
 });
 
 export type TeamEventRow = typeof teamEvents.$inferSelect;
+
+/**
+ * One row per day the retention job ran (team.retention): the row is the guard, so the job runs
+ * once a day however often the sweeper ticks or the app restarts, and a run cut short by a
+ * restart carries on where it stopped (its cutoff is the one it started with).
+ */
+export const retentionRuns = sqliteTable('retention_runs', {
+  /** The day in the team's zone, `2026-12-01`. */
+  day: text('day').primaryKey(),
+  /** Tasks that arrived before this had their contact details removed. */
+  cutoff: ms('cutoff').notNull(),
+  startedAt: ms('started_at').notNull(),
+  finishedAt: ms('finished_at'),
+  tasks: integer('tasks').notNull().default(0),
+});

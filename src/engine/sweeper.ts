@@ -7,6 +7,7 @@ import { expireDueOffers } from '../dispatch/offer-actions.js';
 import { runPondTimers } from '../dispatch/pond.js';
 import { reannounceEscalations } from '../dispatch/reannounce.js';
 import { dispatchTask, releaseHeldTasks } from '../dispatch/route-task.js';
+import { removeExpiredDetails } from '../privacy/retention.js';
 import { queueDueDigest } from '../reports/digest.js';
 import type { LeaseGuard } from './lease.js';
 import type { EngineLoop } from './loop.js';
@@ -34,6 +35,7 @@ const SWEEP_STEPS: Array<[string, SweepStep]> = [
   ['re-announce escalations', reannounceEscalations],
   ['pond timers', runPondTimers],
   ['weekly digest', (ctx) => queueDueDigest(ctx)],
+  ['retention', removeExpiredDetails],
 ];
 
 /**

@@ -67,6 +67,7 @@ export function task(overrides: Partial<TaskRow> = {}): TaskRow {
     crmPerson: null,
     firstDmAt: null,
     pauseId: null,
+    detailsRemovedAt: null,
     ...overrides,
   };
 }
@@ -300,6 +301,7 @@ export const EVENT_KINDS: Array<[string, Record<string, unknown>]> = [
   ['pond_reminded', { pondId: 11 }],
   ['idle_moved', { ownerId: 'U0DANA' }],
   ['withdrawn', { pool: ['U0DANA', 'U0IVY'] }],
+  ['details_removed', { reason: 'request' }],
 ];
 
 export const available: Availability = { available: true };

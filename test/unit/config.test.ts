@@ -200,6 +200,17 @@ describe('parseDispatchConfig: each mistake names the file, the YAML path and th
     expect(parseDispatchConfig(VALID, 'dispatch.yml').team.digest).toBeUndefined();
   });
 
+  it('reads team.retention in years, months, weeks or days; absent keeps contact details for good', () => {
+    const read = (text: string) =>
+      parseDispatchConfig(edit('  default_sla: 15m', `  default_sla: 15m\n  retention: ${text}`)).team
+        .retention;
+    expect(read('2y')).toEqual({ amount: 2, unit: 'years', text: '2y' });
+    expect(read('18 months')).toEqual({ amount: 18, unit: 'months', text: '18 months' });
+    expect(read('26 weeks')).toMatchObject({ amount: 26, unit: 'weeks' });
+    expect(read('90d')).toMatchObject({ amount: 90, unit: 'days' });
+    expect(parseDispatchConfig(VALID).team.retention).toBeUndefined();
+  });
+
   it('accepts the small valid config the cases below edit', () => {
     expect(parseDispatchConfig(VALID).agents).toHaveLength(2);
   });
@@ -359,6 +370,13 @@ describe('parseDispatchConfig: each mistake names the file, the YAML path and th
       path: 'team.digest.time',
       marker: '8am',
       message: /expected a 24-hour time such as 08:30/,
+    },
+    {
+      mistake: 'a retention period in minutes',
+      text: edit('  default_sla: 15m', '  default_sla: 15m\n  retention: 90m'),
+      path: 'team.retention',
+      marker: 'retention: 90m',
+      message: /"90m" is not a retention period; write e.g. 2y, 18 months, 26 weeks or 90 days/,
     },
     {
       mistake: 'a signal that does not exist',

@@ -138,6 +138,7 @@ const EXAMPLES: { [K in EventKind]: Extract<NewEvent, { kind: K }> } = {
   lead_texted: { taskId: 1, kind: 'lead_texted', at, detail: { shownTo: DANA } },
   pond_reminded: { taskId: 1, kind: 'pond_reminded', at, detail: { pondId: 3 } },
   idle_moved: { taskId: 1, kind: 'idle_moved', at, detail: { ownerId: DANA } },
+  details_removed: { taskId: 1, kind: 'details_removed', at, detail: { reason: 'retention' } },
 };
 
 /** A migrated database holding the task, offer and escalation the examples point at. */
@@ -278,6 +279,7 @@ describe('typed events', () => {
       'the lead texted back; shown to Dana Reyes',
       'still in the pond: reminded in its thread',
       'Dana Reyes did not mark it contacted in time, so it moved on',
+      "the lead's contact details were removed (older than the team's retention period)",
       'snoozed (details not shown)',
     ]);
   });

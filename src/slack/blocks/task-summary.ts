@@ -13,6 +13,7 @@ import {
 import { intakeNoteBlocks } from './intake-notes.js';
 
 export function contactName(task: TaskRow): string {
+  if (task.detailsRemovedAt) return 'Contact details removed';
   const name = [task.firstName, task.lastName].filter(Boolean).join(' ').trim();
   return name || 'Unnamed contact';
 }

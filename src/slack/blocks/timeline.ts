@@ -123,6 +123,10 @@ function describe(e: TaskEvent, name: (id: string) => string, when: (iso: string
       return `the lead texted back; shown to ${e.detail.shownTo.startsWith('U') ? name(e.detail.shownTo) : 'the leaders'}`;
     case 'opted_in':
       return `the lead texted ${escapeText(e.detail.keyword)}: texts allowed again`;
+    case 'details_removed':
+      return e.detail.reason === 'retention'
+        ? "the lead's contact details were removed (older than the team's retention period)"
+        : "the lead's contact details were removed at the person's request";
     default:
       return unreachable(e);
   }
