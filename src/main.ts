@@ -10,6 +10,7 @@ import { syncAgents } from './dispatch/roster.js';
 import { Engine } from './engine/engine.js';
 import type { OutboxTopic } from './engine/outbox/outbox.js';
 import { healthHandler } from './health.js';
+import type { BodyGateLimits } from './http/body-gate.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
 import { leadReplyDelivery, replyChannelsInUse } from './replies/wire.js';
@@ -25,8 +26,11 @@ export interface StartOptions {
   log?: Logger;
   /** Run the sweeper on its cron schedule; tests turn this off and call `sweeper.runOnce()`. */
   schedule?: boolean;
-  /** Address to listen on; defaults to all interfaces. */
+  /** Address to listen on; defaults to env.HOST, else all interfaces. */
   host?: string;
+  /** Bounds on request bodies read at once (tests make them small); see src/http/body-gate.ts. */
+  bodyLimits?: BodyGateLimits;
+  slackBodyLimits?: BodyGateLimits;
   /** How long a Slack call may take before its outcome counts as unknown (default 10 s). */
   slackTimeoutMs?: number;
   /** How long Twilio may take to answer a text before its outcome counts as unknown (default 10 s). */
@@ -86,7 +90,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const slack = createSlackRuntime({
     env,
     log,
-    host: options.host,
+    host: options.host ?? env.HOST,
+    bodyLimits: options.bodyLimits,
+    slackBodyLimits: options.slackBodyLimits,
     routes: [
       ...INTAKE_PATHS.map((path) => ({ path, method: ['POST'], handler: intake })),
       {
