@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { noteWriteFailure } from '../db/write-health.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { dispatchTask } from '../dispatch/route-task.js';
 import { WebhookFeeder } from '../webhooks/feeder.js';
@@ -80,6 +81,7 @@ export class Engine {
     try {
       dispatchTask(this.ctx, taskId);
     } catch (error) {
+      noteWriteFailure(this.ctx.db, error);
       this.ctx.log.error('routing failed; the sweeper will retry', { taskId, error: String(error) });
     }
     if (this.stopped) return;
