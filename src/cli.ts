@@ -176,6 +176,8 @@ function describeStartupError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = 'code' in error ? String(error.code) : '';
   if (code === 'EADDRINUSE') return `port is already in use (${error.message}); set PORT to a free port`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `cannot listen on HOST=${process.env.HOST ?? ''} (${error.message}); set HOST to an address of this machine, or unset it for every interface`;
   if ('syscall' in error && 'path' in error)
     return `${error.message} (check DATABASE_PATH and DISPATCH_CONFIG)`;
   if (code.startsWith('SQLITE_')) return `database error: ${error.message} (check DATABASE_PATH)`;

@@ -14,6 +14,7 @@ import { EngineLease, leasedFetch } from './engine/lease.js';
 import type { OutboxTopic } from './engine/outbox/outbox.js';
 import { teamEventTopic } from './engine/team-event-topic.js';
 import { healthHandler } from './health.js';
+import type { BodyGateLimits } from './http/body-gate.js';
 import { INTAKE_PATHS, leadIntakeHandler } from './intake/http.js';
 import { createLogger, type Logger } from './log.js';
 import { leadReplyDelivery, replyChannelsInUse } from './replies/wire.js';
@@ -29,8 +30,11 @@ export interface StartOptions {
   log?: Logger;
   /** Run the sweeper on its cron schedule; tests turn this off and call `sweeper.runOnce()`. */
   schedule?: boolean;
-  /** Address to listen on; defaults to all interfaces. */
+  /** Address to listen on; defaults to env.HOST, else all interfaces. */
   host?: string;
+  /** Bounds on request bodies read at once (tests make them small); see src/http/body-gate.ts. */
+  bodyLimits?: BodyGateLimits;
+  slackBodyLimits?: BodyGateLimits;
   /** How long a Slack call may take before its outcome counts as unknown (default 10 s). */
   slackTimeoutMs?: number;
   /** How long Twilio may take to answer a text before its outcome counts as unknown (default 10 s). */
@@ -118,7 +122,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const slack = createSlackRuntime({
     env,
     log,
-    host: options.host,
+    host: options.host ?? env.HOST,
+    bodyLimits: options.bodyLimits,
+    slackBodyLimits: options.slackBodyLimits,
     routes: [
       ...INTAKE_PATHS.map((path) => ({ path, method: ['POST'], handler: intake })),
       {

@@ -23,6 +23,15 @@ const envSchema = z.object({
     .min(0)
     .max(65535, 'must be a port number between 0 and 65535')
     .default(3000),
+  /**
+   * The address to listen on. Unset: every interface (IPv6 and IPv4), as before, which a container
+   * or a host that Slack reaches directly needs; 127.0.0.1 behind a reverse proxy on the same host.
+   */
+  HOST: z
+    .union([z.ipv4(), z.ipv6(), z.hostname()], {
+      error: 'must be an address to listen on, such as 127.0.0.1, 0.0.0.0, :: or localhost',
+    })
+    .optional(),
   DATABASE_PATH: z.string().min(1, 'must be a file path').default('./data/dispatch.db'),
   DISPATCH_CONFIG: z.string().min(1, 'must be a file path').default('./dispatch.yml'),
   INTAKE_TOKEN: z

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isNode, isPair, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { configWarnings } from './config-warnings.js';
 import { crossReferenceIssuesOfRaw, type DispatchConfig, dispatchConfigSchema } from './dispatch-schema.js';
@@ -114,7 +114,7 @@ function parseAndValidate(
       })),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw = toPlainData(doc, lineCounter, file);
   const result = dispatchConfigSchema.safeParse(raw);
   if (result.success) return { config: result.data, doc, lineCounter };
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue, doc, lineCounter));
@@ -130,6 +130,38 @@ function parseAndValidate(
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   throw new ConfigError(file, problems);
+}
+
+/**
+ * A dispatch.yml needs few aliases, if any; a small file whose aliases nest ("billion laughs")
+ * would expand into gigabytes. yaml stops at `maxAliasCount` expanded aliases with a
+ * ReferenceError, which is the file's fault, not ours: it is reported at the first alias.
+ */
+const MAX_ALIASES = 100;
+
+function toPlainData(doc: Document, lines: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (error) {
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    let where: ConfigProblem = { path: '', line: 0, column: 0, message: '' };
+    visit(doc, {
+      Alias(_key, node, ancestors) {
+        const keys = ancestors
+          .filter(isPair)
+          .map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
+        const pos = node.range ? lines.linePos(node.range[0]) : { line: 0, col: 0 };
+        where = { path: keys.join('.'), line: pos.line, column: pos.col, message: '' };
+        return visit.BREAK;
+      },
+    });
+    throw new ConfigError(file, [
+      {
+        ...where,
+        message: `aliases (*name) expand to more than ${MAX_ALIASES} copies, as a YAML alias bomb does; write the values out instead`,
+      },
+    ]);
+  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter): ConfigProblem[] {

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { noteWriteFailure } from '../db/write-health.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import type { ReloadSource } from '../dispatch/reload-config.js';
 import { dispatchTask } from '../dispatch/route-task.js';
@@ -117,6 +118,7 @@ export class Engine {
     try {
       dispatchTask(this.ctx, taskId);
     } catch (error) {
+      noteWriteFailure(this.ctx.db, error);
       this.ctx.log.error('routing failed; the sweeper will retry', { taskId, error: String(error) });
     }
     if (this.stopped || this.lease.term() === null) return;

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNotNull, min } from 'drizzle-orm';
 import cron, { type ScheduledTask } from 'node-cron';
 import { heartbeats, offers, tasks } from '../db/schema.js';
+import { noteWriteFailure } from '../db/write-health.js';
 import { runContactTimers } from '../dispatch/contact.js';
 import { type DispatchContext, forEachIsolated } from '../dispatch/context.js';
 import { expireDueOffers } from '../dispatch/offer-actions.js';
@@ -82,6 +83,7 @@ export class Sweeper implements EngineLoop {
         try {
           handled = step(this.ctx, SWEEP_BATCH);
         } catch (error) {
+          noteWriteFailure(db, error);
           log.error('sweep step failed; will retry on the next sweep', {
             step: name,
             error: String(error),

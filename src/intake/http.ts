@@ -3,6 +3,8 @@ import type { EnvLookup } from '../config/source-warnings.js';
 import { sourceSecretWarnings } from '../config/source-warnings.js';
 import { knownTypes } from '../core/classify.js';
 import { resolveSource } from '../core/sources.js';
+import { durably } from '../db/connection.js';
+import { noteWriteFailure } from '../db/write-health.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { receiveTask } from '../dispatch/receive.js';
 import { sendJson } from '../http/json.js';
@@ -82,7 +84,8 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
       });
       if (!read.ok) return invalid(res, 'invalid lead', read.issues);
       const lead = { ...read.lead, source: resolveSource(ctx.config, read.lead.source).name };
-      const result = receiveTask(ctx, lead);
+      // Answered 202 only once the lead is on disk, not only in the OS's cache: it survives a power cut.
+      const result = durably(ctx.db, () => receiveTask(ctx, lead));
       // Field names only: what was sent in them may be a name, a phone or an email.
       const flagged = lead.notes.map((n) => n.field);
       if (result.duplicate) {
@@ -98,8 +101,16 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
       options.taskReceived(result.id);
     } catch (error) {
       ctx.log.error('intake failed', { error: error instanceof Error ? error.message : String(error) });
-      if (!res.headersSent)
-        sendJson(res, 500, { error: 'internal error; the lead was not stored, please retry' });
+      if (res.headersSent) return;
+      // Storage that cannot take the lead now (disk full, read-only, locked): a 503 a CRM retries.
+      const storage = noteWriteFailure(ctx.db, error);
+      if (storage) {
+        res.setHeader('retry-after', String(storage.retryAfterSeconds));
+        return sendJson(res, 503, {
+          error: `the database cannot be written (${storage.reason}); the lead was not stored, please retry later`,
+        });
+      }
+      sendJson(res, 500, { error: 'internal error; the lead was not stored, please retry' });
     }
   };
 }

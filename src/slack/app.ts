@@ -1,8 +1,7 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Env } from '../config/env.js';
+import { BodyGate, type BodyGateLimits } from '../http/body-gate.js';
 import { type Route, RouteServer } from '../http/route-server.js';
 import type { Logger } from '../log.js';
 import * as actions from './actions/index.js';
@@ -10,6 +9,7 @@ import { boltLogger } from './bolt-logger.js';
 import * as commands from './commands/index.js';
 import type { SlackDeps } from './deps.js';
 import * as events from './events/index.js';
+import { SLACK_EVENTS_PATH, SLACK_MAX_BODY_BYTES, slackEventsRoute } from './http-events.js';
 import * as views from './views/index.js';
 
 export interface SlackRuntimeOptions {
@@ -18,7 +18,18 @@ export interface SlackRuntimeOptions {
   /** Intake and health, served on PORT in both modes. */
   routes: Route[];
   host?: string;
+  /** Bounds on the bodies being read at once (defaults: route-server.ts and SLACK_BODY_LIMITS). */
+  bodyLimits?: BodyGateLimits;
+  slackBodyLimits?: BodyGateLimits;
 }
+
+/**
+ * Slack's requests are small and sent at once (Slack wants an answer within 3 s), so 5 s is
+ * plenty to receive one. One is read in a few milliseconds, so 16 at once serves hundreds of
+ * clicks a second, and holds at most 16 MB of bodies (1 MB each) while a flood of forged requests
+ * takes every place.
+ */
+export const SLACK_BODY_LIMITS: BodyGateLimits = { concurrent: 16, timeoutMs: 5_000, retryAfterSeconds: 1 };
 
 /** The Bolt app plus the HTTP server it shares with intake, started and stopped as one. */
 export interface SlackRuntime {
@@ -29,8 +40,8 @@ export interface SlackRuntime {
 }
 
 /**
- * HTTP mode: Bolt's HTTPReceiver serves signed Slack requests on POST /slack/events, with intake
- * and health as custom routes on the same server. Socket Mode (SLACK_APP_TOKEN set): Slack talks
+ * HTTP mode: our server serves intake and health and POST /slack/events, whose requests it checks
+ * and reads before Bolt's HTTPReceiver verifies and handles them. Socket Mode (SLACK_APP_TOKEN set): Slack talks
  * over a WebSocket and a plain HTTP server of ours serves intake and health.
  */
 export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
@@ -50,14 +61,26 @@ export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
   };
 
   if (!env.SLACK_APP_TOKEN) {
-    const app = new App({ ...common, signingSecret: env.SLACK_SIGNING_SECRET ?? '', customRoutes: routes });
+    // Bolt's receiver never listens itself: our server checks a request's headers and reads its
+    // body within bounds (http-events.ts), then hands it to the receiver's listener.
+    const receiver = new HTTPReceiver({
+      signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+      endpoints: [SLACK_EVENTS_PATH],
+      bodyLimit: SLACK_MAX_BODY_BYTES,
+      logger,
+      logLevel,
+    });
+    const app = new App({ ...common, receiver });
+    const gate = new BodyGate(options.slackBodyLimits ?? SLACK_BODY_LIMITS);
+    const http = new RouteServer(
+      [...routes, slackEventsRoute(receiver.requestListener, gate, log)],
+      log,
+      options.bodyLimits ? new BodyGate(options.bodyLimits) : undefined,
+    );
     return {
       app,
-      async start() {
-        const server = (await app.start(host ? { port: env.PORT, host } : env.PORT)) as Server;
-        return (server.address() as AddressInfo).port;
-      },
-      stop: () => app.stop().then(() => undefined),
+      start: () => http.listen(env.PORT, host),
+      stop: () => http.close(),
     };
   }
 
@@ -69,7 +92,11 @@ export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
     installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } },
   });
   const app = new App({ ...common, receiver });
-  const http = new RouteServer(routes, log);
+  const http = new RouteServer(
+    routes,
+    log,
+    options.bodyLimits ? new BodyGate(options.bodyLimits) : undefined,
+  );
   return {
     app,
     async start() {

@@ -7,6 +7,7 @@ import { readEnv } from '../../src/config/env.js';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
 import { parseEvent } from '../../src/core/events.js';
 import type { OutboxTopic } from '../../src/engine/outbox/outbox.js';
+import type { BodyGateLimits } from '../../src/http/body-gate.js';
 import { createLogger, type Logger, silentLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/main.js';
 import { TestClock } from './clock.js';
@@ -61,6 +62,11 @@ export interface HarnessOptions {
    * read when each harness starts. Without it the app runs on `config` and has nothing to reload.
    */
   configFile?: () => string;
+  /** Listen where env.HOST says instead of 127.0.0.1 (set HOST through `env`). */
+  hostFromEnv?: boolean;
+  /** Bounds on request bodies read at once, small for tests of a flood. */
+  bodyLimits?: BodyGateLimits;
+  slackBodyLimits?: BodyGateLimits;
 }
 
 /** The real app over real HTTP, a real SQLite file in WAL mode, and the Slack double. */
@@ -93,7 +99,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clock,
       log: logTo(options.logLines),
       schedule: false,
-      host: '127.0.0.1',
+      host: options.hostFromEnv ? undefined : '127.0.0.1',
+      bodyLimits: options.bodyLimits,
+      slackBodyLimits: options.slackBodyLimits,
       slackTimeoutMs: options.slackTimeoutMs,
       twilioTimeoutMs: options.twilioTimeoutMs,
       outboxTopics: options.outboxTopics,
