@@ -31,6 +31,7 @@ interface DbView {
   taskOfPerson: Map<number, number>;
   offersOfTask: Map<number, number[]>;
   taskOfOffer: Map<number, number>;
+  offeredAt: Map<number, number>;
   escalationsOfTask: Map<number, number[]>;
   taskOfEscalation: Map<number, number>;
   claimed: Set<number>;
@@ -81,6 +82,7 @@ function readDb(dbPath: string): DbView {
       taskOfPerson: new Map(),
       offersOfTask: new Map(),
       taskOfOffer: new Map(),
+      offeredAt: new Map(),
       escalationsOfTask: new Map(),
       taskOfEscalation: new Map(),
       claimed: new Set(),
@@ -98,12 +100,14 @@ function readDb(dbPath: string): DbView {
     }
     const push = (map: Map<number, number[]>, key: number, value: number) =>
       map.set(key, [...(map.get(key) ?? []), value]);
-    for (const o of db.prepare('select id, task_id as task from offers').all() as Array<{
+    for (const o of db.prepare('select id, task_id as task, offered_at as at from offers').all() as Array<{
       id: number;
       task: number;
+      at: number;
     }>) {
       push(view.offersOfTask, o.task, o.id);
       view.taskOfOffer.set(o.id, o.task);
+      view.offeredAt.set(o.task, o.at);
     }
     for (const e of db.prepare('select id, task_id as task from escalations').all() as Array<{
       id: number;
@@ -197,7 +201,7 @@ export function audit(world: World, leads: SentLead[], quiescent: boolean): Outc
     lost,
     doubled,
     longestDelayS: longest,
-    outOfOrder: outOfOrder(world, view),
+    outOfOrder: outOfOrder(world, view, problems),
     dead: view.dead,
     quiescent,
     made: `${[...postsOf.keys()].filter((k) => k.startsWith('offer:')).length} offer DMs, ${view.claimed.size} claims, ${world.twilio.messages.length} texts, ${world.smtp.messages.length} emails, ${world.fub.notes.length} FUB notes`,
@@ -209,8 +213,9 @@ export function audit(world: World, leads: SentLead[], quiescent: boolean): Outc
  * Posts go out oldest task first: in each agent's DM conversation, a DM for an earlier task must
  * not come after one for a later task. Counts the DMs that did.
  */
-function outOfOrder(world: World, view: DbView): number {
+function outOfOrder(world: World, view: DbView, problems: string[]): number {
   const highest = new Map<string, number>();
+  const offered = (task: number) => new Date(view.offeredAt.get(task) ?? 0).toISOString().slice(11, 23);
   let late = 0;
   for (const m of world.slack.messages) {
     const mark = markOf(m);
@@ -218,8 +223,12 @@ function outOfOrder(world: World, view: DbView): number {
     const task = view.taskOfOffer.get(mark.id);
     if (task === undefined) continue;
     const before = highest.get(m.channel) ?? 0;
-    if (task < before) late += 1;
-    else highest.set(m.channel, task);
+    if (task < before) {
+      late += 1;
+      problems.push(
+        `DM for task ${task} (offered ${offered(task)}) came after task ${before}'s (offered ${offered(before)})`,
+      );
+    } else highest.set(m.channel, task);
   }
   return late;
 }

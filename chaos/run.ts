@@ -59,7 +59,8 @@ async function scenario(fault: Fault): Promise<Outcome & { seconds: number }> {
     const refused = sent.filter((l) => l.refused);
     if (refused.length > 0)
       outcome.problems.push(`${refused.length} leads never accepted (last answer ${refused[0]?.refused})`);
-    outcome.made += `; quiet ${((Date.now() - sentAt) / 1000).toFixed(0)} s after the last lead was accepted`;
+    const retried = sent.filter((l) => l.tries > 1).length;
+    outcome.made += `; ${retried} leads sent more than once; quiet ${((Date.now() - sentAt) / 1000).toFixed(0)} s after the last lead was accepted`;
     return { ...outcome, seconds: (Date.now() - began) / 1000 };
   } catch (error) {
     process.stderr.write(`${fault.name}: ${String(error)}\n${world.app().stderr()}\n`);
