@@ -60,7 +60,12 @@ async function scenario(fault: Fault): Promise<Outcome & { seconds: number }> {
     if (refused.length > 0)
       outcome.problems.push(`${refused.length} leads never accepted (last answer ${refused[0]?.refused})`);
     const retried = sent.filter((l) => l.tries > 1).length;
-    outcome.made += `; ${retried} leads sent more than once; quiet ${((Date.now() - sentAt) / 1000).toFixed(0)} s after the last lead was accepted`;
+    const why = new Map<string, number>();
+    for (const f of sent.flatMap((l) => l.failures)) why.set(f, (why.get(f) ?? 0) + 1);
+    const whyText = [...why].map(([answer, n]) => `${n}× ${answer}`).join(', ');
+    if (world.restarts.length > 0)
+      outcome.made += `; restarts took ${world.restarts.map((s) => s.toFixed(0)).join(', ')} s`;
+    outcome.made += `; ${retried} leads sent more than once${whyText ? ` (${whyText})` : ''}; quiet ${((Date.now() - sentAt) / 1000).toFixed(0)} s after the last lead was accepted`;
     return { ...outcome, seconds: (Date.now() - began) / 1000 };
   } catch (error) {
     process.stderr.write(`${fault.name}: ${String(error)}\n${world.app().stderr()}\n`);

@@ -34,10 +34,15 @@ export interface SentLead {
   /** The last refusal when the sender gave up (a 4xx other than 429, or the retry deadline). */
   refused?: string;
   tries: number;
+  /** The answers of the tries that failed: `HTTP 503`, `no answer` (refused, reset or timed out). */
+  failures: string[];
 }
 
-/** A sender gives up on a lead after this long (a real CRM keeps trying for hours). */
-const GIVE_UP_MS = 120_000;
+/**
+ * A sender gives up on a lead after this long (a real CRM keeps trying for hours): longer than
+ * four restarts of the app take on a busy 2-core machine.
+ */
+const GIVE_UP_MS = 600_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /** `n` leads at `rate`/s, open loop, each retried until it is accepted; resolves when all are settled. */
@@ -57,7 +62,7 @@ async function sendOne(world: World, i: number, runTag: string): Promise<SentLea
   // Distinct contacts: the same phone or email again would be merged into the first lead.
   const phone = `+1${kind === 'fub' ? '512' : '737'}${String(5_100_000 + i).padStart(7, '0')}`;
   const email = `chaos.${runTag}.${i}@example.com`;
-  const lead: SentLead = { kind, phone, email, tries: 0 };
+  const lead: SentLead = { kind, phone, email, tries: 0, failures: [] };
   let request: () => Promise<Response>;
   if (kind === 'fub') {
     const person = world.fub.addPerson({
@@ -108,6 +113,7 @@ async function sendOne(world: World, i: number, runTag: string): Promise<SentLea
     } catch {
       // Refused, reset or unanswered (the app was killed, or is stuck): send it again.
     }
+    lead.failures.push(status === 0 ? 'no answer' : `HTTP ${status}`);
     const retryable = status === 0 || status === 429 || status >= 500;
     if (!retryable || Date.now() > deadline) {
       lead.refused = `HTTP ${status}`;

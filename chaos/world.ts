@@ -29,6 +29,8 @@ export interface World {
   app(): ChildSystem;
   /** SIGKILL, then the same app started again on the same port and database. */
   restart(): Promise<void>;
+  /** Seconds each restart took, kill to answering /healthz. */
+  restarts: number[];
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startWorld(name: string): Promise<World> {
     },
   };
   let app = await startChild(slack.apiUrl, options);
+  const restarts: number[] = [];
   return {
     slack,
     fub,
@@ -76,9 +79,12 @@ export async function startWorld(name: string): Promise<World> {
     dbPath,
     baseUrl,
     app: () => app,
+    restarts,
     async restart() {
+      const began = Date.now();
       await app.kill();
       app = await startChild(slack.apiUrl, options);
+      restarts.push((Date.now() - began) / 1000);
     },
     async close() {
       await app.stop();
