@@ -31,6 +31,12 @@ export interface ChildOptions {
   nodeFlags?: string[];
   /** Whether audit() expects every task to be claimed (a fresh database driven with clicks). */
   auditClaims?: boolean;
+  /** The port to listen on (a restart keeps its address); default: a free one. */
+  port?: number;
+  /** More environment for the app (the FUB and Twilio doubles' URLs and keys). */
+  env?: Record<string, string>;
+  /** The app's LOG_LEVEL; default `warn`. */
+  logLevel?: string;
 }
 
 export interface ChildSystem extends System {
@@ -39,11 +45,15 @@ export interface ChildSystem extends System {
   markRss(): void;
   /** The RSS samples since markRss(), in MB. */
   rss(): Stats | undefined;
+  /** SIGKILL, as a crash or the OOM killer would: no shutdown; resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** The last 4,000 characters the app wrote to stderr. */
+  stderr(): string;
 }
 
 /** `lead-dispatch start` in its own process, its env pointing at `dbPath` and the double. */
 export async function startChild(apiUrl: string, options: ChildOptions): Promise<ChildSystem> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
     ...(options.nodeFlags ?? []),
     ...(options.build === 'dist'
@@ -62,7 +72,8 @@ export async function startChild(apiUrl: string, options: ChildOptions): Promise
       DATABASE_PATH: options.dbPath,
       DISPATCH_CONFIG: options.configPath,
       INTAKE_TOKEN,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: options.logLevel ?? 'warn',
+      ...options.env,
     },
   });
   let stderr = '';
@@ -91,6 +102,14 @@ export async function startChild(apiUrl: string, options: ChildOptions): Promise
       samples = [];
     },
     rss: () => stats(samples),
+    stderr: () => stderr,
+    async kill() {
+      clearInterval(sampler);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
     audit(expected) {
       if (options.auditClaims === false) return [];
       const db = new Database(options.dbPath, { readonly: true });
@@ -115,7 +134,7 @@ export async function startChild(apiUrl: string, options: ChildOptions): Promise
     },
     async stop() {
       clearInterval(sampler);
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -5,6 +5,7 @@ import { loadDispatchConfig } from './config/load-dispatch.js';
 import type { EnvLookup } from './config/source-warnings.js';
 import { followUpBoss } from './crm/fub/wire.js';
 import { type Db, migrateDatabase, openDatabase } from './db/connection.js';
+import { armDiskFullSignal } from './db/disk-full-signal.js';
 import type { DispatchContext } from './dispatch/context.js';
 import type { ReloadResult, ReloadTrigger } from './dispatch/reload-config.js';
 import { syncAgents } from './dispatch/roster.js';
@@ -74,6 +75,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const clock = options.clock ?? systemClock;
   const db: Db = openDatabase(env.DATABASE_PATH);
   migrateDatabase(db);
+  armDiskFullSignal(db.$client);
   syncAgents(db, config, clock.now());
   const ctx: DispatchContext = { db, config, clock, log };
 

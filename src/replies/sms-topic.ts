@@ -71,14 +71,14 @@ async function sendText(ctx: DispatchContext, sms: SmsSettings, loaded: ReplyToS
   });
   const sending = markSending(ctx, reply, agent?.id);
   if (!sending) return;
+  let sent: Awaited<ReturnType<SmsSettings['client']['sendSms']>>;
   try {
-    const sent = await sms.client.sendSms({
+    sent = await sms.client.sendSms({
       to: reply.address,
       body: renderReply(settings.text, variables),
       ...(sms.messagingServiceSid ? { messagingServiceSid: sms.messagingServiceSid } : { from: sms.from }),
       ...(sms.statusCallback ? { statusCallback: sms.statusCallback } : {}),
     });
-    markSent(ctx, sending, sent.sid, sent.status === 'sent' ? 'sent' : 'queued');
   } catch (error) {
     // No answer: Twilio may have the text. The row stays `sending`, so the retry looks first.
     if (error instanceof TwilioNoAnswer) throw error;
@@ -93,7 +93,11 @@ async function sendText(ctx: DispatchContext, sms: SmsSettings, loaded: ReplyToS
     markRefused(ctx, reply, status, String(error.code || error.status));
     // Our sender or our text is wrong, not the lead's number: parked, so the leaders see it.
     if (error.problem === 'bad-sender' || error.problem === 'too-long') throw error;
+    return;
   }
+  // Outside the try: Twilio has the text now. If recording that fails (a full disk), the row stays
+  // `sending` and the retry adopts this text; taking the failure for Twilio's sent it a second time.
+  markSent(ctx, sending, sent.sid, sent.status === 'sent' ? 'sent' : 'queued');
 }
 
 /** An earlier try that got no answer may have sent the text: find it by number and time, and adopt it. */

@@ -41,6 +41,11 @@ interface Reply {
 
 const MAX_RESPONSE_URL_USES = 5;
 
+/** Whether an injected fault for `pattern` (a method name, or `*` for every one) applies to `method`. */
+function matches(pattern: string, method: string): boolean {
+  return pattern === '*' || pattern === method;
+}
+
 /**
  * A stateful stand-in for the Slack Web API on 127.0.0.1: it keeps every message, update, ephemeral
  * and view the app makes, refuses what Slack refuses (Block Kit included, see block-kit.ts), and
@@ -90,6 +95,8 @@ export class SlackEmulator {
   private readonly now: () => number;
   readonly scopes: Set<string> | undefined;
   private slowAnswers: Array<{ method: string; delayMs: number; remaining: number }> = [];
+  private hangs: Array<{ method: string; remaining: number }> = [];
+  private readonly held = new Set<ServerResponse>();
   private idSeq = 0;
 
   protected constructor(options: SlackEmulatorOptions) {
@@ -146,14 +153,27 @@ export class SlackEmulator {
     this.slowAnswers.push({ method, delayMs, remaining: times });
   }
 
+  /** `method` may be `*`: every Web API method fails (an outage, a workspace-wide rate limit). */
   fail(method: string, failure: Failure): void {
     this.failures.push({ ...failure, method, remaining: failure.times ?? 1 });
   }
 
-  /** Slack is healthy again: drops injected failures and slow answers, keeps recordings. */
+  /**
+   * The next `times` calls of `method` (`*`: any) are read and never answered, and do nothing: a
+   * network partition or a load balancer that holds connections open. The client must time out.
+   * The held connections close on clearFailures (as a reset) or stop.
+   */
+  answerNever(method: string, times = 1): void {
+    this.hangs.push({ method, remaining: times });
+  }
+
+  /** Slack is healthy again: drops injected failures, slow answers and hangs, keeps recordings. */
   clearFailures(): void {
     this.failures = [];
     this.slowAnswers = [];
+    this.hangs = [];
+    for (const res of this.held) res.destroy();
+    this.held.clear();
   }
 
   /** Clears recordings and injected failures; DM channels, response_urls and trigger_ids stay valid. */
@@ -230,8 +250,15 @@ export class SlackEmulator {
           this.injectedFailure('upload', { id: uploadId }) ??
           this.fileStore.upload(uploadId, await uploadedBytes(bytes, contentType));
       } else if (req.method === 'POST' && api) {
+        const hang = this.hangs.find((h) => matches(h.method, api) && h.remaining > 0);
+        if (hang) {
+          hang.remaining -= 1;
+          this.held.add(res);
+          res.once('close', () => this.held.delete(res));
+          return;
+        }
         reply = this.api(api, args, req.headers.authorization);
-        const slow = this.slowAnswers.find((s) => s.method === api && s.remaining > 0);
+        const slow = this.slowAnswers.find((s) => matches(s.method, api) && s.remaining > 0);
         if (slow) {
           slow.remaining -= 1;
           await delay(slow.delayMs);
@@ -259,7 +286,7 @@ export class SlackEmulator {
 
   private injectedFailure(method: string, args: Record<string, unknown>): Reply | undefined {
     const failure = this.failures.find(
-      (f) => f.method === method && f.remaining > 0 && (!f.when || f.when(args)),
+      (f) => matches(f.method, method) && f.remaining > 0 && (!f.when || f.when(args)),
     );
     if (!failure) return undefined;
     failure.remaining -= 1;

@@ -133,6 +133,12 @@ export class FubDouble {
     this.injected.push({ times: 1, ...failure });
   }
 
+  /** FUB is healthy again: injected failures and slowness end (what they did stays done). */
+  clearFailures(): void {
+    this.injected = [];
+    this.delayMs = 0;
+  }
+
   callsTo(method: string, pathPrefix: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method && c.path.startsWith(pathPrefix));
   }

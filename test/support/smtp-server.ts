@@ -97,6 +97,9 @@ export async function startSmtpServer(
       );
     },
   });
+  // A client that vanishes mid-session (an app killed by the chaos suite) is the client's
+  // problem, as for a real server: without a listener, smtp-server's 'error' would end the process.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   const credentials = auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.pass)}@` : '';

@@ -132,6 +132,12 @@ export class TwilioDouble {
     this.delayMs = 0;
   }
 
+  /** Twilio is healthy again: injected failures and slowness end; texts and opt-outs stay. */
+  clearFailures(): void {
+    this.injected = [];
+    this.delayMs = 0;
+  }
+
   isOptedOut(recipient: string, sender: string): boolean {
     return this.optedOut.has(`${this.scope(sender)}|${recipient}`);
   }
