@@ -24,6 +24,8 @@ export class AppHomePublisher implements EngineLoop {
   /** The team's week for leaders' Homes, computed at most once a minute. */
   private readonly week: WeekCache = {};
   private refreshing: Promise<void> | undefined;
+  /** The one refresh asked for while another ran; later asks join it. */
+  private again: Promise<void> | undefined;
   /** What the rows and the minute were at the last refresh; the same again needs no refresh. */
   private lastMark: string | undefined;
   private readonly marks: Statement;
@@ -71,9 +73,18 @@ export class AppHomePublisher implements EngineLoop {
     return `${JSON.stringify(row)}:${Math.floor(now.getTime() / 60_000)}`;
   }
 
-  /** Starts a refresh unless one is under way; never throws. The sweep does not wait for Slack. */
+  /**
+   * Starts a refresh, or one more after the refresh under way (which read the rows before this
+   * call: dropping the call left a Home a minute behind); never throws. The sweep does not wait.
+   */
   refreshAll(): Promise<void> {
-    if (this.refreshing) return this.refreshing;
+    if (this.refreshing) {
+      this.again ??= this.refreshing.then(() => {
+        this.again = undefined;
+        return this.refreshAll();
+      });
+      return this.again;
+    }
     const term = this.lease.term();
     if (term === null) return Promise.resolve();
     const watching = this.ctx.db
@@ -113,7 +124,7 @@ export class AppHomePublisher implements EngineLoop {
 
   /** Resolves when no refresh is under way (for tests and shutdown). */
   async idle(): Promise<void> {
-    await this.refreshing;
+    while (this.refreshing || this.again) await (this.again ?? this.refreshing);
   }
 
   private async publish(term: number, agentId: string, standing: HomeContext): Promise<void> {
