@@ -16,9 +16,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
 /**
- * The binary the optional dependency @flydotio/litestream ships for this platform (inside an npm
- * package: nothing is downloaded at install). Run directly rather than through its `npx` wrapper,
- * which starts it with spawnSync and so would not pass a signal on.
+ * The binary the optional dependency @flydotio/litestream-linux-x64 ships (inside the npm package:
+ * nothing is downloaded at install), run directly so a signal reaches it.
  */
 function litestreamBinary(): string {
   const require = createRequire(import.meta.url);
