@@ -10,8 +10,8 @@ const TEAM_ONLY =
 describe("only the team sees the team's views", () => {
   const h = useHarness();
 
-  it('someone outside the team is refused /dispatch who and /dispatch stats; an agent is not', async () => {
-    for (const text of ['who', 'status', 'stats', 'stats 30d']) {
+  it('someone outside the team is refused /dispatch who, stats, cover list and pause list; an agent is not', async () => {
+    for (const text of ['who', 'status', 'stats', 'stats 30d', 'cover list', 'pause list']) {
       await h.slack.slashCommand({ user: STRANGER, command: '/dispatch', text });
       const note = await h.double.waitForEphemeral({ user: STRANGER });
       expect(note.text).toBe(TEAM_ONLY);

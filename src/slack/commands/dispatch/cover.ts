@@ -3,10 +3,11 @@ import { parseEndTime } from '../../../core/away-parser.js';
 import { chooseRotation } from '../../../core/cover.js';
 import { parseCoverCommand } from '../../../core/team-commands.js';
 import { endCover, setCover } from '../../../dispatch/cover.js';
-import { agentName } from '../../../dispatch/roster.js';
+import { agentName, isTeamMember } from '../../../dispatch/roster.js';
 import { coverLines } from '../../../dispatch/team-status.js';
 import { whisper, zoneOf } from '../../actions/reply.js';
 import { COVER_USAGE, coverListText, coverReplyText } from '../../blocks/cover-pause-text.js';
+import { TEAM_ONLY } from '../../blocks/stale-click.js';
 import type { SlackDeps } from '../../deps.js';
 import type { DispatchSubcommand } from './subcommand.js';
 
@@ -32,6 +33,8 @@ export async function dispatchCover(
   const usage = (hint: string | undefined) =>
     whisper(respond, hint ? `${hint}\n\n${COVER_USAGE}` : COVER_USAGE);
   if (parsed.kind === 'usage') return usage(parsed.hint);
+  // Who covers whom is the team's business (issue 15: only the team sees the team).
+  if (parsed.kind === 'list' && !isTeamMember(ctx.config, sender)) return whisper(respond, TEAM_ONLY);
   if (parsed.kind === 'list') return whisper(respond, coverListText(coverLines(ctx.db, now), zone, now));
   const agentId = 'userId' in parsed.who ? parsed.who.userId : sender;
   const self = agentId === sender;

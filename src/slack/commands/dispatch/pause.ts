@@ -3,10 +3,11 @@ import { parseEndTime } from '../../../core/away-parser.js';
 import { resolvePauseTarget } from '../../../core/pause.js';
 import { parsePauseCommand } from '../../../core/team-commands.js';
 import { resumePause, setPause } from '../../../dispatch/pause.js';
-import { isTeamLeader } from '../../../dispatch/roster.js';
+import { isTeamLeader, isTeamMember } from '../../../dispatch/roster.js';
 import { pauseLines } from '../../../dispatch/team-status.js';
 import { whisper, zoneOf } from '../../actions/reply.js';
 import { PAUSE_USAGE, pauseListText, pauseReplyText } from '../../blocks/cover-pause-text.js';
+import { TEAM_ONLY } from '../../blocks/stale-click.js';
 import type { SlackDeps } from '../../deps.js';
 import type { DispatchSubcommand } from './subcommand.js';
 
@@ -40,6 +41,8 @@ export async function dispatchPause(
   const usage = (hint: string | undefined) =>
     whisper(respond, hint ? `${hint}\n\n${PAUSE_USAGE}` : PAUSE_USAGE);
   if (parsed.kind === 'usage') return usage(parsed.hint);
+  if (parsed.kind === 'list' && !isTeamMember(ctx.config, command.user_id))
+    return whisper(respond, TEAM_ONLY);
   if (parsed.kind === 'list') return whisper(respond, pauseListText(pauseLines(ctx.db, now), zone, now));
   // Refused before the name is checked: someone who may not pause learns nothing about the rules.
   if (!isTeamLeader(ctx.config, sender))
