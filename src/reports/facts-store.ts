@@ -4,7 +4,6 @@ import {
   type AgentLeadFacts,
   type EscalationOutcome,
   type LeadFacts,
-  type LeadRowFacts,
   leadFacts,
   type TimelineFacts,
   timelineFacts,
@@ -199,20 +198,6 @@ export function indexReportFacts(db: Database.Database, maxEvents: number): numb
 const noContact = (notes: string) =>
   notes !== '[]' && (JSON.parse(notes) as IntakeNote[]).some((n) => n.field === 'contact');
 
-function rowFacts(t: FactsTuple): LeadRowFacts {
-  return {
-    id: t[0],
-    source: t[1],
-    type: t[2],
-    rule: t[3],
-    receivedAt: t[4],
-    manualReview: t[5] === 1,
-    noContact: noContact(t[6]),
-    merged: t[7] === 'merged',
-    firstDmAt: t[8],
-  };
-}
-
 /**
  * One literal with every field, so each lead gets the same hidden class: spreading two objects of
  * 30 fields into one cost 75 µs a lead (dictionary-mode objects), most of a month's report.
@@ -283,7 +268,7 @@ export function readLeadFacts(
       .map((t) => {
         const events = timelines.get(t[0]);
         return events
-          ? { ...rowFacts(t), ...timelineFacts(events) }
+          ? { ...storedFacts(t, false), ...timelineFacts(events) }
           : storedFacts(t, t[4] >= agentsFrom.getTime());
       })
       .sort((a, b) => a.id - b.id);

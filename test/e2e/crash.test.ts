@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { alwaysAtWorkConfig, sendLead } from '../support/child-app-config.js';
 import { query } from '../support/db.js';
 import { freePort } from '../support/free-port.js';
-import { EXAMPLE_CONFIG, INTAKE_TOKEN, LEADERS, SIGNING_SECRET, zillowLead } from '../support/harness.js';
+import { INTAKE_TOKEN, LEADERS, SIGNING_SECRET, zillowLead } from '../support/harness.js';
 import { SlackDouble } from '../support/slack-double.js';
 import { TEAM } from '../support/team.js';
 
@@ -158,34 +158,3 @@ describe('crashes during a burst', () => {
       expect(perOffer.get(Number(offer.id)), `offer ${offer.id}`).toEqual([offer.dm_ts]);
   }, 180_000);
 });
-
-/** The example team at work around the clock and without caps, so the hour CI runs at does not matter. */
-function alwaysAtWorkConfig(dir: string): string {
-  const config = parse(readFileSync(EXAMPLE_CONFIG, 'utf8')) as {
-    team: Record<string, unknown>;
-    agents: Array<Record<string, unknown>>;
-  };
-  delete config.team.working_hours;
-  delete config.team.caps;
-  for (const agent of config.agents) {
-    delete agent.working_hours;
-    delete agent.caps;
-  }
-  const path = join(dir, 'dispatch.yml');
-  writeFileSync(path, stringify(config));
-  return path;
-}
-
-async function sendLead(port: number, lead: Record<string, unknown>): Promise<number | undefined> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/leads`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(lead),
-    });
-    if (res.status !== 202 && res.status !== 200) return undefined;
-    return ((await res.json()) as { id: number }).id;
-  } catch {
-    return undefined; // refused or reset by the kill: send it again, as a CRM would
-  }
-}

@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { alwaysAtWorkConfig } from '../support/child-app-config.js';
 import { freePort } from '../support/free-port.js';
-import { EXAMPLE_CONFIG, INTAKE_TOKEN, LEADERS, SIGNING_SECRET, zillowLead } from '../support/harness.js';
+import { INTAKE_TOKEN, LEADERS, SIGNING_SECRET, zillowLead } from '../support/harness.js';
 import { signSlackBody } from '../support/signing.js';
 import { SlackDouble } from '../support/slack-double.js';
 import { SlackSender } from '../support/slack-requests.js';
@@ -217,21 +217,4 @@ async function waitUntilUp(app: ChildProcess, port: number): Promise<void> {
     await delay(50);
   }
   throw new Error('the app did not start within 45 s');
-}
-
-/** The example team at work around the clock and without caps, so the hour CI runs at does not matter. */
-function alwaysAtWorkConfig(dir: string): string {
-  const config = parse(readFileSync(EXAMPLE_CONFIG, 'utf8')) as {
-    team: Record<string, unknown>;
-    agents: Array<Record<string, unknown>>;
-  };
-  delete config.team.working_hours;
-  delete config.team.caps;
-  for (const agent of config.agents) {
-    delete agent.working_hours;
-    delete agent.caps;
-  }
-  const path = join(dir, 'dispatch.yml');
-  writeFileSync(path, stringify(config));
-  return path;
 }
