@@ -61,6 +61,23 @@ describe('Follow Up Boss in: a signed webhook becomes a task and a DM', () => {
     expect(fub.callsTo('GET', `people/${person.id}`)).toHaveLength(1);
   });
 
+  it('stores the event with full durability before answering 202, as intake does', async () => {
+    const sqlite = h.server.ctx.db.$client;
+    const pragma = sqlite.pragma.bind(sqlite);
+    const set: string[] = [];
+    sqlite.pragma = ((source: string, options?: { simple?: boolean }) => {
+      if (source.startsWith('synchronous')) set.push(source);
+      return pragma(source, options);
+    }) as typeof sqlite.pragma;
+    try {
+      const res = await send(h, 'peopleCreated', [addPerson().id]).res;
+      expect(res.status).toBe(202);
+    } finally {
+      sqlite.pragma = pragma;
+    }
+    expect(set.slice(0, 2)).toEqual(['synchronous = FULL', 'synchronous = NORMAL']);
+  });
+
   it('refuses an unsigned, a forged, a stale and a future event, and stores nothing', async () => {
     const person = addPerson();
     const url = `${h.baseUrl}/crm/followupboss`;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FollowUpBossConfig } from '../../config/crm-schema.js';
+import { durably } from '../../db/connection.js';
 import { crmEvents } from '../../db/schema.js';
 import { type DispatchContext, writeTransaction } from '../../dispatch/context.js';
 import { enqueueOutbox } from '../../engine/outbox/outbox.js';
@@ -53,31 +54,34 @@ export function fubWebhookHandler(ctx: DispatchContext, options: FubWebhookOptio
       if (!(config.events as string[]).includes(hook.event)) {
         return sendJson(res, 200, { ignored: `${hook.event} is not in crm.followupboss.events` });
       }
-      const stored = writeTransaction(ctx.db, (tx) => {
-        const row = tx
-          .insert(crmEvents)
-          .values({
-            system: FUB_SYSTEM_NAME,
-            eventId: hook.eventId,
-            event: hook.event,
-            resourceIds: hook.resourceIds,
-            eventCreated: hook.eventCreated,
-            receivedAt: now,
-          })
-          .onConflictDoNothing()
-          .returning({ id: crmEvents.id })
-          .get();
-        if (!row) return undefined;
-        for (const personId of hook.resourceIds) {
-          enqueueOutbox(tx, {
-            taskId: null,
-            topic: `${FUB_FETCH_TOPIC}${personId}`,
-            payload: { crmEventId: row.id, event: hook.event, personId },
-            at: now,
-          });
-        }
-        return row.id;
-      });
+      // The 202 promises FUB it need not send this again: on disk before it goes (see durably).
+      const stored = durably(ctx.db, () =>
+        writeTransaction(ctx.db, (tx) => {
+          const row = tx
+            .insert(crmEvents)
+            .values({
+              system: FUB_SYSTEM_NAME,
+              eventId: hook.eventId,
+              event: hook.event,
+              resourceIds: hook.resourceIds,
+              eventCreated: hook.eventCreated,
+              receivedAt: now,
+            })
+            .onConflictDoNothing()
+            .returning({ id: crmEvents.id })
+            .get();
+          if (!row) return undefined;
+          for (const personId of hook.resourceIds) {
+            enqueueOutbox(tx, {
+              taskId: null,
+              topic: `${FUB_FETCH_TOPIC}${personId}`,
+              payload: { crmEventId: row.id, event: hook.event, personId },
+              at: now,
+            });
+          }
+          return row.id;
+        }),
+      );
       if (stored === undefined) {
         ctx.log.info('Follow Up Boss webhook repeated; nothing new stored', { event: hook.event });
         return sendJson(res, 200, { duplicate: true });
