@@ -26,23 +26,9 @@ export function openDatabase(path: string): Db {
  * process loses nothing, a power cut can lose the commits since the last checkpoint (at most about
  * a second: the checkpointer runs every second). Most commits can afford that: the engine's work
  * is derived from rows and redone, and what was lost had not yet been acknowledged to anyone
- * outside but Slack. A 202 to a sender cannot: see `durably`.
+ * outside but Slack. A 202 to a sender cannot: see `durably` (db/wal-sync.ts).
  */
 const EVERYDAY_SYNC = 'NORMAL';
-
-/**
- * Runs `write` (one transaction) with synchronous = FULL: SQLite waits for the WAL to reach the disk
- * before the commit returns, so what a sender was answered 2xx for survives a power cut. Costs one
- * fsync per call, about 2 ms here (see README, Durability); other commits stay NORMAL.
- */
-export function durably<T>(db: Db, write: () => T): T {
-  db.$client.pragma('synchronous = FULL');
-  try {
-    return write();
-  } finally {
-    db.$client.pragma(`synchronous = ${EVERYDAY_SYNC}`);
-  }
-}
 
 /** Why a database could not be opened for reading: one line, for a CLI to print. */
 export class DatabaseUnreadable extends Error {}

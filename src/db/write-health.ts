@@ -51,6 +51,10 @@ export function writeProblemOf(error: unknown): WriteProblem | undefined {
     return { reason: 'locked: another connection holds the write lock', retryAfterSeconds: 5 };
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN')
     return { reason: `disk error (${code})`, retryAfterSeconds: 60 };
+  // The fsync before a 202 (db/wal-sync.ts) fails with the file system's own codes.
+  if (code === 'ENOSPC' || code === 'EDQUOT') return { reason: 'disk full', retryAfterSeconds: 60 };
+  if (code === 'EROFS') return { reason: 'the database is read-only', retryAfterSeconds: 60 };
+  if (code === 'EIO') return { reason: 'disk error (EIO)', retryAfterSeconds: 60 };
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import type { EnvLookup } from '../config/source-warnings.js';
 import { sourceSecretWarnings } from '../config/source-warnings.js';
 import { knownTypes } from '../core/classify.js';
 import { resolveSource } from '../core/sources.js';
-import { durably } from '../db/connection.js';
+import { durably } from '../db/wal-sync.js';
 import { noteWriteFailure } from '../db/write-health.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { receiveTask } from '../dispatch/receive.js';
@@ -85,7 +85,7 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
       if (!read.ok) return invalid(res, 'invalid lead', read.issues);
       const lead = { ...read.lead, source: resolveSource(ctx.config, read.lead.source).name };
       // Answered 202 only once the lead is on disk, not only in the OS's cache: it survives a power cut.
-      const result = durably(ctx.db, () => receiveTask(ctx, lead));
+      const result = await durably(ctx.db, () => receiveTask(ctx, lead));
       // Field names only: what was sent in them may be a name, a phone or an email.
       const flagged = lead.notes.map((n) => n.field);
       if (result.duplicate) {

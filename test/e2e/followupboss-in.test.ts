@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { walSyncOf } from '../../src/db/wal-sync.js';
 import { query } from '../support/db.js';
 import { fubConfig, fubEnv, sendFubWebhook } from '../support/fub-config.js';
 import { type DoublePerson, FubDouble } from '../support/fub-double.js';
@@ -61,21 +62,28 @@ describe('Follow Up Boss in: a signed webhook becomes a task and a DM', () => {
     expect(fub.callsTo('GET', `people/${person.id}`)).toHaveLength(1);
   });
 
-  it('stores the event with full durability before answering 202, as intake does', async () => {
-    const sqlite = h.server.ctx.db.$client;
-    const pragma = sqlite.pragma.bind(sqlite);
-    const set: string[] = [];
-    sqlite.pragma = ((source: string, options?: { simple?: boolean }) => {
-      if (source.startsWith('synchronous')) set.push(source);
-      return pragma(source, options);
-    }) as typeof sqlite.pragma;
-    try {
-      const res = await send(h, 'peopleCreated', [addPerson().id]).res;
-      expect(res.status).toBe(202);
-    } finally {
-      sqlite.pragma = pragma;
-    }
-    expect(set.slice(0, 2)).toEqual(['synchronous = FULL', 'synchronous = NORMAL']);
+  it('answers 202 only once the event is on the disk, as intake does', async () => {
+    const asked: Array<{ path: string; events: number }> = [];
+    let release = () => {};
+    walSyncOf(h.server.ctx.db).fsyncFile = (path) => {
+      const [row] = query(h.dbPath, 'select count(*) as n from crm_events');
+      asked.push({ path, events: Number(row?.n) });
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    };
+    let answered = false;
+    const answer = send(h, 'peopleCreated', [addPerson().id]).res.then((res) => {
+      answered = true;
+      return res;
+    });
+    while (asked.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(asked[0]).toEqual({ path: `${h.dbPath}-wal`, events: 1 });
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    walSyncOf(h.server.ctx.db).fsyncFile = async () => {};
+    release();
+    expect((await answer).status).toBe(202);
   });
 
   it('refuses an unsigned, a forged, a stale and a future event, and stores nothing', async () => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FollowUpBossConfig } from '../../config/crm-schema.js';
-import { durably } from '../../db/connection.js';
 import { crmEvents } from '../../db/schema.js';
+import { durably } from '../../db/wal-sync.js';
 import { type DispatchContext, writeTransaction } from '../../dispatch/context.js';
 import { enqueueOutbox } from '../../engine/outbox/outbox.js';
 import { sendJson } from '../../http/json.js';
@@ -55,7 +55,7 @@ export function fubWebhookHandler(ctx: DispatchContext, options: FubWebhookOptio
         return sendJson(res, 200, { ignored: `${hook.event} is not in crm.followupboss.events` });
       }
       // The 202 promises FUB it need not send this again: on disk before it goes (see durably).
-      const stored = durably(ctx.db, () =>
+      const stored = await durably(ctx.db, () =>
         writeTransaction(ctx.db, (tx) => {
           const row = tx
             .insert(crmEvents)

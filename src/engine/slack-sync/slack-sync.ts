@@ -17,12 +17,17 @@ import { taskCopies } from './task-copies.js';
 const BATCH = 50;
 /** How long a row that threw unexpectedly rests, so a bug cannot spin the lane. */
 const RESTING_MS = 5_000;
+/**
+ * New posts in flight at once. Serially, posts went out at one per round trip: with the CPU shared
+ * (a busy host), that fell below 50 leads/s and lead → DM grew to seconds.
+ */
+const POST_CONCURRENCY = 4;
 /** Updates in flight at once: a click's DM update must not wait behind a burst of others. */
 const UPDATE_CONCURRENCY = 4;
 
 /**
- * Makes Slack show what the rows say. Two lanes: new posts go out one at a time, oldest task
- * first, so no lead overtakes an earlier one; updates of posted messages run a few at a time
+ * Makes Slack show what the rows say. Two lanes: new posts start oldest task first, a few at
+ * a time but one at a time per conversation, so no lead overtakes an earlier one for its agent; updates of posted messages run a few at a time
  * beside them. Slack-wide trouble closes a lane's gate, so after an outage the waiting
  * messages leave in their order rather than at random retry times.
  */
@@ -106,16 +111,38 @@ export class SlackSync implements EngineLoop {
       this.kinds.map((kind) => kind.store.duePosts(now, BATCH, waiting).map((post) => ({ kind, post }))),
       BATCH,
     );
+    // Up to POST_CONCURRENCY posts in flight, each to its own conversation, started oldest task
+    // first: one slow answer no longer holds every agent's DM behind it, and a conversation's
+    // posts still leave one after the other, in order.
+    const inFlight = new Map<string, Promise<void>>();
+    const running = new Set<Promise<void>>();
     let tried = 0;
+    let stopped = false;
     for (const { kind, post } of due) {
+      const conversation = post.recipient ?? '';
+      const earlier = inFlight.get(conversation);
+      if (earlier) await earlier;
+      while (running.size >= POST_CONCURRENCY && !stopped) await Promise.race(running);
+      if (stopped) break;
       // A conversation told to wait during this pass: the rest of its posts wait too, in order.
       if (post.recipient && this.postGates.isWaiting(post.recipient, this.ctx.clock.now())) continue;
       tried += 1;
-      const result = await this.isolated(kind, post.id, () => postMessage(this.deps, term, kind, post));
-      if (this.postGates.settle(result, post.recipient, this.ctx.clock.now())) return false;
+      const step = this.isolated(kind, post.id, () => postMessage(this.deps, term, kind, post)).then(
+        (result) => {
+          if (this.postGates.settle(result, post.recipient, this.ctx.clock.now())) stopped = true;
+        },
+      );
+      const settled = step.finally(() => {
+        running.delete(settled);
+        if (inFlight.get(conversation) === settled) inFlight.delete(conversation);
+      });
+      running.add(settled);
+      inFlight.set(conversation, settled);
     }
+    await Promise.all(running);
     // Something was posted: its row may already be a version ahead (a click while it was in flight).
     if (tried > 0) this.updates.kick();
+    if (stopped) return false;
     // Another pass only when this one stopped at its batch size with work left; a step that made
     // more due (the next candidate's DM after an unreachable agent) kicked for it.
     return tried > 0 && due.length >= BATCH;

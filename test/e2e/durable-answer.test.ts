@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { walSyncOf } from '../../src/db/wal-sync.js';
+import { query } from '../support/db.js';
+import { useHarness, zillowLead } from '../support/harness.js';
+import { DANA } from '../support/team.js';
+
+type Harness = ReturnType<typeof useHarness>;
+
+/** What each fsync the app asked for found on the disk's side, held until the test lets it go. */
+interface HeldSync {
+  path: string;
+  tasksCommitted: number;
+  release(error?: Error): void;
+}
+
+/** Replaces the app's fsync: each call is recorded and waits for `release`. */
+function holdFsyncs(h: Harness): { calls: HeldSync[]; next(): Promise<HeldSync> } {
+  const calls: HeldSync[] = [];
+  const waiters: Array<(call: HeldSync) => void> = [];
+  walSyncOf(h.server.ctx.db).fsyncFile = (path) =>
+    new Promise<void>((resolve, reject) => {
+      // Read through another connection: what was committed, not what this one has in hand.
+      const [row] = query(h.dbPath, 'select count(*) as n from tasks');
+      const call: HeldSync = {
+        path,
+        tasksCommitted: Number(row?.n),
+        release: (error) => (error ? reject(error) : resolve()),
+      };
+      calls.push(call);
+      waiters.shift()?.(call);
+    });
+  let taken = 0;
+  return {
+    calls,
+    next: () => {
+      const call = calls[taken];
+      taken += 1;
+      return call ? Promise.resolve(call) : new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+}
+
+/** Lets the app run a few turns; an answer that was going to come without the fsync would come. */
+async function turns(n = 50): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('a 202 is answered only once the lead is on the disk', () => {
+  const h = useHarness();
+
+  it('waits for an fsync of the WAL begun after the commit, and the DM follows the 202', async () => {
+    const fsyncs = holdFsyncs(h);
+    let answered = false;
+    const answer = h.postLead(zillowLead()).then((res) => {
+      answered = true;
+      return res;
+    });
+    const wal = await fsyncs.next();
+    expect(wal.path).toBe(`${h.dbPath}-wal`);
+    expect(wal.tasksCommitted).toBe(1);
+    await turns();
+    expect(answered).toBe(false);
+    expect(h.double.findPost({ to: DANA })).toBeUndefined();
+
+    wal.release();
+    // The first sync also flushes the folder that holds the WAL's name.
+    const folder = await fsyncs.next();
+    expect(`${h.dbPath}-wal`.startsWith(folder.path)).toBe(true);
+    folder.release();
+    const res = await answer;
+    expect(res.status).toBe(202);
+    await h.double.waitForPost({ to: DANA });
+  });
+
+  it('one fsync covers every lead committed before it began (group commit)', async () => {
+    const fsyncs = holdFsyncs(h);
+    const first = h.postLead(zillowLead());
+    const firstWal = await fsyncs.next();
+    const rest = [1, 2, 3, 4].map(() => h.postLead(zillowLead()));
+    await turns();
+    // The four arrive while the first fsync is held: they must not ride on it (it began before them).
+    expect(fsyncs.calls).toHaveLength(1);
+    firstWal.release();
+    (await fsyncs.next()).release(); // the folder, once
+    expect((await first).status).toBe(202);
+    const secondWal = await fsyncs.next();
+    expect(secondWal.tasksCommitted).toBe(5);
+    secondWal.release();
+    for (const res of await Promise.all(rest)) expect(res.status).toBe(202);
+    expect(fsyncs.calls.filter((c) => c.path.endsWith('-wal'))).toHaveLength(2);
+    await h.settle();
+    h.double.markAllSeen();
+  });
+
+  it('a disk that fails the fsync gets a 503 with Retry-After; the retry is answered as the same lead', async () => {
+    const fsyncs = holdFsyncs(h);
+    const lead = zillowLead();
+    const failing = h.postLead(lead);
+    (await fsyncs.next()).release(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    const refused = await failing;
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(await refused.json()).toMatchObject({ error: expect.stringContaining('disk error (EIO)') });
+
+    const retry = h.postLead(lead);
+    (await fsyncs.next()).release();
+    (await fsyncs.next()).release();
+    const again = await retry;
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ duplicate: true });
+    expect(query(h.dbPath, 'select count(*) as n from tasks')).toEqual([{ n: 1 }]);
+    await h.settle();
+    h.double.markAllSeen();
+  });
+});
