@@ -162,8 +162,10 @@ describe('one engine at a time', () => {
     await holderPass;
     await h.server.engine.idle();
 
-    // The answer was recorded, but the next two DMs were not tried: no attempt, no call.
-    expect(callsWith(h, HOLDER_TOKEN, 'chat.postMessage')).toHaveLength(1);
+    // Posts go out a few at once, one per agent: the first two leads' DMs (Dana's and Priya's) were
+    // in flight before the freeze and their answers were recorded; the third, Dana's again, waited
+    // behind her first and was not tried after the lease was gone: no attempt, no call.
+    expect(callsWith(h, HOLDER_TOKEN, 'chat.postMessage')).toHaveLength(2);
     expect(
       query(
         h.dbPath,
@@ -171,18 +173,18 @@ describe('one engine at a time', () => {
       ),
     ).toEqual([
       { posted: 1, tried: 0 },
-      { posted: 0, tried: 0 },
+      { posted: 1, tried: 0 },
       { posted: 0, tried: 0 },
     ]);
     // Its kicks are harmless now.
     h.server.engine.kick();
     await h.server.engine.idle();
-    expect(callsWith(h, HOLDER_TOKEN, 'chat.postMessage')).toHaveLength(1);
+    expect(callsWith(h, HOLDER_TOKEN, 'chat.postMessage')).toHaveLength(2);
 
-    // The new holder posts the other two, once each.
+    // The new holder posts the third, once.
     await standby.sweeper.runOnce();
     await standby.engine.idle();
-    expect(callsWith(h, STANDBY_TOKEN, 'chat.postMessage')).toHaveLength(2);
+    expect(callsWith(h, STANDBY_TOKEN, 'chat.postMessage')).toHaveLength(1);
     const perOffer = dmsPerOffer(h);
     expect([...perOffer.values()].map((dms) => dms.length)).toEqual([1, 1, 1]);
     const status = (await (await fetch(`http://127.0.0.1:${h.server.port}/healthz`)).json()) as {

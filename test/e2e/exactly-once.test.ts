@@ -136,6 +136,20 @@ describe('order: the lead that has waited longest goes first', () => {
     expect(query(h.dbPath, 'select count(*) as n from offers where dm_ts is null')).toEqual([{ n: 0 }]);
   });
 
+  it("a slow answer to one agent's DM does not hold the next agent's DM", async () => {
+    h.double.answerSlowly('chat.postMessage', 1500);
+    const first = await post(h, zillowLead()); // Dana: Slack stores it at once, answers 1.5 s later
+    const second = await post(h, zillowLead()); // Priya
+    const priya = await h.double.waitForPost({ to: PRIYA });
+    const dana = await h.double.waitForPost({ to: DANA });
+    expect([taskOfPost(h, dana), taskOfPost(h, priya)]).toEqual([first, second]);
+    const [danaCall, priyaCall] = h.double.callsTo('chat.postMessage');
+    expect(danaCall?.args.channel).toBe(DANA);
+    // Posted one after the other, Priya's DM would have waited for Dana's answer.
+    expect(Number(priyaCall?.at) - Number(danaCall?.at)).toBeLessThan(1000);
+    await h.settle();
+  });
+
   it("a rate-limited DM holds the same agent's later DMs, not anyone else's", async () => {
     h.double.fail('chat.postMessage', {
       status: 429,

@@ -27,7 +27,8 @@ const UPDATE_CONCURRENCY = 4;
 
 /**
  * Makes Slack show what the rows say. Two lanes: new posts start oldest task first, a few at
- * a time but one at a time per conversation, so no lead overtakes an earlier one for its agent; updates of posted messages run a few at a time
+ * a time but one at a time per conversation, so no lead overtakes an earlier one for its agent
+ * and no slow answer holds anyone else's DM; updates of posted messages run a few at a time
  * beside them. Slack-wide trouble closes a lane's gate, so after an outage the waiting
  * messages leave in their order rather than at random retry times.
  */
@@ -38,6 +39,10 @@ export class SlackSync implements EngineLoop {
   private readonly postGates = new LaneGates();
   private readonly updateGates = new LaneGates();
   private readonly posts: KickedPass;
+  /** The post in flight for each conversation (at most one each), by recipient. */
+  private readonly postsInFlight = new Map<string, Promise<void>>();
+  /** The rows those posts are for: still due until their answer is recorded, never started twice. */
+  private readonly postingRows = new Set<string>();
   private readonly updates: KickedPass;
 
   constructor(
@@ -86,6 +91,7 @@ export class SlackSync implements EngineLoop {
 
   async runOnce(): Promise<void> {
     await Promise.all([this.posts.runOnce(), this.updates.runOnce()]);
+    await this.postsLeft();
   }
 
   /** Kicked by the engine (and so by every sweep): nothing of its own to schedule. */
@@ -96,56 +102,69 @@ export class SlackSync implements EngineLoop {
   async idle(): Promise<void> {
     // A post can leave an update behind (the row changed while it was posted), and the reverse.
     do {
-      await Promise.all([this.posts.idle(), this.updates.idle()]);
+      await Promise.all([this.posts.idle(), this.updates.idle(), this.postsLeft()]);
       await new Promise((resolve) => setImmediate(resolve));
-    } while (this.posts.busy || this.updates.busy);
+    } while (this.posts.busy || this.updates.busy || this.postsInFlight.size > 0);
   }
 
+  /** Resolves once the posts in flight now have their answers. */
+  private async postsLeft(): Promise<void> {
+    await Promise.all(this.postsInFlight.values());
+  }
+
+  /**
+   * Starts due posts strictly oldest task first, up to POST_CONCURRENCY in flight, at most one per
+   * conversation, and returns without waiting for their answers: a lead routed while another's
+   * post awaits its answer gets its DM at once. The first post whose conversation is still busy
+   * stops the pass (nothing younger overtakes it); each answer kicks the lane again.
+   */
   private async postPass(): Promise<boolean> {
     const term = this.deps.lease.term();
     if (term === null) return false;
     const now = this.ctx.clock.now();
     if (!this.postGates.lane.isOpen(now)) return false;
+    if (this.postsInFlight.size >= POST_CONCURRENCY) return false;
     const waiting = this.postGates.waitingAt(now);
     const due = oldestFirst(
       this.kinds.map((kind) => kind.store.duePosts(now, BATCH, waiting).map((post) => ({ kind, post }))),
       BATCH,
     );
-    // Up to POST_CONCURRENCY posts in flight, each to its own conversation, started oldest task
-    // first: one slow answer no longer holds every agent's DM behind it, and a conversation's
-    // posts still leave one after the other, in order.
-    const inFlight = new Map<string, Promise<void>>();
-    const running = new Set<Promise<void>>();
-    let tried = 0;
-    let stopped = false;
+    const held = new Set<string>();
+    let started = 0;
     for (const { kind, post } of due) {
       const conversation = post.recipient ?? '';
-      const earlier = inFlight.get(conversation);
-      if (earlier) await earlier;
-      while (running.size >= POST_CONCURRENCY && !stopped) await Promise.race(running);
-      if (stopped) break;
-      // A conversation told to wait during this pass: the rest of its posts wait too, in order.
-      if (post.recipient && this.postGates.isWaiting(post.recipient, this.ctx.clock.now())) continue;
-      tried += 1;
-      const step = this.isolated(kind, post.id, () => postMessage(this.deps, term, kind, post)).then(
-        (result) => {
-          if (this.postGates.settle(result, post.recipient, this.ctx.clock.now())) stopped = true;
-        },
-      );
-      const settled = step.finally(() => {
-        running.delete(settled);
-        if (inFlight.get(conversation) === settled) inFlight.delete(conversation);
-      });
-      running.add(settled);
-      inFlight.set(conversation, settled);
+      if (held.has(conversation) || this.postingRows.has(rowKey(kind, post))) continue;
+      // A conversation told to wait: the rest of its posts wait too, in order; others go on.
+      if (post.recipient !== null && this.postGates.isWaiting(post.recipient, this.ctx.clock.now())) {
+        held.add(conversation);
+        continue;
+      }
+      // Oldest first: nothing younger starts before this post, which waits for its conversation's
+      // answer (or for room in flight).
+      if (this.postsInFlight.has(conversation) || this.postsInFlight.size >= POST_CONCURRENCY) break;
+      this.startPost(term, kind, post, conversation);
+      started += 1;
     }
-    await Promise.all(running);
-    // Something was posted: its row may already be a version ahead (a click while it was in flight).
-    if (tried > 0) this.updates.kick();
-    if (stopped) return false;
     // Another pass only when this one stopped at its batch size with work left; a step that made
     // more due (the next candidate's DM after an unreachable agent) kicked for it.
-    return tried > 0 && due.length >= BATCH;
+    return started > 0 && due.length >= BATCH;
+  }
+
+  private startPost(term: number, kind: MessageKind, post: PendingPost, conversation: string): void {
+    const row = rowKey(kind, post);
+    this.postingRows.add(row);
+    const answered = this.isolated(kind, post.id, () => postMessage(this.deps, term, kind, post)).then(
+      (result) => {
+        this.postsInFlight.delete(conversation);
+        this.postingRows.delete(row);
+        const stopped = this.postGates.settle(result, post.recipient, this.ctx.clock.now());
+        // Whatever this post held may go now (unless the lane must wait: the sweeper's tick retries).
+        if (!stopped) this.posts.kick();
+        // Its row may already be a version ahead (a click while it was in flight).
+        this.updates.kick();
+      },
+    );
+    this.postsInFlight.set(conversation, answered);
   }
 
   private async updatePass(): Promise<boolean> {
@@ -232,10 +251,13 @@ class LaneGates {
       this.conversations.set(waiting, gate);
       return false;
     }
-    this.lane.close(now, result.retryAfter);
+    // Posts in flight together fail together: one outage closes the gate once, not once per post.
+    if (this.lane.isOpen(now)) this.lane.close(now, result.retryAfter);
     return true;
   }
 }
+
+const rowKey = (kind: MessageKind, post: PendingPost) => `${kind.name}:${post.id}`;
 
 /**
  * Merges each kind's due rows (each already oldest task first) into one list, oldest task first.
