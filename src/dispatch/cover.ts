@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, sql as raw } from 'drizzle-orm';
 import type { ActiveCover } from '../core/cover.js';
 import { type CoverOverrideRow, coverOverrides } from '../db/schema.js';
 import { type DispatchContext, type Sql, writeTransaction } from './context.js';
+import { preparedOnce } from './prepared.js';
 import { isTeamLeader } from './roster.js';
 import { recordTeamEvent } from './team-events.js';
 
@@ -30,15 +31,24 @@ export function activeCovers(sql: Sql, now: Date): ActiveCover[] {
 }
 
 function openCovers(sql: Sql, now: Date): CoverOverrideRow[] {
-  return sql
+  return coversInForce(sql).all({ now: now.getTime() });
+}
+
+/** Asked on every routing decision: built and prepared once (times bind as epoch ms, as stored). */
+const coversInForce = preparedOnce((sql) =>
+  sql
     .select()
     .from(coverOverrides)
     .where(
-      and(isNull(coverOverrides.endedAt), lte(coverOverrides.startsAt, now), gt(coverOverrides.endsAt, now)),
+      and(
+        isNull(coverOverrides.endedAt),
+        lte(coverOverrides.startsAt, raw.placeholder('now')),
+        gt(coverOverrides.endsAt, raw.placeholder('now')),
+      ),
     )
     .orderBy(asc(coverOverrides.id))
-    .all();
-}
+    .prepare(),
+);
 
 /**
  * `agentId` is on duty for `rotation` from now until `until`. A leader may set anyone; anyone else

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, sql as raw } from 'drizzle-orm';
 import type { ActivePause, PauseKind } from '../core/pause.js';
 import { type PauseRow, pauses, tasks } from '../db/schema.js';
 import { type DispatchContext, type Sql, writeTransaction } from './context.js';
+import { preparedOnce } from './prepared.js';
 import { isTeamLeader } from './roster.js';
 import { recordTeamEvent } from './team-events.js';
 
@@ -15,14 +16,26 @@ export type ResumeResult =
 
 /** Pauses in force at `now`, oldest first: what routing and the listing read. */
 export function activePauses(sql: Sql, now: Date): ActivePause[] {
-  return sql
-    .select()
-    .from(pauses)
-    .where(and(isNull(pauses.endedAt), lte(pauses.startsAt, now), gt(pauses.endsAt, now)))
-    .orderBy(asc(pauses.id))
-    .all()
+  return pausesInForce(sql)
+    .all({ now: now.getTime() })
     .map((p) => ({ id: p.id, kind: p.kind, name: p.name, until: p.endsAt, setBy: p.setBy }));
 }
+
+/** Asked on every routing decision: built and prepared once (times bind as epoch ms, as stored). */
+const pausesInForce = preparedOnce((sql) =>
+  sql
+    .select()
+    .from(pauses)
+    .where(
+      and(
+        isNull(pauses.endedAt),
+        lte(pauses.startsAt, raw.placeholder('now')),
+        gt(pauses.endsAt, raw.placeholder('now')),
+      ),
+    )
+    .orderBy(asc(pauses.id))
+    .prepare(),
+);
 
 /**
  * Pauses a rule or a source from now until `until` (leaders only). A pause of the same name still

@@ -46,21 +46,27 @@ export function loadOfferView(
   };
 }
 
-/** The Reassign… or Hand off… that moved the lead on from this offer, if one did. */
-function movedFrom(sql: Sql, taskId: number, offerId: number): Moved | undefined {
-  // By task first (events_task): a task has tens of events, the table millions.
-  const row = sql
+/** Read on every render of an offer's DM: built and prepared once. */
+const moveOf = preparedOnce((sql) =>
+  sql
     .select()
     .from(events)
     .where(
       and(
-        eq(events.taskId, taskId),
-        eq(events.offerId, offerId),
+        // By task first (events_task): a task has tens of events, the table millions.
+        eq(events.taskId, raw.placeholder('taskId')),
+        eq(events.offerId, raw.placeholder('offerId')),
         inArray(events.kind, ['reassigned', 'handed_off']),
       ),
     )
     .orderBy(desc(events.id))
-    .get();
+    .limit(1)
+    .prepare(),
+);
+
+/** The Reassign… or Hand off… that moved the lead on from this offer, if one did. */
+function movedFrom(sql: Sql, taskId: number, offerId: number): Moved | undefined {
+  const row = moveOf(sql).get({ taskId, offerId });
   if (!row) return undefined;
   const read = parseEvent(row);
   if (!read.ok) return undefined;
