@@ -169,6 +169,32 @@ describe('App Home', () => {
     expect(h.double.views.filter((v) => v.method === 'views.publish')).toHaveLength(publishes); // nothing changed
   });
 
+  it('a change made while the Homes are being published is shown right after, not a sweep later', async () => {
+    await h.slack.sendEvent({ type: 'app_home_opened', user: DANA, tab: 'home', channel: 'D0HOME' });
+    await h.double.waitFor(() => lastHome(DANA));
+    await h.settle();
+    const publishes = () => h.double.views.filter((v) => v.method === 'views.publish').length;
+    const before = publishes();
+
+    // A refresh under way: it read the rows (a new lead for Dana, who is available) and its
+    // views.publish awaits Slack.
+    await h.postLead(zillowLead());
+    await h.double.waitForPost({ to: DANA });
+    await h.settle();
+    h.double.answerSlowly('views.publish', 400);
+    const first = h.server.engine.homes.refreshAll();
+    await h.double.waitFor(() => publishes() > before || undefined);
+
+    // Dana goes away meanwhile; the next refresh is asked for while the first still runs.
+    await h.slack.slashCommand({ user: DANA, command: '/away', text: '2h' });
+    await h.double.waitForEphemeral({ user: DANA });
+    const second = h.server.engine.homes.refreshAll();
+    await Promise.all([first, second]);
+    expect(homeText(DANA)).toContain("You're away until");
+    await h.settle();
+    h.double.markAllSeen(); // her lead moved on to the next agent: tested elsewhere
+  });
+
   it('Back on the Home tab ends an away window, and the Home says so', async () => {
     await h.slack.slashCommand({ user: DANA, command: '/away', text: '2h' });
     await h.double.waitForEphemeral({ user: DANA });
