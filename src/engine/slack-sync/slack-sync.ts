@@ -43,6 +43,8 @@ export class SlackSync implements EngineLoop {
   private readonly postsInFlight = new Map<string, Promise<void>>();
   /** The rows those posts are for: still due until their answer is recorded, never started twice. */
   private readonly postingRows = new Set<string>();
+  /** A pass stopped at a post that waits for an answer in flight (its conversation's, or room). */
+  private postsWaiting = false;
   private readonly updates: KickedPass;
 
   constructor(
@@ -123,7 +125,11 @@ export class SlackSync implements EngineLoop {
     if (term === null) return false;
     const now = this.ctx.clock.now();
     if (!this.postGates.lane.isOpen(now)) return false;
-    if (this.postsInFlight.size >= POST_CONCURRENCY) return false;
+    if (this.postsInFlight.size >= POST_CONCURRENCY) {
+      this.postsWaiting = true;
+      return false;
+    }
+    this.postsWaiting = false;
     const waiting = this.postGates.waitingAt(now);
     const due = oldestFirst(
       this.kinds.map((kind) => kind.store.duePosts(now, BATCH, waiting).map((post) => ({ kind, post }))),
@@ -140,8 +146,11 @@ export class SlackSync implements EngineLoop {
         continue;
       }
       // Oldest first: nothing younger starts before this post, which waits for its conversation's
-      // answer (or for room in flight).
-      if (this.postsInFlight.has(conversation) || this.postsInFlight.size >= POST_CONCURRENCY) break;
+      // answer (or for room in flight); that answer kicks the lane again.
+      if (this.postsInFlight.has(conversation) || this.postsInFlight.size >= POST_CONCURRENCY) {
+        this.postsWaiting = true;
+        break;
+      }
       this.startPost(term, kind, post, conversation);
       started += 1;
     }
@@ -158,8 +167,9 @@ export class SlackSync implements EngineLoop {
         this.postsInFlight.delete(conversation);
         this.postingRows.delete(row);
         const stopped = this.postGates.settle(result, post.recipient, this.ctx.clock.now());
-        // Whatever this post held may go now (unless the lane must wait: the sweeper's tick retries).
-        if (!stopped) this.posts.kick();
+        // What waited for this answer may go now (unless the lane must wait: the sweeper's tick
+        // retries). Only then: a pass per answer would double the due-queries per lead.
+        if (!stopped && this.postsWaiting) this.posts.kick();
         // Its row may already be a version ahead (a click while it was in flight).
         this.updates.kick();
       },
