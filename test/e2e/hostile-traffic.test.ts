@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtAppArgs } from '../support/built-app.js';
 import { alwaysAtWorkConfig } from '../support/child-app-config.js';
 import { freePort } from '../support/free-port.js';
 import { INTAKE_TOKEN, LEADERS, SIGNING_SECRET, zillowLead } from '../support/harness.js';
@@ -40,7 +41,8 @@ describe('a flood of slow uploads', () => {
     dir = mkdtempSync(join(tmpdir(), 'lead-dispatch-flood-'));
     port = await freePort();
     slack = new SlackSender(`http://127.0.0.1:${port}`, SIGNING_SECRET, double);
-    child = spawn(process.execPath, ['--max-semi-space-size=4', '--import', 'tsx', 'src/cli.ts', 'start'], {
+    // The compiled app, as `npm start` runs it: its RSS is what an operator would see.
+    child = spawn(process.execPath, [...builtAppArgs(), 'start'], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: {
@@ -57,7 +59,7 @@ describe('a flood of slow uploads', () => {
       },
     });
     await waitUntilUp(child, port);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     child?.kill('SIGKILL');
