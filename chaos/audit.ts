@@ -32,6 +32,9 @@ interface DbView {
   offersOfTask: Map<number, number[]>;
   taskOfOffer: Map<number, number>;
   offeredAt: Map<number, number>;
+  /** When each offer was made, and when the app began posting its DM (dm_posted_at), by offer id. */
+  offerMadeAt: Map<number, number>;
+  dmStartedAt: Map<number, number>;
   escalationsOfTask: Map<number, number[]>;
   taskOfEscalation: Map<number, number>;
   claimed: Set<number>;
@@ -83,6 +86,8 @@ function readDb(dbPath: string): DbView {
       offersOfTask: new Map(),
       taskOfOffer: new Map(),
       offeredAt: new Map(),
+      offerMadeAt: new Map(),
+      dmStartedAt: new Map(),
       escalationsOfTask: new Map(),
       taskOfEscalation: new Map(),
       claimed: new Set(),
@@ -100,14 +105,19 @@ function readDb(dbPath: string): DbView {
     }
     const push = (map: Map<number, number[]>, key: number, value: number) =>
       map.set(key, [...(map.get(key) ?? []), value]);
-    for (const o of db.prepare('select id, task_id as task, offered_at as at from offers').all() as Array<{
+    for (const o of db
+      .prepare('select id, task_id as task, offered_at as at, dm_posted_at as dmAt from offers')
+      .all() as Array<{
       id: number;
       task: number;
       at: number;
+      dmAt: number | null;
     }>) {
       push(view.offersOfTask, o.task, o.id);
       view.taskOfOffer.set(o.id, o.task);
       view.offeredAt.set(o.task, o.at);
+      view.offerMadeAt.set(o.id, o.at);
+      if (o.dmAt !== null) view.dmStartedAt.set(o.id, o.dmAt);
     }
     for (const e of db.prepare('select id, task_id as task from escalations').all() as Array<{
       id: number;
@@ -211,10 +221,12 @@ export function audit(world: World, leads: SentLead[], quiescent: boolean): Outc
 
 /**
  * Posts go out oldest task first: in each agent's DM conversation, a DM for an earlier task must
- * not come after one for a later task. Counts the DMs that did.
+ * not come after one for a later task, if the earlier task's offer was already there when the later
+ * DM went out (a lead routed later, after its FUB person was fetched or a restart, cannot be
+ * overtaken: it was not yet due). Counts the DMs that were overtaken.
  */
 function outOfOrder(world: World, view: DbView, problems: string[]): number {
-  const highest = new Map<string, number>();
+  const highest = new Map<string, { task: number; postedAt: number }>();
   const offered = (task: number) => new Date(view.offeredAt.get(task) ?? 0).toISOString().slice(11, 23);
   let late = 0;
   for (const m of world.slack.messages) {
@@ -222,13 +234,18 @@ function outOfOrder(world: World, view: DbView, problems: string[]): number {
     if (mark?.kind !== 'offer' || !m.channel.startsWith('D')) continue;
     const task = view.taskOfOffer.get(mark.id);
     if (task === undefined) continue;
-    const before = highest.get(m.channel) ?? 0;
-    if (task < before) {
+    const before = highest.get(m.channel);
+    if (!before || task > before.task) {
+      // When the app began the post (the double stores it a network hop later).
+      highest.set(m.channel, { task, postedAt: view.dmStartedAt.get(mark.id) ?? m.postedAt });
+      continue;
+    }
+    if ((view.offerMadeAt.get(mark.id) ?? Number.POSITIVE_INFINITY) < before.postedAt) {
       late += 1;
       problems.push(
-        `DM for task ${task} (offered ${offered(task)}) came after task ${before}'s (offered ${offered(before)})`,
+        `DM for task ${task} (offered ${offered(task)}) came after task ${before.task}'s (offered ${offered(before.task)}), begun after it was offered`,
       );
-    } else highest.set(m.channel, task);
+    }
   }
   return late;
 }
