@@ -1,0 +1,17 @@
+CREATE TABLE `report_agent_facts` (
+	`task_id` integer NOT NULL,
+	`agent_id` text NOT NULL,
+	`offers` integer NOT NULL,
+	`claims` integer NOT NULL,
+	`passes` integer NOT NULL,
+	`misassigned_passes` integer NOT NULL,
+	`lapses` integer NOT NULL,
+	`claim_ms` text,
+	PRIMARY KEY(`task_id`, `agent_id`),
+	FOREIGN KEY (`task_id`) REFERENCES `tasks`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+-- The leads reduced before this table existed have no agent rows: the report indexer reduces the
+-- history again from the first event (reports read the events until it has caught up).
+DELETE FROM `report_facts`;--> statement-breakpoint
+DELETE FROM `report_cursor`;
