@@ -1,3 +1,5 @@
+-- WITHOUT ROWID (by hand; drizzle-kit cannot say it): the rows are kept in primary-key order, so a
+-- report reads a lead's agents in one lookup of the key, not the key then the row.
 CREATE TABLE `report_agent_facts` (
 	`task_id` integer NOT NULL,
 	`agent_id` text NOT NULL,
@@ -9,7 +11,7 @@ CREATE TABLE `report_agent_facts` (
 	`claim_ms` text,
 	PRIMARY KEY(`task_id`, `agent_id`),
 	FOREIGN KEY (`task_id`) REFERENCES `tasks`(`id`) ON UPDATE no action ON DELETE no action
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 -- The leads reduced before this table existed have no agent rows: the report indexer reduces the
 -- history again from the first event (reports read the events until it has caught up).

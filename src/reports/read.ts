@@ -54,9 +54,9 @@ function prepare(db: Database.Database) {
     ),
     // A few leads' rows (those a report reduces on the spot), by primary key.
     rows: asJson<[string]>(
-      `select json_group_array(json_array(id, source, type, rule_name, created_at, manual_review,
-                                          intake_notes, status, first_dm_at))
-         from tasks where id in (select value from json_each(?))`,
+      `select json_group_array(json_array(t.id, t.source, t.type, t.rule_name, t.created_at,
+                t.manual_review, t.intake_notes, t.status, t.first_dm_at))
+         from tasks t where t.id in (select value from json_each(?))`,
     ),
     // A few leads' timelines (those the report indexer has not reduced yet), by events_task.
     timelines: asJson<[string]>(

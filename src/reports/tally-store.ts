@@ -91,7 +91,7 @@ const tallySql = (group: string) => `
   from json_each(@ranges) r
   join tasks t indexed by tasks_report
     on t.created_at >= r.value ->> 1 and t.created_at < r.value ->> 2
-  left join report_facts f on f.task_id = t.id and t.id not in (select value from json_each(@stale))
+  left outer join report_facts f on f.task_id = t.id and t.id not in (select value from json_each(@stale))
   group by 1, 2`;
 
 /** Stored, reduced and not stale, not merged: the leads whose agents and first offers SQL adds up. */

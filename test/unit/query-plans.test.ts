@@ -458,6 +458,45 @@ describe('query plans of the report statements', () => {
     );
   });
 
+  it('adds up the indexed leads in SQL: one range read of tasks_report a period, their facts by key', () => {
+    // The periods (or days) drive range reads of the covering index; the leads with events newer
+    // than the indexer's cursor are one list looked up per lead, not a walk.
+    expect(planOf(/from json_each\(@ranges\) r/)).toEqual([
+      'SCAN r VIRTUAL TABLE INDEX 1:',
+      'SEARCH t USING COVERING INDEX tasks_report (created_at>? AND created_at<?)',
+      'SEARCH f USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN',
+      'LIST SUBQUERY 2',
+      'SCAN json_each VIRTUAL TABLE INDEX 1:',
+      'CREATE BLOOM FILTER',
+      'USE TEMP B-TREE FOR GROUP BY',
+      // A lead's intake notes, read only when it has some.
+      'CORRELATED SCALAR SUBQUERY 1',
+      'SCAN json_each VIRTUAL TABLE INDEX 1:',
+    ]);
+    const detail = [
+      'SEARCH t USING COVERING INDEX tasks_report (created_at>? AND created_at<?)',
+      'LIST SUBQUERY 1',
+      'SCAN json_each VIRTUAL TABLE INDEX 1:',
+      'CREATE BLOOM FILTER',
+      'SEARCH f USING INTEGER PRIMARY KEY (rowid=?)',
+    ];
+    expect(planOf(/group by a\.agent_id/)).toEqual([
+      ...detail,
+      'SEARCH a USING PRIMARY KEY (task_id=?)',
+      'USE TEMP B-TREE FOR GROUP BY',
+    ]);
+    expect(planOf(/group by t\.rule_name, f\.fair_offers/)).toEqual([
+      ...detail,
+      'USE TEMP B-TREE FOR GROUP BY',
+    ]);
+    // The leads a report reduces on the spot: their rows by primary key.
+    expect(planOf(/from tasks t where t\.id in \(select value from json_each/)).toEqual([
+      'SEARCH t USING INTEGER PRIMARY KEY (rowid=?)',
+      'LIST SUBQUERY 1',
+      'SCAN json_each VIRTUAL TABLE INDEX 1:',
+    ]);
+  });
+
   it('the whole-period fallback reads through the covering report indexes, never the wide rows', () => {
     expect(planOf(/json_group_array\(json_array\(id, source/)).toEqual([
       'SEARCH tasks USING COVERING INDEX tasks_report (created_at>? AND created_at<?)',
