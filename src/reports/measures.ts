@@ -6,9 +6,11 @@ export { MISASSIGNMENT_REASONS } from './lead-facts.js';
 export { type GroupBy, spread } from './tally.js';
 
 /**
- * The numbers a team leader watches, computed once, here, from the audit timeline. Pure: the rows
- * come in (read.ts), figures go out; every view (CLI, Slack, digest, charts) reads these. Each
- * measure is defined in the README's "Reports" section in the same words.
+ * The numbers a team leader watches, computed once, from the audit timeline. Pure: the rows come
+ * in (read.ts), figures go out; every view (CLI, Slack, digest, charts) reads these. The adding-up
+ * is in tally.ts and tally-agents.ts (tallies that merge, so SQL can add up the stored leads and
+ * JS the rest); these are the figures of a list of leads. Each measure is defined in the README's
+ * "Reports" section in the same words.
  */
 
 /** One event as a report needs it: the typed detail fields a measure reads, projected by SQL. */
