@@ -188,7 +188,14 @@ export function readStoredTallies(
     grouping,
     now,
     unindexedLimit,
-  }: { periods: Range[]; detail: Range; grouping?: Grouping; now?: Date; unindexedLimit?: number },
+  }: {
+    periods: Range[];
+    /** Per-agent, fairness and grouped tallies are read over this range; none without it. */
+    detail?: Range;
+    grouping?: Grouping;
+    now?: Date;
+    unindexedLimit?: number;
+  },
 ): StoredTallies {
   const s = statementsFor(db);
   const first = periods[0];
@@ -216,35 +223,7 @@ export function readStoredTallies(
       liveIds.push(...numbers(row[2] as string | null));
       result.repeatTimes.push(...numbers(row[24] as string | null));
     }
-    if (grouping) {
-      const [statement, ranges] =
-        grouping.by === 'day' ? [s.tallies.none, grouping.days] : [s.tallies[grouping.by], [detail]];
-      for (const row of statement.all({ ranges: rangesJson(ranges), stale, now: at }) as unknown[][])
-        result.groups.set(
-          grouping.by === 'day' ? String(row[0]) : (row[1] as string | null),
-          tallyOfRow(row),
-        );
-    }
-    const params = { since: detail.since.getTime(), until: detail.until.getTime(), stale };
-    for (const [agentId, offers, claims, passes, misassigned, lapses, claimMs] of s.agents.all(params) as [
-      string,
-      number,
-      number,
-      number,
-      number,
-      number,
-      string | null,
-    ][])
-      result.agents.set(agentId, {
-        offers,
-        claims,
-        passes,
-        misassignedPasses: misassigned,
-        lapses,
-        claimSeconds: secondsOf(claimMs),
-      });
-    for (const [rule, fairOffers, n] of s.fairOffers.all(params) as [string, string, number][])
-      for (const agentId of fairOffers.split(',')) addFairOffer(result.fairOffers, rule, agentId, n);
+    if (detail) readDetail(s, result, { detail, grouping, stale, now: at });
     const timelines = readTimelines(db, liveIds);
     result.live = readLeadRows(db, liveIds)
       .map((row) => ({ ...row, ...timelineFacts(timelines.get(row.id) ?? []) }))
@@ -252,3 +231,39 @@ export function readStoredTallies(
     return result;
   })();
 }
+
+/** The stored leads of `detail` per group, per agent, and their first offers per rule. */
+function readDetail(
+  s: ReturnType<typeof prepare>,
+  result: StoredTallies,
+  p: { detail: Range; grouping?: Grouping | undefined; stale: string; now: number | null },
+): void {
+  if (p.grouping) {
+    const byDay = p.grouping.by === 'day';
+    const ranges = p.grouping.by === 'day' ? p.grouping.days : [p.detail];
+    const statement = p.grouping.by === 'day' ? s.tallies.none : s.tallies[p.grouping.by];
+    for (const row of statement.all({
+      ranges: rangesJson(ranges),
+      stale: p.stale,
+      now: p.now,
+    }) as unknown[][])
+      result.groups.set(byDay ? String(row[0]) : (row[1] as string | null), tallyOfRow(row));
+  }
+  const params = { since: p.detail.since.getTime(), until: p.detail.until.getTime(), stale: p.stale };
+  for (const row of s.agents.all(params) as AgentRow[]) {
+    const [agentId, offers, claims, passes, misassignedPasses, lapses, claimMs] = row;
+    result.agents.set(agentId, {
+      offers,
+      claims,
+      passes,
+      misassignedPasses,
+      lapses,
+      claimSeconds: secondsOf(claimMs),
+    });
+  }
+  for (const [rule, fairOffers, n] of s.fairOffers.all(params) as [string, string, number][])
+    for (const agentId of fairOffers.split(',')) addFairOffer(result.fairOffers, rule, agentId, n);
+}
+
+/** agent_id, offers, claims, passes, misassigned passes, lapses, claim ms (comma-joined). */
+type AgentRow = [string, number, number, number, number, number, string | null];

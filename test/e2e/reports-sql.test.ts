@@ -18,6 +18,7 @@ import {
 } from '../../src/reports/measures.js';
 import { buildReport, dayIn, rulePools } from '../../src/reports/report.js';
 import { readStoredTallies } from '../../src/reports/tally-store.js';
+import { teamWeek } from '../../src/reports/team-week.js';
 import { type Harness, useHarness, zillowLead } from '../support/harness.js';
 import { playScenario, SCENARIO_START } from '../support/report-scenario.js';
 import { DANA } from '../support/team.js';
@@ -56,6 +57,17 @@ function expectSameReports(h: Harness, since: Date, until: Date, now: Date) {
     expect(buildReport(db.$client, config, since, until, by, now), `--by ${by}`).toEqual(
       fromEvents(db.$client, config, since, until, by, now),
     );
+}
+
+/** A leader's App Home's week, both ways. */
+function expectSameWeek(h: Harness) {
+  const { db, config } = h.server.ctx;
+  const now = h.clock.now();
+  const { since, figures } = teamWeek(db, config, now);
+  const upToNow = new Date(now.getTime() + 1);
+  const leads = readLeadFacts(db.$client, since, upToNow, { unindexedLimit: 0 });
+  expect(figures.leads).toBeGreaterThan(0);
+  expect(figures).toEqual(figuresOf(leads, now, repeatsIn(leads, since, upToNow)));
 }
 
 /** How many leads of the period SQL added up, and which were left to JS. */
@@ -134,6 +146,7 @@ describe('a report added up in SQL', () => {
     indexAll(db);
     expect(split(h, before, until)).toEqual({ inSql: 7, live: [] });
     expectSameReports(h, since, until, now);
+    expectSameWeek(h);
 
     // Per agent, SQL lists each agent's claim times for their median: Dana claimed A in 30 s and
     // the held lead in 60 s (previous period), Ivy claimed B.
@@ -164,6 +177,7 @@ describe('a report added up in SQL', () => {
     ).run(a, DANA, at);
     expect(split(h, since, until).live).toEqual([a]);
     expectSameReports(h, since, until, h.clock.now());
+    expectSameWeek(h);
     const after = buildReport(db, h.server.ctx.config, since, until);
     expect(after.figures.passReasons).toEqual({ ...before.figures.passReasons, price_point: 1 });
     expect(after.figures.misassigned.hits).toBe(before.figures.misassigned.hits + 1);
