@@ -679,6 +679,11 @@ export const reportFacts = sqliteTable('report_facts', {
   offerWindowMs: integer('offer_window_ms'),
   /** Per agent: `id,offers,claims,passes,misassigned,lapses,claimMs|claimMs`, joined by `;`. */
   agents: text('agents'),
+  /**
+   * The lead's yes/no facts as bits (reports/shape.ts), so a report counts its leads grouped by
+   * one integer instead of reading and testing a column per fact.
+   */
+  shape: integer('shape').notNull().default(0),
 });
 
 /**
@@ -698,6 +703,8 @@ export const reportAgentFacts = sqliteTable(
     passes: integer('passes').notNull(),
     misassignedPasses: integer('misassigned_passes').notNull(),
     lapses: integer('lapses').notNull(),
+    /** The rules' first offers (chain position 0) of this lead made to them: fairness counts these. */
+    firstOffers: integer('first_offers').notNull(),
     /** Offer → claim of each of their claims, comma-separated ms; null when none. */
     claimMs: text('claim_ms'),
   },

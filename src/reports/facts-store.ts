@@ -9,6 +9,7 @@ import {
   timelineFacts,
 } from './lead-facts.js';
 import { readLeads, readTimelines } from './read.js';
+import { timelineShape } from './shape.js';
 
 /**
  * `report_facts` in and out: each lead's timeline reduced once (lead-facts.ts) and kept, so a
@@ -91,14 +92,14 @@ function prepare(db: Database.Database) {
       `insert or replace into report_facts (task_id, claimed_at, contacted_at, rules_offers,
          first_offer_hit, first_offer_open_until, last_offer_open_until, claimed_in_chain, escalation,
          held_at, hold_ms, passes, pass_reasons, lapses, duplicate_times, reassigned,
-         misassigned_passes, fair_offers, offer_window_ms, agents)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         misassigned_passes, fair_offers, offer_window_ms, agents, shape)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // The agents' side as rows too, so a report adds them up in SQL (tally-store.ts).
     deleteAgents: db.prepare<[number]>('delete from report_agent_facts where task_id = ?'),
-    insertAgent: db.prepare<[number, string, number, number, number, number, number, string | null]>(
+    insertAgent: db.prepare<[number, string, number, number, number, number, number, number, string | null]>(
       `insert into report_agent_facts (task_id, agent_id, offers, claims, passes, misassigned_passes,
-         lapses, claim_ms) values (?, ?, ?, ?, ?, ?, ?, ?)`,
+         lapses, first_offers, claim_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     setCursor: db.prepare<[number]>(
       `insert into report_cursor (id, last_event_id) values (1, ?)
@@ -180,8 +181,10 @@ function storeFacts(s: ReturnType<typeof prepare>, taskId: number, f: TimelineFa
     joined(f.fairOffers),
     millis(f.offerWindowSeconds),
     encodeAgents(f.agents),
+    timelineShape(f),
   );
   s.deleteAgents.run(taskId);
+  // Every agent the rules offered it to first has a row: offered at all, they are in f.agents.
   for (const a of f.agents)
     s.insertAgent.run(
       taskId,
@@ -191,6 +194,7 @@ function storeFacts(s: ReturnType<typeof prepare>, taskId: number, f: TimelineFa
       a.passes,
       a.misassignedPasses,
       a.lapses,
+      f.fairOffers.filter((id) => id === a.agentId).length,
       joined(a.claimSeconds.map((claim) => Math.round(claim * 1000))),
     );
 }

@@ -1,6 +1,6 @@
 import type { AgentLeadFacts, LeadFacts } from './lead-facts.js';
 import type { AgentFigures, FairnessRow } from './measures.js';
-import { spread } from './tally.js';
+import { append, spread } from './tally.js';
 
 /**
  * The per-agent side of the adding-up (see tally.ts): what each agent did with the offers, and
@@ -31,7 +31,7 @@ export function addAgentTally(into: Map<string, AgentTally>, agentId: string, a:
   }
   r.offers += a.offers;
   r.claims += a.claims;
-  r.claimSeconds.push(...a.claimSeconds);
+  append(r.claimSeconds, a.claimSeconds);
   r.passes += a.passes;
   r.misassignedPasses += a.misassignedPasses;
   r.lapses += a.lapses;

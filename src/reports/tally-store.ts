@@ -2,14 +2,15 @@ import type Database from 'better-sqlite3';
 import { pendingLeads } from './facts-store.js';
 import { type LeadFacts, leadFacts, timelineFacts } from './lead-facts.js';
 import { readLeadRows, readLeads, readTimelines } from './read.js';
-import { addReasons, emptyTally, type Tally } from './tally.js';
-import { type AgentTally, addFairOffer, type FairOffers } from './tally-agents.js';
+import { addShape, SHAPE_BITS } from './shape.js';
+import { addReasons, append, emptyTally, type Tally } from './tally.js';
+import { type AgentTally, addAgentTally, addFairOffer, type FairOffers } from './tally-agents.js';
 
 /**
  * A report's adding-up done by SQLite for the leads kept in report_facts, so a month's report
- * never builds an object per lead: counts and sums per period (or group) in one pass over
- * tasks_report joined to report_facts, and only the lists a median needs (milliseconds, joined
- * by commas). The leads the indexer has not reduced yet (new events since its cursor, or no row)
+ * never builds an object per lead: per period (or group), the leads counted by shape (shape.ts)
+ * with a few sums, in one pass over tasks_report joined to report_facts; in a second, only the
+ * lists a median needs (milliseconds, joined by commas); per rule and agent, the agents' sums. The leads the indexer has not reduced yet (new events since its cursor, or no row)
  * come back as `live`, reduced now from their timelines; reports/tally.ts adds them up the same
  * way and the two are merged, so the figures are exact to the last event.
  */
@@ -39,91 +40,79 @@ export interface StoredTallies {
   live: LeadFacts[];
 }
 
-const GROUP_SQL = { none: "''", source: 't.source', rule: 't.rule_name', type: 't.type' } as const;
+const GROUP_SQL = { source: 't.source', rule: 't.rule_name', type: 't.type' } as const;
+type GroupColumn = keyof typeof GROUP_SQL;
 
-/** A lead the indexer has reduced and that is not merged: what every figure but duplicates counts. */
+const B = SHAPE_BITS;
+/**
+ * A stored lead's shape at @now (shape.ts): the timeline's bits kept by the indexer, whether its
+ * first and last offers are still open at @now (null: read at no particular time), and the task
+ * row's bits, read fresh. One integer a lead, so the leads are counted grouped by it.
+ */
+const SHAPE_SQL = `f.shape
+  | (coalesce(f.first_offer_open_until > @now, 0) << ${B.firstOfferOpen})
+  | (coalesce(f.last_offer_open_until > @now, 0) << ${B.lastOfferOpen})
+  | ((t.manual_review = 1) << ${B.manualReview})
+  | ((t.intake_notes <> '[]'
+      and exists (select 1 from json_each(t.intake_notes) where value ->> 'field' = 'contact')) << ${B.noContact})`;
+
+/** The leads stored in [@since, @until), by the covering index; facts by key unless in @stale. */
+const PERIOD = `from tasks t indexed by tasks_report`;
+const IN_PERIOD = 't.created_at >= @since and t.created_at < @until';
+const NOT_STALE = 't.id not in (select value from json_each(@stale))';
+/** Reduced (not stale), not merged: what every figure but duplicates counts. */
 const L = "f.task_id is not null and t.status <> 'merged'";
-/** …and dispatched by the rules. */
-const D = `${L} and f.rules_offers > 0`;
-/** Its first / last rules offer is not still open at @now (null: read at no particular time). */
-const FIRST_DECIDED = 'not coalesce(f.first_offer_open_until > @now, 0)';
-const LAST_DECIDED = 'not coalesce(f.last_offer_open_until > @now, 0)';
 
 /**
- * One row per range and group. The ranges drive range reads of tasks_report; report_facts is
- * joined by key, except for leads in @stale (events after the indexer's cursor), which, like
- * leads without a row, are only listed (`live`) for the caller to reduce.
+ * The counts: the reduced, unmerged leads grouped by shape (and by `group`), with the sums that
+ * are not yes/no (offers, passes, lapses, repeats noted) and the pass reasons.
  */
-const tallySql = (group: string) => `
-  select r.value ->> 0, ${group},
+const shapesSql = (group?: string) => `
+  select ${group ?? 'null'}, ${SHAPE_SQL}, count(*), total(f.rules_offers), total(f.passes), total(f.lapses),
+    group_concat(f.pass_reasons),
+    total(length(f.duplicate_times) - length(replace(f.duplicate_times, ',', '')) + 1)
+  ${PERIOD} join report_facts f on f.task_id = t.id
+  where ${IN_PERIOD} and t.status <> 'merged' and ${NOT_STALE}
+  group by ${group ? '1, 2' : '2'}`;
+
+/**
+ * The lists a median needs (ms, comma-joined), the leads left to reduce on the spot (no facts,
+ * or stale), merged leads, and the times of the repeats noted on every reduced lead.
+ */
+const listsSql = (group?: string) => `
+  select ${group ?? 'null'}, count(*),
     group_concat(t.id) filter (where f.task_id is null),
     count(*) filter (where f.task_id is not null and t.status = 'merged'),
-    count(*) filter (where ${L}),
-    count(*) filter (where ${D}),
-    total(f.rules_offers - 1) filter (where ${D}),
-    count(*) filter (where ${D} and ${FIRST_DECIDED}),
-    count(*) filter (where ${D} and ${FIRST_DECIDED} and f.first_offer_hit = 1),
-    count(*) filter (where ${D} and (f.claimed_in_chain = 1 or f.escalation is not null or ${LAST_DECIDED})),
-    count(*) filter (where ${D} and f.claimed_in_chain = 1),
-    count(*) filter (where ${D} and f.reassigned = 1),
-    count(*) filter (where ${D} and (f.reassigned = 1 or f.misassigned_passes > 0)),
-    count(*) filter (where ${L} and f.escalation is not null),
-    count(*) filter (where ${L} and f.escalation = 'assigned'),
-    count(*) filter (where ${L} and f.escalation = 'taken'),
-    count(*) filter (where ${L} and f.escalation = 'returned'),
-    count(*) filter (where ${L} and f.escalation = 'pond'),
-    count(*) filter (where ${L} and f.escalation = 'open'),
-    count(*) filter (where ${L} and f.held_at is not null),
-    total(f.passes) filter (where ${L}),
-    group_concat(f.pass_reasons) filter (where ${L} and f.pass_reasons is not null),
-    total(f.lapses) filter (where ${L}),
-    total(length(f.duplicate_times) - length(replace(f.duplicate_times, ',', '')) + 1)
-      filter (where ${L} and f.duplicate_times is not null),
-    group_concat(f.duplicate_times) filter (where f.task_id is not null and f.duplicate_times is not null),
-    count(*) filter (where ${L} and t.intake_notes <> '[]'
-      and exists (select 1 from json_each(t.intake_notes) where value ->> 'field' = 'contact')),
-    count(*) filter (where ${L} and t.manual_review = 1),
-    group_concat(t.first_dm_at - t.created_at) filter (where ${L} and t.first_dm_at is not null),
-    group_concat(f.claimed_at - t.created_at) filter (where ${L} and f.claimed_at is not null),
-    group_concat(f.contacted_at - f.claimed_at)
-      filter (where ${L} and f.claimed_at is not null and f.contacted_at is not null),
-    group_concat(f.hold_ms) filter (where ${L} and f.held_at is not null and f.hold_ms is not null)
-  from json_each(@ranges) r
-  join tasks t indexed by tasks_report
-    on t.created_at >= r.value ->> 1 and t.created_at < r.value ->> 2
-  left outer join report_facts f on f.task_id = t.id and t.id not in (select value from json_each(@stale))
-  group by 1, 2`;
-
-/** Stored, reduced and not stale, not merged: the leads whose agents and first offers SQL adds up. */
-const detailFrom = (join = '') => `from tasks t indexed by tasks_report
-  join report_facts f on f.task_id = t.id ${join}
-  where t.created_at >= @since and t.created_at < @until and t.status <> 'merged'
-    and t.id not in (select value from json_each(@stale))`;
+    group_concat(f.duplicate_times),
+    group_concat(t.first_dm_at - t.created_at) filter (where ${L}),
+    group_concat(f.claimed_at - t.created_at) filter (where ${L}),
+    group_concat(f.contacted_at - f.claimed_at) filter (where ${L}),
+    group_concat(f.hold_ms) filter (where ${L} and f.held_at is not null)
+  ${PERIOD} left outer join report_facts f on f.task_id = t.id and ${NOT_STALE}
+  where ${IN_PERIOD}
+  ${group ? 'group by 1' : ''}`;
 
 function prepare(db: Database.Database) {
-  const tally = (group: string) => db.prepare(tallySql(group)).raw();
+  const raw = (sql: string) => db.prepare(sql).raw();
+  const grouped = (sql: (group?: string) => string) => ({
+    none: raw(sql()),
+    source: raw(sql(GROUP_SQL.source)),
+    rule: raw(sql(GROUP_SQL.rule)),
+    type: raw(sql(GROUP_SQL.type)),
+  });
   return {
-    tallies: {
-      none: tally(GROUP_SQL.none),
-      source: tally(GROUP_SQL.source),
-      rule: tally(GROUP_SQL.rule),
-      type: tally(GROUP_SQL.type),
-    },
-    agents: db
-      .prepare(
-        `select a.agent_id, total(a.offers), total(a.claims), total(a.passes),
-                total(a.misassigned_passes), total(a.lapses), group_concat(a.claim_ms)
-           ${detailFrom('join report_agent_facts a on a.task_id = t.id')}
-          group by a.agent_id`,
-      )
-      .raw(),
-    fairOffers: db
-      .prepare(
-        `select t.rule_name, f.fair_offers, count(*) ${detailFrom()}
-            and t.rule_name is not null and f.fair_offers is not null
-          group by t.rule_name, f.fair_offers`,
-      )
-      .raw(),
+    shapes: grouped(shapesSql),
+    lists: grouped(listsSql),
+    // Per rule and agent: the agents' table sums over rules, fairness reads each rule's first offers.
+    // A lead has agent rows only while it has report facts (the indexer writes both, the trigger
+    // report_facts_deleted removes both), so no join to report_facts is needed.
+    agents: raw(
+      `select t.rule_name, a.agent_id, total(a.offers), total(a.claims), total(a.passes),
+              total(a.misassigned_passes), total(a.lapses), total(a.first_offers), group_concat(a.claim_ms)
+         ${PERIOD} join report_agent_facts a on a.task_id = t.id
+        where ${IN_PERIOD} and t.status <> 'merged' and ${NOT_STALE}
+        group by 1, 2`,
+    ),
   };
 }
 
@@ -138,47 +127,77 @@ function statementsFor(db: Database.Database) {
 }
 
 /** A comma-joined list of integers (null: none). */
-const numbers = (text: string | null): number[] => (text ? text.split(',').map(Number) : []);
-const secondsOf = (text: string | null): number[] => numbers(text).map((ms) => ms / 1000);
+const numbers = (text: unknown): number[] =>
+  typeof text === 'string' && text ? text.split(',').map(Number) : [];
+/** A comma-joined list of milliseconds as seconds, in one pass (the claim times are 30,000 a month). */
+function secondsOf(text: unknown): number[] {
+  if (typeof text !== 'string' || text === '') return [];
+  const parts = text.split(',');
+  const out = new Array<number>(parts.length);
+  for (let i = 0; i < parts.length; i++) out[i] = Number(parts[i]) / 1000;
+  return out;
+}
+const count = (value: unknown) => Number(value ?? 0);
 
-function tallyOfRow(row: unknown[]): Tally {
-  const n = (i: number) => Number(row[i] ?? 0);
-  const list = (i: number) => (row[i] ?? null) as string | null;
-  const t = emptyTally();
-  t.merged = n(3);
-  t.leads = n(4);
-  t.dispatched = n(5);
-  t.redispatches = n(6);
-  t.slaFirstOffer = { of: n(7), hits: n(8) };
-  t.slaChain = { of: n(9), hits: n(10) };
-  t.reassigned = n(11);
-  t.misassigned = n(12);
-  t.escalated = n(13);
-  t.resolved = { assigned: n(14), taken: n(15), returned: n(16), pond: n(17), open: n(18) };
-  t.held = n(19);
-  t.passes = n(20);
-  const reasons = list(21);
-  if (reasons) addReasons(t.passReasons, reasons.split(','));
-  t.lapses = n(22);
-  t.notedRepeats = n(23);
-  // 24: repeat times, read by the caller
-  t.noContact = n(25);
-  t.manualReview = n(26);
-  t.dispatchSeconds = secondsOf(list(27));
-  t.claimSeconds = secondsOf(list(28));
-  t.contactSeconds = secondsOf(list(29));
-  t.holdSeconds = secondsOf(list(30));
-  return t;
+type Statements = ReturnType<typeof statementsFor>;
+type Key = string | null;
+
+/** One range's stored leads added up, per group (null when not grouped), and what is left live. */
+function tallyRange(
+  s: Statements,
+  range: Range,
+  group: GroupColumn | undefined,
+  stale: string,
+  now: number | null,
+): { tallies: Map<Key, Tally>; live: number[]; repeatTimes: number[] } {
+  const tallies = new Map<Key, Tally>();
+  const tallyOf = (key: unknown) => {
+    const k = (key ?? null) as Key;
+    let t = tallies.get(k);
+    if (!t) {
+      t = emptyTally();
+      tallies.set(k, t);
+    }
+    return t;
+  };
+  const period = { since: range.since.getTime(), until: range.until.getTime(), stale };
+  for (const [key, shape, n, rulesOffers, passes, lapses, reasons, noted] of s.shapes[group ?? 'none'].all({
+    ...period,
+    now,
+  }) as unknown[][]) {
+    const t = tallyOf(key);
+    addShape(t, count(shape), count(n));
+    // Offers after the first: every dispatched lead's first is one of the shape's offers.
+    t.redispatches +=
+      count(rulesOffers) - ((count(shape) & (1 << SHAPE_BITS.dispatched)) !== 0 ? count(n) : 0);
+    t.passes += count(passes);
+    t.lapses += count(lapses);
+    if (typeof reasons === 'string') addReasons(t.passReasons, reasons.split(','));
+    t.notedRepeats += count(noted);
+  }
+  const live: number[] = [];
+  const repeatTimes: number[] = [];
+  const rows = s.lists[group ?? 'none'].all(period) as unknown[][];
+  for (const [key, leads, liveIds, merged, repeats, dispatch, claim, contact, hold] of rows) {
+    // Without a group, the row is there when the range holds no lead: no tally then.
+    if (count(leads) === 0) continue;
+    const t = tallyOf(key);
+    append(live, numbers(liveIds));
+    t.merged += count(merged);
+    append(repeatTimes, numbers(repeats));
+    append(t.dispatchSeconds, secondsOf(dispatch));
+    append(t.claimSeconds, secondsOf(claim));
+    append(t.contactSeconds, secondsOf(contact));
+    append(t.holdSeconds, secondsOf(hold));
+  }
+  return { tallies, live, repeatTimes };
 }
 
-const rangesJson = (ranges: readonly Range[]) =>
-  JSON.stringify(ranges.map((r) => [r.key, r.since.getTime(), r.until.getTime()]));
-
 /**
- * The stored part of a report over `periods` (contiguous, oldest first), with per-agent, fairness
- * and grouped tallies over `detail` (inside the periods), and the leads to add up live. One read
- * transaction, so the indexer's cursor and the rows agree. Far behind the indexer (a database the
- * app has not run on since the upgrade), every lead comes back live, read from the events.
+ * The stored part of a report over `periods`, with per-agent, fairness and grouped tallies over
+ * `detail` (one of the periods) when asked, and the leads to add up live. One read transaction,
+ * so the indexer's cursor and the rows agree. Far behind the indexer (a database the app has not
+ * run on since the upgrade), every lead comes back live, read from the events.
  */
 export function readStoredTallies(
   db: Database.Database,
@@ -198,8 +217,6 @@ export function readStoredTallies(
   },
 ): StoredTallies {
   const s = statementsFor(db);
-  const first = periods[0];
-  const last = periods.at(-1);
   const result: StoredTallies = {
     periods: new Map(),
     groups: new Map(),
@@ -208,22 +225,30 @@ export function readStoredTallies(
     repeatTimes: [],
     live: [],
   };
-  if (!first || !last) return result;
   return db.transaction(() => {
     const pending = pendingLeads(db, unindexedLimit);
     if (pending === null) {
-      result.live = readLeads(db, first.since, last.until).map(leadFacts);
+      result.live = periods.flatMap((p) => readLeads(db, p.since, p.until)).map(leadFacts);
       return result;
     }
     const stale = JSON.stringify(pending);
     const at = now === undefined ? null : now.getTime();
     const liveIds: number[] = [];
-    for (const row of s.tallies.none.all({ ranges: rangesJson(periods), stale, now: at }) as unknown[][]) {
-      result.periods.set(String(row[0]), tallyOfRow(row));
-      liveIds.push(...numbers(row[2] as string | null));
-      result.repeatTimes.push(...numbers(row[24] as string | null));
+    for (const period of periods) {
+      const { tallies, live, repeatTimes } = tallyRange(s, period, undefined, stale, at);
+      result.periods.set(period.key, tallies.get(null) ?? emptyTally());
+      append(liveIds, live);
+      append(result.repeatTimes, repeatTimes);
     }
-    if (detail) readDetail(s, result, { detail, grouping, stale, now: at });
+    if (detail) {
+      if (grouping?.by === 'day')
+        for (const day of grouping.days) {
+          const leads = tallyRange(s, day, undefined, stale, at).tallies.get(null);
+          if (leads) result.groups.set(day.key, leads);
+        }
+      else if (grouping) result.groups = tallyRange(s, detail, grouping.by, stale, at).tallies;
+      readAgents(s, result, detail, stale);
+    }
     const timelines = readTimelines(db, liveIds);
     result.live = readLeadRows(db, liveIds)
       .map((row) => ({ ...row, ...timelineFacts(timelines.get(row.id) ?? []) }))
@@ -232,27 +257,12 @@ export function readStoredTallies(
   })();
 }
 
-/** The stored leads of `detail` per group, per agent, and their first offers per rule. */
-function readDetail(
-  s: ReturnType<typeof prepare>,
-  result: StoredTallies,
-  p: { detail: Range; grouping?: Grouping | undefined; stale: string; now: number | null },
-): void {
-  if (p.grouping) {
-    const byDay = p.grouping.by === 'day';
-    const ranges = p.grouping.by === 'day' ? p.grouping.days : [p.detail];
-    const statement = p.grouping.by === 'day' ? s.tallies.none : s.tallies[p.grouping.by];
-    for (const row of statement.all({
-      ranges: rangesJson(ranges),
-      stale: p.stale,
-      now: p.now,
-    }) as unknown[][])
-      result.groups.set(byDay ? String(row[0]) : (row[1] as string | null), tallyOfRow(row));
-  }
-  const params = { since: p.detail.since.getTime(), until: p.detail.until.getTime(), stale: p.stale };
-  for (const row of s.agents.all(params) as AgentRow[]) {
-    const [agentId, offers, claims, passes, misassignedPasses, lapses, claimMs] = row;
-    result.agents.set(agentId, {
+/** The stored leads of `detail` per agent, and each rule's first offers per agent. */
+function readAgents(s: Statements, result: StoredTallies, detail: Range, stale: string): void {
+  const period = { since: detail.since.getTime(), until: detail.until.getTime(), stale };
+  for (const row of s.agents.all(period) as AgentRow[]) {
+    const [rule, agentId, offers, claims, passes, misassignedPasses, lapses, firstOffers, claimMs] = row;
+    addAgentTally(result.agents, agentId, {
       offers,
       claims,
       passes,
@@ -260,10 +270,9 @@ function readDetail(
       lapses,
       claimSeconds: secondsOf(claimMs),
     });
+    if (rule !== null && firstOffers > 0) addFairOffer(result.fairOffers, rule, agentId, firstOffers);
   }
-  for (const [rule, fairOffers, n] of s.fairOffers.all(params) as [string, string, number][])
-    for (const agentId of fairOffers.split(',')) addFairOffer(result.fairOffers, rule, agentId, n);
 }
 
-/** agent_id, offers, claims, passes, misassigned passes, lapses, claim ms (comma-joined). */
-type AgentRow = [string, number, number, number, number, number, string | null];
+/** rule_name, agent_id, offers, claims, passes, misassigned passes, lapses, first offers, claim ms. */
+type AgentRow = [string | null, string, number, number, number, number, number, number, string | null];

@@ -87,6 +87,7 @@ describe('migrations', () => {
     expect(triggers).toEqual([
       'escalations_follow_lead_replies',
       'offers_follow_lead_replies',
+      'report_facts_deleted',
       'task_views_follow_offer',
       'task_views_follow_task',
       'tasks_first_dm',
@@ -210,9 +211,13 @@ describe('migrations', () => {
         passes: 0,
         misassigned_passes: 0,
         lapses: 0,
+        first_offers: 1,
         claim_ms: '30000',
       },
     ]);
+    // A lead's agent rows go with its facts, so a report can read them without a join.
+    db.$client.exec('delete from report_facts');
+    expect(db.$client.prepare('select count(*) as n from report_agent_facts').get()).toEqual({ n: 0 });
     db.$client.close();
   });
 
