@@ -225,10 +225,18 @@ export function readStoredTallies(
     repeatTimes: [],
     live: [],
   };
+  if (periods.length === 0) return result;
   return db.transaction(() => {
     const pending = pendingLeads(db, unindexedLimit);
     if (pending === null) {
-      result.live = periods.flatMap((p) => readLeads(db, p.since, p.until)).map(leadFacts);
+      // One walk of the events from the first period's first lead covers every later period too.
+      const from = Math.min(...periods.map((p) => p.since.getTime()));
+      const to = Math.max(...periods.map((p) => p.until.getTime()));
+      const inPeriods = (at: number) =>
+        periods.some((p) => at >= p.since.getTime() && at < p.until.getTime());
+      result.live = readLeads(db, new Date(from), new Date(to))
+        .map(leadFacts)
+        .filter((l) => inPeriods(l.receivedAt));
       return result;
     }
     const stale = JSON.stringify(pending);
