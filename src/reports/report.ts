@@ -65,11 +65,17 @@ export function buildReport(
   now: Date = until,
   { withLeads = false }: { withLeads?: boolean } = {},
 ): Report {
+  // The leads for the chart are read in the same transaction, so they agree with the figures.
+  if (withLeads)
+    return db.transaction(() => ({
+      ...buildReport(db, config, since, until, by, now),
+      leads: readLeadFacts(db, since, until),
+    }))();
   const before = new Date(since.getTime() - (until.getTime() - since.getTime()));
   const zone = config.team.timezone;
   const detail: Range = { key: 'this', since, until };
   const stored = readStoredTallies(db, {
-    // One read for both periods: the previous period's walk would cover this one's anyway.
+    // Both periods in one read transaction; the per-agent and grouped figures are this period's.
     periods: [{ key: 'previous', since: before, until: since }, detail],
     detail,
     ...(by === undefined
@@ -78,15 +84,12 @@ export function buildReport(
     now,
   });
   const weights = new Map(config.agents.map((a) => [a.id, a.weight]));
-  return {
-    ...reportOf(
-      stored,
-      { before, since, until, by, now, dayOf: (at) => dayIn(at, zone) },
-      weights,
-      rulePools(config),
-    ),
-    ...(withLeads ? { leads: readLeadFacts(db, since, until) } : {}),
-  };
+  return reportOf(
+    stored,
+    { before, since, until, by, now, dayOf: (at) => dayIn(at, zone) },
+    weights,
+    rulePools(config),
+  );
 }
 
 /**
