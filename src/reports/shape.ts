@@ -43,7 +43,7 @@ const flag = (on: boolean, name: keyof typeof SHAPE_BITS) => (on ? bit(name) : 0
 
 /** The timeline's bits, as the indexer stores them. */
 export function timelineShape(f: TimelineFacts): number {
-  const outcome = f.escalation === null ? 0 : ESCALATION_OUTCOMES.indexOf(f.escalation);
+  const outcome = f.escalation === null ? 0 : Math.max(0, ESCALATION_OUTCOMES.indexOf(f.escalation));
   return (
     flag(f.rulesOffers > 0, 'dispatched') |
     flag(f.firstOfferHit, 'firstOfferHit') |
