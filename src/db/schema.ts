@@ -679,7 +679,37 @@ export const reportFacts = sqliteTable('report_facts', {
   offerWindowMs: integer('offer_window_ms'),
   /** Per agent: `id,offers,claims,passes,misassigned,lapses,claimMs|claimMs`, joined by `;`. */
   agents: text('agents'),
+  /**
+   * The lead's yes/no facts as bits (reports/shape.ts), so a report counts its leads grouped by
+   * one integer instead of reading and testing a column per fact.
+   */
+  shape: integer('shape').notNull().default(0),
 });
+
+/**
+ * What each agent did with one lead's offers (the `agents` of report_facts as rows), kept with
+ * report_facts in the same transaction, so a report adds up offers, claims, passes and lapses per
+ * agent in SQL and reads only the claim times a median needs. Derived data, as report_facts.
+ */
+export const reportAgentFacts = sqliteTable(
+  'report_agent_facts',
+  {
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    agentId: text('agent_id').notNull(),
+    offers: integer('offers').notNull(),
+    claims: integer('claims').notNull(),
+    passes: integer('passes').notNull(),
+    misassignedPasses: integer('misassigned_passes').notNull(),
+    lapses: integer('lapses').notNull(),
+    /** The rules' first offers (chain position 0) of this lead made to them: fairness counts these. */
+    firstOffers: integer('first_offers').notNull(),
+    /** Offer → claim of each of their claims, comma-separated ms; null when none. */
+    claimMs: text('claim_ms'),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.agentId] })],
+);
 
 /** How far the report indexer has read the events table: every event up to this id is in report_facts. */
 export const reportCursor = sqliteTable('report_cursor', {

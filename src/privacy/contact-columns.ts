@@ -147,6 +147,10 @@ export const CONTACT_COLUMNS: Record<string, Record<string, { removed: string } 
     fair_offers: { kept: 'agent ids' },
     agents: { kept: 'agent ids and counts' },
   },
+  report_agent_facts: {
+    agent_id: { kept: 'an agent id' },
+    claim_ms: { kept: 'durations' },
+  },
   leases: {
     name: { kept: 'the lease name' },
     holder: { kept: 'host:pid of a process' },

@@ -34,6 +34,7 @@ export function chartData(
   )
     claimsByDay.set(day.toISODate() ?? '', []);
   const windows: number[] = [];
+  if (!report.leads) throw new Error('a chart draws the leads: build its report withLeads');
   for (const lead of report.leads) {
     if (lead.merged) continue;
     const day = dayIn(lead.receivedAt, zone);

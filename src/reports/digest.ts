@@ -81,7 +81,9 @@ export function digestTopic(ctx: DispatchContext, client: WebClient): OutboxTopi
       let row = load(id);
       if (!row) return;
       const { config } = ctx;
-      const report = buildReport(ctx.db.$client, config, row.since, row.until, 'source', ctx.clock.now());
+      const report = buildReport(ctx.db.$client, config, row.since, row.until, 'source', ctx.clock.now(), {
+        withLeads: true,
+      });
       const labels = labelsOf(config);
       const mark = { kind: 'digest' as const, id: row.id };
       if (!row.ts && row.postAttemptAt) {

@@ -9,6 +9,7 @@ import {
   timelineFacts,
 } from './lead-facts.js';
 import { readLeads, readTimelines } from './read.js';
+import { timelineShape } from './shape.js';
 
 /**
  * `report_facts` in and out: each lead's timeline reduced once (lead-facts.ts) and kept, so a
@@ -91,8 +92,14 @@ function prepare(db: Database.Database) {
       `insert or replace into report_facts (task_id, claimed_at, contacted_at, rules_offers,
          first_offer_hit, first_offer_open_until, last_offer_open_until, claimed_in_chain, escalation,
          held_at, hold_ms, passes, pass_reasons, lapses, duplicate_times, reassigned,
-         misassigned_passes, fair_offers, offer_window_ms, agents)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         misassigned_passes, fair_offers, offer_window_ms, agents, shape)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // The agents' side as rows too, so a report adds them up in SQL (tally-store.ts).
+    deleteAgents: db.prepare<[number]>('delete from report_agent_facts where task_id = ?'),
+    insertAgent: db.prepare<[number, string, number, number, number, number, number, number, string | null]>(
+      `insert into report_agent_facts (task_id, agent_id, offers, claims, passes, misassigned_passes,
+         lapses, first_offers, claim_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     setCursor: db.prepare<[number]>(
       `insert into report_cursor (id, last_event_id) values (1, ?)
@@ -174,7 +181,22 @@ function storeFacts(s: ReturnType<typeof prepare>, taskId: number, f: TimelineFa
     joined(f.fairOffers),
     millis(f.offerWindowSeconds),
     encodeAgents(f.agents),
+    timelineShape(f),
   );
+  s.deleteAgents.run(taskId);
+  // Every agent the rules offered it to first has a row: offered at all, they are in f.agents.
+  for (const a of f.agents)
+    s.insertAgent.run(
+      taskId,
+      a.agentId,
+      a.offers,
+      a.claims,
+      a.passes,
+      a.misassignedPasses,
+      a.lapses,
+      f.fairOffers.filter((id) => id === a.agentId).length,
+      joined(a.claimSeconds.map((claim) => Math.round(claim * 1000))),
+    );
 }
 
 /**
@@ -197,6 +219,19 @@ export function indexReportFacts(db: Database.Database, maxEvents: number): numb
 
 const noContact = (notes: string) =>
   notes !== '[]' && (JSON.parse(notes) as IntakeNote[]).some((n) => n.field === 'contact');
+
+/**
+ * The leads with events the indexer has not reduced yet (their report_facts are stale or missing),
+ * or null when it is more than `unindexedLimit` events behind and a report should read the events
+ * instead. Call inside the report's read transaction, so the cursor and the rows agree.
+ */
+export function pendingLeads(db: Database.Database, unindexedLimit = UNINDEXED_LIMIT): number[] | null {
+  const s = statementsFor(db);
+  const cursor = s.cursor.get() ?? 0;
+  const newest = s.newest.get() ?? 0;
+  if (newest - cursor > unindexedLimit) return null;
+  return newest > cursor ? s.touched.all(cursor, newest) : [];
+}
 
 /**
  * One literal with every field, so each lead gets the same hidden class: spreading two objects of
@@ -256,10 +291,9 @@ export function readLeadFacts(
 ): LeadFacts[] {
   const s = statementsFor(db);
   return db.transaction(() => {
-    const cursor = s.cursor.get() ?? 0;
-    const newest = s.newest.get() ?? 0;
-    if (newest - cursor > unindexedLimit) return readLeads(db, since, until).map(leadFacts);
-    const stale = new Set(newest > cursor ? s.touched.all(cursor, newest) : []);
+    const pending = pendingLeads(db, unindexedLimit);
+    if (pending === null) return readLeads(db, since, until).map(leadFacts);
+    const stale = new Set(pending);
     const json = s.period.get(since.getTime(), until.getTime());
     const tuples = json ? (JSON.parse(json) as FactsTuple[]) : [];
     const unreduced = tuples.filter((t) => t[9] === null || stale.has(t[0])).map((t) => t[0]);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { REPORT_KINDS_SQL } from '../core/events.js';
 import type { IntakeNote } from '../core/lead-fields.js';
+import type { LeadRowFacts } from './lead-facts.js';
 import type { ReportEvent, ReportLead } from './measures.js';
 
 /** id, source, type, rule, created_at, manual_review, intake_notes, status, first_dm_at */
@@ -50,6 +51,12 @@ function prepare(db: Database.Database) {
       `select json_group_array(json_array(${EVENT_COLUMNS}))
          from (select * from events indexed by events_report
                 where id >= ? and task_id >= ? and ${REPORT_KINDS_SQL} order by id)`,
+    ),
+    // A few leads' rows (those a report reduces on the spot), by primary key.
+    rows: asJson<[string]>(
+      `select json_group_array(json_array(t.id, t.source, t.type, t.rule_name, t.created_at,
+                t.manual_review, t.intake_notes, t.status, t.first_dm_at))
+         from tasks t where t.id in (select value from json_each(?))`,
     ),
     // A few leads' timelines (those the report indexer has not reduced yet), by events_task.
     timelines: asJson<[string]>(
@@ -101,6 +108,24 @@ export function readTimelines(db: Database.Database, taskIds: readonly number[])
   for (const tuple of parsed<EventTuple>(statementsFor(db).timelines.get(JSON.stringify(taskIds))))
     timelines.get(tuple[0])?.push(reportEvent(tuple));
   return timelines;
+}
+
+/** The task row's side of the given leads (any order). */
+export function readLeadRows(db: Database.Database, taskIds: readonly number[]): LeadRowFacts[] {
+  if (taskIds.length === 0) return [];
+  return parsed<LeadTuple>(statementsFor(db).rows.get(JSON.stringify(taskIds))).map(
+    ([id, source, type, rule, receivedAt, manualReview, notes, status, firstDmAt]) => ({
+      id,
+      source,
+      type,
+      rule,
+      receivedAt,
+      firstDmAt,
+      manualReview: manualReview === 1,
+      noContact: noContact(notes),
+      merged: status === 'merged',
+    }),
+  );
 }
 
 const noContact = (notes: string) =>

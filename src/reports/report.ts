@@ -7,19 +7,34 @@ import { readLeadFacts } from './facts-store.js';
 import type { LeadFacts } from './lead-facts.js';
 import {
   type AgentFigures,
-  agentFigures,
   type FairnessRow,
   type Figures,
-  fairness,
-  figuresBy,
-  figuresOf,
   type GroupBy,
   MANUAL_BASELINE,
   type Rate,
   ratio,
-  repeatsIn,
   type Spread,
 } from './measures.js';
+import {
+  addTallies,
+  addTalliesBy,
+  countIn,
+  emptyTally,
+  figuresOfGroups,
+  figuresOfTally,
+  type Tally,
+  talliesBy,
+  tallyOf,
+} from './tally.js';
+import {
+  addAgentTallies,
+  addFairOffers,
+  agentFiguresOf,
+  agentTallies,
+  fairnessOf,
+  fairOffersOf,
+} from './tally-agents.js';
+import { type Range, readStoredTallies, type StoredTallies } from './tally-store.js';
 
 /** A period's figures beside the previous period of the same length. */
 export interface Report {
@@ -30,10 +45,16 @@ export interface Report {
   agents: AgentFigures[];
   fairness: FairnessRow[];
   groups?: { by: GroupBy; rows: Array<{ key: string; figures: Figures }> };
-  /** The leads themselves, for views that draw them (charts); not serialised. */
-  leads: LeadFacts[];
+  /** The leads themselves, for views that draw them (charts), when asked for; not serialised. */
+  leads?: LeadFacts[];
 }
 
+/**
+ * A period's report beside the period before. SQLite adds up the leads the report indexer has
+ * reduced (tally-store.ts); the leads it has not, or not since their last event, are reduced now
+ * and added up here the same way (tally.ts), so every figure is exact to the last event. With
+ * `withLeads` the period's leads are read one by one as well, for the digest's chart.
+ */
 export function buildReport(
   db: Database.Database,
   config: DispatchConfig,
@@ -42,26 +63,109 @@ export function buildReport(
   by?: GroupBy,
   /** When the figures are read: a lead whose offer window is still open at `now` is no SLA miss yet. */
   now: Date = until,
+  { withLeads = false }: { withLeads?: boolean } = {},
 ): Report {
+  // The leads for the chart are read in the same transaction, so they agree with the figures.
+  if (withLeads)
+    return db.transaction(() => ({
+      ...buildReport(db, config, since, until, by, now),
+      leads: readLeadFacts(db, since, until),
+    }))();
   const before = new Date(since.getTime() - (until.getTime() - since.getTime()));
-  // One read for both periods: the previous period's walk would cover this one's anyway.
-  const both = readLeadFacts(db, before, until, { agentsFrom: since });
-  const leads = both.filter((l) => l.receivedAt >= since.getTime());
-  const previous = both.filter((l) => l.receivedAt < since.getTime());
-  const weights = new Map(config.agents.map((a) => [a.id, a.weight]));
   const zone = config.team.timezone;
-  const pools = rulePools(config);
+  const detail: Range = { key: 'this', since, until };
+  const stored = readStoredTallies(db, {
+    // Both periods in one read transaction; the per-agent and grouped figures are this period's.
+    periods: [{ key: 'previous', since: before, until: since }, detail],
+    detail,
+    ...(by === undefined
+      ? {}
+      : { grouping: by === 'day' ? { by, days: daysOf(since, until, zone) } : { by } }),
+    now,
+  });
+  const weights = new Map(config.agents.map((a) => [a.id, a.weight]));
+  return reportOf(
+    stored,
+    { before, since, until, by, now, dayOf: (at) => dayIn(at, zone) },
+    weights,
+    rulePools(config),
+  );
+}
+
+/**
+ * A report from its stored tallies and its live leads (pure): the live leads are added up as the
+ * stored ones were and merged in, then the medians and shares are taken.
+ */
+export function reportOf(
+  stored: StoredTallies,
+  p: {
+    before: Date;
+    since: Date;
+    until: Date;
+    by?: GroupBy | undefined;
+    now?: Date;
+    dayOf: (at: number) => string;
+  },
+  weights: ReadonlyMap<string, number>,
+  pools: ReadonlyMap<string, readonly string[]>,
+): Report {
+  const within = (from: Date, to: Date) =>
+    stored.live.filter((l) => l.receivedAt >= from.getTime() && l.receivedAt < to.getTime());
+  const live = within(p.since, p.until);
+  const tally = (key: string, leads: LeadFacts[]) =>
+    addTallies(stored.periods.get(key) ?? emptyTally(), tallyOf(leads, p.now));
+  // Repeats count when they arrived, on whichever lead of the two periods they are noted.
+  const repeatTimes = stored.repeatTimes.concat(stored.live.flatMap((l) => l.duplicateTimes));
   return {
-    since,
-    until,
-    // Repeats count when they arrived, on whichever lead of the two periods they are noted.
-    figures: figuresOf(leads, now, repeatsIn(both, since, until)),
-    previous: figuresOf(previous, now, repeatsIn(both, before, since)),
-    agents: agentFigures(leads),
-    fairness: fairness(leads, weights, pools),
-    ...(by ? { groups: { by, rows: figuresBy(leads, by, (at) => dayIn(at, zone), now) } } : {}),
-    leads,
+    since: p.since,
+    until: p.until,
+    figures: figuresOfTally(tally('this', live), countIn(repeatTimes, p.since, p.until)),
+    previous: figuresOfTally(
+      tally('previous', within(p.before, p.since)),
+      countIn(repeatTimes, p.before, p.since),
+    ),
+    agents: agentFiguresOf(addAgentTallies(stored.agents, agentTallies(live))),
+    fairness: fairnessOf(addFairOffers(stored.fairOffers, fairOffersOf(live)), weights, pools),
+    ...(p.by
+      ? {
+          groups: {
+            by: p.by,
+            rows: figuresOfGroups(
+              addTalliesBy(storedGroups(stored, p.by), talliesBy(live, p.by, p.dayOf, p.now)),
+            ),
+          },
+        }
+      : {}),
   };
+}
+
+/** The stored groups under the keys a lead's group has (a lead without a rule: "(no rule)"). */
+function storedGroups(stored: StoredTallies, by: GroupBy): Map<string, Tally> {
+  const groups = new Map<string, Tally>();
+  for (const [raw, t] of stored.groups) {
+    const key = by === 'rule' ? (raw ?? '(no rule)') : String(raw);
+    const have = groups.get(key);
+    groups.set(key, have ? addTallies(have, t) : t);
+  }
+  return groups;
+}
+
+/** The days of [since, until) in the team's zone, each clipped to the period, keyed as dayIn keys them. */
+export function daysOf(since: Date, until: Date, zone: string): Range[] {
+  const days: Range[] = [];
+  for (
+    let day = DateTime.fromJSDate(since, { zone }).startOf('day');
+    day.toMillis() < until.getTime();
+    day = day.plus({ days: 1 })
+  ) {
+    const next = day.plus({ days: 1 });
+    days.push({
+      key: day.toISODate() ?? '',
+      since: new Date(Math.max(day.toMillis(), since.getTime())),
+      until: new Date(Math.min(next.toMillis(), until.getTime())),
+    });
+  }
+  return days;
 }
 
 /** Each rule's pool as the config has it now: the active agents its first offer goes round. */

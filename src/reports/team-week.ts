@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Db } from '../db/connection.js';
-import { readLeadFacts } from './facts-store.js';
-import type { LeadFacts } from './lead-facts.js';
-import { type Figures, figuresOf, repeatsIn } from './measures.js';
+import type { Figures } from './measures.js';
+import { addTallies, countIn, emptyTally, figuresOfTally, tallyOf } from './tally.js';
+import { readStoredTallies } from './tally-store.js';
 
 /** Lines of "who is waiting on what" a leader's Home lists; the rest are counted. */
 export const WAITING_SHOWN = 15;
@@ -56,7 +56,7 @@ export function teamWeek(db: Db, config: DispatchConfig, now: Date, cache?: Week
     cache?.minute === minute && cache.figures
       ? cache.figures
       : // Up to and including now: a lead stored this millisecond is part of the week.
-        weekFigures(readLeadFacts(db.$client, since, new Date(now.getTime() + 1)), since, now);
+        weekFigures(db, since, new Date(now.getTime() + 1), now);
   if (cache) {
     cache.minute = minute;
     cache.figures = figures;
@@ -108,5 +108,12 @@ export function teamWeek(db: Db, config: DispatchConfig, now: Date, cache?: Week
   return { since, figures, waiting, moreWaiting: Math.max(0, (counted?.n ?? 0) - waiting.length) };
 }
 
-const weekFigures = (leads: LeadFacts[], since: Date, now: Date) =>
-  figuresOf(leads, now, repeatsIn(leads, since, new Date(now.getTime() + 1)));
+/** The week's headline figures: its stored leads added up by SQL, the others here (see report.ts). */
+function weekFigures(db: Db, since: Date, until: Date, now: Date): Figures {
+  const stored = readStoredTallies(db.$client, { periods: [{ key: 'week', since, until }], now });
+  const repeats = stored.repeatTimes.concat(stored.live.flatMap((l) => l.duplicateTimes));
+  return figuresOfTally(
+    addTallies(stored.periods.get('week') ?? emptyTally(), tallyOf(stored.live, now)),
+    countIn(repeats, since, until),
+  );
+}

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
 import { readTaskEvents } from '../../src/dispatch/events.js';
 import { silentLogger } from '../../src/log.js';
+import { indexReportFacts } from '../../src/reports/facts-store.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../migrations');
 const dirs: string[] = [];
@@ -86,6 +87,7 @@ describe('migrations', () => {
     expect(triggers).toEqual([
       'escalations_follow_lead_replies',
       'offers_follow_lead_replies',
+      'report_facts_deleted',
       'task_views_follow_offer',
       'task_views_follow_task',
       'tasks_first_dm',
@@ -173,6 +175,49 @@ describe('migrations', () => {
       expect(columns, table).toContainEqual({ name: 'post_attempt_at' });
     }
     expect(db.$client.prepare('select count(*) as n from outbox').get()).toEqual({ n: 0 });
+    db.$client.close();
+  });
+
+  it('report_agent_facts: the leads reduced before it are reduced again, with their agents as rows', () => {
+    const db = databaseBefore((tag) => tag.endsWith('_report_agent_facts'));
+    const dana = 'U0DANA001';
+    db.$client.exec(`
+      insert into tasks (source, external_id, type, status, payload, received_at, created_at)
+        values ('zillow', 'z-1', 'buyer_lead', 'claimed', '{}', 0, 0);
+      insert into agents (id, name, roles, zips, synced_at) values ('${dana}', 'Dana', '[]', '[]', 0);
+      insert into offers (task_id, agent_id, position, status, reason, offered_at, deadline)
+        values (1, '${dana}', 0, 'claimed', 'round robin', 0, 300000);
+      insert into events (task_id, offer_id, kind, actor, at, detail) values
+        (1, null, 'received', 'system', 0, '{}'),
+        (1, 1, 'offered', 'system', 0, '{"agentId":"${dana}","position":0,"deadline":"1970-01-01T00:05:00.000Z"}'),
+        (1, 1, 'claimed', '${dana}', 30000, '{}');
+      insert into report_facts (task_id, rules_offers, first_offer_hit, claimed_in_chain, passes, lapses,
+        reassigned, misassigned_passes, agents) values (1, 1, 1, 1, 0, 0, 0, 0, '${dana},1,1,0,0,0,30000');
+      insert into report_cursor (id, last_event_id) values (1, 3);
+    `);
+
+    migrateDatabase(db);
+
+    // A report reads the events until the indexer has been through them again.
+    expect(db.$client.prepare('select count(*) as n from report_facts').get()).toEqual({ n: 0 });
+    expect(db.$client.prepare('select count(*) as n from report_cursor').get()).toEqual({ n: 0 });
+    expect(indexReportFacts(db.$client, 500)).toBe(3);
+    expect(db.$client.prepare('select * from report_agent_facts').all()).toEqual([
+      {
+        task_id: 1,
+        agent_id: dana,
+        offers: 1,
+        claims: 1,
+        passes: 0,
+        misassigned_passes: 0,
+        lapses: 0,
+        first_offers: 1,
+        claim_ms: '30000',
+      },
+    ]);
+    // A lead's agent rows go with its facts, so a report can read them without a join.
+    db.$client.exec('delete from report_facts');
+    expect(db.$client.prepare('select count(*) as n from report_agent_facts').get()).toEqual({ n: 0 });
     db.$client.close();
   });
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDispatchConfig } from '../../src/config/load-dispatch.js';
 import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
 import { reportCommand } from '../../src/reports/cli.js';
+import { readLeadFacts } from '../../src/reports/facts-store.js';
 import { readLeads } from '../../src/reports/read.js';
 import { simulateCommand } from '../../src/simulate/command.js';
 import { fubConfig, fubEnv } from '../support/fub-config.js';
@@ -414,6 +415,8 @@ describe('query plans of the report statements', () => {
       // The whole-period read a report falls back on when the indexer is far behind.
       const reader = new Database(h.dbPath, { readonly: true });
       readLeads(reader, new Date(0), new Date(h.clock.now().getTime() + 1));
+      // The leads one by one from their stored facts, as the digest's chart reads them.
+      readLeadFacts(reader, new Date(0), new Date(h.clock.now().getTime() + 1));
       reader.close();
       await h.settle();
       h.double.markAllSeen();
@@ -456,6 +459,43 @@ describe('query plans of the report statements', () => {
         expect.stringMatching(/^SEARCH events USING INDEX events_task \(task_id=\?\)/),
       ]),
     );
+  });
+
+  it('adds up the indexed leads in SQL: one range read of tasks_report a period, their facts by key', () => {
+    // A period's leads counted by shape: the covering index's range, the facts by key; the leads
+    // with events newer than the indexer's cursor are one list, looked up once a lead.
+    const period = (subquery: number) => [
+      'SEARCH t USING COVERING INDEX tasks_report (created_at>? AND created_at<?)',
+      `LIST SUBQUERY ${subquery}`,
+      'SCAN json_each VIRTUAL TABLE INDEX 1:',
+      'CREATE BLOOM FILTER',
+    ];
+    expect(planOf(/group by 2$/)).toEqual([
+      ...period(2),
+      'SEARCH f USING INTEGER PRIMARY KEY (rowid=?)',
+      'USE TEMP B-TREE FOR GROUP BY',
+      // A lead's intake notes, read only when it has some.
+      'CORRELATED SCALAR SUBQUERY 1',
+      'SCAN json_each VIRTUAL TABLE INDEX 1:',
+    ]);
+    expect(planOf(/group_concat\(f\.hold_ms\)[\s\S]*created_at < @until\s*$/)).toEqual([
+      'SEARCH t USING COVERING INDEX tasks_report (created_at>? AND created_at<?)',
+      'SEARCH f USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN',
+      'LIST SUBQUERY 1',
+      'SCAN json_each VIRTUAL TABLE INDEX 1:',
+      'CREATE BLOOM FILTER',
+    ]);
+    expect(planOf(/join report_agent_facts a/)).toEqual([
+      ...period(1),
+      'SEARCH a USING PRIMARY KEY (task_id=?)',
+      'USE TEMP B-TREE FOR GROUP BY',
+    ]);
+    // The leads a report reduces on the spot: their rows by primary key.
+    expect(planOf(/from tasks t where t\.id in \(select value from json_each/)).toEqual([
+      'SEARCH t USING INTEGER PRIMARY KEY (rowid=?)',
+      'LIST SUBQUERY 1',
+      'SCAN json_each VIRTUAL TABLE INDEX 1:',
+    ]);
   });
 
   it('the whole-period fallback reads through the covering report indexes, never the wide rows', () => {
