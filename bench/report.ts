@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { loadDispatchConfig } from '../src/config/load-dispatch.js';
+import { EVENTS_PER_PASS } from '../src/engine/report-indexer.js';
 import { labelsOf } from '../src/reports/cli.js';
 import { indexReportFacts } from '../src/reports/facts-store.js';
 import { renderText } from '../src/reports/render.js';
@@ -70,13 +71,13 @@ try {
   let longest = 0;
   for (;;) {
     const t = performance.now();
-    const covered = indexReportFacts(db, 500);
+    const covered = indexReportFacts(db, EVENTS_PER_PASS);
     longest = Math.max(longest, performance.now() - t);
     if (covered === 0) break;
     passes += 1;
   }
   process.stdout.write(
-    `report facts indexed in ${Math.round(performance.now() - indexing)} ms (${passes} passes of 500 events, longest ${longest.toFixed(1)} ms)\n`,
+    `report facts indexed in ${Math.round(performance.now() - indexing)} ms (${passes} passes of ${EVENTS_PER_PASS} events, longest ${longest.toFixed(1)} ms)\n`,
   );
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.exec('analyze');
