@@ -1,16 +1,23 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fsync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
 import type { Db } from './connection.js';
 
-/** Flushes one file (or folder) to the disk; in libuv's thread pool, never on the app's thread. */
+/** Flushes one file (or folder) to the disk; the wait is in libuv's thread pool, not on the app's thread. */
 export type FsyncFile = (path: string) => Promise<void>;
 
+const fsyncAsync = promisify(fsync);
+
+/**
+ * Opening and closing are quick system calls (no disk wait) and stay on this thread: only the
+ * fsync goes to the pool, so the answer waits for one hop back to the event loop, not three.
+ */
 export const fsyncFile: FsyncFile = async (path) => {
-  const handle = await open(path, 'r');
+  const fd = openSync(path, 'r');
   try {
-    await handle.sync();
+    await fsyncAsync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 };
 
