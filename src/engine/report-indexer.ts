@@ -6,9 +6,10 @@ import { KickedLoop } from './loop.js';
 const INDEX_EVERY_MS = 5_000;
 /**
  * Events reduced per pass: one short transaction (each touched lead is reduced again from its
- * whole timeline, about 150 µs an event at 100,000 tasks), about 15 ms.
+ * whole timeline, about 150 µs an event at 100,000 tasks), under 10 ms: no longer than what a
+ * lead's own routing holds the thread.
  */
-export const EVENTS_PER_PASS = 100;
+export const EVENTS_PER_PASS = 50;
 /**
  * While behind, the next pass waits twice as long as the last one took (at least this): the
  * indexer then takes at most a third of the app's one thread. Run back to back, its passes (200
