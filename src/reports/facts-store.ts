@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { IntakeNote } from '../core/lead-fields.js';
+import { perDatabase } from '../db/per-database.js';
 import {
   type AgentLeadFacts,
   type EscalationOutcome,
@@ -108,15 +109,7 @@ function prepare(db: Database.Database) {
   };
 }
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
-function statementsFor(db: Database.Database) {
-  let s = statements.get(db);
-  if (!s) {
-    s = prepare(db);
-    statements.set(db, s);
-  }
-  return s;
-}
+const statementsFor = perDatabase(prepare);
 
 /** Most leads have no pass reasons, repeats or agents: one shared empty list, nothing to collect. */
 const NONE: readonly never[] = Object.freeze([]);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { REPORT_KINDS_SQL } from '../core/events.js';
 import type { IntakeNote } from '../core/lead-fields.js';
+import { perDatabase } from '../db/per-database.js';
 import type { LeadRowFacts } from './lead-facts.js';
 import type { ReportEvent, ReportLead } from './measures.js';
 
@@ -67,16 +68,7 @@ function prepare(db: Database.Database) {
   };
 }
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
-
-function statementsFor(db: Database.Database) {
-  let s = statements.get(db);
-  if (!s) {
-    s = prepare(db);
-    statements.set(db, s);
-  }
-  return s;
-}
+const statementsFor = perDatabase(prepare);
 
 function reportEvent([
   ,

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { perDatabase } from '../db/per-database.js';
 import { pendingLeads } from './facts-store.js';
 import { type LeadFacts, leadFacts, timelineFacts } from './lead-facts.js';
 import { readLeadRows, readLeads, readTimelines } from './read.js';
@@ -116,15 +117,7 @@ function prepare(db: Database.Database) {
   };
 }
 
-const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
-function statementsFor(db: Database.Database) {
-  let s = statements.get(db);
-  if (!s) {
-    s = prepare(db);
-    statements.set(db, s);
-  }
-  return s;
-}
+const statementsFor = perDatabase(prepare);
 
 /** A comma-joined list of integers (null: none). */
 const numbers = (text: unknown): number[] =>
