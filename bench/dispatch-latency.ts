@@ -131,6 +131,7 @@ async function main(): Promise<number> {
     latencyTable(
       [
         ['lead accepted → DM posted', (r) => r.leadToDm],
+        ['lead sent → DM posted', (r) => r.sentToDm],
         ['click sent → DM updated', (r) => r.clickToUpdate],
         ['(lead sent → 202 received)', (r) => r.intakeRoundTrip],
         ['(click sent → ack received)', (r) => r.clickAck],

@@ -53,6 +53,8 @@ export interface Target {
 
 export interface DriverResult {
   leadToDm?: Stats;
+  /** From the lead's request leaving the client to its DM: the whole trip, 202 or not in between. */
+  sentToDm?: Stats;
   clickToUpdate?: Stats;
   intakeRoundTrip?: Stats;
   clickAck?: Stats;
@@ -349,6 +351,7 @@ async function drive(double: SlackDouble, observer: Observer, phase: PhaseReques
   await sleep(1500);
 
   const leadToDm: number[] = [];
+  const sentToDm: number[] = [];
   const intakeRoundTrip: number[] = [];
   let lost = 0;
   let doubled = 0;
@@ -365,6 +368,7 @@ async function drive(double: SlackDouble, observer: Observer, phase: PhaseReques
     if (measured(i)) {
       if (r.timedAtHeaders) timedAtHeaders += 1;
       leadToDm.push(first.at - r.acceptedAt);
+      sentToDm.push(first.at - r.sentAt);
       intakeRoundTrip.push(r.acceptedAt - r.sentAt);
     }
   });
@@ -426,6 +430,7 @@ async function drive(double: SlackDouble, observer: Observer, phase: PhaseReques
   const perSecond = (n: number, from: number, to: number) => (to > from ? (n * 1000) / (to - from) : n);
   const result: DriverResult = {
     leadToDm: stats(leadToDm),
+    sentToDm: stats(sentToDm),
     clickToUpdate: stats(clickToUpdate),
     intakeRoundTrip: stats(intakeRoundTrip),
     clickAck: stats(clickAck),

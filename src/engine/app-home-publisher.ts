@@ -10,6 +10,7 @@ import { teamWeek, type WeekCache } from '../reports/team-week.js';
 import { renderAppHome, renderOutsiderHome } from '../slack/blocks/app-home.js';
 import type { LeaseGuard } from './lease.js';
 import type { EngineLoop } from './loop.js';
+import { backgroundTurn } from './turns.js';
 
 /**
  * Keeps each agent's App Home a view of the rows. A reconciler like the rest: after a sweep, when
@@ -105,7 +106,7 @@ export class AppHomePublisher implements EngineLoop {
       const publishing: Array<Promise<void>> = [];
       for (const { id } of watching) {
         // Each Home is a few milliseconds of reading and rendering: let clicks and leads in between.
-        await new Promise((resolve) => setImmediate(resolve));
+        await backgroundTurn();
         publishing.push(this.publish(term, id, standing));
       }
       await Promise.all(publishing);
@@ -134,13 +135,8 @@ export class AppHomePublisher implements EngineLoop {
     const now = clock.now();
     // Someone taken out of dispatch.yml no longer sees the team, whatever their Home showed before.
     if (!isTeamMember(config, agentId)) return this.publishView(term, agentId, renderOutsiderHome());
-    let team: ReturnType<typeof teamWeek> | undefined;
-    if (isTeamLeader(config, agentId)) {
-      team = teamWeek(db, config, now, this.week);
-      // The week's figures (recomputed once a minute) took 45–70 ms at 100,000 tasks in a backlog,
-      // and the leader's own Home another 25: two turns, so a lead or click waits for one at most.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    // Added up in parts with leads and clicks in between (see teamWeek); the Home is read after.
+    const team = isTeamLeader(config, agentId) ? await teamWeek(db, config, now, this.week) : undefined;
     const data = homeData(db, standing, agentId, zone, now);
     if (!data) return;
     if (team) data.team = team;

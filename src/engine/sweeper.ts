@@ -12,6 +12,7 @@ import { removeExpiredDetails } from '../privacy/retention.js';
 import { queueDueDigest } from '../reports/digest.js';
 import type { LeaseGuard } from './lease.js';
 import type { EngineLoop } from './loop.js';
+import { backgroundTurn } from './turns.js';
 
 export const SWEEPER = 'sweeper';
 
@@ -94,7 +95,7 @@ export class Sweeper implements EngineLoop {
         if (!this.lease.holds(term)) return;
         // What is done so far is committed: let Slack sync start on it while the rest waits its turn.
         this.afterSlice();
-        await new Promise((resolve) => setImmediate(resolve));
+        await backgroundTurn();
       }
     }
     if (this.stopped || !this.lease.holds(term)) return;

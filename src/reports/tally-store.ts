@@ -102,6 +102,8 @@ function prepare(db: Database.Database) {
     type: raw(sql(GROUP_SQL.type)),
   });
   return {
+    // Far behind the indexer: every lead of a range, to reduce from its timeline.
+    rangeIds: db.prepare(`select t.id ${PERIOD} where ${IN_PERIOD}`).pluck(),
     shapes: grouped(shapesSql),
     lists: grouped(listsSql),
     // Per rule and agent: the agents' table sums over rules, fairness reads each rule's first offers.
@@ -250,12 +252,49 @@ export function readStoredTallies(
       else if (grouping) result.groups = tallyRange(s, detail, grouping.by, stale, at).tallies;
       readAgents(s, result, detail, stale);
     }
-    const timelines = readTimelines(db, liveIds);
-    result.live = readLeadRows(db, liveIds)
-      .map((row) => ({ ...row, ...timelineFacts(timelines.get(row.id) ?? []) }))
-      .sort((a, b) => a.id - b.id);
+    result.live = readLiveLeads(db, liveIds);
     return result;
   })();
+}
+
+/** The given leads reduced now from their rows and timelines, by id. */
+export function readLiveLeads(db: Database.Database, ids: readonly number[]): LeadFacts[] {
+  const timelines = readTimelines(db, ids);
+  return readLeadRows(db, ids)
+    .map((row) => ({ ...row, ...timelineFacts(timelines.get(row.id) ?? []) }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** One range's part of a sum made in parts (see readStoredRange). */
+export interface RangePart {
+  /** The range's stored leads (not in `stale`), added up by SQL. */
+  tally: Tally;
+  /** When each repeat noted on those leads arrived. */
+  repeatTimes: number[];
+  /** The range's other leads, to be reduced with readLiveLeads. */
+  liveIds: number[];
+}
+
+/**
+ * readStoredTallies for one range, for a caller that adds a long range up in parts with other
+ * work between them (a leader's App Home): `stale` is pendingLeads() read once before the first
+ * part. Each lead is counted once, from its stored facts or from its timeline, as it is when its
+ * part is read; a lead stored after `stale` was read shows as live or stored, never as both.
+ * With `stale` null (the indexer far behind), every lead of the range is live.
+ */
+export function readStoredRange(
+  db: Database.Database,
+  range: Range,
+  stale: readonly number[] | null,
+  now: Date,
+): RangePart {
+  if (stale === null) {
+    const period = { since: range.since.getTime(), until: range.until.getTime() };
+    const liveIds = statementsFor(db).rangeIds.all(period) as number[];
+    return { tally: emptyTally(), repeatTimes: [], liveIds };
+  }
+  const part = tallyRange(statementsFor(db), range, undefined, JSON.stringify(stale), now.getTime());
+  return { tally: part.tallies.get(null) ?? emptyTally(), repeatTimes: part.repeatTimes, liveIds: part.live };
 }
 
 /** The stored leads of `detail` per agent, and each rule's first offers per agent. */

@@ -1,9 +1,11 @@
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Db } from '../db/connection.js';
+import { backgroundTurn } from '../engine/turns.js';
+import { pendingLeads } from './facts-store.js';
 import type { Figures } from './measures.js';
-import { addTallies, countIn, emptyTally, figuresOfTally, tallyOf } from './tally.js';
-import { readStoredTallies } from './tally-store.js';
+import { addTallies, append, countIn, emptyTally, figuresOfTally, tallyOf } from './tally.js';
+import { readLiveLeads, readStoredRange } from './tally-store.js';
 
 /** Lines of "who is waiting on what" a leader's Home lists; the rest are counted. */
 export const WAITING_SHOWN = 15;
@@ -24,7 +26,29 @@ export interface WaitingItem {
 export interface WeekCache {
   minute?: number;
   figures?: Figures;
+  /** The figures being added up now, for that minute: a second leader's Home waits for them. */
+  computing?: { minute: number; figures: Promise<Figures> };
 }
+
+/** How the week's figures are added up in parts, so no part holds the app's thread for long. */
+export interface WeekParts {
+  /** Between two parts: other work (leads, clicks) runs. */
+  pause: () => Promise<void>;
+  /** Leads reduced from their timelines in one part. */
+  leadsPerPart: number;
+  /** Events behind past which the indexer counts as far behind (pendingLeads' default if absent). */
+  unindexedLimit?: number;
+}
+
+/**
+ * About 5 ms a part here. Right after a backlog the indexer has not reduced a thousand leads or
+ * more, and the week's figures reduced them in one go: 45–70 ms during which no lead was routed.
+ */
+const PARTS: WeekParts = {
+  pause: backgroundTurn,
+  leadsPerPart: 100,
+};
+const DAY_MS = 86_400_000;
 
 const NOBODY_YET: Record<WaitingItem['what'], string> = {
   claim: 'First to claim',
@@ -47,20 +71,37 @@ export interface TeamWeek {
  * and the open items in the order they are due: offers waiting for a claim, claims waiting for
  * contact past their due time, escalations waiting for a leader, leads held for opening.
  */
-export function teamWeek(db: Db, config: DispatchConfig, now: Date, cache?: WeekCache): TeamWeek {
+export async function teamWeek(
+  db: Db,
+  config: DispatchConfig,
+  now: Date,
+  cache: WeekCache = {},
+  parts: WeekParts = PARTS,
+): Promise<TeamWeek> {
   const since = DateTime.fromJSDate(now, { zone: config.team.timezone }).startOf('week').toJSDate();
   const minute = Math.floor(now.getTime() / 60_000);
-  // A week of history is tens of milliseconds to read: at most once a minute, however many
+  // A week of history is tens of milliseconds to add up: at most once a minute, however many
   // leaders have their Home open and however often the rows change. Who is waiting is always fresh.
-  const figures =
-    cache?.minute === minute && cache.figures
-      ? cache.figures
-      : // Up to and including now: a lead stored this millisecond is part of the week.
-        weekFigures(db, since, new Date(now.getTime() + 1), now);
-  if (cache) {
+  let figures = cache.minute === minute ? cache.figures : undefined;
+  if (!figures) {
+    if (cache.computing?.minute !== minute) {
+      // Up to and including now: a lead stored this millisecond is part of the week.
+      const computing = weekFigures(db, since, new Date(now.getTime() + 1), now, parts);
+      cache.computing = { minute, figures: computing };
+      const done = () => {
+        if (cache.computing?.figures === computing) cache.computing = undefined;
+      };
+      computing.then(done, done);
+    }
+    figures = await cache.computing.figures;
     cache.minute = minute;
     cache.figures = figures;
   }
+  return { since, figures, ...whoIsWaiting(db, config, now) };
+}
+
+/** Who must act on what, soonest first: always read fresh. */
+function whoIsWaiting(db: Db, config: DispatchConfig, now: Date): Pick<TeamWeek, 'waiting' | 'moreWaiting'> {
   const names = new Map(config.agents.map((a) => [a.id, a.name]));
   const rows = db.$client
     .prepare<
@@ -105,15 +146,34 @@ export function teamWeek(db: Db, config: DispatchConfig, now: Date, cache?: Week
     what: r.what,
     at: new Date(r.at),
   }));
-  return { since, figures, waiting, moreWaiting: Math.max(0, (counted?.n ?? 0) - waiting.length) };
+  return { waiting, moreWaiting: Math.max(0, (counted?.n ?? 0) - waiting.length) };
 }
 
-/** The week's headline figures: its stored leads added up by SQL, the others here (see report.ts). */
-function weekFigures(db: Db, since: Date, until: Date, now: Date): Figures {
-  const stored = readStoredTallies(db.$client, { periods: [{ key: 'week', since, until }], now });
-  const repeats = stored.repeatTimes.concat(stored.live.flatMap((l) => l.duplicateTimes));
-  return figuresOfTally(
-    addTallies(stored.periods.get('week') ?? emptyTally(), tallyOf(stored.live, now)),
-    countIn(repeats, since, until),
-  );
+/**
+ * The week's headline figures, added up a day at a time and the leads to reduce on the spot a
+ * slice at a time (see readStoredRange), with a pause between parts. Tallies of disjoint sets of
+ * leads add up, so the parts give the figures one sum over the week would.
+ */
+async function weekFigures(db: Db, since: Date, until: Date, now: Date, parts: WeekParts): Promise<Figures> {
+  const stale = pendingLeads(db.$client, parts.unindexedLimit);
+  let tally = emptyTally();
+  const repeats: number[] = [];
+  for (let from = since.getTime(); from < until.getTime(); from += DAY_MS) {
+    const day = {
+      key: 'day',
+      since: new Date(from),
+      until: new Date(Math.min(from + DAY_MS, until.getTime())),
+    };
+    const stored = readStoredRange(db.$client, day, stale, now);
+    tally = addTallies(tally, stored.tally);
+    append(repeats, stored.repeatTimes);
+    for (let i = 0; i < stored.liveIds.length; i += parts.leadsPerPart) {
+      await parts.pause();
+      const live = readLiveLeads(db.$client, stored.liveIds.slice(i, i + parts.leadsPerPart));
+      tally = addTallies(tally, tallyOf(live, now));
+      for (const lead of live) append(repeats, lead.duplicateTimes);
+    }
+    await parts.pause();
+  }
+  return figuresOfTally(tally, countIn(repeats, since, until));
 }
