@@ -1,9 +1,18 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql as raw } from 'drizzle-orm';
 import type { ReplyChannel } from '../config/replies-schema.js';
 import { leadReplies, smsOptOuts, tasks } from '../db/schema.js';
 import type { DispatchContext, Sql } from '../dispatch/context.js';
 import { recordEvent } from '../dispatch/events.js';
+import { preparedOnce } from '../dispatch/prepared.js';
 import { enqueueOutbox } from '../engine/outbox/outbox.js';
+
+const replyFacts = preparedOnce((sql) =>
+  sql
+    .select({ rule: tasks.ruleName, phone: tasks.phone, email: tasks.email, status: tasks.status })
+    .from(tasks)
+    .where(eq(tasks.id, raw.placeholder('taskId')))
+    .prepare(),
+);
 
 export const replyTopic = (channel: ReplyChannel): string => `reply:${channel}`;
 
@@ -21,11 +30,9 @@ export function queueLeadReplies(
   now: Date,
   agentId?: string,
 ): void {
-  const task = tx
-    .select({ rule: tasks.ruleName, phone: tasks.phone, email: tasks.email, status: tasks.status })
-    .from(tasks)
-    .where(eq(tasks.id, taskId))
-    .get();
+  // No rule replies at this moment: nothing to read (this runs for every lead routed and claimed).
+  if (!ctx.config.rules.some((r) => r.reply?.when === trigger)) return;
+  const task = replyFacts(tx).get({ taskId });
   // A repeat merged into an earlier lead is never routed, so never replied to; this is the guard.
   if (!task?.rule || task.status === 'merged') return;
   const reply = ctx.config.rules.find((r) => r.name === task.rule)?.reply;
