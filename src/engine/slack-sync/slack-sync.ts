@@ -3,6 +3,7 @@ import type { DispatchContext } from '../../dispatch/context.js';
 import type { LeaseGuard } from '../lease.js';
 import { type EngineLoop, KickedPass } from '../loop.js';
 import type { SlackHealth } from '../slack-health.js';
+import { backgroundTurn } from '../turns.js';
 import { escalationPosts } from './escalation-posts.js';
 import { PostFinder } from './find-posted.js';
 import { Gate } from './gate.js';
@@ -189,8 +190,14 @@ export class SlackSync implements EngineLoop {
     );
     let stopped = false;
     let next = 0;
+    // A click's update goes at once; a backlog of them (after an outage, a thousand offers lapsed)
+    // is background work: past the first few, each takes its turn (see turns.ts), or the answers
+    // that arrived together each rendered the next DM in the same turn of the event loop.
+    const backlog = due.length > UPDATE_CONCURRENCY;
     const worker = async () => {
       while (!stopped && next < due.length) {
+        if (backlog && next >= UPDATE_CONCURRENCY) await backgroundTurn();
+        if (stopped || next >= due.length) break;
         const item = due[next++];
         if (!item) break;
         const result = await this.isolated(item.kind, item.id, () =>
