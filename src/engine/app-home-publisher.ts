@@ -6,7 +6,7 @@ import { agents } from '../db/schema.js';
 import type { DispatchContext } from '../dispatch/context.js';
 import { type HomeContext, homeContext, homeData } from '../dispatch/home.js';
 import { agentZone, isTeamLeader, isTeamMember } from '../dispatch/roster.js';
-import { teamWeek, type WeekCache } from '../reports/team-week.js';
+import { teamWeek, WEEK_PARTS, type WeekCache } from '../reports/team-week.js';
 import { renderAppHome, renderOutsiderHome } from '../slack/blocks/app-home.js';
 import type { LeaseGuard } from './lease.js';
 import type { EngineLoop } from './loop.js';
@@ -136,7 +136,9 @@ export class AppHomePublisher implements EngineLoop {
     // Someone taken out of dispatch.yml no longer sees the team, whatever their Home showed before.
     if (!isTeamMember(config, agentId)) return this.publishView(term, agentId, renderOutsiderHome());
     // Added up in parts with leads and clicks in between (see teamWeek); the Home is read after.
-    const team = isTeamLeader(config, agentId) ? await teamWeek(db, config, now, this.week) : undefined;
+    const team = isTeamLeader(config, agentId)
+      ? await teamWeek(db, config, now, this.week, { ...WEEK_PARTS, pause: backgroundTurn })
+      : undefined;
     const data = homeData(db, standing, agentId, zone, now);
     if (!data) return;
     if (team) data.team = team;

@@ -96,6 +96,8 @@ export class Sweeper implements EngineLoop {
         // What is done so far is committed: let Slack sync start on it while the rest waits its turn.
         this.afterSlice();
         await backgroundTurn();
+        // The wait may be long in a backlog: stopped or no longer the holder, write nothing more.
+        if (this.stopped || !this.lease.holds(term)) return;
       }
     }
     if (this.stopped || !this.lease.holds(term)) return;

@@ -4,8 +4,12 @@
  * event loop and slices take turns, one a turn: each yielding with its own `setImmediate`, they
  * lined up in the same turn (Node runs every immediate queued before that phase began), and a
  * request that arrived meanwhile waited for all of them, up to 70–90 ms in a backlog of 1,000
- * offers. Leads, clicks and Slack sync do not wait here: they are not background work.
+ * offers. A lead's routing and DM and a click's update never wait here; only a backlog of DM
+ * updates (a full batch) does, past its first few.
  */
+// Node's own, not a test's fake timers: a fake immediate left pending would stall every later turn.
+import { setImmediate } from 'node:timers';
+
 const waiting: Array<() => void> = [];
 let pumping = false;
 

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { REPORT_KINDS_SQL } from '../core/events.js';
 import type { IntakeNote } from '../core/lead-fields.js';
 import { perDatabase } from '../db/per-database.js';
-import type { LeadRowFacts } from './lead-facts.js';
+import { type LeadFacts, type LeadRowFacts, timelineFacts } from './lead-facts.js';
 import type { ReportEvent, ReportLead } from './measures.js';
 
 /** id, source, type, rule, created_at, manual_review, intake_notes, status, first_dm_at */
@@ -118,6 +118,14 @@ export function readLeadRows(db: Database.Database, taskIds: readonly number[]):
       merged: status === 'merged',
     }),
   );
+}
+
+/** The given leads reduced now from their rows and timelines, by id. */
+export function readLiveLeads(db: Database.Database, ids: readonly number[]): LeadFacts[] {
+  const timelines = readTimelines(db, ids);
+  return readLeadRows(db, ids)
+    .map((row) => ({ ...row, ...timelineFacts(timelines.get(row.id) ?? []) }))
+    .sort((a, b) => a.id - b.id);
 }
 
 const noContact = (notes: string) =>

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { perDatabase } from '../db/per-database.js';
 import { pendingLeads } from './facts-store.js';
-import { type LeadFacts, leadFacts, timelineFacts } from './lead-facts.js';
-import { readLeadRows, readLeads, readTimelines } from './read.js';
+import { type LeadFacts, leadFacts } from './lead-facts.js';
+import { readLeads, readLiveLeads } from './read.js';
 import { addShape, SHAPE_BITS } from './shape.js';
 import { addReasons, append, emptyTally, type Tally } from './tally.js';
 import { type AgentTally, addAgentTally, addFairOffer, type FairOffers } from './tally-agents.js';
@@ -257,14 +257,6 @@ export function readStoredTallies(
   })();
 }
 
-/** The given leads reduced now from their rows and timelines, by id. */
-export function readLiveLeads(db: Database.Database, ids: readonly number[]): LeadFacts[] {
-  const timelines = readTimelines(db, ids);
-  return readLeadRows(db, ids)
-    .map((row) => ({ ...row, ...timelineFacts(timelines.get(row.id) ?? []) }))
-    .sort((a, b) => a.id - b.id);
-}
-
 /** One range's part of a sum made in parts (see readStoredRange). */
 export interface RangePart {
   /** The range's stored leads (not in `stale`), added up by SQL. */
@@ -288,13 +280,21 @@ export function readStoredRange(
   stale: readonly number[] | null,
   now: Date,
 ): RangePart {
-  if (stale === null) {
-    const period = { since: range.since.getTime(), until: range.until.getTime() };
-    const liveIds = statementsFor(db).rangeIds.all(period) as number[];
-    return { tally: emptyTally(), repeatTimes: [], liveIds };
-  }
-  const part = tallyRange(statementsFor(db), range, undefined, JSON.stringify(stale), now.getTime());
-  return { tally: part.tallies.get(null) ?? emptyTally(), repeatTimes: part.repeatTimes, liveIds: part.live };
+  // One read transaction, so the shapes and the lists see the same rows (another process's
+  // indexer may commit between two statements).
+  return db.transaction((): RangePart => {
+    if (stale === null) {
+      const period = { since: range.since.getTime(), until: range.until.getTime() };
+      const liveIds = statementsFor(db).rangeIds.all(period) as number[];
+      return { tally: emptyTally(), repeatTimes: [], liveIds };
+    }
+    const part = tallyRange(statementsFor(db), range, undefined, JSON.stringify(stale), now.getTime());
+    return {
+      tally: part.tallies.get(null) ?? emptyTally(),
+      repeatTimes: part.repeatTimes,
+      liveIds: part.live,
+    };
+  })();
 }
 
 /** The stored leads of `detail` per agent, and each rule's first offers per agent. */

@@ -1,11 +1,12 @@
+import { setImmediate } from 'node:timers';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Db } from '../db/connection.js';
-import { backgroundTurn } from '../engine/turns.js';
 import { pendingLeads } from './facts-store.js';
 import type { Figures } from './measures.js';
+import { readLiveLeads } from './read.js';
 import { addTallies, append, countIn, emptyTally, figuresOfTally, tallyOf } from './tally.js';
-import { readLiveLeads, readStoredRange } from './tally-store.js';
+import { readStoredRange } from './tally-store.js';
 
 /** Lines of "who is waiting on what" a leader's Home lists; the rest are counted. */
 export const WAITING_SHOWN = 15;
@@ -43,10 +44,10 @@ export interface WeekParts {
 /**
  * About 3 ms a part here (up to 10 under load). Right after a backlog the indexer has not reduced
  * a thousand leads or more, and the week's figures reduced them in one go: 45–70 ms during which
- * no lead was routed.
+ * no lead was routed. The App Home publisher pauses with the engine's backgroundTurn instead.
  */
-const PARTS: WeekParts = {
-  pause: backgroundTurn,
+export const WEEK_PARTS: WeekParts = {
+  pause: () => new Promise((resolve) => setImmediate(resolve)),
   leadsPerPart: 50,
 };
 const DAY_MS = 86_400_000;
@@ -77,7 +78,7 @@ export async function teamWeek(
   config: DispatchConfig,
   now: Date,
   cache: WeekCache = {},
-  parts: WeekParts = PARTS,
+  parts: WeekParts = WEEK_PARTS,
 ): Promise<TeamWeek> {
   const since = DateTime.fromJSDate(now, { zone: config.team.timezone }).startOf('week').toJSDate();
   const minute = Math.floor(now.getTime() / 60_000);
@@ -95,8 +96,11 @@ export async function teamWeek(
       computing.then(done, done);
     }
     figures = await cache.computing.figures;
-    cache.minute = minute;
-    cache.figures = figures;
+    // An older minute's figures finishing late must not replace a newer minute's.
+    if (cache.minute === undefined || minute >= cache.minute) {
+      cache.minute = minute;
+      cache.figures = figures;
+    }
   }
   return { since, figures, ...whoIsWaiting(db, config, now) };
 }
@@ -151,12 +155,13 @@ function whoIsWaiting(db: Db, config: DispatchConfig, now: Date): Pick<TeamWeek,
 }
 
 /**
- * The week's headline figures, added up a day at a time and the leads to reduce on the spot a
+ * The week's headline figures, added up 24 hours at a time and the leads to reduce on the spot a
  * slice at a time (see readStoredRange), with a pause between parts. Tallies of disjoint sets of
  * leads add up, so the parts give the figures one sum over the week would.
  */
 async function weekFigures(db: Db, since: Date, until: Date, now: Date, parts: WeekParts): Promise<Figures> {
-  const stale = pendingLeads(db.$client, parts.unindexedLimit);
+  // Read once, in a transaction so the cursor and the rows agree; the parts use it as it was.
+  const stale = db.$client.transaction(() => pendingLeads(db.$client, parts.unindexedLimit))();
   let tally = emptyTally();
   const repeats: number[] = [];
   for (let from = since.getTime(); from < until.getTime(); from += DAY_MS) {

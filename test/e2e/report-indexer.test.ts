@@ -9,7 +9,10 @@ async function turns(n = 20): Promise<void> {
 
 describe('the report indexer catches up in paced passes', () => {
   const h = useHarness();
+  let indexer: ReportIndexer | undefined;
   afterEach(() => {
+    indexer?.stop();
+    indexer = undefined;
     vi.useRealTimers();
   });
 
@@ -28,9 +31,10 @@ describe('the report indexer catches up in paced passes', () => {
     expect(newest).toBeGreaterThan(3 * EVENTS_PER_PASS);
 
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
-    const indexer = new ReportIndexer(h.server.ctx);
-    indexer.start();
-    await indexer.idle();
+    const started = new ReportIndexer(h.server.ctx);
+    indexer = started;
+    started.start();
+    await started.idle();
     await turns();
     // One pass, and no second one straight after it: the app's thread is free between passes.
     expect(cursor()).toBe(EVENTS_PER_PASS);
@@ -42,7 +46,7 @@ describe('the report indexer catches up in paced passes', () => {
     const seen: number[] = [];
     for (let i = 0; i < 100 && cursor() !== newest; i++) {
       await vi.advanceTimersToNextTimerAsync();
-      await indexer.idle();
+      await started.idle();
       seen.push(Number(cursor()));
     }
     expect(seen[0]).toBe(2 * EVENTS_PER_PASS);
@@ -53,6 +57,5 @@ describe('the report indexer catches up in paced passes', () => {
     await vi.advanceTimersByTimeAsync(4_900);
     await turns();
     expect(cursor()).toBe(newest);
-    indexer.stop();
   });
 });

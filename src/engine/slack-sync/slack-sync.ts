@@ -190,10 +190,10 @@ export class SlackSync implements EngineLoop {
     );
     let stopped = false;
     let next = 0;
-    // A click's update goes at once; a backlog of them (after an outage, a thousand offers lapsed)
-    // is background work: past the first few, each takes its turn (see turns.ts), or the answers
-    // that arrived together each rendered the next DM in the same turn of the event loop.
-    const backlog = due.length > UPDATE_CONCURRENCY;
+    // A click's updates go at once; a backlog of them (a full batch: after an outage, a thousand
+    // offers lapsed) is background work: past the first few, each takes its turn (see turns.ts),
+    // or the answers that arrived together each rendered the next DM in the same turn.
+    const backlog = due.length >= BATCH;
     const worker = async () => {
       while (!stopped && next < due.length) {
         if (backlog && next >= UPDATE_CONCURRENCY) await backgroundTurn();

@@ -32,24 +32,14 @@ function compactMoney(amount: number): string {
 
 /** A tappable tel: link that shows the number the way Americans write it. */
 export function phoneLink(e164: string): string {
-  let link = phoneLinks.get(e164);
-  if (link === undefined) {
-    const parsed = parsePhoneNumberFromString(e164);
-    const shown = parsed
-      ? parsed.country === 'US'
-        ? parsed.formatNational()
-        : parsed.formatInternational()
-      : e164;
-    link = `<tel:${e164}|${escapeText(shown)}>`;
-    // Parsing is about 0.1 ms, and a lead's DM is rendered again at each change (claim, pass…).
-    if (phoneLinks.size >= PHONE_LINKS_KEPT) phoneLinks.clear();
-    phoneLinks.set(e164, link);
-  }
-  return link;
+  const parsed = parsePhoneNumberFromString(e164);
+  const shown = parsed
+    ? parsed.country === 'US'
+      ? parsed.formatNational()
+      : parsed.formatInternational()
+    : e164;
+  return `<tel:${e164}|${escapeText(shown)}>`;
 }
-
-const PHONE_LINKS_KEPT = 1_000;
-const phoneLinks = new Map<string, string>();
 
 export function emailLink(email: string): string {
   return `<mailto:${email}|${escapeText(email)}>`;
