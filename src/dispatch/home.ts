@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, isNotNull, isNull, ne, or, sql as raw } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNotNull, isNull, or, sql as raw } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { DispatchConfig } from '../config/dispatch-schema.js';
 import type { Availability } from '../core/availability.js';
@@ -38,12 +38,50 @@ export interface HomeContext {
   team: TeamStanding;
   onDuty: Map<string, string[]>;
   covers: ActiveCover[];
+  /**
+   * Per agent, the broadcasts since `weekStart` they were in the pool for and someone else (or
+   * nobody) claimed. Read once per week start for all the Homes of a refresh: per Home, the
+   * json_each over every broadcast of the week took up to 20–37 ms each in a backlog.
+   */
+  pooledSince(weekStart: Date): Map<string, number>;
 }
 
 export function homeContext(sql: Sql, config: DispatchConfig, now: Date): HomeContext {
   const team = availabilityOfTeam(sql, config, now);
   const covers = activeCovers(sql, now);
-  return { team, onDuty: onDutyNow(config, rosterOf(team), now, covers), covers };
+  const pooled = new Map<number, Map<string, number>>();
+  return {
+    team,
+    onDuty: onDutyNow(config, rosterOf(team), now, covers),
+    covers,
+    pooledSince: (weekStart) => {
+      let counts = pooled.get(weekStart.getTime());
+      if (!counts) {
+        counts = pooledCounts(sql, weekStart);
+        pooled.set(weekStart.getTime(), counts);
+      }
+      return counts;
+    },
+  };
+}
+
+/** Broadcasts since `since` by pool member, leaving out the member who claimed each. */
+function pooledCounts(sql: Sql, since: Date): Map<string, number> {
+  const member = raw<string>`p.value`;
+  const rows = sql
+    .select({ agentId: member, n: raw<number>`count(distinct ${offers.id})` })
+    .from(offers)
+    .innerJoin(raw`json_each(${offers.pool}) p`, raw`1`)
+    .where(
+      and(
+        isNotNull(offers.pool),
+        gte(offers.offeredAt, since),
+        or(isNull(offers.agentId), raw`${offers.agentId} <> p.value`),
+      ),
+    )
+    .groupBy(member)
+    .all();
+  return new Map(rows.map((r) => [r.agentId, r.n]));
 }
 
 /** Everything an agent's App Home shows, read from rows at `now`; the week starts Monday in their zone. */
@@ -100,18 +138,7 @@ export function homeData(
     .where(and(eq(offers.agentId, agentId), gte(offers.offeredAt, weekStart)))
     .get();
   // Broadcasts they were in the pool for and someone else (or nobody) claimed.
-  const pooled = sql
-    .select({ n: count() })
-    .from(offers)
-    .where(
-      and(
-        isNotNull(offers.pool),
-        gte(offers.offeredAt, weekStart),
-        or(isNull(offers.agentId), ne(offers.agentId, agentId)),
-        inPool(agentId),
-      ),
-    )
-    .get();
+  const pooled = standing.pooledSince(weekStart).get(agentId) ?? 0;
   const claims = sql
     .select({ seconds: raw<number>`(${offers.resolvedAt} - ${offers.offeredAt}) / 1000.0` })
     .from(offers)
@@ -135,7 +162,7 @@ export function homeData(
     moreOwned: latest.length > HOME_LIST_LIMIT,
     moreOffered: live.length > HOME_LIST_LIMIT,
     week: {
-      received: (own?.n ?? 0) + (pooled?.n ?? 0),
+      received: (own?.n ?? 0) + pooled,
       claimed: claims.length,
       medianSecondsToClaim: median(claims.map((c) => c.seconds)),
     },

@@ -204,6 +204,29 @@ describe('a pond', () => {
     await h.settle();
   });
 
+  it('a broadcast counts as offered in the week of everyone in its pool, and as claimed for who took it', async () => {
+    const homeOf = (user: string) =>
+      JSON.stringify(
+        h.double.views.filter((v) => v.method === 'views.publish' && v.userId === user).at(-1)?.view,
+      );
+    for (const user of [DANA, MARCO, PRIYA, IVY])
+      await h.slack.sendEvent({ type: 'app_home_opened', user, tab: 'home', channel: 'D0HOME' });
+    await h.postLead(zillowLead({ tags: ['open_house'] }));
+    const copies = await Promise.all([DANA, MARCO, PRIYA].map((user) => h.double.waitForPost({ to: user })));
+    const marcos = copies[1];
+    if (!marcos) throw new Error('no copy for Marco');
+    h.clock.advance('2m');
+    await h.slack.clickButton({ user: MARCO, message: marcos, actionId: 'offer_claim' });
+    await h.double.waitForUpdate(marcos, 'Claimed by you');
+    await h.server.sweeper.runOnce();
+    await h.settle();
+    expect(homeOf(MARCO)).toContain('Offered 1 · claimed 1 · median time to claim: 2 min');
+    for (const user of [DANA, PRIYA]) expect(homeOf(user)).toContain('Offered 1 · claimed 0');
+    // Ivy is not in the pool (an ISA).
+    expect(homeOf(IVY)).toContain('Offered 0 · claimed 0');
+    h.double.markAllSeen();
+  });
+
   it('a broadcast nobody claimed falls into the pond', async () => {
     const id = await postLead(h, { tags: ['open_house'] });
     const copies = await Promise.all([DANA, MARCO, PRIYA].map((user) => h.double.waitForPost({ to: user })));
