@@ -96,10 +96,12 @@ describe('a flood of slow uploads', () => {
     for (let i = 0; i < 3; i++) await leadAndClick();
     const answers = await Promise.all(uploads);
     const peak = rss.stop();
-    // Each was answered 401 on its headers and its connection closed; one still uploading may see
-    // the close (a reset) before the answer.
+    // Each was answered 401 on its headers and its connection closed: none got any other answer,
+    // and none was read to its end. Whether the client reads the 401 or first sees the close (a
+    // reset) while still writing is the client's race: on a busy CI machine 234 of 300 read it.
     expect(answers.filter((a) => a.status !== 401 && a.status !== undefined)).toEqual([]);
-    expect(answers.filter((a) => a.status === 401).length).toBeGreaterThan(FLOOD * 0.8);
+    expect(answers.filter((a) => a.status === 401).length).toBeGreaterThan(FLOOD / 2);
+    expect(Math.max(...answers.map((a) => a.sentBytes))).toBeLessThan(UPLOAD_BYTES);
     expect(peak).toBeLessThan(RSS_LIMIT_MB);
   }, 30_000);
 
