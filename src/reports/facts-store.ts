@@ -118,20 +118,16 @@ const joined = (values: readonly (string | number)[]) => (values.length > 0 ? va
 const bool = (value: number | null) => value === 1;
 const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
 const millis = (s: number | null) => (s === null ? null : Math.round(s * 1000));
+/** An agent's claim times in whole milliseconds, as both stored forms keep them. */
+const claimMillis = (a: AgentLeadFacts) => a.claimSeconds.map((s) => Math.round(s * 1000));
 
 function encodeAgents(agents: readonly AgentLeadFacts[]): string | null {
   if (agents.length === 0) return null;
   return agents
     .map((a) =>
-      [
-        a.agentId,
-        a.offers,
-        a.claims,
-        a.passes,
-        a.misassignedPasses,
-        a.lapses,
-        a.claimSeconds.map((s) => Math.round(s * 1000)).join('|'),
-      ].join(','),
+      [a.agentId, a.offers, a.claims, a.passes, a.misassignedPasses, a.lapses, claimMillis(a).join('|')].join(
+        ',',
+      ),
     )
     .join(';');
 }
@@ -188,7 +184,7 @@ function storeFacts(s: ReturnType<typeof prepare>, taskId: number, f: TimelineFa
       a.misassignedPasses,
       a.lapses,
       f.fairOffers.filter((id) => id === a.agentId).length,
-      joined(a.claimSeconds.map((claim) => Math.round(claim * 1000))),
+      joined(claimMillis(a)),
     );
 }
 
