@@ -4,6 +4,7 @@ import {
   eq,
   gte,
   inArray,
+  isNotNull,
   isNull,
   lte,
   ne,
@@ -13,6 +14,7 @@ import {
   type SQL,
 } from 'drizzle-orm';
 import { isMergeable, NEVER_MERGED_TYPES, sameContact } from '../core/contact.js';
+import { fixedLimit } from '../db/fixed-limit.js';
 import { agents, escalations, notifications, offers, type TaskRow, tasks } from '../db/schema.js';
 import type { DispatchContext, Sql } from './context.js';
 import { recordEvent } from './events.js';
@@ -87,8 +89,8 @@ function earlierBy(samePerson: () => SQL | undefined) {
           lte(tasks.receivedAt, raw.placeholder('receivedAt')),
         ),
       )
+      // No LIMIT: .get() reads the first row and stops (and a bound LIMIT recompiles the statement).
       .orderBy(desc(tasks.receivedAt), desc(tasks.id))
-      .limit(1)
       .prepare(),
   );
 }
@@ -139,26 +141,39 @@ export function holderOf(
   return undefined;
 }
 
+/** How many earlier tasks for the same person an offer's DM lists. */
+export const HISTORY_SHOWN = 3;
+
 /** Earlier tasks for the same phone or email, newest first, for the history an offer shows. */
-export function contactHistory(sql: Sql, task: TaskRow, limit = 5): TaskRow[] {
+export function contactHistory(sql: Sql, task: TaskRow): TaskRow[] {
+  const { byPhoneOrEmail, byPhone, byEmail } = historyShown;
   if (task.phone && task.email)
-    return historyByPhoneOrEmail(sql).all({ ...keyOf(task, limit), phone: task.phone, email: task.email });
-  if (task.phone) return historyByPhone(sql).all({ ...keyOf(task, limit), phone: task.phone });
-  if (task.email) return historyByEmail(sql).all({ ...keyOf(task, limit), email: task.email });
+    return byPhoneOrEmail(sql).all({ ...keyOf(task), phone: task.phone, email: task.email });
+  if (task.phone) return byPhone(sql).all({ ...keyOf(task), phone: task.phone });
+  if (task.email) return byEmail(sql).all({ ...keyOf(task), email: task.email });
   return [];
 }
 
-// Placeholders bind raw values, so times are passed as epoch milliseconds (the column's storage).
-const keyOf = (task: TaskRow, limit: number) => ({
-  id: task.id,
-  receivedAt: task.receivedAt.getTime(),
-  limit,
-});
+/** The most recent earlier task for the same phone or email that an agent owns: the original agent's. */
+export function earlierOwnedTask(sql: Sql, task: TaskRow): TaskRow | undefined {
+  const { byPhoneOrEmail, byPhone, byEmail } = earlierOwned;
+  if (task.phone && task.email)
+    return byPhoneOrEmail(sql).get({ ...keyOf(task), phone: task.phone, email: task.email });
+  if (task.phone) return byPhone(sql).get({ ...keyOf(task), phone: task.phone });
+  if (task.email) return byEmail(sql).get({ ...keyOf(task), email: task.email });
+  return undefined;
+}
 
-/** One prepared statement per shape of the lookup (tasks_phone, tasks_email), each built once. */
-function historyBy(samePerson: () => SQL | undefined) {
-  return preparedOnce((sql) =>
-    sql
+// Placeholders bind raw values, so times are passed as epoch milliseconds (the column's storage).
+const keyOf = (task: TaskRow) => ({ id: task.id, receivedAt: task.receivedAt.getTime() });
+
+/**
+ * One prepared statement per shape of the lookup (tasks_phone, tasks_email), each built once:
+ * the history an offer lists (HISTORY_SHOWN rows), or the latest owned task (read with .get()).
+ */
+function historyBy(samePerson: () => SQL | undefined, want: 'shown' | 'owned') {
+  return preparedOnce((sql) => {
+    const query = sql
       .select()
       .from(tasks)
       .where(
@@ -167,16 +182,24 @@ function historyBy(samePerson: () => SQL | undefined) {
           ne(tasks.id, raw.placeholder('id')),
           inArray(tasks.status, ['claimed', 'escalated', 'offered', 'held', 'received']),
           lte(tasks.receivedAt, raw.placeholder('receivedAt')),
+          want === 'owned' ? isNotNull(tasks.ownerId) : undefined,
         ),
       )
-      .orderBy(desc(tasks.receivedAt))
-      .limit(raw.placeholder('limit'))
-      .prepare(),
-  );
+      .orderBy(desc(tasks.receivedAt));
+    return (want === 'shown' ? query.limit(fixedLimit(HISTORY_SHOWN)) : query).prepare();
+  });
 }
 
-const historyByPhoneOrEmail = historyBy(() =>
-  or(eq(tasks.phone, raw.placeholder('phone')), eq(tasks.email, raw.placeholder('email'))),
-);
-const historyByPhone = historyBy(() => eq(tasks.phone, raw.placeholder('phone')));
-const historyByEmail = historyBy(() => eq(tasks.email, raw.placeholder('email')));
+function historyShapes(want: 'shown' | 'owned') {
+  return {
+    byPhoneOrEmail: historyBy(
+      () => or(eq(tasks.phone, raw.placeholder('phone')), eq(tasks.email, raw.placeholder('email'))),
+      want,
+    ),
+    byPhone: historyBy(() => eq(tasks.phone, raw.placeholder('phone')), want),
+    byEmail: historyBy(() => eq(tasks.email, raw.placeholder('email')), want),
+  };
+}
+
+const historyShown = historyShapes('shown');
+const earlierOwned = historyShapes('owned');

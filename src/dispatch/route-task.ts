@@ -7,7 +7,7 @@ import { roundRobin, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import { queueLeadReplies } from '../replies/plan.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { activeCovers } from './cover.js';
-import { contactHistory, mergeIfDuplicate } from './duplicates.js';
+import { earlierOwnedTask, mergeIfDuplicate } from './duplicates.js';
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
@@ -226,7 +226,7 @@ function addWatchers(tx: Sql, taskId: number, watchers: readonly Watcher[], now:
 
 /** Whoever owned this contact's most recent earlier task (same phone or email), for original-agent rules. */
 function earlierOwnerOf(tx: Sql, task: TaskRow): EarlierOwner | undefined {
-  const earlier = contactHistory(tx, task, 20).find((t) => t.ownerId !== null);
+  const earlier = earlierOwnedTask(tx, task);
   if (!earlier?.ownerId) return undefined;
   return {
     agentId: earlier.ownerId,

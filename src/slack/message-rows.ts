@@ -33,7 +33,7 @@ export function loadOfferView(
     ...row,
     zone: agentZone(row.agent, config),
     successor: successorOf(sql, row.offer.taskId, row.offer.id, row.task.status),
-    history: contactHistory(sql, row.task, 3).map((task) => {
+    history: contactHistory(sql, row.task).map((task) => {
       const owner = task.ownerId ? findAgent(sql, task.ownerId) : undefined;
       const standing = !owner ? undefined : !owner.inConfig ? 'left' : owner.active ? undefined : 'inactive';
       return { task, ownerName: owner?.name ?? null, owner: standing };
@@ -60,7 +60,6 @@ const moveOf = preparedOnce((sql) =>
       ),
     )
     .orderBy(desc(events.id))
-    .limit(1)
     .prepare(),
 );
 
@@ -126,7 +125,6 @@ const nextOffer = preparedOnce((sql) =>
     .leftJoin(agents, eq(agents.id, offers.agentId))
     .where(and(eq(offers.taskId, raw.placeholder('taskId')), gt(offers.id, raw.placeholder('offerId'))))
     .orderBy(asc(offers.id))
-    .limit(1)
     .prepare(),
 );
 
@@ -225,7 +223,6 @@ export function loadPondView(
     .from(escalations)
     .where(eq(escalations.taskId, row.task.id))
     .orderBy(desc(escalations.id))
-    .limit(1)
     .get();
   return { ...row, escalation, names: agentNames(sql), zone: config.team.timezone, now };
 }

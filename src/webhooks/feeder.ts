@@ -6,7 +6,10 @@ import { enqueueOutbox, topicHealth } from '../engine/outbox/outbox.js';
 import { kindsFor, publicNameOf } from './event-names.js';
 import { agentIdOf, type WebhookBody, type WebhookTaskRow, webhookEventId, webhookTask } from './payload.js';
 
-/** Events read per webhook per pass: one short write transaction, then the next pass. */
+/**
+ * Events read per webhook per pass: one short write transaction, then the next pass. Written into
+ * the query's text, since a bound LIMIT recompiles it on every run (db/fixed-limit.ts).
+ */
 const BATCH = 200;
 
 export const WEBHOOK_TOPIC_PREFIX = 'webhook:';
@@ -35,7 +38,7 @@ export class WebhookFeeder extends KickedLoop {
   private readonly cursor: Database.Statement<[string], { lastEventId: number }>;
   private readonly newest: Database.Statement<[], { id: number }>;
   private readonly setCursor: Database.Statement<[string, number]>;
-  private readonly after: Database.Statement<[number, number], EventRow>;
+  private readonly after: Database.Statement<[number], EventRow>;
   private readonly task: Database.Statement<[number], TaskDbRow>;
   private readonly agent: Database.Statement<[string], { name: string }>;
 
@@ -55,7 +58,7 @@ export class WebhookFeeder extends KickedLoop {
          on conflict (name) do update set last_event_id = excluded.last_event_id`,
     );
     this.after = db.prepare(
-      'select id, task_id as taskId, kind, actor, at, detail from events where id > ? order by id limit ?',
+      `select id, task_id as taskId, kind, actor, at, detail from events where id > ? order by id limit ${BATCH}`,
     );
     this.task = db.prepare(
       `select id, type, source, status, first_name as firstName, last_name as lastName, email, phone,
@@ -101,7 +104,7 @@ export class WebhookFeeder extends KickedLoop {
           this.setCursor.run(hook.name, this.newest.get()?.id ?? 0);
           return { read: 0, queued: 0 };
         }
-        const rows = this.after.all(at.lastEventId, BATCH);
+        const rows = this.after.all(at.lastEventId);
         const kinds = kindsFor(hook.events);
         let n = 0;
         for (const row of rows) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { migrateDatabase, openDatabase } from '../../src/db/connection.js';
-import { MessageStore } from '../../src/engine/slack-sync/message-store.js';
+import { MessageStore, SYNC_BATCH } from '../../src/engine/slack-sync/message-store.js';
 
-/** Three offers due for their first DM (to two agents) and one posted offer due for an update. */
-function storeWithDueRows(): MessageStore {
+/** Three offers due for their first DM (to two agents) and one posted offer due for an update; `extra` more for U2. */
+function storeWithDueRows(extra = 0): MessageStore {
   const db = openDatabase(':memory:');
   migrateDatabase(db);
   const sqlite = db.$client;
@@ -27,6 +27,7 @@ function storeWithDueRows(): MessageStore {
     ['U2', null, null],
     ['U1', null, null],
     ['U2', 'D2', '1.0001'],
+    ...Array.from({ length: extra }, (): [string, null, null] => ['U2', null, null]),
   ];
   for (const [i, [agent, channel, ts]] of rows.entries()) {
     const taskId = Number(task.run(`e${i}`).lastInsertRowid);
@@ -48,19 +49,28 @@ describe('MessageStore: due rows with and without conversations that must wait',
 
   it('with nobody waiting, every due post comes back oldest task first', () => {
     const store = storeWithDueRows();
-    expect(store.duePosts(now, 50).map((p) => [p.taskId, p.recipient])).toEqual([
+    expect(store.duePosts(now).map((p) => [p.taskId, p.recipient])).toEqual([
       [1, 'U1'],
       [2, 'U2'],
       [3, 'U1'],
     ]);
-    expect(store.dueUpdates(now, 50)).toEqual([4]);
+    expect(store.dueUpdates(now)).toEqual([4]);
   });
 
-  it('leaves out the posts and updates of a conversation that must wait, and keeps the limit', () => {
+  it('leaves out the posts and updates of a conversation that must wait', () => {
     const store = storeWithDueRows();
-    expect(store.duePosts(now, 50, ['U1']).map((p) => p.taskId)).toEqual([2]);
-    expect(store.duePosts(now, 1).map((p) => p.taskId)).toEqual([1]);
-    expect(store.dueUpdates(now, 50, ['D2'])).toEqual([]);
-    expect(store.dueUpdates(now, 50, ['D9'])).toEqual([4]);
+    expect(store.duePosts(now, ['U1']).map((p) => p.taskId)).toEqual([2]);
+    expect(store.dueUpdates(now, ['D2'])).toEqual([]);
+    expect(store.dueUpdates(now, ['D9'])).toEqual([4]);
+  });
+
+  it('returns at most a batch, oldest task first, with and without conversations that must wait', () => {
+    const store = storeWithDueRows(SYNC_BATCH);
+    const first = store.duePosts(now).map((p) => p.taskId);
+    expect(first).toHaveLength(SYNC_BATCH);
+    expect(first.slice(0, 4)).toEqual([1, 2, 3, 5]);
+    const waiting = store.duePosts(now, ['U1']).map((p) => p.taskId);
+    expect(waiting).toHaveLength(SYNC_BATCH);
+    expect(waiting.slice(0, 3)).toEqual([2, 5, 6]);
   });
 });

@@ -73,6 +73,8 @@ const TERMINAL_STATUSES = new Set(['claimed', 'escalated', 'merged']);
 interface Recorded {
   sql: string;
   params: unknown[];
+  /** Whether one prepared statement with this text ran more than once (it was prepared once and kept). */
+  reused: boolean;
 }
 
 /** Records each distinct statement and the first values bound to it, by wrapping better-sqlite3's prepare. */
@@ -82,11 +84,15 @@ function recordStatements(): { recorded: Map<string, Recorded>; stop(): void } {
   const original = proto.prepare;
   proto.prepare = function prepare(this: Database.Database, source: string) {
     const statement = original.call(this, source);
+    let runs = 0;
     for (const method of ['run', 'get', 'all', 'iterate'] as const) {
       const call = statement[method].bind(statement) as (...params: unknown[]) => unknown;
       Object.defineProperty(statement, method, {
         value: (...params: unknown[]) => {
-          if (!recorded.has(source)) recorded.set(source, { sql: source, params });
+          runs++;
+          const seen = recorded.get(source);
+          if (!seen) recorded.set(source, { sql: source, params, reused: false });
+          else if (runs > 1) seen.reused = true;
           return call(...params);
         },
       });
@@ -99,6 +105,14 @@ function recordStatements(): { recorded: Map<string, Recorded>; stop(): void } {
       proto.prepare = original;
     },
   };
+}
+
+/**
+ * Statements kept and run again that bind their LIMIT. SQLite (3.48 on) reads a bound LIMIT while
+ * planning, so each run that binds it compiles the statement again: 25–300 µs, several times a lead.
+ */
+function boundLimits(statements: Iterable<Recorded>): string[] {
+  return [...statements].filter((s) => s.reused && /\blimit\s+[?@:$]/i.test(s.sql)).map((s) => s.sql);
 }
 
 /** The plan lines of each statement that walks a big table other than through an in-flight index. */
@@ -231,6 +245,11 @@ describe('query plans of the hot statements', () => {
 
   it('none of them scans a table that grows with history', () => {
     expect(scansOf(db, statements)).toEqual([]);
+  });
+
+  it('none of those run again binds its LIMIT (each run would compile the statement again)', () => {
+    expect(statements.filter((s) => s.reused).length).toBeGreaterThan(20);
+    expect(boundLimits(statements)).toEqual([]);
   });
 
   it('would fail without the scale indexes (the check can see a scan)', () => {

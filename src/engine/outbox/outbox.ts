@@ -90,6 +90,7 @@ export function topicHealth(db: Database.Database, topic: string): string {
   return row && row.waiting > 0 ? `failing: ${row.error ?? 'error'} (${row.waiting} waiting)` : 'ok';
 }
 
+/** Items read per pass; written into the due query's text, since a bound LIMIT recompiles it (db/fixed-limit.ts). */
 const BATCH = 50;
 const CONCURRENCY = 4;
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -120,7 +121,7 @@ export interface OutboxStats {
  */
 export class Outbox extends KickedLoop {
   readonly name = 'outbox';
-  private readonly due: Database.Statement<[number, number], DueRow>;
+  private readonly due: Database.Statement<[number], DueRow>;
   private readonly delivered: Database.Statement<[number, number]>;
   private readonly retry: Database.Statement<[number, string, number]>;
   private readonly dead: Database.Statement<[number, string, number]>;
@@ -144,7 +145,7 @@ export class Outbox extends KickedLoop {
         where status = 'pending' and next_attempt_at <= ?
           and not exists (select 1 from outbox e where e.status = 'pending' and e.task_id is o.task_id
                           and e.topic = o.topic and e.id < o.id)
-        order by id limit ?`,
+        order by id limit ${BATCH}`,
     );
     this.delivered = db.prepare(
       `update outbox set status = 'delivered', delivered_at = ?, attempts = attempts + 1, last_error = null
@@ -189,7 +190,7 @@ export class Outbox extends KickedLoop {
   protected async passOnce(): Promise<boolean> {
     const term = this.lease.term();
     if (term === null) return false;
-    const rows = this.due.all(this.ctx.clock.now().getTime(), BATCH);
+    const rows = this.due.all(this.ctx.clock.now().getTime());
     let next = 0;
     let parked = false;
     const worker = async () => {

@@ -14,10 +14,15 @@ export interface MessageTable {
   postedAt?: string;
 }
 
+/**
+ * Rows a due query returns at most: a pass's batch. Written into the statement's text, since a bound
+ * LIMIT made SQLite compile the statement again on every run (db/fixed-limit.ts), ten runs per lead.
+ */
+export const SYNC_BATCH = 50;
+
 interface DueParams {
   recipient: string | null;
   now: number;
-  limit: number;
   waiting?: string;
 }
 
@@ -67,7 +72,9 @@ export class MessageStore {
       `(${column} is null or ${column} not in (select value from json_each(@waiting)))`;
     const due = <Row>(select: string, where: string, waitingOn: string): DueQuery<Row> => {
       const query = (filter: string) =>
-        db.prepare<[DueParams], Row>(`${select} where ${where}${filter} order by task_id, id limit @limit`);
+        db.prepare<[DueParams], Row>(
+          `${select} where ${where}${filter} order by task_id, id limit ${SYNC_BATCH}`,
+        );
       return { all: query(''), waiting: query(` and ${notWaiting(waitingOn)}`) };
     };
     const retryDue = '(retry_at is null or retry_at <= @now)';
@@ -103,17 +110,17 @@ export class MessageStore {
     this.forget = db.prepare(`update ${table} set ${channel} = null, ${ts} = null where id = ?`);
   }
 
-  /** Rows never posted whose message is due. */
-  duePosts(now: Date, limit: number, waiting: readonly string[] = []): PendingPost[] {
-    const params = { recipient: this.fixedRecipient, now: now.getTime(), limit };
+  /** Rows never posted whose message is due, at most SYNC_BATCH. */
+  duePosts(now: Date, waiting: readonly string[] = []): PendingPost[] {
+    const params = { recipient: this.fixedRecipient, now: now.getTime() };
     return waiting.length === 0
       ? this.posts.all.all(params)
       : this.posts.waiting.all({ ...params, waiting: JSON.stringify(waiting) });
   }
 
-  /** Rows whose posted message is behind the row. */
-  dueUpdates(now: Date, limit: number, waiting: readonly string[] = []): number[] {
-    const params = { recipient: this.fixedRecipient, now: now.getTime(), limit };
+  /** Rows whose posted message is behind the row, at most SYNC_BATCH. */
+  dueUpdates(now: Date, waiting: readonly string[] = []): number[] {
+    const params = { recipient: this.fixedRecipient, now: now.getTime() };
     const rows =
       waiting.length === 0
         ? this.updates.all.all(params)

@@ -8,6 +8,7 @@ import { escalationPosts } from './escalation-posts.js';
 import { PostFinder } from './find-posted.js';
 import { Gate } from './gate.js';
 import type { MessageKind, PendingPost } from './message-kind.js';
+import { SYNC_BATCH } from './message-store.js';
 import { offerDms } from './offer-dms.js';
 import { pondPosts } from './pond-posts.js';
 import { reminders } from './reminders.js';
@@ -15,7 +16,7 @@ import { postMessage, type StepResult, type SyncDeps, updateMessage } from './sy
 import { taskCopies } from './task-copies.js';
 
 /** Rows handled per pass; a larger backlog continues in the next pass, after timers and HTTP had a turn. */
-const BATCH = 50;
+const BATCH = SYNC_BATCH;
 /** How long a row that threw unexpectedly rests, so a bug cannot spin the lane. */
 const RESTING_MS = 5_000;
 /**
@@ -133,7 +134,7 @@ export class SlackSync implements EngineLoop {
     this.postsWaiting = false;
     const waiting = this.postGates.waitingAt(now);
     const due = oldestFirst(
-      this.kinds.map((kind) => kind.store.duePosts(now, BATCH, waiting).map((post) => ({ kind, post }))),
+      this.kinds.map((kind) => kind.store.duePosts(now, waiting).map((post) => ({ kind, post }))),
       BATCH,
     );
     const held = new Set<string>();
@@ -185,9 +186,7 @@ export class SlackSync implements EngineLoop {
     if (!this.updateGates.lane.isOpen(now)) return false;
     const waiting = this.updateGates.waitingAt(now);
     // Updates need no order among themselves: each shows its own row's latest state.
-    const due = this.kinds.flatMap((kind) =>
-      kind.store.dueUpdates(now, BATCH, waiting).map((id) => ({ kind, id })),
-    );
+    const due = this.kinds.flatMap((kind) => kind.store.dueUpdates(now, waiting).map((id) => ({ kind, id })));
     let stopped = false;
     let next = 0;
     // A click's updates go at once; a backlog of them (a full batch: after an outage, a thousand
