@@ -119,7 +119,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const intake = leadIntakeHandler(ctx, {
     token: env.INTAKE_TOKEN,
     env: secrets,
-    taskReceived: (taskId) => engine.taskReceived(taskId),
+    taskReceived: (taskId, answered) => engine.taskReceived(taskId, answered),
   });
   const slack = createSlackRuntime({
     env,

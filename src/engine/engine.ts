@@ -113,8 +113,13 @@ export class Engine {
    * first offer (one transaction); the posts lane starts on that offer's DM at once. The updates
    * lane and the outbox look for work a turn later: their queries used to run in this same turn,
    * after chat.postMessage was called but before its request could be written to the socket.
+   *
+   * Intake calls this while the lead's fsync runs (`answered` settles once its 202 is written):
+   * routing, rendering and recording the attempt fill the wait for the disk, and the DM is sent as
+   * soon as the sender has its answer. Without `answered` (a lead already answered for), at once.
    */
-  taskReceived(taskId: number): void {
+  taskReceived(taskId: number, answered?: Promise<void>): void {
+    if (answered) this.slack.unanswered.add(taskId, answered);
     try {
       dispatchTask(this.ctx, taskId);
     } catch (error) {

@@ -3,16 +3,16 @@ import type { EnvLookup } from '../config/source-warnings.js';
 import { sourceSecretWarnings } from '../config/source-warnings.js';
 import { knownTypes } from '../core/classify.js';
 import { resolveSource } from '../core/sources.js';
-import { durably } from '../db/wal-sync.js';
+import { walSyncOf } from '../db/wal-sync.js';
 import { noteWriteFailure } from '../db/write-health.js';
 import type { DispatchContext } from '../dispatch/context.js';
-import { receiveTask } from '../dispatch/receive.js';
+import { type ReceiveResult, receiveTask } from '../dispatch/receive.js';
 import { sendJson } from '../http/json.js';
 import { authorize, intakeRoute } from './auth.js';
 import type { LeadIssue } from './body-shape.js';
 import { mediaType, parseBody } from './parse-body.js';
 import { BodyTooLarge, readBodyBytes } from './read-body.js';
-import { filledHoneypot, readLead, sourceNamedIn } from './read-lead.js';
+import { filledHoneypot, type Lead, readLead, sourceNamedIn } from './read-lead.js';
 
 export const MAX_LEAD_BYTES = 100 * 1024;
 
@@ -25,8 +25,11 @@ export interface IntakeOptions {
   token: string;
   /** Reads a source's secret from the environment by the variable dispatch.yml names. */
   env: EnvLookup;
-  /** Called after the 202 is written: the engine routes the task and posts its offer (engine.taskReceived). */
-  taskReceived: (taskId: number) => void;
+  /**
+   * Called once a new task is committed, while it goes to the disk: the engine routes it and makes
+   * its offer's DM, which it sends once `answered` settles (the 202 written). engine.taskReceived.
+   */
+  taskReceived: (taskId: number, answered: Promise<void>) => void;
 }
 
 /**
@@ -84,21 +87,15 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
       });
       if (!read.ok) return invalid(res, 'invalid lead', read.issues);
       const lead = { ...read.lead, source: resolveSource(ctx.config, read.lead.source).name };
-      // Answered 202 only once the lead is on disk, not only in the OS's cache: it survives a power cut.
-      const result = await durably(ctx.db, () => receiveTask(ctx, lead));
-      // Field names only: what was sent in them may be a name, a phone or an email.
-      const flagged = lead.notes.map((n) => n.field);
-      if (result.duplicate) {
-        ctx.log.info('duplicate lead ignored', { taskId: result.id, source: lead.source });
-        return sendJson(res, 200, { id: result.id, duplicate: true });
-      }
-      ctx.log.info('lead received', {
-        taskId: result.id,
-        source: lead.source,
-        ...(flagged.length ? { flagged } : {}),
-      });
-      sendJson(res, 202, { id: result.id });
-      options.taskReceived(result.id);
+      const result = receiveTask(ctx, lead);
+      // Answered only once the lead is on disk, not only in the OS's cache: it survives a power cut.
+      // A failed fsync rejects, and the catch below answers 503.
+      const answered = walSyncOf(ctx.db)
+        .durable()
+        .then(() => answer(ctx, res, result, lead));
+      // The engine routes the lead and makes its DM while the disk works; the DM leaves after the 202.
+      if (!result.duplicate) options.taskReceived(result.id, answered);
+      await answered;
     } catch (error) {
       ctx.log.error('intake failed', { error: error instanceof Error ? error.message : String(error) });
       if (res.headersSent) return;
@@ -113,6 +110,23 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
       sendJson(res, 500, { error: 'internal error; the lead was not stored, please retry' });
     }
   };
+}
+
+/** The answer for a stored lead: 202, or 200 for a repeat of one already stored. */
+function answer(ctx: DispatchContext, res: ServerResponse, result: ReceiveResult, lead: Lead): void {
+  if (result.duplicate) {
+    ctx.log.info('duplicate lead ignored', { taskId: result.id, source: lead.source });
+    sendJson(res, 200, { id: result.id, duplicate: true });
+    return;
+  }
+  // Field names only: what was sent in them may be a name, a phone or an email.
+  const flagged = lead.notes.map((n) => n.field);
+  ctx.log.info('lead received', {
+    taskId: result.id,
+    source: lead.source,
+    ...(flagged.length ? { flagged } : {}),
+  });
+  sendJson(res, 202, { id: result.id });
 }
 
 function invalid(res: ServerResponse, error: string, issues: LeadIssue[]): void {

@@ -72,6 +72,35 @@ describe('a 202 is answered only once the lead is on the disk', () => {
     await h.double.waitForPost({ to: DANA });
   });
 
+  it('routes the lead and makes its DM while the disk works, and sends the DM only after the 202', async () => {
+    const fsyncs = holdFsyncs(h);
+    let answered = false;
+    const answer = h.postLead(zillowLead()).then((res) => {
+      answered = true;
+      return res;
+    });
+    const wal = await fsyncs.next();
+    await turns();
+    // The wait for the disk was used: offered to Dana, the DM rendered and its attempt recorded.
+    const offers = query(
+      h.dbPath,
+      `select o.agent_id as agent, o.status, o.post_attempt_at is not null as attempted, o.dm_ts as ts
+         from offers o`,
+    );
+    expect(offers).toEqual([{ agent: DANA, status: 'live', attempted: 1, ts: null }]);
+    // But nothing left: no answer, and no DM about a lead that is not yet on the disk.
+    expect(answered).toBe(false);
+    expect(h.double.callsTo('chat.postMessage')).toHaveLength(0);
+
+    wal.release();
+    (await fsyncs.next()).release(); // the folder, once
+    expect((await answer).status).toBe(202);
+    await h.double.waitForPost({ to: DANA });
+    await h.settle();
+    expect(h.double.callsTo('chat.postMessage')).toHaveLength(1);
+    h.double.markAllSeen();
+  });
+
   it('one fsync covers every lead committed before it began (group commit)', async () => {
     const fsyncs = holdFsyncs(h);
     const first = h.postLead(zillowLead());
@@ -101,6 +130,8 @@ describe('a 202 is answered only once the lead is on the disk', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('60');
     expect(await refused.json()).toMatchObject({ error: expect.stringContaining('disk error (EIO)') });
+    // The lead was committed, so it is not lost on Dana: its DM, made meanwhile, goes once answered.
+    await h.double.waitForPost({ to: DANA });
 
     const retry = h.postLead(lead);
     (await fsyncs.next()).release();
@@ -110,6 +141,7 @@ describe('a 202 is answered only once the lead is on the disk', () => {
     expect(await again.json()).toMatchObject({ duplicate: true });
     expect(query(h.dbPath, 'select count(*) as n from tasks')).toEqual([{ n: 1 }]);
     await h.settle();
+    expect(h.double.callsTo('chat.postMessage')).toHaveLength(1);
     h.double.markAllSeen();
   });
 });

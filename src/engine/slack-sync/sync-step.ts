@@ -31,6 +31,8 @@ export interface SyncDeps {
   lease: LeaseGuard;
   /** The step changed rows that other messages show (an offer moved on): look for due work again. */
   rowsChanged(): void;
+  /** A new lead whose sender has not had its answer yet: its messages wait for it (UnansweredLeads). */
+  answerOf(taskId: number): Promise<void> | undefined;
 }
 
 /**
@@ -84,6 +86,9 @@ export async function postMessage(
   // not cleared, since by then that holder may have recorded its own.
   if (!lease.holds(term)) return 'not_holder';
   kind.store.recordAttempt(state.id, now);
+  // A lead just stored: its DM was rendered while the disk kept the lead, and goes after the 202.
+  const answer = deps.answerOf(post.taskId);
+  if (answer) await answer;
   if (!lease.holds(term)) return 'not_holder';
   try {
     const posted = await client.chat.postMessage({
