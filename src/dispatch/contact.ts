@@ -7,6 +7,7 @@ import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } fro
 import { escalateTask } from './escalate.js';
 import { recordEvent } from './events.js';
 import { offerNext } from './offer-next.js';
+import { preparedOnce } from './prepared.js';
 
 export type ContactResult =
   | { ok: true }
@@ -150,11 +151,7 @@ export function runContactTimers(ctx: DispatchContext, limit = Number.MAX_SAFE_I
  * weekends here, in the claim's transaction.
  */
 export function startContactClock(tx: Sql, config: DispatchConfig, taskId: number, now: Date): void {
-  const task = tx
-    .select({ seconds: tasks.contactSlaSeconds, clock: tasks.contactClock, due: tasks.contactDueAt })
-    .from(tasks)
-    .where(eq(tasks.id, taskId))
-    .get();
+  const task = contactClockOf(tx).get({ taskId });
   if (task?.clock !== 'business_hours' || task.seconds === null || task.due === null) return;
   const due = contactDeadline(
     { seconds: task.seconds, clock: 'business_hours' },
@@ -164,6 +161,15 @@ export function startContactClock(tx: Sql, config: DispatchConfig, taskId: numbe
   );
   tx.update(tasks).set({ contactDueAt: due }).where(eq(tasks.id, taskId)).run();
 }
+
+/** Asked on every claim: built once per database (see prepared.ts). */
+const contactClockOf = preparedOnce((sql) =>
+  sql
+    .select({ seconds: tasks.contactSlaSeconds, clock: tasks.contactClock, due: tasks.contactDueAt })
+    .from(tasks)
+    .where(eq(tasks.id, raw.placeholder('taskId')))
+    .prepare(),
+);
 
 /**
  * Idle lead reassignment (`contact_sla: { then: next }`): the owner let the window lapse twice,

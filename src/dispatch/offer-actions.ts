@@ -3,6 +3,7 @@ import { capReached, capsOf } from '../core/caps.js';
 import { offereeOf } from '../core/events.js';
 import { escalations, type OfferRow, offers, type TaskRow, tasks, taskViews } from '../db/schema.js';
 import { queueClaimFollowUps } from './claimed.js';
+import { endLiveOffer as endLive, liveBroadcastPool, ownClaimedTask } from './click-statements.js';
 import { type DispatchContext, forEachIsolated, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
 import { loadOf } from './load.js';
@@ -37,29 +38,12 @@ export function claimOffer(ctx: DispatchContext, offerId: number, userId: string
     if (capped) return { ok: false, stale: { kind: 'at_cap', detail: capped } };
     const offer = endLiveOffer(tx, offerId, userId, 'claimed', now);
     if (!offer) return { ok: false, stale: explainStale(tx, offerId, userId) };
-    const owned = tx
-      .update(tasks)
-      .set({
-        status: 'claimed',
-        ownerId: userId,
-        claimedAt: now,
-        liveOfferId: null,
-        // A new owner starts a fresh no-contact timer, whatever the last owner did.
-        contactDueAt: contactDue(now),
-        contactRemindedAt: null,
-        contactedAt: null,
-      })
-      .where(
-        and(
-          eq(tasks.id, offer.taskId),
-          or(
-            and(eq(tasks.status, 'offered'), eq(tasks.liveOfferId, offerId)),
-            // A lead in the pond stays claimable after its age told the leaders, until one acts.
-            offer.pond ? eq(tasks.status, 'escalated') : undefined,
-          ),
-        ),
-      )
-      .run().changes;
+    const owned = ownClaimedTask[offer.pond ? 'pond' : 'offered'](tx).run({
+      taskId: offer.taskId,
+      offerId,
+      userId,
+      now: now.getTime(),
+    }).changes;
     if (owned !== 1) throw new Error(`task ${offer.taskId} did not hold live offer ${offerId}`);
     if (offer.pond) closePondByClaim(tx, offer, userId, now);
     else if (offer.pool) adoptBroadcastCopy(tx, offer, userId);
@@ -81,11 +65,7 @@ function broadcastCapOf(
   userId: string,
   now: Date,
 ): string | undefined {
-  const live = sql
-    .select({ pool: offers.pool })
-    .from(offers)
-    .where(and(eq(offers.id, offerId), eq(offers.status, 'live'), isNull(offers.agentId)))
-    .get();
+  const live = liveBroadcastPool(sql).get({ offerId });
   if (!live?.pool?.includes(userId)) return undefined;
   const configured = ctx.config.agents.find((a) => a.id === userId);
   return capReached(capsOf(ctx.config.team.caps, configured?.caps), loadOf(sql, ctx.config, now).get(userId));
@@ -166,28 +146,7 @@ function endLiveOffer(
   passReason?: string,
 ): OfferRow | undefined {
   // A first-to-claim broadcast has no agent until someone in its pool claims it: the first one wins.
-  const isClaimant =
-    status === 'claimed'
-      ? or(
-          eq(offers.agentId, userId),
-          and(
-            isNull(offers.agentId),
-            raw`exists (select 1 from json_each(${offers.pool}) where value = ${userId})`,
-          ),
-        )
-      : eq(offers.agentId, userId);
-  return sql
-    .update(offers)
-    .set({
-      status,
-      agentId: userId,
-      resolvedAt: now,
-      passReason: passReason ?? null,
-      version: raw`${offers.version} + 1`,
-    })
-    .where(and(eq(offers.id, offerId), eq(offers.status, 'live'), isClaimant))
-    .returning()
-    .get();
+  return endLive[status](sql).get({ offerId, userId, now: now.getTime(), passReason: passReason ?? null });
 }
 
 /** A DM offer's clock runs once the DM is up; a broadcast's from the moment it is made. */

@@ -49,6 +49,8 @@ function queue(sql: Sql, taskId: number, writes: FubWrite[], now: Date): void {
  * a note on the person's timeline and, if configured, a task for the owner. Nothing here calls FUB.
  */
 export function queueFubClaimed(sql: Sql, ctx: DispatchContext, taskId: number, now: Date): void {
+  // Every claim asks: without FUB there is nothing to read (the task row was a third of a claim's time).
+  if (!ctx.config.crm?.followupboss) return;
   const task = sql.select().from(tasks).where(eq(tasks.id, taskId)).get();
   if (task) queueClaimWrites(sql, ctx, task, fubPeopleOf(sql, task), now, now);
 }
