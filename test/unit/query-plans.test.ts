@@ -335,6 +335,10 @@ describe('query plans of the Follow Up Boss statements', () => {
   it('none of them scans a table that grows with history', () => {
     expect(scansOf(db, statements)).toEqual([]);
   });
+
+  it('none of those run again binds its LIMIT', () => {
+    expect(boundLimits(statements)).toEqual([]);
+  });
 });
 
 describe('query plans of the outbound webhook statements', () => {
@@ -396,6 +400,10 @@ describe('query plans of the outbound webhook statements', () => {
 
   it('none of them scans a table that grows with history', () => {
     expect(scansOf(db, statements)).toEqual([]);
+  });
+
+  it('none of those run again binds its LIMIT', () => {
+    expect(boundLimits(statements)).toEqual([]);
   });
 
   it('reads events by their primary key', () => {
@@ -610,5 +618,9 @@ rules:
 
   it('none of them scans a table that grows with history', () => {
     expect(scansOf(db, statements)).toEqual([]);
+  });
+
+  it('none of those run again binds its LIMIT', () => {
+    expect(boundLimits(statements)).toEqual([]);
   });
 });
