@@ -40,6 +40,16 @@ function holdFsyncs(h: Harness): { calls: HeldSync[]; next(): Promise<HeldSync> 
   };
 }
 
+/** Posts a lead; `answered()` says whether its answer has come back yet. */
+function postWatched(h: Harness): { answer: Promise<Response>; answered(): boolean } {
+  let answered = false;
+  const answer = h.postLead(zillowLead()).then((res) => {
+    answered = true;
+    return res;
+  });
+  return { answer, answered: () => answered };
+}
+
 /** Lets the app run a few turns; an answer that was going to come without the fsync would come. */
 async function turns(n = 50): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -50,16 +60,12 @@ describe('a 202 is answered only once the lead is on the disk', () => {
 
   it('waits for an fsync of the WAL begun after the commit, and the DM follows the 202', async () => {
     const fsyncs = holdFsyncs(h);
-    let answered = false;
-    const answer = h.postLead(zillowLead()).then((res) => {
-      answered = true;
-      return res;
-    });
+    const lead = postWatched(h);
     const wal = await fsyncs.next();
     expect(wal.path).toBe(`${h.dbPath}-wal`);
     expect(wal.tasksCommitted).toBe(1);
     await turns();
-    expect(answered).toBe(false);
+    expect(lead.answered()).toBe(false);
     expect(h.double.findPost({ to: DANA })).toBeUndefined();
 
     wal.release();
@@ -67,18 +73,14 @@ describe('a 202 is answered only once the lead is on the disk', () => {
     const folder = await fsyncs.next();
     expect(`${h.dbPath}-wal`.startsWith(folder.path)).toBe(true);
     folder.release();
-    const res = await answer;
+    const res = await lead.answer;
     expect(res.status).toBe(202);
     await h.double.waitForPost({ to: DANA });
   });
 
   it('routes the lead and makes its DM while the disk works, and sends the DM only after the 202', async () => {
     const fsyncs = holdFsyncs(h);
-    let answered = false;
-    const answer = h.postLead(zillowLead()).then((res) => {
-      answered = true;
-      return res;
-    });
+    const lead = postWatched(h);
     const wal = await fsyncs.next();
     await turns();
     // The wait for the disk was used: offered to Dana, the DM rendered and its attempt recorded.
@@ -89,12 +91,12 @@ describe('a 202 is answered only once the lead is on the disk', () => {
     );
     expect(offers).toEqual([{ agent: DANA, status: 'live', attempted: 1, ts: null }]);
     // But nothing left: no answer, and no DM about a lead that is not yet on the disk.
-    expect(answered).toBe(false);
+    expect(lead.answered()).toBe(false);
     expect(h.double.callsTo('chat.postMessage')).toHaveLength(0);
 
     wal.release();
     (await fsyncs.next()).release(); // the folder, once
-    expect((await answer).status).toBe(202);
+    expect((await lead.answer).status).toBe(202);
     await h.double.waitForPost({ to: DANA });
     await h.settle();
     expect(h.double.callsTo('chat.postMessage')).toHaveLength(1);
