@@ -1,4 +1,4 @@
-import { and, eq, isNull, or, sql as raw } from 'drizzle-orm';
+import { and, eq, isNull, or, type Placeholder, sql as raw } from 'drizzle-orm';
 import { offers, tasks } from '../db/schema.js';
 import { preparedOnce } from './prepared.js';
 
@@ -7,6 +7,13 @@ import { preparedOnce } from './prepared.js';
  * prepared.ts): built per click they were most of a claim's time, on the thread that also answers
  * the next lead. Placeholders in `set` bind raw values: times go in as epoch milliseconds.
  */
+
+/**
+ * The no-contact timer starts at the claim, from the SLA frozen on the task: `now` as a Date, or
+ * as a placeholder bound to epoch milliseconds in a prepared statement.
+ */
+export const contactDue = (now: Date | Placeholder) =>
+  raw`case when ${tasks.contactSlaSeconds} is null then null else ${now instanceof Date ? now.getTime() : now} + ${tasks.contactSlaSeconds} * 1000 end`;
 
 /** A live first-to-claim broadcast's pool, for the cap check before its claim. */
 export const liveBroadcastPool = preparedOnce((sql) =>
@@ -65,7 +72,7 @@ function ownClaimed(pond: boolean) {
         claimedAt: raw`${raw.placeholder('now')}`,
         liveOfferId: null,
         // A new owner starts a fresh no-contact timer, whatever the last owner did.
-        contactDueAt: raw`case when ${tasks.contactSlaSeconds} is null then null else ${raw.placeholder('now')} + ${tasks.contactSlaSeconds} * 1000 end`,
+        contactDueAt: contactDue(raw.placeholder('now')),
         contactRemindedAt: null,
         contactedAt: null,
       })

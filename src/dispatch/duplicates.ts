@@ -185,7 +185,8 @@ function historyBy(samePerson: () => SQL | undefined, want: 'shown' | 'owned') {
           want === 'owned' ? isNotNull(tasks.ownerId) : undefined,
         ),
       )
-      .orderBy(desc(tasks.receivedAt));
+      // Newest first; the id decides between two received in the same millisecond.
+      .orderBy(desc(tasks.receivedAt), desc(tasks.id));
     return (want === 'shown' ? query.limit(fixedLimit(HISTORY_SHOWN)) : query).prepare();
   });
 }

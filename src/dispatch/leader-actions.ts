@@ -1,9 +1,9 @@
 import { and, eq, isNull, sql as raw } from 'drizzle-orm';
 import { type EscalationRow, escalations, offers, tasks } from '../db/schema.js';
 import { queueClaimFollowUps } from './claimed.js';
+import { contactDue } from './click-statements.js';
 import { type DispatchContext, type Sql, writeTransaction } from './context.js';
 import { recordEvent } from './events.js';
-import { contactDue } from './offer-actions.js';
 import { createOffer } from './offer-next.js';
 import { closePondByLeader } from './pond.js';
 import { agentName, availabilityOfTeam, isTeamLeader } from './roster.js';

@@ -86,10 +86,6 @@ function adoptBroadcastCopy(sql: Sql, offer: OfferRow, userId: string): void {
   sql.delete(taskViews).where(eq(taskViews.id, copy.id)).run();
 }
 
-/** The no-contact timer starts at the claim, from the SLA frozen on the task. */
-export const contactDue = (now: Date) =>
-  raw`case when ${tasks.contactSlaSeconds} is null then null else ${now.getTime()} + ${tasks.contactSlaSeconds} * 1000 end`;
-
 /** The assignee passes: the next candidate is offered in the same transaction. */
 export function passOffer(
   ctx: DispatchContext,

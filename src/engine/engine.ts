@@ -15,6 +15,7 @@ import { SignalPoller } from './signal-poller.js';
 import type { SlackHealth } from './slack-health.js';
 import { SlackSync } from './slack-sync/slack-sync.js';
 import { Sweeper } from './sweeper.js';
+import { UnansweredLeads } from './unanswered-leads.js';
 
 export interface EngineOptions {
   /** Which process runs the engine: the loops act only while this process holds it. */
@@ -59,6 +60,8 @@ export class Engine {
   private stopped = false;
   /** The rest of a new task's kick, run once its first post is on its way (see taskReceived). */
   private deferred: Promise<void> | undefined;
+  /** New leads whose sender has no answer yet: nothing about them leaves before it has. */
+  private readonly unanswered = new UnansweredLeads();
 
   constructor(
     private readonly ctx: DispatchContext,
@@ -67,8 +70,10 @@ export class Engine {
   ) {
     const lease = options.lease;
     this.lease = lease;
-    this.slack = new SlackSync(ctx, client, this.health, lease);
-    this.outbox = new Outbox(ctx, options.outboxTopics ?? [], lease);
+    this.slack = new SlackSync(ctx, client, this.health, lease, this.unanswered);
+    this.outbox = new Outbox(ctx, options.outboxTopics ?? [], lease, (taskId) =>
+      this.unanswered.isWaiting(taskId),
+    );
     this.webhooks = new WebhookFeeder(ctx, () => this.outbox.kick());
     this.homes = new AppHomePublisher(ctx, client, lease);
     this.signals = new SignalPoller(ctx, client, lease);
@@ -116,10 +121,24 @@ export class Engine {
    *
    * Intake calls this while the lead's fsync runs (`answered` settles once its 202 is written):
    * routing, rendering and recording the attempt fill the wait for the disk, and the DM is sent as
-   * soon as the sender has its answer. Without `answered` (a lead already answered for), at once.
+   * soon as the sender has its answer; the outbox (replies to the lead, webhooks, the CRM) holds the
+   * task's items until then too. Without `answered` (a lead already answered for), at once.
    */
   taskReceived(taskId: number, answered?: Promise<void>): void {
-    if (answered) this.slack.unanswered.add(taskId, answered);
+    if (answered && this.lease.term() === null) {
+      // Not the engine's process: the holder, which cannot see this wait, posts what this routes.
+      const route = () => this.taskReceived(taskId);
+      void answered.then(route, route);
+      return;
+    }
+    if (answered) {
+      this.unanswered.add(taskId, answered);
+      void this.unanswered.answerOf(taskId)?.then(() => {
+        if (this.stopped) return;
+        this.webhooks.kick();
+        this.outbox.kick();
+      });
+    }
     try {
       dispatchTask(this.ctx, taskId);
     } catch (error) {

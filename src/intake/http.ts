@@ -41,6 +41,8 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
   for (const w of sourceSecretWarnings(ctx.config, options.env))
     ctx.log.warn('source secret unusable', { source: String(w.path[1]), problem: w.message });
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    /** Set once the lead is committed: a failure after that is the disk's, and the lead is kept. */
+    let stored: ReceiveResult | undefined;
     try {
       // Never log req.url: for /leads/<source>/<secret> it holds the secret.
       const route = intakeRoute(req.url);
@@ -88,13 +90,14 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
       if (!read.ok) return invalid(res, 'invalid lead', read.issues);
       const lead = { ...read.lead, source: resolveSource(ctx.config, read.lead.source).name };
       const result = receiveTask(ctx, lead);
+      stored = result;
       // Answered only once the lead is on disk, not only in the OS's cache: it survives a power cut.
       // A failed fsync rejects, and the catch below answers 503.
       const answered = walSyncOf(ctx.db)
         .durable()
         .then(() => answer(ctx, res, result, lead));
       // The engine routes the lead and makes its DM while the disk works; the DM leaves after the 202.
-      if (!result.duplicate) options.taskReceived(result.id, answered);
+      if (!result.duplicate) handOver(ctx, options, result.id, answered);
       await answered;
     } catch (error) {
       ctx.log.error('intake failed', { error: error instanceof Error ? error.message : String(error) });
@@ -104,12 +107,31 @@ export function leadIntakeHandler(ctx: DispatchContext, options: IntakeOptions) 
       if (storage) {
         res.setHeader('retry-after', String(storage.retryAfterSeconds));
         return sendJson(res, 503, {
-          error: `the database cannot be written (${storage.reason}); the lead was not stored, please retry later`,
+          error: stored
+            ? `the disk could not confirm the lead (${storage.reason}); please retry later: the retry is answered as the same lead`
+            : `the database cannot be written (${storage.reason}); the lead was not stored, please retry later`,
         });
       }
       sendJson(res, 500, { error: 'internal error; the lead was not stored, please retry' });
     }
   };
+}
+
+/**
+ * Gives the committed task to the engine. Routing that throws is logged and left to the sweeper
+ * (within a second): the sender is still answered for the lead it stored.
+ */
+function handOver(
+  ctx: DispatchContext,
+  options: IntakeOptions,
+  taskId: number,
+  answered: Promise<void>,
+): void {
+  try {
+    options.taskReceived(taskId, answered);
+  } catch (error) {
+    ctx.log.error('routing a new lead failed; the sweeper routes it', { taskId, error: String(error) });
+  }
 }
 
 /** The answer for a stored lead: 202, or 200 for a repeat of one already stored. */

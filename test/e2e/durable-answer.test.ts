@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { walSyncOf } from '../../src/db/wal-sync.js';
 import { query } from '../support/db.js';
-import { useHarness, zillowLead } from '../support/harness.js';
+import { startHarness, useHarness, zillowLead } from '../support/harness.js';
 import { DANA } from '../support/team.js';
+import { WEBHOOK_SECRET, WEBHOOK_SECRET_ENV, webhookConfig } from '../support/webhook-config.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 type Harness = ReturnType<typeof useHarness>;
 
@@ -145,5 +147,42 @@ describe('a 202 is answered only once the lead is on the disk', () => {
     await h.settle();
     expect(h.double.callsTo('chat.postMessage')).toHaveLength(1);
     h.double.markAllSeen();
+  });
+});
+
+describe('nothing about a new lead leaves before its 202', () => {
+  it('a webhook of its events waits in the outbox until the sender has its answer', async () => {
+    const receiver = await WebhookReceiver.start(WEBHOOK_SECRET);
+    const { config } = webhookConfig([
+      { name: 'zapier', url: receiver.url, events: ['all'], secret_env: WEBHOOK_SECRET_ENV },
+    ]);
+    const h = await startHarness({ config, secrets: { [WEBHOOK_SECRET_ENV]: WEBHOOK_SECRET } });
+    try {
+      const fsyncs = holdFsyncs(h);
+      const lead = postWatched(h);
+      const wal = await fsyncs.next();
+      await turns();
+      // Routed meanwhile: its events are queued for the webhook, but nothing has gone out.
+      await h.server.engine.webhooks.runOnce();
+      await h.server.engine.outbox.runOnce();
+      const [queued] = query(h.dbPath, "select count(*) as n from outbox where status = 'pending'");
+      expect(Number(queued?.n)).toBeGreaterThan(0);
+      expect(receiver.seen).toHaveLength(0);
+      expect(lead.answered()).toBe(false);
+
+      wal.release();
+      (await fsyncs.next()).release(); // the folder, once
+      expect((await lead.answer).status).toBe(202);
+      await h.settle();
+      expect(receiver.accepted.map((d) => d.body.type)).toEqual(
+        expect.arrayContaining(['lead.received', 'lead.offered']),
+      );
+      expect(query(h.dbPath, "select count(*) as n from outbox where status = 'pending'")).toEqual([
+        { n: 0 },
+      ]);
+    } finally {
+      await h.close().catch(() => undefined);
+      await receiver.stop();
+    }
   });
 });

@@ -337,6 +337,7 @@ describe('query plans of the Follow Up Boss statements', () => {
   });
 
   it('none of those run again binds its LIMIT', () => {
+    expect(statements.some((s) => s.reused)).toBe(true);
     expect(boundLimits(statements)).toEqual([]);
   });
 });
@@ -403,6 +404,7 @@ describe('query plans of the outbound webhook statements', () => {
   });
 
   it('none of those run again binds its LIMIT', () => {
+    expect(statements.some((s) => s.reused)).toBe(true);
     expect(boundLimits(statements)).toEqual([]);
   });
 
@@ -621,6 +623,7 @@ rules:
   });
 
   it('none of those run again binds its LIMIT', () => {
+    expect(statements.some((s) => s.reused)).toBe(true);
     expect(boundLimits(statements)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnansweredLeads } from '../../src/engine/slack-sync/unanswered-leads.js';
+import { UnansweredLeads } from '../../src/engine/unanswered-leads.js';
 
 /** A promise and the hands to settle it (Promise.withResolvers is Node 22). */
 function deferred(): { promise: Promise<void>; resolve(): void; reject(error: Error): void } {

@@ -134,6 +134,8 @@ export class Outbox extends KickedLoop {
     private readonly topics: OutboxTopic[],
     /** Checked before each delivery: a process that lost the engine lease delivers nothing more. */
     private readonly lease: LeaseGuard,
+    /** A new lead whose sender waits for its 202: its items wait too (UnansweredLeads). */
+    private readonly waitsForAnswer: (taskId: number) => boolean = () => false,
     private readonly random: () => number = Math.random,
   ) {
     super((error) =>
@@ -193,8 +195,14 @@ export class Outbox extends KickedLoop {
     const rows = this.due.all(this.ctx.clock.now().getTime());
     let next = 0;
     let parked = false;
+    let held = 0;
     const worker = async () => {
       for (let row = rows[next++]; row && !parked; row = rows[next++]) {
+        // Its lead's sender has no answer yet: the engine kicks again once it has.
+        if (row.taskId !== null && this.waitsForAnswer(row.taskId)) {
+          held++;
+          continue;
+        }
         // Right before the delivery: the items left wait for the holder (a delivery under way when
         // the lease ran out finishes, and its receiver deduplicates on the item id if it comes again).
         if (!this.lease.holds(term)) {
@@ -214,7 +222,7 @@ export class Outbox extends KickedLoop {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     // A delivered item may have released the next one for its task: look again.
-    return rows.length > 0 && !parked;
+    return rows.length > held && !parked;
   }
 
   private async deliverOne(row: DueRow): Promise<void> {

@@ -4,6 +4,7 @@ import type { LeaseGuard } from '../lease.js';
 import { type EngineLoop, KickedPass } from '../loop.js';
 import type { SlackHealth } from '../slack-health.js';
 import { backgroundTurn } from '../turns.js';
+import type { UnansweredLeads } from '../unanswered-leads.js';
 import { escalationPosts } from './escalation-posts.js';
 import { PostFinder } from './find-posted.js';
 import { Gate } from './gate.js';
@@ -14,7 +15,6 @@ import { pondPosts } from './pond-posts.js';
 import { reminders } from './reminders.js';
 import { postMessage, type StepResult, type SyncDeps, updateMessage } from './sync-step.js';
 import { taskCopies } from './task-copies.js';
-import { UnansweredLeads } from './unanswered-leads.js';
 
 /** Rows handled per pass; a larger backlog continues in the next pass, after timers and HTTP had a turn. */
 const BATCH = SYNC_BATCH;
@@ -49,14 +49,14 @@ export class SlackSync implements EngineLoop {
   /** A pass stopped at a post that waits for an answer in flight (its conversation's, or room). */
   private postsWaiting = false;
   private readonly updates: KickedPass;
-  /** New leads whose sender waits for its 202: their messages are made but not sent yet. */
-  readonly unanswered = new UnansweredLeads();
 
   constructor(
     private readonly ctx: DispatchContext,
     client: WebClient,
     health: SlackHealth,
     lease: LeaseGuard,
+    /** New leads whose sender waits for its 202: their messages are made but not sent yet. */
+    unanswered: UnansweredLeads,
   ) {
     this.kinds = [
       offerDms(ctx),
@@ -72,7 +72,7 @@ export class SlackSync implements EngineLoop {
       lease,
       finder: new PostFinder(client, ctx.log),
       rowsChanged: () => this.kick(),
-      answerOf: (taskId) => this.unanswered.answerOf(taskId),
+      answerOf: (taskId) => unanswered.answerOf(taskId),
     };
     const onError = (lane: string) => (error: unknown) =>
       ctx.log.error('Slack sync pass failed unexpectedly; the next kick retries', {

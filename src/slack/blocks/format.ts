@@ -32,27 +32,14 @@ function compactMoney(amount: number): string {
 
 /** A tappable tel: link that shows the number the way Americans write it. */
 export function phoneLink(e164: string): string {
-  let link = phoneLinks.get(e164);
-  if (link === undefined) {
-    const parsed = parsePhoneNumberFromString(e164);
-    const shown = parsed
-      ? parsed.country === 'US'
-        ? parsed.formatNational()
-        : parsed.formatInternational()
-      : e164;
-    link = `<tel:${e164}|${escapeText(shown)}>`;
-    if (phoneLinks.size >= PHONE_LINKS_KEPT) phoneLinks.clear();
-    phoneLinks.set(e164, link);
-  }
-  return link;
+  const parsed = parsePhoneNumberFromString(e164);
+  const shown = parsed
+    ? parsed.country === 'US'
+      ? parsed.formatNational()
+      : parsed.formatInternational()
+    : e164;
+  return `<tel:${e164}|${escapeText(shown)}>`;
 }
-
-/**
- * Links made lately: a lead's DM is rendered when posted and again on each click, and parsing the
- * number was a quarter of a render (0.2–0.3 ms). Bounded, and only in this process's memory.
- */
-const phoneLinks = new Map<string, string>();
-const PHONE_LINKS_KEPT = 1000;
 
 export function emailLink(email: string): string {
   return `<mailto:${email}|${escapeText(email)}>`;
