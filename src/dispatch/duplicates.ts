@@ -61,21 +61,15 @@ export function mergeIfDuplicate(
 
 /** The most recent earlier lead for the same phone or email within the window, itself not a repeat. */
 function earlierLeadOf(sql: Sql, task: TaskRow, windowSeconds: number): TaskRow | undefined {
-  const key = {
-    id: task.id,
-    since: task.receivedAt.getTime() - windowSeconds * 1000,
-    receivedAt: task.receivedAt.getTime(),
-  };
-  if (task.phone && task.email)
-    return earlierByPhoneOrEmail(sql).get({ ...key, phone: task.phone, email: task.email });
-  if (task.phone) return earlierByPhone(sql).get({ ...key, phone: task.phone });
-  if (task.email) return earlierByEmail(sql).get({ ...key, email: task.email });
-  return undefined;
+  const contact = contactOf(task);
+  if (!contact) return undefined;
+  const since = task.receivedAt.getTime() - windowSeconds * 1000;
+  return earlierLead[contact.shape](sql).get({ ...keyOf(task), since, ...contact.values });
 }
 
 /** Asked for every new lead: one prepared statement per shape of the lookup, each built once. */
-function earlierBy(samePerson: () => SQL | undefined) {
-  return preparedOnce((sql) =>
+const earlierLead = byContact((samePerson) =>
+  preparedOnce((sql) =>
     sql
       .select()
       .from(tasks)
@@ -92,14 +86,8 @@ function earlierBy(samePerson: () => SQL | undefined) {
       // No LIMIT: .get() reads the first row and stops (and a bound LIMIT recompiles the statement).
       .orderBy(desc(tasks.receivedAt), desc(tasks.id))
       .prepare(),
-  );
-}
-
-const earlierByPhoneOrEmail = earlierBy(() =>
-  or(eq(tasks.phone, raw.placeholder('phone')), eq(tasks.email, raw.placeholder('email'))),
+  ),
 );
-const earlierByPhone = earlierBy(() => eq(tasks.phone, raw.placeholder('phone')));
-const earlierByEmail = earlierBy(() => eq(tasks.email, raw.placeholder('email')));
 
 function ownerHasLeft(sql: Sql, root: TaskRow): boolean {
   if (root.status !== 'claimed' || root.ownerId === null) return false;
@@ -146,26 +134,38 @@ export const HISTORY_SHOWN = 3;
 
 /** Earlier tasks for the same phone or email, newest first, for the history an offer shows. */
 export function contactHistory(sql: Sql, task: TaskRow): TaskRow[] {
-  const { byPhoneOrEmail, byPhone, byEmail } = historyShown;
-  if (task.phone && task.email)
-    return byPhoneOrEmail(sql).all({ ...keyOf(task), phone: task.phone, email: task.email });
-  if (task.phone) return byPhone(sql).all({ ...keyOf(task), phone: task.phone });
-  if (task.email) return byEmail(sql).all({ ...keyOf(task), email: task.email });
-  return [];
+  const contact = contactOf(task);
+  return contact ? historyShown[contact.shape](sql).all({ ...keyOf(task), ...contact.values }) : [];
 }
 
 /** The most recent earlier task for the same phone or email that an agent owns: the original agent's. */
 export function earlierOwnedTask(sql: Sql, task: TaskRow): TaskRow | undefined {
-  const { byPhoneOrEmail, byPhone, byEmail } = earlierOwned;
-  if (task.phone && task.email)
-    return byPhoneOrEmail(sql).get({ ...keyOf(task), phone: task.phone, email: task.email });
-  if (task.phone) return byPhone(sql).get({ ...keyOf(task), phone: task.phone });
-  if (task.email) return byEmail(sql).get({ ...keyOf(task), email: task.email });
-  return undefined;
+  const contact = contactOf(task);
+  return contact ? earlierOwned[contact.shape](sql).get({ ...keyOf(task), ...contact.values }) : undefined;
 }
 
 // Placeholders bind raw values, so times are passed as epoch milliseconds (the column's storage).
 const keyOf = (task: TaskRow) => ({ id: task.id, receivedAt: task.receivedAt.getTime() });
+
+type ContactShape = 'phoneOrEmail' | 'phone' | 'email';
+
+/** Which lookup fits what the task has (its own index each: tasks_phone, tasks_email), with its values. */
+function contactOf(
+  task: TaskRow,
+): { shape: ContactShape; values: { phone?: string; email?: string } } | undefined {
+  if (task.phone && task.email)
+    return { shape: 'phoneOrEmail', values: { phone: task.phone, email: task.email } };
+  if (task.phone) return { shape: 'phone', values: { phone: task.phone } };
+  if (task.email) return { shape: 'email', values: { email: task.email } };
+  return undefined;
+}
+
+/** A same-person lookup built once per shape: `build` gets the shape's condition on phone and email. */
+function byContact<T>(build: (samePerson: () => SQL | undefined) => T): Record<ContactShape, T> {
+  const phone = () => eq(tasks.phone, raw.placeholder('phone'));
+  const email = () => eq(tasks.email, raw.placeholder('email'));
+  return { phoneOrEmail: build(() => or(phone(), email())), phone: build(phone), email: build(email) };
+}
 
 /**
  * One prepared statement per shape of the lookup (tasks_phone, tasks_email), each built once:
@@ -191,16 +191,5 @@ function historyBy(samePerson: () => SQL | undefined, want: 'shown' | 'owned') {
   });
 }
 
-function historyShapes(want: 'shown' | 'owned') {
-  return {
-    byPhoneOrEmail: historyBy(
-      () => or(eq(tasks.phone, raw.placeholder('phone')), eq(tasks.email, raw.placeholder('email'))),
-      want,
-    ),
-    byPhone: historyBy(() => eq(tasks.phone, raw.placeholder('phone')), want),
-    byEmail: historyBy(() => eq(tasks.email, raw.placeholder('email')), want),
-  };
-}
-
-const historyShown = historyShapes('shown');
-const earlierOwned = historyShapes('owned');
+const historyShown = byContact((samePerson) => historyBy(samePerson, 'shown'));
+const earlierOwned = byContact((samePerson) => historyBy(samePerson, 'owned'));
