@@ -4,6 +4,7 @@
  * against the same local Slack Web API double, so every figure is printed beside its floor.
  *
  *   npx tsx bench/dispatch-latency.ts [--leads 1000] [--rate 50] [--click-rate <rate>] [--warmup 50]
+ *     [--relay-transport bolt|lead-dispatch]
  *
  * For each system in turn, `warmup + leads` leads are POSTed at a steady, open-loop rate (the
  * schedule never waits for answers); then Claim is clicked on every DM at a steady rate. Measured:
@@ -22,7 +23,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadDispatchConfig } from '../src/config/load-dispatch.js';
 import { EXAMPLE_CONFIG } from '../test/support/harness.js';
-import { startRelay } from './relay.js';
+import { type RelayTransport, startRelay } from './relay.js';
 import {
   alwaysAtWork,
   BenchRun,
@@ -37,7 +38,7 @@ import {
 } from './systems.js';
 
 const USAGE =
-  'npx tsx bench/dispatch-latency.ts [--leads 1000] [--rate 50] [--click-rate <rate>] [--warmup 50] [--grace 30]';
+  'npx tsx bench/dispatch-latency.ts [--leads 1000] [--rate 50] [--click-rate <rate>] [--warmup 50] [--grace 30] [--relay-transport bolt|lead-dispatch]';
 
 interface Options {
   leads: number;
@@ -45,6 +46,7 @@ interface Options {
   clickRate: number;
   warmup: number;
   graceMs: number;
+  relayTransport: RelayTransport;
 }
 
 function readOptions(argv: string[]): Options {
@@ -56,6 +58,7 @@ function readOptions(argv: string[]): Options {
       'click-rate': { type: 'string' },
       warmup: { type: 'string', default: '50' },
       grace: { type: 'string', default: '30' },
+      'relay-transport': { type: 'string', default: 'bolt' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -79,6 +82,12 @@ function readOptions(argv: string[]): Options {
     return value;
   };
   const rate = num('rate', values.rate, 0.1, false);
+  const relayTransport = values['relay-transport'];
+  if (relayTransport !== 'bolt' && relayTransport !== 'lead-dispatch') {
+    console.error(`--relay-transport must be bolt or lead-dispatch (got ${relayTransport})`);
+    console.error(`usage: ${USAGE}`);
+    process.exit(2);
+  }
   return {
     leads: num('leads', values.leads, 1, true),
     rate,
@@ -86,6 +95,7 @@ function readOptions(argv: string[]): Options {
       values['click-rate'] === undefined ? rate : num('click-rate', values['click-rate'], 0.1, false),
     warmup: num('warmup', values.warmup, 0, true),
     graceMs: num('grace', values.grace, 1, false) * 1000,
+    relayTransport,
   };
 }
 
@@ -113,7 +123,7 @@ async function main(): Promise<number> {
       config: alwaysAtWork(loadDispatchConfig(EXAMPLE_CONFIG)),
     });
     systems.push(ours);
-    const relay = await startRelay(run.apiUrl);
+    const relay = await startRelay(run.apiUrl, options.relayTransport);
     systems.push(relay);
     const phase = { mode: 'steady' as const, ...options, clicks: true, concurrency: 1 };
     for (const system of [ours, relay]) {

@@ -3,17 +3,24 @@
  * custom route POST /leads that answers 202 and relays the lead to chat.postMessage, using the same
  * WebClient settings as lead-dispatch (src/slack/app.ts), and no storage, routing or rendering.
  * A Claim click acks and updates the DM. Whatever the app takes beyond this is our own work.
+ *
+ * Its client calls Slack over Bolt's default transport (the global fetch), as a bare Bolt app does.
+ * `transport: 'lead-dispatch'` gives it ours instead (src/slack/web-api-fetch.ts), to show how much
+ * of a gap is the transport and how much our own work.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type BlockAction, type ButtonAction, LogLevel } from '@slack/bolt';
+import { webApiFetch } from '../src/slack/web-api-fetch.js';
 import { INTAKE_TOKEN, SIGNING_SECRET } from '../test/support/harness.js';
 import type { System } from './systems.js';
 
 const RELAY_USERS = ['U0DANA001', 'U0MARCO01', 'U0PRIYA01'];
 const CLAIM = 'claim';
 
-export async function startRelay(apiUrl: string): Promise<System> {
+export type RelayTransport = 'bolt' | 'lead-dispatch';
+
+export async function startRelay(apiUrl: string, transport: RelayTransport = 'bolt'): Promise<System> {
   let seq = 0;
   const expectedAuth = `Bearer ${INTAKE_TOKEN}`;
   const relay = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -67,6 +74,7 @@ export async function startRelay(apiUrl: string): Promise<System> {
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
       timeout: 10_000,
+      ...(transport === 'lead-dispatch' ? { fetch: webApiFetch } : {}),
     },
     customRoutes: [{ path: '/leads', method: ['POST'], handler: (req, res) => void relay(req, res) }],
   });
@@ -89,7 +97,7 @@ export async function startRelay(apiUrl: string): Promise<System> {
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    name: 'relay',
+    name: transport === 'bolt' ? 'relay' : 'relay on our transport',
     target: {
       leadUrl: `${baseUrl}/leads`,
       appBaseUrl: baseUrl,

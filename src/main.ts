@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './log.js';
 import { leadReplyDelivery, replyChannelsInUse } from './replies/wire.js';
 import { digestTopic } from './reports/digest.js';
 import { createSlackRuntime, createWebClient, registerListeners } from './slack/app.js';
+import { webApiFetch } from './slack/web-api-fetch.js';
 import { webhookDeliveryTopic } from './webhooks/topic.js';
 
 export interface StartOptions {
@@ -82,7 +83,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Every process takes intake and Slack requests; only the lease holder runs the engine. Its Slack
   // client checks the lease right before each request leaves (the loops check it too, before each step).
   const lease = new EngineLease(db.$client, clock, log);
-  const client = createWebClient(env, log, options.slackTimeoutMs, leasedFetch(lease));
+  const client = createWebClient(env, log, options.slackTimeoutMs, leasedFetch(lease, webApiFetch));
   // The engine is made next; FUB's topics call it only once deliveries start.
   const fub = followUpBoss(ctx, env, {
     taskReceived: (taskId) => engine.taskReceived(taskId),

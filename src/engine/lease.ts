@@ -49,7 +49,7 @@ export function isNotLeaseHolder(error: unknown): boolean {
  * The engine's `fetch` for its Slack client: the last check, inside the client's queue right before
  * the request leaves, so even a call that waited in the queue while the lease ran out is not sent.
  */
-export function leasedFetch(lease: LeaseGuard, fetchFn: typeof fetch = fetch): typeof fetch {
+export function leasedFetch(lease: LeaseGuard, fetchFn: typeof fetch): typeof fetch {
   return (input, init) =>
     lease.term() === null ? Promise.reject(new NotLeaseHolder()) : fetchFn(input, init);
 }

@@ -11,6 +11,7 @@ import type { SlackDeps } from './deps.js';
 import * as events from './events/index.js';
 import { SLACK_EVENTS_PATH, SLACK_MAX_BODY_BYTES, slackEventsRoute } from './http-events.js';
 import * as views from './views/index.js';
+import { webApiFetch } from './web-api-fetch.js';
 
 export interface SlackRuntimeOptions {
   env: Env;
@@ -57,6 +58,7 @@ export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
       slackApiUrl: env.SLACK_API_URL,
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
+      fetch: webApiFetch,
     },
   };
 
@@ -137,19 +139,20 @@ function webClientOptions(env: Env, timeoutMs: number): WebClientOptions {
 }
 
 /**
- * The client the engine posts with: the same settings as the Bolt app's own, and the engine's
- * `fetch` (src/engine/lease.ts), which refuses a request from a process that lost the engine lease.
+ * The client the engine posts with: the same settings and transport (web-api-fetch.ts) as the Bolt
+ * app's own; main.ts passes the engine's `fetch` (src/engine/lease.ts) over that transport, which
+ * refuses a request from a process that lost the engine lease.
  */
 export function createWebClient(
   env: Env,
   log: Logger,
   timeoutMs = 10_000,
-  fetchFn?: typeof fetch,
+  fetchFn: typeof fetch = webApiFetch,
 ): WebClient {
   return new WebClient(env.SLACK_BOT_TOKEN, {
     ...webClientOptions(env, timeoutMs),
     logger: boltLogger(log, LogLevel.WARN),
-    ...(fetchFn ? { fetch: fetchFn } : {}),
+    fetch: fetchFn,
   });
 }
 

@@ -9,6 +9,7 @@ import {
   WebClient,
 } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webApiFetch } from '../../src/slack/web-api-fetch.js';
 import { SlackDouble } from '../support/slack-double.js';
 import { SlackSender } from '../support/slack-requests.js';
 
@@ -42,7 +43,16 @@ function errorOf(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe('SlackDouble with the real WebClient', () => {
+/**
+ * Both transports a client may call Slack with: Bolt's default (the global fetch) and the one the
+ * app's clients use (src/slack/web-api-fetch.ts), which must read every answer the same way.
+ */
+const TRANSPORTS: Array<[string, typeof fetch]> = [
+  ['the global fetch', fetch],
+  ["lead-dispatch's transport", webApiFetch],
+];
+
+describe.each(TRANSPORTS)('SlackDouble with the real WebClient over %s', (_name, transport) => {
   let double: SlackDouble;
   let client: WebClient;
 
@@ -51,7 +61,11 @@ describe('SlackDouble with the real WebClient', () => {
       channels: ['C0LEADS'],
       users: { U0ALICE: { name: 'alice', tz: 'America/Chicago' }, U0GONE: { deleted: true } },
     });
-    client = new WebClient(TOKEN, { slackApiUrl: double.apiUrl, retryConfig: { retries: 0 } });
+    client = new WebClient(TOKEN, {
+      slackApiUrl: double.apiUrl,
+      retryConfig: { retries: 0 },
+      fetch: transport,
+    });
   });
   afterEach(async () => {
     await double.stop();
@@ -149,7 +163,11 @@ describe('SlackDouble with the real WebClient', () => {
 
   it('rate-limits with HTTP 429 and Retry-After', async () => {
     double.fail('chat.postMessage', { status: 429, retryAfter: 7 });
-    const strict = new WebClient(TOKEN, { slackApiUrl: double.apiUrl, rejectRateLimitedCalls: true });
+    const strict = new WebClient(TOKEN, {
+      slackApiUrl: double.apiUrl,
+      rejectRateLimitedCalls: true,
+      fetch: transport,
+    });
     const err = await errorOf(strict.chat.postMessage({ channel: 'C0LEADS', text: 'hi' }));
     expect(err).toBeInstanceOf(WebAPIRateLimitedError);
     expect(err).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 7 });
@@ -164,7 +182,11 @@ describe('SlackDouble with the real WebClient', () => {
   });
 
   it('rejects calls without a token and unknown methods', async () => {
-    const anonymous = new WebClient(undefined, { slackApiUrl: double.apiUrl, retryConfig: { retries: 0 } });
+    const anonymous = new WebClient(undefined, {
+      slackApiUrl: double.apiUrl,
+      retryConfig: { retries: 0 },
+      fetch: transport,
+    });
     const err = await errorOf(anonymous.auth.test());
     expect((err as WebAPIPlatformError).data.error).toBe('not_authed');
     const unknown = await errorOf(client.apiCall('dnd.teleport'));
@@ -529,12 +551,16 @@ describe('SlackSender against a real Bolt app', () => {
   });
 });
 
-describe('files.uploadV2 against the double', () => {
+describe.each(TRANSPORTS)('files.uploadV2 against the double over %s', (_name, transport) => {
   let double: SlackDouble;
   let client: WebClient;
   beforeEach(async () => {
     double = await SlackDouble.start({ channels: ['C0LEADERS1'] });
-    client = new WebClient(TOKEN, { slackApiUrl: double.apiUrl, retryConfig: { retries: 0 } });
+    client = new WebClient(TOKEN, {
+      slackApiUrl: double.apiUrl,
+      retryConfig: { retries: 0 },
+      fetch: transport,
+    });
   });
   afterEach(async () => {
     await double.stop();
@@ -566,7 +592,11 @@ describe('files.uploadV2 against the double', () => {
 
   it('refuses as Slack does: no scope, no length, nothing uploaded, a thread that is not there, a reused file', async () => {
     const limited = await SlackDouble.start({ channels: ['C0LEADERS1'], scopes: ['chat:write'] });
-    const noScope = new WebClient(TOKEN, { slackApiUrl: limited.apiUrl, retryConfig: { retries: 0 } });
+    const noScope = new WebClient(TOKEN, {
+      slackApiUrl: limited.apiUrl,
+      retryConfig: { retries: 0 },
+      fetch: transport,
+    });
     expect(await errorOf(noScope.files.getUploadURLExternal({ filename: 'a.png', length: 3 }))).toMatchObject(
       {
         data: { error: 'missing_scope' },
