@@ -91,7 +91,7 @@ export function createSlackRuntime(options: SlackRuntimeOptions): SlackRuntime {
     logger,
     logLevel,
     // The socket client makes its own Web API call (apps.connections.open).
-    installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } },
+    installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL, fetch: webApiFetch } },
   });
   const app = new App({ ...common, receiver });
   const http = new RouteServer(

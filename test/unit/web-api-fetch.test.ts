@@ -2,10 +2,12 @@
  * The transport the app's Slack clients use (src/slack/web-api-fetch.ts), against a real local
  * HTTP server: what @slack/web-api needs of a fetch, and what a slow or vanished Slack looks like
  * through it. test/support-selftest/slack-double.test.ts runs the double's refusals (429, 5xx,
- * platform errors, uploads) through it and through the global fetch alike.
+ * platform errors) and file uploads through a client on it and one on the global fetch alike (the
+ * upload's FormData step itself goes to the global fetch).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeSlackError } from '../../src/slack/errors.js';
@@ -70,6 +72,7 @@ describe('webApiFetch', () => {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: 'Bearer xoxb-1' },
       body: 'channel=C1&text=caf%C3%A9',
+      redirect: 'error',
     });
     expect(seen).toEqual([
       expect.objectContaining({
@@ -93,7 +96,11 @@ describe('webApiFetch', () => {
     const connections = { count: 0 };
     const base = await serve((_req, res) => res.end('{"ok":true}'), [], connections);
     for (let i = 0; i < 10; i++) {
-      const response = await webApiFetch(`${base}/api/auth.test`, { method: 'POST', body: '' });
+      const response = await webApiFetch(`${base}/api/auth.test`, {
+        method: 'POST',
+        body: '',
+        redirect: 'error',
+      });
       expect(await response.json()).toEqual({ ok: true });
     }
     // The second call may find the first connection not yet handed back and open another.
@@ -105,12 +112,44 @@ describe('webApiFetch', () => {
       if (req.url === '/moved') res.writeHead(302, { location: '/elsewhere' }).end('see elsewhere');
       else res.writeHead(204).end();
     });
-    const empty = await webApiFetch(`${base}/nothing`, { method: 'POST', body: 'x=1' });
+    const empty = await webApiFetch(`${base}/nothing`, { method: 'POST', body: 'x=1', redirect: 'error' });
     expect(empty.status).toBe(204);
     expect(await empty.text()).toBe('');
-    const moved = await webApiFetch(`${base}/moved`, { method: 'POST', body: 'x=1' });
+    const moved = await webApiFetch(`${base}/moved`, { method: 'POST', body: 'x=1', redirect: 'error' });
     expect(moved.status).toBe(302);
     expect(moved.headers.get('location')).toBe('/elsewhere');
+  });
+
+  it('leaves a call that follows redirects (Bolt’s respond() to a response_url) to the global fetch', async () => {
+    const seen: Seen[] = [];
+    const base = await serve((req, res) => {
+      if (req.url === '/moved') res.writeHead(307, { location: '/there' }).end();
+      else res.end('{"ok":true}');
+    }, seen);
+    const followed = await webApiFetch(`${base}/moved`, { method: 'POST', body: '{"text":"hi"}' });
+    expect(followed.status).toBe(200);
+    expect(seen.map((s) => [s.url, s.body])).toEqual([
+      ['/moved', '{"text":"hi"}'],
+      ['/there', '{"text":"hi"}'],
+    ]);
+  });
+
+  it('refuses an answer that came compressed, which it did not ask for', async () => {
+    const seen: Seen[] = [];
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' });
+      res.end(gzipSync('{"ok":true}'));
+    }, seen);
+    const failure = await webApiFetch(`${base}/api/auth.test`, {
+      method: 'POST',
+      body: '',
+      redirect: 'error',
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(seen).toHaveLength(1);
+    expect(String(failure)).toContain('content-encoding: gzip');
   });
 
   it('gives up when its signal aborts, with the signal’s reason, while the server still has not answered', async () => {
@@ -120,12 +159,32 @@ describe('webApiFetch', () => {
     const failure = await webApiFetch(`${base}/api/chat.postMessage`, {
       method: 'POST',
       body: 'channel=C1',
+      redirect: 'error',
       signal: controller.signal,
     }).then(
       () => undefined,
       (error: unknown) => error,
     );
     expect(seen).toHaveLength(1);
+    expect(failure).toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('gives up in the middle of the body when its signal aborts there', async () => {
+    const controller = new AbortController();
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"ok":tr');
+      controller.abort(new DOMException('too slow', 'TimeoutError'));
+    });
+    const failure = await webApiFetch(`${base}/api/chat.postMessage`, {
+      method: 'POST',
+      body: 'channel=C1',
+      redirect: 'error',
+      signal: controller.signal,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(failure).toMatchObject({ name: 'TimeoutError' });
   });
 
