@@ -3,8 +3,12 @@
  * its real schedule) beside a bare Bolt relay (bench/relay.ts), both measured in the same run
  * against the same local Slack Web API double, so every figure is printed beside its floor.
  *
- *   npx tsx bench/dispatch-latency.ts [--leads 1000] [--rate 50] [--click-rate <rate>] [--warmup 50]
+ *   npm run bench -- [--leads 1000] [--rate 50] [--click-rate <rate>] [--warmup 50]
  *     [--relay-transport bolt|lead-dispatch]
+ *
+ * npm run bench runs it as `node --max-semi-space-size=4 --import tsx`: the young-generation size
+ * `npm start` (bin/lead-dispatch.js) runs the app with, so its garbage-collection pauses are the
+ * ones it has in production. Both systems share the process, and so the setting.
  *
  * For each system in turn, `warmup + leads` leads are POSTed at a steady, open-loop rate (the
  * schedule never waits for answers); then Claim is clicked on every DM at a steady rate. Measured:
@@ -104,7 +108,11 @@ async function main(): Promise<number> {
   const options = readOptions(argv);
   const total = options.warmup + options.leads;
   const cpuModel = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  console.log(`command: npx tsx bench/dispatch-latency.ts${argv.length > 0 ? ` ${argv.join(' ')}` : ''}`);
+  // V8's heap settings change the tail (npm run bench uses npm start's): name them with the command.
+  const heapFlags = process.execArgv.filter((flag) => flag.startsWith('--max-'));
+  console.log(
+    `command: node ${[...heapFlags, '--import tsx'].join(' ')} bench/dispatch-latency.ts${argv.length > 0 ? ` ${argv.join(' ')}` : ''}`,
+  );
   console.log(
     `node ${process.version} on ${process.platform}/${process.arch}, ${availableParallelism()} CPUs (${cpuModel})`,
   );
