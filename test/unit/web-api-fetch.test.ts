@@ -59,6 +59,24 @@ async function serve(
   return `http://127.0.0.1:${port}`;
 }
 
+/** A chat.postMessage as web-api makes it, with `signal`. */
+function postWith(base: string, signal: AbortSignal): Promise<Response> {
+  return webApiFetch(`${base}/api/chat.postMessage`, {
+    method: 'POST',
+    body: 'channel=C1',
+    redirect: 'error',
+    signal,
+  });
+}
+
+/** What the promise was rejected with; undefined when it was not. */
+function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
 describe('webApiFetch', () => {
   it('sends the method, headers and body it is given and answers with status, headers and body', async () => {
     const seen: Seen[] = [];
@@ -156,15 +174,7 @@ describe('webApiFetch', () => {
     const seen: Seen[] = [];
     const controller = new AbortController();
     const base = await serve(() => controller.abort(new DOMException('too slow', 'TimeoutError')), seen);
-    const failure = await webApiFetch(`${base}/api/chat.postMessage`, {
-      method: 'POST',
-      body: 'channel=C1',
-      redirect: 'error',
-      signal: controller.signal,
-    }).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const failure = await failureOf(postWith(base, controller.signal));
     expect(seen).toHaveLength(1);
     expect(failure).toMatchObject({ name: 'TimeoutError' });
   });
@@ -176,15 +186,7 @@ describe('webApiFetch', () => {
       res.write('{"ok":tr');
       controller.abort(new DOMException('too slow', 'TimeoutError'));
     });
-    const failure = await webApiFetch(`${base}/api/chat.postMessage`, {
-      method: 'POST',
-      body: 'channel=C1',
-      redirect: 'error',
-      signal: controller.signal,
-    }).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const failure = await failureOf(postWith(base, controller.signal));
     expect(failure).toMatchObject({ name: 'TimeoutError' });
   });
 
