@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readEnv } from '../../src/config/env.js';
 import { loadDispatchConfig } from '../../src/config/load-dispatch.js';
 import { LEASE_TIMING } from '../../src/core/lease.js';
+import { walSyncOf } from '../../src/db/wal-sync.js';
 import { silentLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/main.js';
 import type { RecordedCall } from '../../src/slack-emulator/types.js';
@@ -134,6 +135,44 @@ describe('one engine at a time', () => {
     await h.server.sweeper.runOnce();
     await h.server.engine.idle();
     expect(callsWith(h, HOLDER_TOKEN, 'chat.update')).toHaveLength(1);
+    expect(callsWith(h, STANDBY_TOKEN)).toEqual([]);
+  });
+
+  it('a lead taken by a process without the lease is routed there only after its sender has the 202', async () => {
+    const { h, standby } = await twoProcesses();
+    // The standby's first fsync (the WAL's) is held: its answer cannot go yet. The folder's follows.
+    let release = () => {};
+    let asked = false;
+    walSyncOf(standby.ctx.db).fsyncFile = () =>
+      asked
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            asked = true;
+            release = resolve;
+          });
+    let answered = false;
+    const answer = fetch(`http://127.0.0.1:${standby.port}/leads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(zillowLead()),
+    }).then((res) => {
+      answered = true;
+      return res;
+    });
+    while (!asked) await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    // Stored, not answered, not routed: the holder, which cannot see this wait, must not post for it.
+    expect(answered).toBe(false);
+    expect(query(h.dbPath, 'select status from tasks')).toEqual([{ status: 'received' }]);
+    expect(query(h.dbPath, 'select count(*) as n from offers')).toEqual([{ n: 0 }]);
+
+    release();
+    expect((await answer).status).toBe(202);
+    await standby.engine.idle();
+    expect(query(h.dbPath, "select count(*) as n from offers where status = 'live'")).toEqual([{ n: 1 }]);
+    await h.server.sweeper.runOnce();
+    await h.server.engine.idle();
+    expect(callsWith(h, HOLDER_TOKEN, 'chat.postMessage')).toHaveLength(1);
     expect(callsWith(h, STANDBY_TOKEN)).toEqual([]);
   });
 
